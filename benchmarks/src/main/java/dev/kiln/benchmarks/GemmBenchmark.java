@@ -1,0 +1,118 @@
+package dev.kiln.benchmarks;
+
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Gemm;
+import jdk.incubator.vector.FloatVector;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SGEMM C = A * B (row-major, no transposes) on the shapes Kiln's layers use, on 1 and 2 threads,
+ * with the scalar reference in the same class. Score = calls per second; GFLOPS = score * 2mnk / 1e9
+ * ({@link KernelReport} prints that table). Setup checks the vector result against the scalar
+ * reference before anything is timed.
+ *
+ * <p>HOW TO RUN: {@code ./benchmarks/run GemmBenchmark} (see benchmarks/README.md).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector"})
+public class GemmBenchmark {
+    /** m x k times k x n, written "MxK*KxN". */
+    @Param({"64x128*128x256", "64x64*64x256", "64x256*256x64", "4096x64*64x256", "1024x1024*1024x1024"})
+    public String shape;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    int m;
+    int n;
+    int k;
+    float[] a;
+    float[] b;
+    float[] c;
+    ComputePool pool;
+    Gemm gemm;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] sides = shape.split("\\*");
+        String[] left = sides[0].split("x");
+        String[] right = sides[1].split("x");
+        m = Integer.parseInt(left[0]);
+        k = Integer.parseInt(left[1]);
+        n = Integer.parseInt(right[1]);
+        Random random = new Random(42);
+        a = randomArray(random, m * k);
+        b = randomArray(random, k * n);
+        c = new float[m * n];
+        pool = ComputePool.withThreads(threads);
+        gemm = new Gemm(FloatVector.SPECIES_PREFERRED, pool);
+        verifyAgainstScalar();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public float[] vector() {
+        gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        return c;
+    }
+
+    /** The plain triple loop; single-threaded whatever {@code threads} says. */
+    @Benchmark
+    public float[] scalar() {
+        Gemm.sgemmScalar(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        return c;
+    }
+
+    /** Multiply-adds times two, the usual GEMM flop count. */
+    public static double flops(String shape) {
+        String[] sides = shape.split("\\*");
+        String[] left = sides[0].split("x");
+        String[] right = sides[1].split("x");
+        return 2.0 * Double.parseDouble(left[0]) * Double.parseDouble(left[1]) * Double.parseDouble(right[1]);
+    }
+
+    private void verifyAgainstScalar() {
+        int rows = Math.min(m, 64);
+        float[] expected = new float[rows * n];
+        float[] actual = new float[rows * n];
+        Gemm.sgemmScalar(false, false, rows, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        gemm.sgemm(false, false, rows, n, k, 1f, a, 0, k, b, 0, n, 0f, actual, 0, n);
+        for (int i = 0; i < expected.length; i++) {
+            if (Math.abs(expected[i] - actual[i]) > 1e-3f * (1 + Math.abs(expected[i]))) {
+                throw new IllegalStateException("vector sgemm differs from the scalar reference at " + i
+                        + ": " + actual[i] + " vs " + expected[i]);
+            }
+        }
+    }
+
+    static float[] randomArray(Random random, int size) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = random.nextFloat() * 2f - 1f;
+        }
+        return values;
+    }
+}

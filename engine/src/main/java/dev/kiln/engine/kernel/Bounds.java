@@ -1,0 +1,43 @@
+package dev.kiln.engine.kernel;
+
+/** Argument checks shared by the kernels; each message names the argument and the numbers. */
+final class Bounds {
+    private Bounds() {}
+
+    static void nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+
+    /** Checks that {@code array[offset .. offset+length)} exists. */
+    static void range(String name, float[] array, int offset, long length) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        if (offset < 0 || length < 0 || offset + length > array.length) {
+            throw new IllegalArgumentException(name + ": elements [" + offset + ", " + (offset + length)
+                    + ") do not fit in an array of length " + array.length);
+        }
+    }
+
+    /**
+     * Checks a row-major matrix view of {@code rows x cols} with leading dimension {@code ld}
+     * starting at {@code offset}; an empty view needs no storage.
+     */
+    static void matrix(String name, float[] array, int offset, int rows, int cols, int ld) {
+        nonNegative(name + " rows", rows);
+        nonNegative(name + " columns", cols);
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(name + ": leading dimension " + ld
+                    + " is smaller than its " + cols + " columns");
+        }
+        if (rows == 0 || cols == 0) {
+            if (array == null) {
+                throw new IllegalArgumentException(name + " is null");
+            }
+            return;
+        }
+        range(name + " (" + rows + "x" + cols + ", ld " + ld + ")", array, offset, (long) (rows - 1) * ld + cols);
+    }
+}

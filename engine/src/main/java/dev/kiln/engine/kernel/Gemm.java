@@ -1,0 +1,226 @@
+package dev.kiln.engine.kernel;
+
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Single-precision matrix multiply, row-major: {@code C = alpha * op(A) * op(B) + beta * C},
+ * where op(X) is X or its transpose. op(A) is [m, k], op(B) is [k, n], C is [m, n].
+ * As in BLAS, beta == 0 means C is only written, never read (NaNs in C do not leak through).
+ *
+ * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 4-row by
+ * 4-vector tile of C in registers while it streams a strip of B. B is read in
+ * place when it is not transposed and packed into a contiguous strip when it is. K is cut into
+ * blocks so the strip of B stays in cache. Large problems are split over the {@link ComputePool}
+ * by rows (or by column strips when there are few rows); every C element is computed by one task
+ * in the same order, so the result does not depend on the thread count.
+ */
+public final class Gemm {
+    private static final int ROWS = GemmTiles.ROWS;
+    /** A K block of a 4-vector strip of B (128 x 64 floats at 512 bits) fits in a 48 KiB L1. */
+    private static final int K_BLOCK = 128;
+    /** Below this many multiply-adds a problem runs on the calling thread. */
+    private static final long PARALLEL_THRESHOLD = 1L << 20;
+
+    private final VectorSpecies<Float> species;
+    private final GemmTiles tiles;
+    private final int strip;
+    private final ComputePool pool;
+    /** Packing buffers, one set per thread that runs this Gemm. */
+    private final ThreadLocal<Scratch> scratches;
+
+    public Gemm(VectorSpecies<Float> species, ComputePool pool) {
+        this.species = species;
+        this.tiles = Specialization.instantiate(GemmTiles.class, VectorGemmTiles.class, species);
+        this.strip = GemmTiles.VECTORS * species.length();
+        this.pool = pool;
+        this.scratches = ThreadLocal.withInitial(() -> new Scratch(K_BLOCK * strip));
+    }
+
+    public VectorSpecies<Float> species() {
+        return species;
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; see the class comment. */
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scaleBlock(beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        Operands ops = new Operands(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        long work = (long) m * n * k;
+        int threads = pool.threads();
+        if (threads == 1 || work < PARALLEL_THRESHOLD) {
+            compute(ops, 0, m, 0, n);
+        } else if (m >= ROWS * threads * 2) {
+            int chunks = threads * 2;
+            int rowsPerChunk = roundUp(ceilDiv(m, chunks), ROWS);
+            int count = ceilDiv(m, rowsPerChunk);
+            pool.parallelFor(count, t -> compute(ops, t * rowsPerChunk, Math.min(m, (t + 1) * rowsPerChunk), 0, n));
+        } else {
+            int strips = ceilDiv(n, strip);
+            int stripsPerChunk = ceilDiv(strips, threads);
+            int count = ceilDiv(strips, stripsPerChunk);
+            int width = stripsPerChunk * strip;
+            pool.parallelFor(count, t -> compute(ops, 0, m, t * width, Math.min(n, (t + 1) * width)));
+        }
+    }
+
+    /** The plain scalar reference: the same contract, three loops, float accumulation in k order. */
+    public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    sum += av * bv;
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = beta == 0f ? alpha * sum : alpha * sum + beta * c[ci];
+            }
+        }
+    }
+
+    private static void checkArguments(boolean transA, boolean transB, int m, int n, int k,
+                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc) {
+        Bounds.nonNegative("sgemm m", m);
+        Bounds.nonNegative("sgemm n", n);
+        Bounds.nonNegative("sgemm k", k);
+        Bounds.matrix(transA ? "sgemm A (transposed, stored k x m)" : "sgemm A (m x k)",
+                a, aOff, transA ? k : m, transA ? m : k, lda);
+        Bounds.matrix(transB ? "sgemm B (transposed, stored n x k)" : "sgemm B (k x n)",
+                b, bOff, transB ? n : k, transB ? k : n, ldb);
+        Bounds.matrix("sgemm C (m x n)", c, cOff, m, n, ldc);
+    }
+
+    /** C[m0..m1, n0..n1) *= beta, where beta == 0 writes zeros without reading C. */
+    private static void scaleBlock(float beta, float[] c, int cOff, int ldc, int m0, int m1, int n0, int n1) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = m0; i < m1; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row + n0, row + n1, 0f);
+            } else {
+                for (int j = n0; j < n1; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /** The arguments of one sgemm call. */
+    private record Operands(boolean transA, boolean transB, int k, float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {}
+
+    /** Computes the C block rows [m0, m1) x columns [n0, n1). */
+    private void compute(Operands o, int m0, int m1, int n0, int n1) {
+        Scratch scratch = scratches.get();
+        MemorySegment packedB = scratch.stripOfB;
+        scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
+        for (int kb = 0; kb < o.k; kb += K_BLOCK) {
+            int kc = Math.min(K_BLOCK, o.k - kb);
+            // The micro-kernels read A row-major; a transposed A is copied into that form once per K block.
+            float[] a = o.a;
+            int aBase = o.aOff + m0 * o.lda + kb;
+            int lda = o.lda;
+            if (o.transA) {
+                a = scratch.blockOfA(m1 - m0, kc);
+                transposeBlock(o, kb, kc, m0, m1, a);
+                aBase = 0;
+                lda = kc;
+            }
+            for (int j = n0; j < n1; j += strip) {
+                int width = Math.min(strip, n1 - j);
+                packStrip(o, kb, kc, j, width, packedB);
+                int i = 0;
+                int rows = m1 - m0;
+                for (; i + ROWS <= rows; i += ROWS) {
+                    tiles.tile(ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
+                }
+                for (; i < rows; i++) {
+                    tiles.tile(1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
+                }
+            }
+        }
+    }
+
+    /** Copies op(A)[m0..m1, kb..kb+kc) = A[kb..kb+kc, m0..m1)^T into a row-major block. */
+    private static void transposeBlock(Operands o, int kb, int kc, int m0, int m1, float[] block) {
+        int rows = m1 - m0;
+        for (int p = 0; p < kc; p++) {
+            int src = o.aOff + (kb + p) * o.lda + m0;
+            for (int i = 0; i < rows; i++) {
+                block[i * kc + p] = o.a[src + i];
+            }
+        }
+    }
+
+    /**
+     * Copies op(B)[kb..kb+kc, j..j+width) into {@code packed}, row p at p * strip. A dense strip
+     * with a constant row stride lets C2 drop the bounds checks in the micro-kernel, and it is
+     * reused by every row block of C.
+     */
+    private void packStrip(Operands o, int kb, int kc, int j, int width, MemorySegment packed) {
+        if (o.transB) {
+            for (int col = 0; col < width; col++) {
+                int src = o.bOff + (j + col) * o.ldb + kb;
+                for (int p = 0; p < kc; p++) {
+                    packed.setAtIndex(ValueLayout.JAVA_FLOAT, (long) p * strip + col, o.b[src + p]);
+                }
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                MemorySegment.copy(o.b, o.bOff + (kb + p) * o.ldb + j, packed, ValueLayout.JAVA_FLOAT,
+                        (long) p * strip * Float.BYTES, width);
+            }
+        }
+    }
+
+    /**
+     * A K block of one strip of B, and (for transposed A) a K block of A's rows, grown on demand.
+     * The strip lives off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
+     * costs two, and the address of a float[] on the heap is neither known nor stable.
+     */
+    private static final class Scratch {
+        final MemorySegment stripOfB;
+        private float[] blockOfA = new float[0];
+
+        Scratch(int floats) {
+            this.stripOfB = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
+        }
+
+        float[] blockOfA(int rows, int kc) {
+            if (blockOfA.length < rows * kc) {
+                blockOfA = new float[rows * kc];
+            }
+            return blockOfA;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return ceilDiv(value, multiple) * multiple;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.kiln.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lane-wise exp, sigmoid and tanh built from multiply-adds, so they stay inside the caller's loop
+ * (no call out per vector). exp is Cody-Waite range reduction, x = n*ln2 + r with |r| <= ln2/2,
+ * then a degree-7 polynomial (Cephes' expf coefficients) for e^r, then a multiply by 2^n done as
+ * two exponent-field scalings so results in the subnormal range and overflow to +Inf come out right.
+ * Relative error is below 1e-6 wherever e^x is a normal float; NaN stays NaN.
+ */
+final class VectorMath {
+    private VectorMath() {}
+
+    /** Inputs are clamped here first: e^-110 rounds to 0 and e^89 overflows, as they should. */
+    private static final float EXP_LOW = -110f;
+    private static final float EXP_HIGH = 89f;
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split in a part with few bits (n * LN2_HIGH is exact) and the rest. */
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** Adding 1.5 * 2^23 rounds to an integer and leaves that integer in the low mantissa bits. */
+    private static final float ROUNDING_MAGIC = 12582912f;
+    private static final int ROUNDING_MAGIC_BITS = Float.floatToRawIntBits(ROUNDING_MAGIC);
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+
+    static FloatVector exp(FloatVector x) {
+        VectorSpecies<Float> s = x.species();
+        FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
+        FloatVector shifted = clamped.fma(LOG2E, ROUNDING_MAGIC);
+        FloatVector n = shifted.sub(ROUNDING_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HIGH), clamped);
+        r = n.fma(FloatVector.broadcast(s, -LN2_LOW), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(s, P2));
+        p = p.fma(r, FloatVector.broadcast(s, P3));
+        p = p.fma(r, FloatVector.broadcast(s, P4));
+        p = p.fma(r, FloatVector.broadcast(s, P5));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        // 2^n as 2^(n/2) * 2^(n - n/2): each factor is a normal float for n in [-159, 128].
+        IntVector exponent = (IntVector) shifted.reinterpretAsInts().sub(ROUNDING_MAGIC_BITS);
+        IntVector half = exponent.lanewise(VectorOperators.ASHR, 1);
+        IntVector rest = exponent.sub(half);
+        FloatVector scaleHalf = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scaleRest = rest.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(scaleHalf).mul(scaleRest);
+    }
+
+    /** 1 / (1 + e^-x); saturates to exactly 0 and 1. */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(x.species(), 1f);
+        return one.div(exp(x.neg()).add(1f));
+    }
+
+    /**
+     * tanh(|x|) = 1 - 2 / (e^(2|x|) + 1), then x's sign bit: no cancellation blow-up for large |x|
+     * (it saturates to exactly +-1) and the sign of -0 is kept.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector magnitude = x.abs();
+        FloatVector two = FloatVector.broadcast(x.species(), 2f);
+        FloatVector t = two.div(exp(magnitude.add(magnitude)).add(1f)).neg().add(1f);
+        IntVector sign = (IntVector) x.reinterpretAsInts().and(Integer.MIN_VALUE);
+        return ((IntVector) t.reinterpretAsInts()).or(sign).reinterpretAsFloats();
+    }
+
+    /** softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows. */
+    static FloatVector softplus(FloatVector x) {
+        return x.max(0f).add(exp(x.abs().neg()).lanewise(VectorOperators.LOG1P));
+    }
+}
