@@ -1,0 +1,92 @@
+package dev.kiln.engine.kernel;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArithmeticProperties {
+
+    /** The element-wise kernels do the same float operation per element, so they agree exactly. */
+    @Property(tries = 150)
+    void vectorEqualsScalarExactly(@ForAll Width width, @ForAll("lengths") int n, @ForAll long seed) {
+        Random random = new Random(seed);
+        int off = random.nextInt(4);
+        float[] a = Sizes.uniform(random, n + off, -10, 10);
+        float[] b = Sizes.uniform(random, n + off, -10, 10);
+        Arithmetic arithmetic = new Arithmetic(width.species);
+
+        float[] vector = b.clone();
+        float[] scalar = b.clone();
+        arithmetic.axpy(n, -1.75f, a, off, vector, off);
+        Arithmetic.axpyScalar(n, -1.75f, a, off, scalar, off);
+        assertArrayEquals(scalar, vector, "axpy n=" + n);
+
+        arithmetic.scaleInPlace(n, 0.3f, vector, off);
+        Arithmetic.scaleInPlaceScalar(n, 0.3f, scalar, off);
+        assertArrayEquals(scalar, vector, "scale n=" + n);
+
+        arithmetic.add(n, a, off, b, off, vector, off);
+        Arithmetic.addScalar(n, a, off, b, off, scalar, off);
+        assertArrayEquals(scalar, vector, "add n=" + n);
+
+        arithmetic.multiply(n, a, off, b, off, vector, off);
+        Arithmetic.multiplyScalar(n, a, off, b, off, scalar, off);
+        assertArrayEquals(scalar, vector, "multiply n=" + n);
+    }
+
+    @Property(tries = 100)
+    void biasRowsAndTheirGradient(@ForAll Width width, @ForAll("sides") int rows, @ForAll("sides") int cols,
+                                  @ForAll long seed) {
+        Random random = new Random(seed);
+        int ld = Math.max(1, cols) + random.nextInt(3);
+        float[] x = Sizes.uniform(random, rows * ld + 1, -1, 1);
+        float[] bias = Sizes.uniform(random, cols, -1, 1);
+        Arithmetic arithmetic = new Arithmetic(width.species);
+        float[] vector = x.clone();
+        float[] scalar = x.clone();
+        arithmetic.addBiasRows(rows, cols, bias, 0, vector, 1, ld);
+        Arithmetic.addBiasRowsScalar(rows, cols, bias, 0, scalar, 1, ld);
+        assertArrayEquals(scalar, vector, "addBiasRows " + rows + "x" + cols);
+
+        float[] sums = new float[cols];
+        arithmetic.addColumnSums(rows, cols, x, 1, ld, sums, 0);
+        for (int c = 0; c < cols; c++) {
+            double expected = 0;
+            for (int r = 0; r < rows; r++) {
+                expected += x[1 + r * ld + c];
+            }
+            assertEquals(expected, sums[c], 1e-5 * Math.max(1, rows), "column " + c);
+        }
+    }
+
+    @Test
+    void rangesOutsideTheArrayAreRejectedWithTheirName() {
+        Arithmetic arithmetic = new Arithmetic(Width.BITS_256.species);
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> arithmetic.axpy(10, 1f, new float[10], 0, new float[12], 3));
+        assertTrue(error.getMessage().startsWith("y: elements [3, 13) do not fit in an array of length 12"),
+                error.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class,
+                () -> arithmetic.add(-2, new float[1], 0, new float[1], 0, new float[1], 0));
+        assertEquals("n must be >= 0, got -2", negative.getMessage());
+    }
+
+    @Provide
+    Arbitrary<Integer> lengths() {
+        return Sizes.lengths();
+    }
+
+    @Provide
+    Arbitrary<Integer> sides() {
+        return Sizes.matrixSides();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.engine.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ComputePoolTest {
+
+    @Test
+    void everyTaskRunsExactlyOnce() {
+        try (ComputePool pool = ComputePool.withThreads(3)) {
+            for (int count : new int[] {0, 1, 2, 7, 1000}) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                pool.parallelFor(count, runs::incrementAndGet);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, runs.get(i), "task " + i + " of " + count);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nestedCallsRunInlineInsteadOfDeadlocking() {
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(16);
+            pool.parallelFor(4, outer -> pool.parallelFor(4, inner -> runs.incrementAndGet(outer * 4 + inner)));
+            for (int i = 0; i < 16; i++) {
+                assertEquals(1, runs.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aFailingTaskFailsTheCall() {
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            IllegalStateException boom = new IllegalStateException("boom");
+            var thrown = assertThrows(IllegalStateException.class, () -> pool.parallelFor(10, i -> {
+                if (i == 7) {
+                    throw boom;
+                }
+            }));
+            assertSame(boom, thrown);
+        }
+    }
+
+    @Test
+    void threadCountMustBePositive() {
+        var error = assertThrows(IllegalArgumentException.class, () -> ComputePool.withThreads(0));
+        assertEquals("threads must be >= 1, got 0", error.getMessage());
+    }
+}

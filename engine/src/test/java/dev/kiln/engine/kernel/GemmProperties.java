@@ -1,0 +1,205 @@
+package dev.kiln.engine.kernel;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GemmProperties {
+
+    /**
+     * Vector SGEMM equals the scalar reference for every width, transpose, shape, leading
+     * dimension and offset. Tolerance: both sum k products in float in different orders, so each
+     * element may differ by about 2k * 2^-24 * sum_p |a_ip * b_pj| (scaled by |alpha|), plus the
+     * rounding of beta * c.
+     */
+    @Property(tries = 300)
+    void vectorMatchesScalarReference(@ForAll Width width, @ForAll("sides") int m, @ForAll("sides") int n,
+                                      @ForAll("sides") int k, @ForAll boolean transA, @ForAll boolean transB,
+                                      @ForAll("scalars") float alpha, @ForAll("scalars") float beta,
+                                      @ForAll("padding") int pad, @ForAll long seed) {
+        Random random = new Random(seed);
+        Layout layout = new Layout(m, n, k, transA, transB, pad);
+        float[] a = Sizes.uniform(random, layout.aSize(), -1, 1);
+        float[] b = Sizes.uniform(random, layout.bSize(), -1, 1);
+        float[] c = Sizes.uniform(random, layout.cSize(), -1, 1);
+        float[] expected = c.clone();
+        float[] actual = c.clone();
+        try (ComputePool pool = ComputePool.singleThreaded()) {
+            layout.run(new Gemm(width.species, pool), alpha, a, b, beta, actual);
+        }
+        layout.runScalar(alpha, a, b, beta, expected);
+        for (int row = 0; row < m; row++) {
+            for (int col = 0; col < n; col++) {
+                int i = row;
+                int j = col;
+                int at = layout.cOff + i * layout.ldc + j;
+                double bound = 2.0 * (k + 1) * 0x1p-24 * (Math.abs(alpha) * layout.absProduct(a, b, i, j)
+                        + Math.abs(beta * c[at])) + 1e-30;
+                assertTrue(Math.abs(expected[at] - actual[at]) <= bound,
+                        () -> "C[" + i + "," + j + "] " + actual[at] + " vs scalar " + expected[at] + " for " + layout);
+            }
+        }
+        // Elements outside the C view are never touched.
+        for (int at = 0; at < c.length; at++) {
+            if (!layout.insideC(at)) {
+                assertEquals(c[at], actual[at], "element " + at + " outside C was written, " + layout);
+            }
+        }
+    }
+
+    @Test
+    void smallProductIsExact() {
+        // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = {1, 2, 3, 4, 5, 6};
+        float[] b = {7, 8, 9, 10, 11, 12};
+        for (Width width : Width.values()) {
+            float[] c = new float[4];
+            new Gemm(width.species, ComputePool.singleThreaded()).sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2);
+            assertArrayEquals(new float[] {58, 64, 139, 154}, c, width.name());
+        }
+    }
+
+    @Test
+    void betaZeroNeverReadsC() {
+        Random random = new Random(7);
+        for (Width width : Width.values()) {
+            float[] a = Sizes.uniform(random, 33 * 70, -1, 1);
+            float[] b = Sizes.uniform(random, 70 * 47, -1, 1);
+            float[] c = new float[33 * 47];
+            Arrays.fill(c, Float.NaN);
+            new Gemm(width.species, ComputePool.singleThreaded()).sgemm(false, false, 33, 47, 70, 1f, a, 0, 70, b, 0, 47, 0f, c, 0, 47);
+            for (float value : c) {
+                assertTrue(Float.isFinite(value), width + ": NaN leaked from C with beta = 0");
+            }
+        }
+    }
+
+    @Test
+    void kZeroScalesC() {
+        float[] c = {1, 2, 3, 4};
+        new Gemm(Width.BITS_256.species, ComputePool.singleThreaded()).sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1,
+                new float[0], 0, 2, 0.5f, c, 0, 2);
+        assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2}, c);
+    }
+
+    /** Each element is computed by one task in a fixed order, so the thread count cannot change a bit. */
+    @Test
+    void resultIsBitIdenticalAcrossThreadCounts() {
+        Random random = new Random(11);
+        int[][] shapes = {{300, 257, 129}, {8, 1000, 300}, {1000, 64, 64}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = Sizes.uniform(random, m * k, -1, 1);
+            float[] b = Sizes.uniform(random, k * n, -1, 1);
+            float[] single = new float[m * n];
+            float[] multi = new float[m * n];
+            try (ComputePool one = ComputePool.singleThreaded(); ComputePool three = ComputePool.withThreads(3)) {
+                new Gemm(Width.BITS_512.species, one).sgemm(false, true, m, n, k, 1f, a, 0, k, transposeOf(b, k, n), 0, k, 0f, single, 0, n);
+                new Gemm(Width.BITS_512.species, three).sgemm(false, true, m, n, k, 1f, a, 0, k, transposeOf(b, k, n), 0, k, 0f, multi, 0, n);
+            }
+            assertArrayEquals(single, multi, Arrays.toString(shape));
+        }
+    }
+
+    @Test
+    void badArgumentsNameTheProblem() {
+        Gemm gemm = new Gemm(Width.BITS_256.species, ComputePool.singleThreaded());
+        float[] small = new float[4];
+        var negative = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemm(false, false, -1, 2, 2, 1f, small, 0, 2, small, 0, 2, 0f, small, 0, 2));
+        assertTrue(negative.getMessage().contains("sgemm m must be >= 0, got -1"), negative.getMessage());
+        var shortA = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemm(false, false, 3, 2, 2, 1f, small, 0, 2, small, 0, 2, 0f, new float[6], 0, 2));
+        assertTrue(shortA.getMessage().contains("sgemm A (m x k)") && shortA.getMessage().contains("length 4"),
+                shortA.getMessage());
+        var lda = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemm(false, false, 2, 2, 2, 1f, small, 0, 1, small, 0, 2, 0f, small, 0, 2));
+        assertTrue(lda.getMessage().contains("leading dimension 1 is smaller than its 2 columns"), lda.getMessage());
+    }
+
+    @Provide
+    Arbitrary<Integer> sides() {
+        return Sizes.matrixSides();
+    }
+
+    @Provide
+    Arbitrary<Float> scalars() {
+        return Arbitraries.of(0f, 1f, -1f, 0.5f, 2.5f);
+    }
+
+    @Provide
+    Arbitrary<Integer> padding() {
+        return Arbitraries.of(0, 0, 1, 3, 17);
+    }
+
+    private static float[] transposeOf(float[] matrix, int rows, int cols) {
+        float[] t = new float[matrix.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = matrix[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** Shapes, leading dimensions (padded) and offsets of one test case. */
+    private record Layout(int m, int n, int k, boolean transA, boolean transB, int lda, int ldb, int ldc,
+                          int aOff, int bOff, int cOff) {
+        Layout(int m, int n, int k, boolean transA, boolean transB, int pad) {
+            this(m, n, k, transA, transB, Math.max(1, transA ? m : k) + pad, Math.max(1, transB ? k : n) + pad,
+                    Math.max(1, n) + pad, pad, 2 * pad, 3 * pad);
+        }
+
+        int aSize() {
+            return aOff + (transA ? k : m) * lda;
+        }
+
+        int bSize() {
+            return bOff + (transB ? n : k) * ldb;
+        }
+
+        int cSize() {
+            return cOff + m * ldc + pad();
+        }
+
+        int pad() {
+            return aOff;
+        }
+
+        boolean insideC(int index) {
+            int rel = index - cOff;
+            return rel >= 0 && rel / ldc < m && rel % ldc < n;
+        }
+
+        double absProduct(float[] a, float[] b, int i, int j) {
+            double sum = 0;
+            for (int p = 0; p < k; p++) {
+                float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                sum += Math.abs((double) av * bv);
+            }
+            return sum;
+        }
+
+        void run(Gemm gemm, float alpha, float[] a, float[] b, float beta, float[] c) {
+            gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+
+        void runScalar(float alpha, float[] a, float[] b, float beta, float[] c) {
+            Gemm.sgemmScalar(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+}
