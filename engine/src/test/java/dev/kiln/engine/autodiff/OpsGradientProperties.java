@@ -1,0 +1,88 @@
+package dev.kiln.engine.autodiff;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.List;
+import java.util.Random;
+
+import static dev.kiln.engine.autodiff.GradientCheck.assertGradients;
+import static dev.kiln.engine.autodiff.GradientCheck.awayFromZero;
+import static dev.kiln.engine.autodiff.GradientCheck.random;
+
+/** Every differentiable operation against central finite differences, over random shapes. */
+class OpsGradientProperties {
+
+    @Property(tries = 25)
+    void matmul(@ForAll @IntRange(min = 1, max = 9) int m, @ForAll @IntRange(min = 1, max = 9) int k,
+                @ForAll @IntRange(min = 1, max = 9) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("matmul", (ops, v) -> ops.matmul(v.get(0), v.get(1)), random(r, -1, 1, m, k), random(r, -1, 1, k, n));
+    }
+
+    @Property(tries = 20)
+    void addSameShapeAndBiasRow(@ForAll @IntRange(min = 1, max = 6) int rows, @ForAll @IntRange(min = 1, max = 20) int cols,
+                                @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("add", (ops, v) -> ops.add(v.get(0), v.get(1)), random(r, -1, 1, rows, cols), random(r, -1, 1, rows, cols));
+        assertGradients("add bias", (ops, v) -> ops.add(v.get(0), v.get(1)), random(r, -1, 1, rows, cols), random(r, -1, 1, cols));
+    }
+
+    @Property(tries = 20)
+    void subtractAndMultiply(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("subtract", (ops, v) -> ops.subtract(v.get(0), v.get(1)), random(r, -2, 2, n), random(r, -2, 2, n));
+        assertGradients("multiply", (ops, v) -> ops.multiply(v.get(0), v.get(1)), random(r, -2, 2, n), random(r, -2, 2, n));
+    }
+
+    @Property(tries = 20)
+    void activations(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("sigmoid", (ops, v) -> ops.sigmoid(v.get(0)), random(r, -4, 4, n));
+        assertGradients("tanh", (ops, v) -> ops.tanh(v.get(0)), random(r, -3, 3, n));
+        assertGradients("relu", (ops, v) -> ops.relu(v.get(0)), awayFromZero(r, n));
+    }
+
+    @Property(tries = 20)
+    void concatAndSlice(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 7) int a,
+                        @ForAll @IntRange(min = 1, max = 7) int b, @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("concat", (ops, v) -> ops.concat(List.of(v.get(0), v.get(1))),
+                random(r, -1, 1, rows, a), random(r, -1, 1, rows, b));
+        int from = r.nextInt(a);
+        int to = from + 1 + r.nextInt(a - from);
+        assertGradients("slice", (ops, v) -> ops.slice(v.get(0), from, to), random(r, -1, 1, rows, a));
+    }
+
+    @Property(tries = 20)
+    void gatherScatterAddsRepeatedRows(@ForAll @IntRange(min = 1, max = 6) int vocabulary,
+                                       @ForAll @IntRange(min = 1, max = 5) int features, @ForAll long seed) {
+        Random r = new Random(seed);
+        int[] ids = r.ints(7, 0, vocabulary).toArray(); // 7 ids from at most 6 rows: repeats are certain
+        assertGradients("gather", (ops, v) -> ops.gather(v.get(0), ids), random(r, -1, 1, vocabulary, features));
+    }
+
+    @Property(tries = 20)
+    void sumMeanAndLoss(@ForAll @IntRange(min = 1, max = 16) int batch, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] labels = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = r.nextBoolean() ? 1f : 0f;
+        }
+        assertGradients("sum", (ops, v) -> ops.sum(v.get(0)), random(r, -1, 1, batch, 3));
+        assertGradients("mean", (ops, v) -> ops.mean(v.get(0)), random(r, -1, 1, batch, 3));
+        assertGradients("binary cross-entropy", (ops, v) -> ops.binaryCrossEntropyWithLogits(v.get(0), labels),
+                random(r, -6, 6, batch, 1));
+    }
+
+    /** A composite (a small dense layer with a value used twice) checks that gradients accumulate. */
+    @Property(tries = 15)
+    void composedNetworkWithReuse(@ForAll @IntRange(min = 1, max = 5) int batch, @ForAll long seed) {
+        Random r = new Random(seed);
+        assertGradients("dense + reuse", (ops, v) -> {
+            Variable hidden = ops.tanh(ops.add(ops.matmul(v.get(0), v.get(1)), v.get(2)));
+            return ops.multiply(hidden, ops.sigmoid(hidden)); // hidden is used twice
+        }, random(r, -1, 1, batch, 4), random(r, -1, 1, 4, 3), random(r, -1, 1, 3));
+    }
+}
