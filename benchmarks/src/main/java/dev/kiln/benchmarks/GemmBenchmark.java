@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link KernelReport} prints that table). Setup checks the vector result against the scalar
  * reference before anything is timed.
  *
- * <p>HOW TO RUN: {@code ./benchmarks/run GemmBenchmark} (see benchmarks/README.md).
+ * <p>HOW TO RUN: {@code ./benchmarks/run-kernels} prints the table; raw JMH:
+ * {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar GemmBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -23,8 +23,11 @@ public final class Gemm {
     private static final int ROWS = GemmTiles.ROWS;
     /** A K block of a 4-vector strip of B (128 x 64 floats at 512 bits) fits in a 48 KiB L1. */
     private static final int K_BLOCK = 128;
-    /** Below this many multiply-adds a problem runs on the calling thread. */
-    private static final long PARALLEL_THRESHOLD = 1L << 20;
+    /**
+     * Below this many multiply-adds (about 0.2 ms of work) a problem runs on the calling thread:
+     * handing work to another thread costs tens of microseconds here.
+     */
+    private static final long PARALLEL_THRESHOLD = 1L << 24;
 
     private final VectorSpecies<Float> species;
     private final GemmTiles tiles;
@@ -133,9 +136,13 @@ public final class Gemm {
     private void compute(Operands o, int m0, int m1, int n0, int n1) {
         Scratch scratch = scratches.get();
         MemorySegment packedB = scratch.stripOfB;
-        scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
+        if (o.beta != 0f) {
+            scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
+        }
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
+            // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
+            boolean accumulate = kb > 0 || o.beta != 0f;
             // The micro-kernels read A row-major; a transposed A is copied into that form once per K block.
             float[] a = o.a;
             int aBase = o.aOff + m0 * o.lda + kb;
@@ -152,11 +159,11 @@ public final class Gemm {
                 int i = 0;
                 int rows = m1 - m0;
                 for (; i + ROWS <= rows; i += ROWS) {
-                    tiles.tile(ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                    tiles.tile(accumulate, ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
                             o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
                 }
                 for (; i < rows; i++) {
-                    tiles.tile(1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                    tiles.tile(accumulate, 1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
                             o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
                 }
             }

@@ -24,27 +24,27 @@ final class VectorGemmTiles implements GemmTiles {
 
     /** One tile of {@code rows} (4 or 1) rows and up to 4 vectors of columns. */
     @Override
-    public void tile(int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
+    public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
                      MemorySegment b, float[] c, int c0, int ldc) {
         if (width == STRIP) {
             if (rows == 4) {
-                kernel4x4(kc, alpha, a, a0, lda, b, c, c0, ldc);
+                kernel4x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
             } else {
-                kernel1x4(kc, alpha, a, a0, lda, b, c, c0, ldc);
+                kernel1x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
             }
             return;
         }
         for (int v = 0; v < width; v += L) {
             VectorMask<Float> mask = S.indexInRange(v, width);
             if (rows == 4) {
-                kernel4x1(kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
+                kernel4x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
             } else {
-                kernel1x1(kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
+                kernel1x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
             }
         }
     }
 
-    private static void kernel4x4(int kc, float alpha, float[] a, int a0, int lda,
+    private static void kernel4x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
                                   MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
@@ -82,25 +82,44 @@ final class VectorGemmTiles implements GemmTiles {
             c32 = av.fma(b2v, c32);
             c33 = av.fma(b3v, c33);
         }
-        c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-        c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-        c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
-        c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
-        c10.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
-        c11.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
-        c12.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 2 * L)).intoArray(c, c0 + ldc + 2 * L);
-        c13.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 3 * L)).intoArray(c, c0 + ldc + 3 * L);
-        c20.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
-        c21.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
-        c22.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 2 * L)).intoArray(c, c0 + 2 * ldc + 2 * L);
-        c23.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 3 * L)).intoArray(c, c0 + 2 * ldc + 3 * L);
-        c30.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
-        c31.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
-        c32.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 2 * L)).intoArray(c, c0 + 3 * ldc + 2 * L);
-        c33.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 3 * L)).intoArray(c, c0 + 3 * ldc + 3 * L);
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            c10.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
+            c11.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
+            c12.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 2 * L)).intoArray(c, c0 + ldc + 2 * L);
+            c13.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 3 * L)).intoArray(c, c0 + ldc + 3 * L);
+            c20.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
+            c21.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
+            c22.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 2 * L)).intoArray(c, c0 + 2 * ldc + 2 * L);
+            c23.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 3 * L)).intoArray(c, c0 + 2 * ldc + 3 * L);
+            c30.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
+            c31.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
+            c32.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 2 * L)).intoArray(c, c0 + 3 * ldc + 2 * L);
+            c33.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 3 * L)).intoArray(c, c0 + 3 * ldc + 3 * L);
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            c02.mul(alphas).intoArray(c, c0 + 2 * L);
+            c03.mul(alphas).intoArray(c, c0 + 3 * L);
+            c10.mul(alphas).intoArray(c, c0 + ldc);
+            c11.mul(alphas).intoArray(c, c0 + ldc + L);
+            c12.mul(alphas).intoArray(c, c0 + ldc + 2 * L);
+            c13.mul(alphas).intoArray(c, c0 + ldc + 3 * L);
+            c20.mul(alphas).intoArray(c, c0 + 2 * ldc);
+            c21.mul(alphas).intoArray(c, c0 + 2 * ldc + L);
+            c22.mul(alphas).intoArray(c, c0 + 2 * ldc + 2 * L);
+            c23.mul(alphas).intoArray(c, c0 + 2 * ldc + 3 * L);
+            c30.mul(alphas).intoArray(c, c0 + 3 * ldc);
+            c31.mul(alphas).intoArray(c, c0 + 3 * ldc + L);
+            c32.mul(alphas).intoArray(c, c0 + 3 * ldc + 2 * L);
+            c33.mul(alphas).intoArray(c, c0 + 3 * ldc + 3 * L);
+        }
     }
 
-    private static void kernel1x4(int kc, float alpha, float[] a, int a0, int lda,
+    private static void kernel1x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
                                   MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
                         FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
@@ -113,13 +132,20 @@ final class VectorGemmTiles implements GemmTiles {
             c2v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 2 * L) * Float.BYTES, NATIVE), c2v);
             c3v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 3 * L) * Float.BYTES, NATIVE), c3v);
         }
-        c0v.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-        c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-        c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
-        c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+        if (accumulate) {
+            c0v.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+        } else {
+            c0v.mul(alphas).intoArray(c, c0);
+            c1v.mul(alphas).intoArray(c, c0 + L);
+            c2v.mul(alphas).intoArray(c, c0 + 2 * L);
+            c3v.mul(alphas).intoArray(c, c0 + 3 * L);
+        }
     }
 
-    private static void kernel4x1(int kc, float alpha, float[] a, int a0, int lda,
+    private static void kernel4x1(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
                                   MemorySegment b, int b0, float[] c, int c0, int ldc,
                            VectorMask<Float> mask) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
@@ -133,13 +159,20 @@ final class VectorGemmTiles implements GemmTiles {
             c2v = FloatVector.broadcast(S, a[ap + 2 * lda]).fma(bv, c2v);
             c3v = FloatVector.broadcast(S, a[ap + 3 * lda]).fma(bv, c3v);
         }
-        c0v.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
-        c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc, mask)).intoArray(c, c0 + ldc, mask);
-        c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc, mask)).intoArray(c, c0 + 2 * ldc, mask);
-        c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc, mask)).intoArray(c, c0 + 3 * ldc, mask);
+        if (accumulate) {
+            c0v.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
+            c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc, mask)).intoArray(c, c0 + ldc, mask);
+            c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc, mask)).intoArray(c, c0 + 2 * ldc, mask);
+            c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc, mask)).intoArray(c, c0 + 3 * ldc, mask);
+        } else {
+            c0v.mul(alphas).intoArray(c, c0, mask);
+            c1v.mul(alphas).intoArray(c, c0 + ldc, mask);
+            c2v.mul(alphas).intoArray(c, c0 + 2 * ldc, mask);
+            c3v.mul(alphas).intoArray(c, c0 + 3 * ldc, mask);
+        }
     }
 
-    private static void kernel1x1(int kc, float alpha, float[] a, int a0, int lda,
+    private static void kernel1x1(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
                                   MemorySegment b, int b0, float[] c, int c0, int ldc,
                            VectorMask<Float> mask) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
@@ -149,6 +182,10 @@ final class VectorGemmTiles implements GemmTiles {
         for (int p = 0; p < kc; p++, ap++, bp += STRIP) {
             acc = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromMemorySegment(S, b, (long) (bp) * Float.BYTES, NATIVE, mask), acc);
         }
-        acc.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
+        if (accumulate) {
+            acc.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
+        } else {
+            acc.mul(alphas).intoArray(c, c0, mask);
+        }
     }
 }
