@@ -31,16 +31,19 @@ public final class KernelReport {
                     + " reference and to the FMA peak measured in the same run.");
             return;
         }
-        double peak = firstScore(run(quick, PeakFlopsBenchmark.class.getName() + ".fmaChains", null))
-                * PeakFlopsBenchmark.flopsPerStep() / 1e9;
-        Collection<RunResult> vector = run(quick, GemmBenchmark.class.getName() + ".vector", null);
-        Collection<RunResult> scalar = run(quick, GemmBenchmark.class.getName() + ".scalar", "1");
-        Collection<RunResult> activations = run(quick, ActivationBenchmark.class.getName() + ".*", null);
+        String peakBenchmark = PeakFlopsBenchmark.class.getName() + ".fmaChains";
+        double peak = firstScore(run(quick, peakBenchmark, null, 1)) * PeakFlopsBenchmark.flopsPerStep() / 1e9;
+        double peakBothCores = firstScore(run(quick, peakBenchmark, null, 2)) * PeakFlopsBenchmark.flopsPerStep() / 1e9;
+        Collection<RunResult> vector = run(quick, GemmBenchmark.class.getName() + ".vector", null, 1);
+        Collection<RunResult> scalar = run(quick, GemmBenchmark.class.getName() + ".scalar", "1", 1);
+        Collection<RunResult> activations = run(quick, ActivationBenchmark.class.getName() + ".*", null, 1);
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nKernel report, %s, %d cores; FMA peak measured in this run: %.1f GFLOPS per core%n%n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), peak));
-        out.append("| SGEMM m x k * k x n | threads | GFLOPS | error | x scalar (1 thread) | of peak (threads x core peak) |\n");
+        out.append(String.format(Locale.ROOT, "%nKernel report, %s, %d cores, vector width %d bits. FMA peak measured in this run:"
+                        + " %.1f GFLOPS on 1 thread, %.1f GFLOPS on 2 threads%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), PeakFlopsBenchmark.SPECIES.vectorBitSize(),
+                peak, peakBothCores));
+        out.append("| SGEMM m x k * k x n | threads | GFLOPS | error (99.9%) | x scalar (1 thread) | of measured peak |\n");
         out.append("|---|---:|---:|---:|---:|---:|\n");
         for (RunResult result : vector) {
             String shape = result.getParams().getParam("shape");
@@ -50,7 +53,7 @@ public final class KernelReport {
             double error = result.getPrimaryResult().getScoreError() * flops / 1e9;
             double scalarGflops = scoreFor(scalar, shape) * flops / 1e9;
             out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f |%n",
-                    shape, threads, gflops, error, gflops / scalarGflops, gflops / (peak * threads)));
+                    shape, threads, gflops, error, gflops / scalarGflops, gflops / (threads == 1 ? peak : peakBothCores)));
         }
         out.append("\n| SGEMM scalar reference | GFLOPS |\n|---|---:|\n");
         for (RunResult result : scalar) {
@@ -67,8 +70,9 @@ public final class KernelReport {
         System.out.println(out);
     }
 
-    private static Collection<RunResult> run(boolean quick, String include, String threads) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder().include(include).forks(1);
+    private static Collection<RunResult> run(boolean quick, String include, String threads, int jmhThreads)
+            throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder().include(include).forks(1).threads(jmhThreads);
         if (threads != null) {
             options.param("threads", threads);
         }

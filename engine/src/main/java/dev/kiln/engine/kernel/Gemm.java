@@ -195,10 +195,7 @@ public final class Gemm {
                 }
             }
         } else {
-            for (int p = 0; p < kc; p++) {
-                MemorySegment.copy(o.b, o.bOff + (kb + p) * o.ldb + j, packed, ValueLayout.JAVA_FLOAT,
-                        (long) p * strip * Float.BYTES, width);
-            }
+            tiles.packRows(o.b, o.bOff + kb * o.ldb + j, o.ldb, kc, width, packed);
         }
     }
 

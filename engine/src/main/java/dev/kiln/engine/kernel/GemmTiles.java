@@ -17,4 +17,10 @@ interface GemmTiles {
      */
     void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
               MemorySegment packedB, float[] c, int c0, int ldc);
+
+    /**
+     * Copies rows [0, kc) x columns [0, width) of the row-major matrix at b[offset] (leading
+     * dimension ldb) into packedB, row p at p*strip; width is at most one strip.
+     */
+    void packRows(float[] b, int offset, int ldb, int kc, int width, MemorySegment packedB);
 }

@@ -188,4 +188,26 @@ final class VectorGemmTiles implements GemmTiles {
             acc.mul(alphas).intoArray(c, c0, mask);
         }
     }
+
+    @Override
+    public void packRows(float[] b, int offset, int ldb, int kc, int width, MemorySegment packedB) {
+        if (width == STRIP) {
+            for (int p = 0; p < kc; p++) {
+                int src = offset + p * ldb;
+                long dst = p * STRIP_BYTES;
+                FloatVector.fromArray(S, b, src).intoMemorySegment(packedB, dst, NATIVE);
+                FloatVector.fromArray(S, b, src + L).intoMemorySegment(packedB, dst + VECTOR_BYTES, NATIVE);
+                FloatVector.fromArray(S, b, src + 2 * L).intoMemorySegment(packedB, dst + 2 * VECTOR_BYTES, NATIVE);
+                FloatVector.fromArray(S, b, src + 3 * L).intoMemorySegment(packedB, dst + 3 * VECTOR_BYTES, NATIVE);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            for (int v = 0; v < width; v += L) {
+                VectorMask<Float> mask = S.indexInRange(v, width);
+                FloatVector.fromArray(S, b, offset + p * ldb + v, mask)
+                        .intoMemorySegment(packedB, p * STRIP_BYTES + (long) v * Float.BYTES, NATIVE, mask);
+            }
+        }
+    }
 }
