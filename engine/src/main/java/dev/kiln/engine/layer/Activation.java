@@ -1,0 +1,37 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The activations a Dense layer can apply, by their Keras names. */
+public enum Activation {
+    LINEAR, RELU, SIGMOID, TANH;
+
+    public Variable apply(Ops ops, Variable x) {
+        return switch (this) {
+            case LINEAR -> x;
+            case RELU -> ops.relu(x);
+            case SIGMOID -> ops.sigmoid(x);
+            case TANH -> ops.tanh(x);
+        };
+    }
+
+    /** The Keras name: "linear", "relu", ... */
+    public String kerasName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a Keras name; unknown names are rejected with the list of valid ones. */
+    public static Activation fromKerasName(String name) {
+        for (Activation activation : values()) {
+            if (activation.kerasName().equals(name)) {
+                return activation;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(Activation::kerasName).toList());
+    }
+}

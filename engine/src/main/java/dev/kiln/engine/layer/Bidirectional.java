@@ -1,0 +1,73 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.random.Rng;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bidirectional(LSTM), merge mode concat: a forward copy and a backward copy of the wrapped
+ * layer's configuration (as Keras does, the wrapped instance's own weights are not used), the
+ * output [forward final h, backward final h]. The backward copy reads each sequence from its last
+ * real token to its first, from zero state.
+ */
+public final class Bidirectional implements Layer {
+    public static final String TYPE = "Bidirectional";
+
+    private final Lstm wrapped;
+    private final String name;
+    private final Lstm forward;
+    private final Lstm backward;
+
+    public Bidirectional(Lstm layer, String name) {
+        this.wrapped = layer;
+        this.name = name;
+        this.forward = layer.copy(name + "/forward_" + layer.name(), false);
+        this.backward = layer.copy(name + "/backward_" + layer.name(), true);
+    }
+
+    public static Bidirectional fromConfig(LayerConfig config) {
+        return new Bidirectional(Lstm.fromConfig(config.getConfig("layer")), config.getString("name"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LayerConfig config() {
+        return LayerConfig.builder(TYPE).put("name", name).put("merge_mode", "concat").put("layer", wrapped.config()).build();
+    }
+
+    @Override
+    public int build(int inputFeatures, Rng rng) {
+        return forward.build(inputFeatures, rng) + backward.build(inputFeatures, rng);
+    }
+
+    @Override
+    public boolean isBuilt() {
+        return forward.isBuilt();
+    }
+
+    @Override
+    public LayerValue forward(LayerValue input, Ops ops) {
+        Variable forwardH = ((FeatureBatch) forward.forward(input, ops)).values();
+        Variable backwardH = ((FeatureBatch) backward.forward(input, ops)).values();
+        return new FeatureBatch(ops.concat(List.of(forwardH, backwardH)));
+    }
+
+    @Override
+    public List<Variable> parameters() {
+        List<Variable> all = new ArrayList<>(forward.parameters());
+        all.addAll(backward.parameters());
+        return all;
+    }
+
+    @Override
+    public String outputShape() {
+        return "(None, " + 2 * wrapped.units() + ")";
+    }
+}

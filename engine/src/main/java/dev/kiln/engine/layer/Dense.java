@@ -1,0 +1,77 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.List;
+
+/** Dense(units, activation): y = activation(x . kernel + bias); kernel glorot_uniform [in, units], bias zeros. */
+public final class Dense implements Layer {
+    public static final String TYPE = "Dense";
+
+    private final int units;
+    private final Activation activation;
+    private final String name;
+    private Variable kernel;
+    private Variable bias;
+
+    public Dense(int units, Activation activation, String name) {
+        if (units < 1) {
+            throw new IllegalArgumentException("Dense needs units >= 1, got " + units);
+        }
+        this.units = units;
+        this.activation = activation;
+        this.name = name;
+    }
+
+    public static Dense fromConfig(LayerConfig config) {
+        return new Dense(config.getInt("units"), Activation.fromKerasName(config.getString("activation")),
+                config.getString("name"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LayerConfig config() {
+        return LayerConfig.builder(TYPE).put("name", name).put("units", units)
+                .put("activation", activation.kerasName()).build();
+    }
+
+    @Override
+    public int build(int inputFeatures, Rng rng) {
+        if (kernel == null) {
+            kernel = Variable.parameter(Initializers.glorotUniform(rng, inputFeatures, units), name + "/kernel");
+            bias = Variable.parameter(Tensor.zeros(units), name + "/bias");
+        } else if (kernel.shape().dim(0) != inputFeatures) {
+            throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(0)
+                    + " input features, got " + inputFeatures);
+        }
+        return units;
+    }
+
+    @Override
+    public boolean isBuilt() {
+        return kernel != null;
+    }
+
+    @Override
+    public LayerValue forward(LayerValue input, Ops ops) {
+        Variable x = Layer.expect(this, input, FeatureBatch.class).values();
+        return new FeatureBatch(activation.apply(ops, ops.add(ops.matmul(x, kernel), bias)));
+    }
+
+    @Override
+    public List<Variable> parameters() {
+        return kernel == null ? List.of() : List.of(kernel, bias);
+    }
+
+    @Override
+    public String outputShape() {
+        return "(None, " + units + ")";
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.random.Rng;
+
+import java.util.List;
+
+/**
+ * Embedding(inputDim, outputDim, maskZero): a [inputDim, outputDim] table initialised
+ * U(-0.05, 0.05), looked up row by row. With maskZero, id 0 is padding: it gets no row and the
+ * sequence's true length travels on to the next layer (so inputDim must count id 0).
+ */
+public final class Embedding implements Layer {
+    public static final String TYPE = "Embedding";
+
+    private final int inputDim;
+    private final int outputDim;
+    private final boolean maskZero;
+    private final String name;
+    private Variable embeddings;
+
+    public Embedding(int inputDim, int outputDim, boolean maskZero, String name) {
+        if (inputDim < 1 || outputDim < 1) {
+            throw new IllegalArgumentException("Embedding needs inputDim >= 1 and outputDim >= 1, got "
+                    + inputDim + " and " + outputDim);
+        }
+        this.inputDim = inputDim;
+        this.outputDim = outputDim;
+        this.maskZero = maskZero;
+        this.name = name;
+    }
+
+    public static Embedding fromConfig(LayerConfig config) {
+        return new Embedding(config.getInt("input_dim"), config.getInt("output_dim"), config.getBoolean("mask_zero"),
+                config.getString("name"));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LayerConfig config() {
+        return LayerConfig.builder(TYPE).put("name", name).put("input_dim", inputDim).put("output_dim", outputDim)
+                .put("mask_zero", maskZero).build();
+    }
+
+    @Override
+    public int build(int inputFeatures, Rng rng) {
+        if (embeddings == null) {
+            embeddings = Variable.parameter(Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim), name + "/embeddings");
+        }
+        return outputDim;
+    }
+
+    @Override
+    public boolean isBuilt() {
+        return embeddings != null;
+    }
+
+    @Override
+    public LayerValue forward(LayerValue input, Ops ops) {
+        TokenBatch tokens = Layer.expect(this, input, TokenBatch.class);
+        if (maskZero) {
+            tokens = tokens.withoutZeros();
+        }
+        Variable vectors = ops.gather(embeddings, tokens.ids());
+        return new SequenceBatch(vectors, tokens.lengths(), tokens.offsets());
+    }
+
+    @Override
+    public List<Variable> parameters() {
+        return embeddings == null ? List.of() : List.of(embeddings);
+    }
+
+    @Override
+    public String outputShape() {
+        return "(None, None, " + outputDim + ")";
+    }
+}

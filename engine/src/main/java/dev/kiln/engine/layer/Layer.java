@@ -1,0 +1,48 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.random.Rng;
+
+import java.util.List;
+
+/**
+ * One step of a model. A layer exposes everything needed to save and rebuild it: its
+ * {@link #config()} (constructor arguments, from which a registered factory recreates it) and its
+ * {@link #parameters()} (trainable tensors, named "layer/weight"). Layers are final classes that
+ * implement this interface; wrappers (Bidirectional) hold other layers rather than extend them.
+ */
+public interface Layer {
+
+    /** The layer's name, unique within its model (Keras style: "dense", "dense_1"). */
+    String name();
+
+    /** Constructor arguments, including the name; {@code config().type()} is the registry key. */
+    LayerConfig config();
+
+    /**
+     * Creates the weights for inputs with {@code inputFeatures} features per token or example
+     * (ignored by layers that take ids) and returns the features of the output.
+     */
+    int build(int inputFeatures, Rng rng);
+
+    boolean isBuilt();
+
+    /** The forward pass; the operations record their backward rules on {@code ops}' tape. */
+    LayerValue forward(LayerValue input, Ops ops);
+
+    /** Trainable parameters, in a fixed order. Empty before {@link #build}. */
+    List<Variable> parameters();
+
+    /** The output shape in Keras' summary notation, e.g. "(None, None, 64)". */
+    String outputShape();
+
+    /** Throws a clear error when {@code input} is not of the kind this layer takes. */
+    static <T extends LayerValue> T expect(Layer layer, LayerValue input, Class<T> kind) {
+        if (!kind.isInstance(input)) {
+            throw new IllegalArgumentException(layer.name() + " (" + layer.config().type() + ") takes a "
+                    + kind.getSimpleName() + ", got " + (input == null ? "null" : input.getClass().getSimpleName()));
+        }
+        return kind.cast(input);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Variable;
+
+/**
+ * One vector per real token: {@code values} is [tokens, features], sequence s occupying rows
+ * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all.
+ */
+public record SequenceBatch(Variable values, int[] lengths, int[] offsets) implements LayerValue {
+
+    public SequenceBatch {
+        if (values.shape().rank() != 2) {
+            throw new IllegalArgumentException("SequenceBatch values must be [tokens, features], got " + values.shape());
+        }
+    }
+
+    @Override
+    public int batchSize() {
+        return lengths.length;
+    }
+
+    public int features() {
+        return values.shape().dim(1);
+    }
+
+    public int maxLength() {
+        int max = 0;
+        for (int length : lengths) {
+            max = Math.max(max, length);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Tape;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Kernels;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.testing.Json;
+import dev.kiln.engine.testing.SharedFiles;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The seed architecture in miniature (Embedding(20, 8, mask) -> Bidirectional(LSTM(5)) -> Dense(6,
+ * relu) -> Dense(1)) against PyTorch float64 reference values: logits, loss, every gradient and
+ * two Adam steps. Kiln computes in float32, so values are compared with
+ * |kiln - reference| <= 1e-6 + 2e-5 * |reference|.
+ */
+class BiLstmFixtureTest {
+    private static final double ABSOLUTE = 1e-6;
+    private static final double RELATIVE = 2e-5;
+    private static final Kernels KERNELS = Kernels.preferred(ComputePool.singleThreaded());
+
+    private Map<String, Object> fixture;
+    private Sequential model;
+    private TokenBatch inputs;
+    private float[] labels;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void loadFixture() throws IOException {
+        fixture = (Map<String, Object>) Json.parse(Files.readString(SharedFiles.path("fixtures/bilstm_reference.json")));
+        model = new Sequential(List.of(
+                new Embedding(20, 8, true, "embedding"),
+                new Bidirectional(new Lstm(5, false, "lstm"), "bidirectional"),
+                new Dense(6, Activation.RELU, "dense"),
+                new Dense(1, Activation.LINEAR, "dense_1")));
+        model.build(0, new Rng(0));
+        setWeights((Map<String, Object>) fixture.get("weights"));
+        List<Object> rows = (List<Object>) fixture.get("inputs");
+        int[][] padded = new int[rows.size()][];
+        for (int r = 0; r < padded.length; r++) {
+            padded[r] = ((List<Object>) rows.get(r)).stream().mapToInt(v -> ((Double) v).intValue()).toArray();
+        }
+        inputs = TokenBatch.ofPadded(padded);
+        labels = floats(fixture.get("labels"));
+    }
+
+    @Test
+    void logitsLossAndEveryGradientMatchTheReference() {
+        assertEquals(List.of(5, 7, 1, 3), java.util.Arrays.stream(inputs.lengths()).boxed().toList(),
+                "true lengths from the mask");
+        Variable loss = lossAndGradients();
+        assertClose("loss", new float[] {loss.value().item()}, new float[] {(float) (double) (Double) fixture.get("loss")});
+        assertGradients(section("gradients"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoAdamStepsMatchTheReference() {
+        Adam adam = new Adam(0.001f);
+        Map<String, Object> step1 = (Map<String, Object>) ((Map<String, Object>) fixture.get("adam")).get("step1");
+        Map<String, Object> step2 = (Map<String, Object>) ((Map<String, Object>) fixture.get("adam")).get("step2");
+
+        lossAndGradients();
+        adam.step(model.parameters());
+        assertState("step 1", adam, step1);
+
+        lossAndGradients();
+        assertGradients((Map<String, Object>) step2.get("gradients"));
+        adam.step(model.parameters());
+        assertState("step 2", adam, step2);
+    }
+
+    private Variable lossAndGradients() {
+        Tape tape = Tape.recording();
+        Ops ops = new Ops(KERNELS, tape);
+        Variable logits = ((FeatureBatch) model.forward(inputs, ops)).values();
+        Variable loss = ops.binaryCrossEntropyWithLogits(logits, labels);
+        tape.backward(loss);
+        return loss;
+    }
+
+    @Test
+    void logitsMatchTheReference() {
+        Ops ops = new Ops(KERNELS, Tape.inference());
+        Variable logits = ((FeatureBatch) model.forward(inputs, ops)).values();
+        assertClose("logits", logits.data(), floats(fixture.get("logits")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertState(String step, Adam adam, Map<String, Object> expected) {
+        List<Variable> parameters = model.parameters();
+        Map<String, Object> weights = (Map<String, Object>) expected.get("weights");
+        Map<String, Object> m = (Map<String, Object>) expected.get("m");
+        Map<String, Object> v = (Map<String, Object>) expected.get("v");
+        for (int p = 0; p < parameters.size(); p++) {
+            String name = parameters.get(p).name();
+            assertClose(step + " weights of " + name, parameters.get(p).data(), floats(weights.get(name)));
+            assertClose(step + " m of " + name, adam.moments().get(p).data(), floats(m.get(name)));
+            assertClose(step + " v of " + name, adam.velocities().get(p).data(), floats(v.get(name)));
+        }
+        assertEquals(((Double) expected.get("t")).longValue(), adam.iterations(), step + " iterations");
+    }
+
+    private void assertGradients(Map<String, Object> expected) {
+        List<Variable> parameters = model.parameters();
+        assertEquals(expected.keySet(), parameters.stream().map(Variable::name).collect(java.util.stream.Collectors.toSet()),
+                "parameter names");
+        for (Variable parameter : parameters) {
+            assertClose("grad of " + parameter.name(), parameter.grad().data(), floats(expected.get(parameter.name())));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> section(String key) {
+        return (Map<String, Object>) fixture.get(key);
+    }
+
+    private void setWeights(Map<String, Object> weights) {
+        for (Variable parameter : model.parameters()) {
+            Object values = weights.get(parameter.name());
+            if (values == null) {
+                fail("the fixture has no weights for " + parameter.name() + "; it has " + weights.keySet());
+            }
+            float[] data = floats(values);
+            assertEquals(parameter.value().size(), data.length, "size of " + parameter.name());
+            System.arraycopy(data, 0, parameter.data(), 0, data.length);
+        }
+    }
+
+    private static void assertClose(String what, float[] actual, float[] expected) {
+        assertEquals(expected.length, actual.length, what + ": element count");
+        double worst = 0;
+        int worstAt = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double excess = Math.abs(actual[i] - expected[i]) - (ABSOLUTE + RELATIVE * Math.abs(expected[i]));
+            if (excess > worst) {
+                worst = excess;
+                worstAt = i;
+            }
+        }
+        if (worstAt >= 0) {
+            fail(what + ": element " + worstAt + " is " + actual[worstAt] + ", reference " + expected[worstAt]);
+        }
+    }
+
+    /** Flattens nested lists of numbers in row-major order. */
+    private static float[] floats(Object nested) {
+        List<Float> out = new ArrayList<>();
+        flatten(nested, out);
+        float[] values = new float[out.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = out.get(i);
+        }
+        return values;
+    }
+
+    private static void flatten(Object node, List<Float> out) {
+        if (node instanceof List<?> list) {
+            for (Object item : list) {
+                flatten(item, out);
+            }
+        } else {
+            out.add(((Double) node).floatValue());
+        }
+    }
+}
