@@ -60,6 +60,54 @@ public final class GradientCheck {
         }
     }
 
+    /**
+     * Like {@link #assertGradients} for tensors a model already owns (a layer's parameters):
+     * {@code forward} builds the output from them on the given ops, and each element of each
+     * parameter is perturbed in place for the finite differences, then restored.
+     */
+    public static void assertParameterGradients(String name, java.util.function.Function<Ops, Variable> forward,
+                                                List<Variable> parameters) {
+        for (Variable parameter : parameters) {
+            parameter.zeroGrad();
+        }
+        Tape tape = Tape.recording();
+        Variable output = forward.apply(new Ops(KERNELS, tape));
+        double[] weights = projectionWeights(output.value().size());
+        float[] seed = new float[weights.length];
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = (float) weights[i];
+        }
+        tape.backward(output, Tensor.wrap(seed, output.shape()));
+        for (Variable parameter : parameters) {
+            float[] analytic = parameter.grad().data().clone();
+            float[] data = parameter.data();
+            for (int element = 0; element < data.length; element++) {
+                float original = data[element];
+                data[element] = (float) (original + STEP);
+                double plus = project(forward.apply(new Ops(KERNELS, Tape.inference())), weights);
+                data[element] = (float) (original - STEP);
+                double minus = project(forward.apply(new Ops(KERNELS, Tape.inference())), weights);
+                data[element] = original;
+                double numeric = (plus - minus) / ((double) (float) (original + STEP) - (float) (original - STEP));
+                double tolerance = ABSOLUTE_TOLERANCE + RELATIVE_TOLERANCE * Math.max(Math.abs(analytic[element]), Math.abs(numeric));
+                int at = element;
+                assertTrue(Math.abs(analytic[element] - numeric) <= tolerance,
+                        () -> name + ": gradient of " + parameter.name() + " " + parameter.shape() + " at element " + at
+                                + ": analytic " + analytic[at] + ", finite difference " + numeric);
+            }
+            parameter.zeroGrad();
+        }
+    }
+
+    private static double project(Variable output, double[] weights) {
+        float[] out = output.data();
+        double total = 0;
+        for (int i = 0; i < out.length; i++) {
+            total += weights[i] * out[i];
+        }
+        return total;
+    }
+
     private static double centralDifference(BiFunction<Ops, List<Variable>, Variable> function, Tensor[] inputs,
                                             int which, int element, double[] weights) {
         float original = inputs[which].data()[element];

@@ -1,0 +1,114 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.GradientCheck;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.random.Rng;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** LSTM and Bidirectional gradients against finite differences on sequences of uneven length. */
+class RecurrentGradientProperties {
+
+    /** Lengths always include 1 and 0 (a fully padded row), plus random ones. */
+    private static int[] lengths(Random random, int batch) {
+        int[] lengths = new int[batch];
+        lengths[0] = 1;
+        if (batch > 1) {
+            lengths[1] = 0;
+        }
+        for (int s = 2; s < batch; s++) {
+            lengths[s] = 1 + random.nextInt(5);
+        }
+        return lengths;
+    }
+
+    private static int[] offsets(int[] lengths) {
+        int[] offsets = new int[lengths.length];
+        for (int s = 1; s < lengths.length; s++) {
+            offsets[s] = offsets[s - 1] + lengths[s - 1];
+        }
+        return offsets;
+    }
+
+    @Property(tries = 8)
+    void lstmGradientsForInputsAndWeights(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll boolean backwards,
+                                          @ForAll long seed) {
+        Random random = new Random(seed);
+        int[] lengths = lengths(random, batch);
+        int[] offsets = offsets(lengths);
+        int tokens = offsets[batch - 1] + lengths[batch - 1];
+        Lstm lstm = new Lstm(3, backwards, "lstm");
+        lstm.build(4, new Rng(seed));
+        Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 4), "values");
+        List<Variable> checked = new ArrayList<>(lstm.parameters());
+        checked.add(values);
+        GradientCheck.assertParameterGradients("lstm", ops ->
+                ((FeatureBatch) lstm.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
+    }
+
+    @Property(tries = 5)
+    void bidirectionalGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll long seed) {
+        Random random = new Random(seed);
+        int[] lengths = lengths(random, batch);
+        int[] offsets = offsets(lengths);
+        int tokens = offsets[batch - 1] + lengths[batch - 1];
+        Bidirectional layer = new Bidirectional(new Lstm(2, false, "lstm"), "bidirectional");
+        layer.build(3, new Rng(seed));
+        Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 3), "values");
+        List<Variable> checked = new ArrayList<>(layer.parameters());
+        checked.add(values);
+        GradientCheck.assertParameterGradients("bidirectional", ops ->
+                ((FeatureBatch) layer.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
+    }
+
+    @Test
+    void anEmptySequenceGivesZerosAndPaddingChangesNothing() {
+        Lstm lstm = new Lstm(3, false, "lstm");
+        lstm.build(2, new Rng(1));
+        Embedding embedding = new Embedding(10, 2, true, "embedding");
+        embedding.build(0, new Rng(2));
+        var ops = new dev.kiln.engine.autodiff.Ops(
+                dev.kiln.engine.kernel.Kernels.preferred(dev.kiln.engine.kernel.ComputePool.singleThreaded()),
+                dev.kiln.engine.autodiff.Tape.inference());
+        float[] padded = ((FeatureBatch) lstm.forward(embedding.forward(
+                TokenBatch.ofPadded(new int[][] {{3, 4, 5, 0, 0}, {0, 0, 0, 0, 0}}), ops), ops)).values().data();
+        float[] exact = ((FeatureBatch) lstm.forward(embedding.forward(
+                TokenBatch.ofRows(new int[][] {{3, 4, 5}, {}}), ops), ops)).values().data();
+        assertArrayEquals(exact, padded);
+        for (int u = 3; u < 6; u++) {
+            assertEquals(0f, padded[u], "the empty row's output");
+        }
+    }
+
+    @Test
+    void initializersFollowKeras() {
+        var recurrent = Initializers.orthogonal(new Rng(5), 8, 32).data();
+        for (int a = 0; a < 8; a++) {
+            for (int b = 0; b < 8; b++) {
+                double dot = 0;
+                for (int c = 0; c < 32; c++) {
+                    dot += recurrent[a * 32 + c] * recurrent[b * 32 + c];
+                }
+                assertEquals(a == b ? 1.0 : 0.0, dot, 1e-5, "rows " + a + ", " + b + " of the orthogonal kernel");
+            }
+        }
+        float limit = (float) Math.sqrt(6.0 / (64 + 256));
+        for (float value : Initializers.glorotUniform(new Rng(6), 64, 256).data()) {
+            assertTrue(Math.abs(value) <= limit, "glorot value " + value + " beyond " + limit);
+        }
+        Lstm lstm = new Lstm(4, false, "lstm");
+        lstm.build(3, new Rng(7));
+        float[] bias = lstm.parameters().get(2).data();
+        assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, bias, "forget bias 1");
+    }
+}
