@@ -3,6 +3,7 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.Kernels;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The differentiable operations, bound to the kernels they compute with and the tape they record
@@ -11,6 +12,7 @@ import java.util.List;
  */
 public final class Ops {
     private final Tape tape;
+    private final Map<Variable, Variable> bindings;
     private final Kernels kernels;
     private final LinearOps linear;
     private final ElementwiseOps elementwise;
@@ -18,13 +20,28 @@ public final class Ops {
     private final ReductionOps reductions;
 
     public Ops(Kernels kernels, Tape tape) {
+        this(kernels, tape, Map.of());
+    }
+
+    /**
+     * Ops whose {@link #bind} replaces each parameter by its entry in {@code bindings}: a shard of
+     * a batch works on views of the parameters that share their values but collect their own
+     * gradients, so shards can run in parallel and their gradients be summed in a fixed order.
+     */
+    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings) {
         OpContext context = new OpContext(kernels, tape);
+        this.bindings = bindings;
         this.tape = tape;
         this.kernels = kernels;
         this.linear = new LinearOps(context);
         this.elementwise = new ElementwiseOps(context);
         this.structure = new StructureOps(context);
         this.reductions = new ReductionOps(context);
+    }
+
+    /** The variable a layer should use for its parameter: the parameter itself unless bound. */
+    public Variable bind(Variable parameter) {
+        return bindings.getOrDefault(parameter, parameter);
     }
 
     public Tape tape() {
@@ -92,7 +109,13 @@ public final class Ops {
         return reductions.mean(x);
     }
 
+    /** Mean binary cross-entropy of logits [batch] or [batch, 1] against 0/1 labels. */
     public Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels) {
         return reductions.binaryCrossEntropyWithLogits(logits, labels);
+    }
+
+    /** The summed loss divided by {@code denominator}: a shard's part of the mean over a larger batch. */
+    public Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels, int denominator) {
+        return reductions.binaryCrossEntropyWithLogits(logits, labels, denominator);
     }
 }

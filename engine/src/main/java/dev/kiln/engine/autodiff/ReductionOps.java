@@ -44,6 +44,17 @@ final class ReductionOps {
      * Gradient: (sigmoid(x) - z) / batch.
      */
     Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels) {
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: empty batch");
+        }
+        return binaryCrossEntropyWithLogits(logits, labels, labels.length);
+    }
+
+    /** The same loss summed over this batch and divided by {@code denominator} (a shard's share of a batch mean). */
+    Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels, int denominator) {
+        if (denominator < 1) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: denominator must be >= 1, got " + denominator);
+        }
         int batch = logits.shape().rank() == 0 ? 1 : logits.shape().dim(0);
         if (logits.value().size() != batch || (logits.shape().rank() == 2 && logits.shape().dim(1) != 1)
                 || logits.shape().rank() > 2) {
@@ -54,9 +65,7 @@ final class ReductionOps {
             throw new IllegalArgumentException("binaryCrossEntropyWithLogits: " + labels.length
                     + " labels for a batch of " + batch + " logits");
         }
-        if (batch == 0) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: empty batch");
-        }
+
         for (int i = 0; i < batch; i++) {
             if (!(labels[i] >= 0f && labels[i] <= 1f)) {
                 throw new IllegalArgumentException("binaryCrossEntropyWithLogits: label " + labels[i] + " at index " + i
@@ -71,11 +80,11 @@ final class ReductionOps {
             total += softplus[i] - x[i] * labels[i];
         }
         float[] labelCopy = Arrays.copyOf(labels, batch);
-        Variable out = context.result(Tensor.scalar((float) (total / batch)), "binaryCrossEntropy", logits);
+        Variable out = context.result(Tensor.scalar((float) (total / denominator)), "binaryCrossEntropy", logits);
         context.onBackward(out, () -> {
             float[] probabilities = new float[batch];
             context.kernels().activations().sigmoid(batch, x, 0, probabilities, 0);
-            float scale = out.gradData()[0] / batch;
+            float scale = out.gradData()[0] / denominator;
             float[] dx = logits.gradData();
             for (int i = 0; i < batch; i++) {
                 dx[i] += (probabilities[i] - labelCopy[i]) * scale;

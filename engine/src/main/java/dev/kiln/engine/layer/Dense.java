@@ -62,7 +62,7 @@ public final class Dense implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         Variable x = Layer.expect(this, input, FeatureBatch.class).values();
-        return new FeatureBatch(activation.apply(ops, ops.add(ops.matmul(x, kernel), bias)));
+        return new FeatureBatch(activation.apply(ops, ops.add(ops.matmul(x, ops.bind(kernel)), ops.bind(bias))));
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class Embedding implements Layer {
         if (maskZero) {
             tokens = tokens.withoutZeros();
         }
-        Variable vectors = ops.gather(embeddings, tokens.ids());
+        Variable vectors = ops.gather(ops.bind(embeddings), tokens.ids());
         return new SequenceBatch(vectors, tokens.lengths(), tokens.offsets());
     }
 

@@ -8,4 +8,7 @@ package dev.kiln.engine.layer;
 public interface LayerValue {
     /** The number of examples in the batch. */
     int batchSize();
+
+    /** Examples [from, to) of this batch, for splitting a batch into shards. */
+    LayerValue slice(int from, int to);
 }

@@ -79,6 +79,9 @@ public final class Lstm implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
+        Variable kernel = ops.bind(this.kernel);
+        Variable recurrentKernel = ops.bind(this.recurrentKernel);
+        Variable bias = ops.bind(this.bias);
         int batch = sequences.batchSize();
         Variable h = Variable.constant(Tensor.zeros(batch, units));
         Variable c = Variable.constant(Tensor.zeros(batch, units));

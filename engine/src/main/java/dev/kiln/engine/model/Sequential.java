@@ -1,6 +1,13 @@
 package dev.kiln.engine.model;
 
 import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.History;
+import dev.kiln.engine.callback.Logs;
+import dev.kiln.engine.callback.TrainingContext;
+import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerValue;
@@ -11,9 +18,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Layers applied in order; each layer's output is the next one's input. */
-public final class Sequential {
+/**
+ * Layers applied in order, each layer's output the next one's input; and, once compiled with a
+ * loss, an optimizer and an {@link Engine}, Keras' fit / evaluate / predict. The model ends in
+ * one logit per example (binary classification, BinaryCrossentropy(from_logits=True)).
+ */
+public final class Sequential implements TrainingContext {
     private final List<Layer> layers;
+    private Compiled compiled;
+    private volatile boolean stopRequested;
+
+    private record Compiled(BinaryCrossentropy loss, Optimizer optimizer, Engine engine, ShardedStep step) {}
 
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
@@ -62,6 +77,99 @@ public final class Sequential {
             all.addAll(layer.parameters());
         }
         return all;
+    }
+
+    /** Sets the loss, the optimizer and where to compute (Keras' compile, metrics = accuracy). */
+    public void compile(BinaryCrossentropy loss, Optimizer optimizer, Engine engine) {
+        compiled = new Compiled(loss, optimizer, engine, new ShardedStep(this, loss, engine.kernels(), engine.pool(),
+                engine.shardSize()));
+    }
+
+    public Optimizer optimizer() {
+        return requireCompiled().optimizer();
+    }
+
+    /**
+     * Trains for epochs [initialEpoch, epochs). With {@code validation}, each epoch ends with an
+     * evaluation on its first {@code validationSteps} batches. {@code progress} is the progress
+     * bar (or null for none). Returns the History of epoch logs.
+     */
+    public History fit(Dataset<LabeledBatch> train, int epochs, Dataset<LabeledBatch> validation, int validationSteps,
+                       List<Callback> callbacks, int initialEpoch, Callback progress) {
+        Compiled c = requireCompiled();
+        return new FitLoop(this, c.step(), c.optimizer()).run(train, epochs, validation, validationSteps, callbacks,
+                initialEpoch, progress);
+    }
+
+    /** Loss and accuracy over the first {@code steps} batches ({@code steps} < 0: all of them). */
+    public Logs evaluate(Dataset<LabeledBatch> data, int steps) {
+        Compiled c = requireCompiled();
+        RunningMean loss = new RunningMean();
+        BinaryAccuracy accuracy = new BinaryAccuracy();
+        int done = 0;
+        for (LabeledBatch batch : data) {
+            if (steps >= 0 && done >= steps) {
+                break;
+            }
+            ShardedStep.Result result = c.step().run(batch, false);
+            loss.add(result.loss(), batch.size());
+            accuracy.update(result.logits(), batch.labels());
+            done++;
+        }
+        if (done == 0) {
+            throw new IllegalStateException("evaluate: the data yielded no batches");
+        }
+        return FitLoop.metrics(loss.result(), accuracy.result());
+    }
+
+    /** The logit of each example (probability = sigmoid(logit)). */
+    public float[] predict(LayerValue inputs) {
+        Compiled c = requireCompiled();
+        float[] labels = new float[inputs.batchSize()];
+        return c.step().run(new LabeledBatch(inputs, labels), false).logits();
+    }
+
+    private Compiled requireCompiled() {
+        if (compiled == null) {
+            throw new IllegalStateException("compile the model (loss, optimizer, engine) before fit, evaluate or predict");
+        }
+        return compiled;
+    }
+
+    @Override
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    void clearStopRequest() {
+        stopRequested = false;
+    }
+
+    @Override
+    public List<Tensor> weightsSnapshot() {
+        List<Tensor> copies = new ArrayList<>();
+        for (Variable parameter : parameters()) {
+            copies.add(parameter.value().copy());
+        }
+        return copies;
+    }
+
+    @Override
+    public void restoreWeights(List<Tensor> snapshot) {
+        List<Variable> parameters = parameters();
+        if (snapshot.size() != parameters.size()) {
+            throw new IllegalArgumentException("a snapshot of " + snapshot.size() + " tensors for " + parameters.size() + " parameters");
+        }
+        for (int p = 0; p < parameters.size(); p++) {
+            Tensor source = snapshot.get(p);
+            source.requireShape(parameters.get(p).shape(), "restoring " + parameters.get(p).name());
+            System.arraycopy(source.data(), 0, parameters.get(p).data(), 0, source.size());
+        }
     }
 
     public long parameterCount() {

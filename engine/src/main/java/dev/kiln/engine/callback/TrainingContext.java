@@ -1,0 +1,20 @@
+package dev.kiln.engine.callback;
+
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.List;
+
+/** What a callback may see and do of the model being trained. */
+public interface TrainingContext {
+
+    /** Asks fit to stop after the current epoch's callbacks (Keras' model.stop_training = True). */
+    void requestStop();
+
+    boolean stopRequested();
+
+    /** Copies of the current weights, in parameter order. */
+    List<Tensor> weightsSnapshot();
+
+    /** Sets the weights from a snapshot taken by {@link #weightsSnapshot}. */
+    void restoreWeights(List<Tensor> snapshot);
+}

@@ -1,0 +1,188 @@
+package dev.kiln.engine.data;
+
+import dev.kiln.engine.random.Rng;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * A re-iterable pipeline of elements in the manner of tf.data: every {@link #iterator()} starts a
+ * new pass (an epoch). Stages: {@link #shuffle}, {@link #batch}, {@link #map}, {@link #take} and
+ * {@link #prefetch}. Passes are deterministic: a shuffle's order depends only on its seed and on
+ * how many passes came before.
+ *
+ * @param <T> the element type
+ */
+public abstract class Dataset<T> implements Iterable<T> {
+
+    /** Elements from a list (the list is copied). */
+    public static <T> Dataset<T> fromList(List<T> elements) {
+        List<T> copy = List.copyOf(elements);
+        return new Dataset<>() {
+            @Override
+            public Iterator<T> iterator() {
+                return copy.iterator();
+            }
+
+            @Override
+            public long cardinality() {
+                return copy.size();
+            }
+        };
+    }
+
+    /** How many elements one pass yields, or -1 when unknown. */
+    public abstract long cardinality();
+
+    /**
+     * tf.data's buffered shuffle: keep {@code bufferSize} elements, emit a random one and refill
+     * its slot from the input. A buffer at least as large as the data is a full shuffle. Pass n
+     * uses a generator seeded from (seed, n), so every epoch has a new order, reproducibly.
+     */
+    public Dataset<T> shuffle(int bufferSize, long seed) {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("shuffle buffer size must be >= 1, got " + bufferSize);
+        }
+        Dataset<T> source = this;
+        return new Dataset<>() {
+            private long passes;
+
+            @Override
+            public Iterator<T> iterator() {
+                Rng rng = new Rng(seed ^ (0x9E3779B97F4A7C15L * ++passes));
+                return new ShuffleIterator<>(source.iterator(), bufferSize, rng);
+            }
+
+            @Override
+            public long cardinality() {
+                return source.cardinality();
+            }
+        };
+    }
+
+    /** Consecutive elements grouped into lists of {@code size}; the last one may be shorter. */
+    public Dataset<List<T>> batch(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + size);
+        }
+        Dataset<T> source = this;
+        return new Dataset<>() {
+            @Override
+            public Iterator<List<T>> iterator() {
+                Iterator<T> input = source.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return input.hasNext();
+                    }
+
+                    @Override
+                    public List<T> next() {
+                        if (!input.hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        List<T> batch = new ArrayList<>(size);
+                        while (batch.size() < size && input.hasNext()) {
+                            batch.add(input.next());
+                        }
+                        return batch;
+                    }
+                };
+            }
+
+            @Override
+            public long cardinality() {
+                long n = source.cardinality();
+                return n < 0 ? -1 : (n + size - 1) / size;
+            }
+        };
+    }
+
+    public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
+        Dataset<T> source = this;
+        return new Dataset<>() {
+            @Override
+            public Iterator<R> iterator() {
+                Iterator<T> input = source.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return input.hasNext();
+                    }
+
+                    @Override
+                    public R next() {
+                        return function.apply(input.next());
+                    }
+                };
+            }
+
+            @Override
+            public long cardinality() {
+                return source.cardinality();
+            }
+        };
+    }
+
+    /** At most the first {@code count} elements of each pass. */
+    public Dataset<T> take(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("take count must be >= 0, got " + count);
+        }
+        Dataset<T> source = this;
+        return new Dataset<>() {
+            @Override
+            public Iterator<T> iterator() {
+                Iterator<T> input = source.iterator();
+                return new Iterator<>() {
+                    private long taken;
+
+                    @Override
+                    public boolean hasNext() {
+                        return taken < count && input.hasNext();
+                    }
+
+                    @Override
+                    public T next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        taken++;
+                        return input.next();
+                    }
+                };
+            }
+
+            @Override
+            public long cardinality() {
+                long n = source.cardinality();
+                return n < 0 ? -1 : Math.min(n, count);
+            }
+        };
+    }
+
+    /**
+     * Computes up to {@code depth} elements ahead on a background thread, so preparing the next
+     * batch overlaps with training on this one. The order is unchanged.
+     */
+    public Dataset<T> prefetch(int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("prefetch depth must be >= 1, got " + depth);
+        }
+        Dataset<T> source = this;
+        return new Dataset<>() {
+            @Override
+            public Iterator<T> iterator() {
+                return new PrefetchIterator<>(source.iterator(), depth);
+            }
+
+            @Override
+            public long cardinality() {
+                return source.cardinality();
+            }
+        };
+    }
+}

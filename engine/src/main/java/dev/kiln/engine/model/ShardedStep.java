@@ -1,0 +1,98 @@
+package dev.kiln.engine.model;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Tape;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Kernels;
+import dev.kiln.engine.layer.FeatureBatch;
+import dev.kiln.engine.layer.LayerValue;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One forward (and, when training, backward) pass over a batch split into fixed shards of
+ * {@code shardSize} examples. Shards run in parallel on the pool, each on its own tape with
+ * views of the parameters that share their values but collect their own gradients; the shard
+ * gradients are then added into the parameters in shard order. The shards depend only on the
+ * batch, never on the thread count, so any number of threads gives bit-identical results.
+ */
+final class ShardedStep {
+    private final Sequential model;
+    private final BinaryCrossentropy loss;
+    private final Kernels kernels;
+    private final ComputePool pool;
+    private final int shardSize;
+
+    ShardedStep(Sequential model, BinaryCrossentropy loss, Kernels kernels, ComputePool pool, int shardSize) {
+        if (shardSize < 1) {
+            throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
+        }
+        this.model = model;
+        this.loss = loss;
+        this.kernels = kernels;
+        this.pool = pool;
+        this.shardSize = shardSize;
+    }
+
+    /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
+    Result run(LabeledBatch batch, boolean train) {
+        int size = batch.size();
+        int shards = (size + shardSize - 1) / shardSize;
+        List<Variable> parameters = model.parameters();
+        ShardResult[] results = new ShardResult[shards];
+        pool.parallelFor(shards, shard -> {
+            int from = shard * shardSize;
+            int to = Math.min(size, from + shardSize);
+            results[shard] = runShard(batch.slice(from, to), size, parameters, train);
+        });
+        double total = 0;
+        float[] logits = new float[size];
+        for (int shard = 0; shard < shards; shard++) {
+            total += results[shard].loss;
+            System.arraycopy(results[shard].logits, 0, logits, shard * shardSize, results[shard].logits.length);
+            if (train) {
+                for (int p = 0; p < parameters.size(); p++) {
+                    kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, results[shard].gradients.get(p), 0,
+                            parameters.get(p).grad().data(), 0);
+                }
+            }
+        }
+        return new Result(total, logits);
+    }
+
+    private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train) {
+        Tape tape = train ? Tape.recording() : Tape.inference();
+        Map<Variable, Variable> views = new IdentityHashMap<>();
+        if (train) {
+            for (Variable parameter : parameters) {
+                views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
+            }
+        }
+        Ops ops = new Ops(kernels, tape, views);
+        LayerValue output = model.forward(shard.inputs(), ops);
+        if (!(output instanceof FeatureBatch features) || features.values().shape().dim(1) != 1) {
+            throw new IllegalStateException("the model must end in one logit per example, it outputs " + output);
+        }
+        Variable logits = features.values();
+        Variable shardLoss = loss.compute(ops, logits, shard.labels(), batchSize);
+        List<float[]> gradients = new ArrayList<>();
+        if (train) {
+            tape.backward(shardLoss);
+            for (Variable parameter : parameters) {
+                Tensor grad = views.get(parameter).grad();
+                gradients.add(grad.data());
+            }
+        }
+        return new ShardResult(shardLoss.value().item(), logits.data(), gradients);
+    }
+
+    private record ShardResult(double loss, float[] logits, List<float[]> gradients) {}
+
+    /** The batch-mean loss and one logit per example. */
+    record Result(double loss, float[] logits) {}
+}
