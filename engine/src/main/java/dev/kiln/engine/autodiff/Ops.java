@@ -18,6 +18,7 @@ public final class Ops {
     private final ElementwiseOps elementwise;
     private final StructureOps structure;
     private final ReductionOps reductions;
+    private final RecurrentOps recurrent;
 
     public Ops(Kernels kernels, Tape tape) {
         this(kernels, tape, Map.of());
@@ -37,6 +38,7 @@ public final class Ops {
         this.elementwise = new ElementwiseOps(context);
         this.structure = new StructureOps(context);
         this.reductions = new ReductionOps(context);
+        this.recurrent = new RecurrentOps(context);
     }
 
     /** The variable a layer should use for its parameter: the parameter itself unless bound. */
@@ -99,6 +101,16 @@ public final class Ops {
 
     public Variable gather(Variable table, int[] ids) {
         return structure.gather(table, ids);
+    }
+
+    /**
+     * The fused LSTM over packed sequences ({@code values} [tokens, features], sequence s at rows
+     * offsets[s] .. offsets[s]+lengths[s]): final h [batch, units], or with returnSequences the h
+     * after every token [tokens, units]. See {@link RecurrentOps}.
+     */
+    public Variable lstm(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
+                         Variable bias, boolean backwards, boolean returnSequences) {
+        return recurrent.lstm(values, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
     }
 
     public Variable sum(Variable x) {

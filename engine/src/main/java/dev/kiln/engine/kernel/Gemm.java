@@ -60,22 +60,79 @@ public final class Gemm {
             scaleBlock(beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        Operands ops = new Operands(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        run(new Operands(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc), null, m, n);
+    }
+
+    /**
+     * B once packed for repeated products ({@code op(B)} is [k, n]): a recurrent weight matrix
+     * multiplied at every time step is packed once per batch instead of once per step.
+     */
+    public PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        Bounds.nonNegative("pack k", k);
+        Bounds.nonNegative("pack n", n);
+        Bounds.matrix(transB ? "pack B (transposed, stored n x k)" : "pack B (k x n)", b, bOff, transB ? n : k,
+                transB ? k : n, ldb);
+        int kBlocks = ceilDiv(k, K_BLOCK);
+        int strips = ceilDiv(n, strip);
+        long blockFloats = (long) K_BLOCK * strip;
+        MemorySegment all = Arena.ofAuto().allocate(Math.max(1, kBlocks * strips * blockFloats) * Float.BYTES, 64);
+        Operands o = new Operands(false, transB, k, 1f, null, 0, 1, b, bOff, ldb, 0f, null, 0, 1);
+        for (int kb = 0; kb < kBlocks; kb++) {
+            for (int s = 0; s < strips; s++) {
+                MemorySegment block = all.asSlice((kb * strips + s) * blockFloats * Float.BYTES, blockFloats * Float.BYTES);
+                packStrip(o, kb * K_BLOCK, Math.min(K_BLOCK, k - kb * K_BLOCK), s * strip, Math.min(strip, n - s * strip), block);
+            }
+        }
+        return new PackedMatrix(k, n, strip, strips, all, blockFloats);
+    }
+
+    /** {@code C = alpha * op(A) * B + beta * C} with B packed by {@link #pack} on a Gemm of the same width. */
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (b.strip() != strip) {
+            throw new IllegalArgumentException("the packed matrix was made for strips of " + b.strip()
+                    + " floats, this Gemm uses " + strip + " (another vector width)");
+        }
+        int k = b.k();
+        int n = b.n();
+        Bounds.nonNegative("sgemm m", m);
+        Bounds.matrix(transA ? "sgemm A (transposed, stored k x m)" : "sgemm A (m x k)", a, aOff, transA ? k : m,
+                transA ? m : k, lda);
+        Bounds.matrix("sgemm C (m x n)", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scaleBlock(beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        run(new Operands(transA, false, k, alpha, a, aOff, lda, null, 0, 1, beta, c, cOff, ldc), b, m, n);
+    }
+
+    /** B packed for {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}. */
+    public record PackedMatrix(int k, int n, int strip, int strips, MemorySegment blocks, long blockFloats) {
+        MemorySegment block(int kBlock, int stripIndex) {
+            return blocks.asSlice((kBlock * strips + stripIndex) * blockFloats * Float.BYTES, blockFloats * Float.BYTES);
+        }
+    }
+
+    private void run(Operands ops, PackedMatrix packed, int m, int n) {
+        int k = ops.k;
         long work = (long) m * n * k;
         int threads = pool.threads();
         if (threads == 1 || work < PARALLEL_THRESHOLD) {
-            compute(ops, 0, m, 0, n);
+            compute(ops, packed, 0, m, 0, n);
         } else if (m >= ROWS * threads * 2) {
             int chunks = threads * 2;
             int rowsPerChunk = roundUp(ceilDiv(m, chunks), ROWS);
             int count = ceilDiv(m, rowsPerChunk);
-            pool.parallelFor(count, t -> compute(ops, t * rowsPerChunk, Math.min(m, (t + 1) * rowsPerChunk), 0, n));
+            pool.parallelFor(count, t -> compute(ops, packed, t * rowsPerChunk, Math.min(m, (t + 1) * rowsPerChunk), 0, n));
         } else {
             int strips = ceilDiv(n, strip);
             int stripsPerChunk = ceilDiv(strips, threads);
             int count = ceilDiv(strips, stripsPerChunk);
             int width = stripsPerChunk * strip;
-            pool.parallelFor(count, t -> compute(ops, 0, m, t * width, Math.min(n, (t + 1) * width)));
+            pool.parallelFor(count, t -> compute(ops, packed, 0, m, t * width, Math.min(n, (t + 1) * width)));
         }
     }
 
@@ -133,9 +190,8 @@ public final class Gemm {
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {}
 
     /** Computes the C block rows [m0, m1) x columns [n0, n1). */
-    private void compute(Operands o, int m0, int m1, int n0, int n1) {
+    private void compute(Operands o, PackedMatrix prepacked, int m0, int m1, int n0, int n1) {
         Scratch scratch = scratches.get();
-        MemorySegment packedB = scratch.stripOfB;
         if (o.beta != 0f) {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
@@ -155,7 +211,13 @@ public final class Gemm {
             }
             for (int j = n0; j < n1; j += strip) {
                 int width = Math.min(strip, n1 - j);
-                packStrip(o, kb, kc, j, width, packedB);
+                MemorySegment packedB;
+                if (prepacked != null) {
+                    packedB = prepacked.block(kb / K_BLOCK, j / strip);
+                } else {
+                    packedB = scratch.stripOfB;
+                    packStrip(o, kb, kc, j, width, packedB);
+                }
                 int i = 0;
                 int rows = m1 - m0;
                 for (; i + ROWS <= rows; i += ROWS) {

@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The kernel families for one vector width, built together so they agree on it. This is the only
  * place that reads {@link FloatVector#SPECIES_PREFERRED}: everything else receives its width.
  */
-public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations, Reductions reductions) {
+public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations, Reductions reductions,
+                      LstmCell lstmCell) {
 
     /** Kernels for the widest vectors this CPU runs natively. */
     public static Kernels preferred(ComputePool pool) {
@@ -17,7 +18,7 @@ public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations,
     /** Kernels for a given width: 128-, 256- and 512-bit all run anywhere (slowly if not native). */
     public static Kernels of(VectorSpecies<Float> species, ComputePool pool) {
         return new Kernels(new Gemm(species, pool), new Arithmetic(species), new Activations(species),
-                new Reductions(species));
+                new Reductions(species), new LstmCell(species));
     }
 
     public VectorSpecies<Float> species() {

@@ -54,9 +54,14 @@ public final class Bidirectional implements Layer {
 
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
-        Variable forwardH = ((FeatureBatch) forward.forward(input, ops)).values();
-        Variable backwardH = ((FeatureBatch) backward.forward(input, ops)).values();
-        return new FeatureBatch(ops.concat(List.of(forwardH, backwardH)));
+        LayerValue forwardOut = forward.forward(input, ops);
+        LayerValue backwardOut = backward.forward(input, ops);
+        if (forwardOut instanceof SequenceBatch f && backwardOut instanceof SequenceBatch b) {
+            // Both directions' outputs are aligned by token position, so they concatenate row by row.
+            return new SequenceBatch(ops.concat(List.of(f.values(), b.values())), f.lengths(), f.offsets());
+        }
+        return new FeatureBatch(ops.concat(List.of(((FeatureBatch) forwardOut).values(),
+                ((FeatureBatch) backwardOut).values())));
     }
 
     @Override
@@ -68,6 +73,6 @@ public final class Bidirectional implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, " + 2 * wrapped.units() + ")";
+        return wrapped.returnSequences() ? "(None, None, " + 2 * wrapped.units() + ")" : "(None, " + 2 * wrapped.units() + ")";
     }
 }

@@ -14,30 +14,44 @@ import java.util.List;
  * last real token to its first when goBackwards), from zero state; the output is the final h,
  * [batch, units]; an empty sequence gives zeros.
  *
- * <p>The forward pass is built step by step from primitive operations: z = x.W + h.U + b, then
- * h moves to the new value only for sequences still running at that step.
+ * <p>The forward and backward passes are one fused operation ({@code Ops.lstm}) that computes only
+ * real tokens. (The same cell built from primitive operations is kept in the tests as the
+ * reference the fused one must match.)
  */
 public final class Lstm implements Layer {
     public static final String TYPE = "LSTM";
 
     private final int units;
     private final boolean goBackwards;
+    private final boolean returnSequences;
     private final String name;
     private Variable kernel;
     private Variable recurrentKernel;
     private Variable bias;
 
+    /** LSTM(units) returning the final h; {@code goBackwards} reads each sequence from its end. */
     public Lstm(int units, boolean goBackwards, String name) {
+        this(units, goBackwards, false, name);
+    }
+
+    /** With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of the final h. */
+    public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
         if (units < 1) {
             throw new IllegalArgumentException("LSTM needs units >= 1, got " + units);
         }
         this.units = units;
         this.goBackwards = goBackwards;
+        this.returnSequences = returnSequences;
         this.name = name;
     }
 
     public static Lstm fromConfig(LayerConfig config) {
-        return new Lstm(config.getInt("units"), config.getBoolean("go_backwards"), config.getString("name"));
+        return new Lstm(config.getInt("units"), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
+                config.getString("name"));
+    }
+
+    public boolean returnSequences() {
+        return returnSequences;
     }
 
     public int units() {
@@ -46,7 +60,7 @@ public final class Lstm implements Layer {
 
     /** A copy of this layer's configuration with another name and direction (for Bidirectional). */
     Lstm copy(String newName, boolean backwards) {
-        return new Lstm(units, backwards, newName);
+        return new Lstm(units, backwards, returnSequences, newName);
     }
 
     @Override
@@ -56,7 +70,8 @@ public final class Lstm implements Layer {
 
     @Override
     public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards).build();
+        return LayerConfig.builder(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards)
+                .put("return_sequences", returnSequences).build();
     }
 
     @Override
@@ -79,37 +94,11 @@ public final class Lstm implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        Variable kernel = ops.bind(this.kernel);
-        Variable recurrentKernel = ops.bind(this.recurrentKernel);
-        Variable bias = ops.bind(this.bias);
-        int batch = sequences.batchSize();
-        Variable h = Variable.constant(Tensor.zeros(batch, units));
-        Variable c = Variable.constant(Tensor.zeros(batch, units));
-        int steps = sequences.maxLength();
-        for (int t = 0; t < steps; t++) {
-            int[] rows = new int[batch];
-            Tensor running = Tensor.zeros(batch, units);
-            for (int s = 0; s < batch; s++) {
-                int length = sequences.lengths()[s];
-                if (t < length) {
-                    rows[s] = sequences.offsets()[s] + (goBackwards ? length - 1 - t : t);
-                    java.util.Arrays.fill(running.data(), s * units, (s + 1) * units, 1f);
-                }
-            }
-            Variable x = ops.gather(sequences.values(), rows);
-            Variable z = ops.add(ops.add(ops.matmul(x, kernel), ops.matmul(h, recurrentKernel)), bias);
-            Variable inputGate = ops.sigmoid(ops.slice(z, 0, units));
-            Variable forgetGate = ops.sigmoid(ops.slice(z, units, 2 * units));
-            Variable candidate = ops.tanh(ops.slice(z, 2 * units, 3 * units));
-            Variable outputGate = ops.sigmoid(ops.slice(z, 3 * units, 4 * units));
-            Variable newC = ops.add(ops.multiply(forgetGate, c), ops.multiply(inputGate, candidate));
-            Variable newH = ops.multiply(outputGate, ops.tanh(newC));
-            // Masked step: a finished sequence keeps its state (state + mask * (new - state)).
-            Variable mask = Variable.constant(running);
-            c = ops.add(c, ops.multiply(mask, ops.subtract(newC, c)));
-            h = ops.add(h, ops.multiply(mask, ops.subtract(newH, h)));
-        }
-        return new FeatureBatch(h);
+        Variable output = ops.lstm(sequences.values(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
+                ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
+        return returnSequences
+                ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
+                : new FeatureBatch(output);
     }
 
     @Override
@@ -119,6 +108,6 @@ public final class Lstm implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, " + units + ")";
+        return returnSequences ? "(None, None, " + units + ")" : "(None, " + units + ")";
     }
 }

@@ -1,0 +1,117 @@
+package dev.kiln.engine.kernel;
+
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One LSTM step for a block of rows, forward and backward, in Keras' gate order i, f, c, o.
+ * Row r of {@code gates} holds 4 * units values; the other arrays hold units values per row.
+ *
+ * <p>Forward: gates hold the pre-activations z = x.W + h.U + b and are replaced by the
+ * activations i = sigmoid, f = sigmoid, g = tanh, o = sigmoid; then c = f * cPrev + i * g,
+ * tanhC = tanh(c), h = o * tanhC. Backward, from the saved gates, cPrev and tanhC: with
+ * dcTotal = dc + dh * o * (1 - tanhC^2), writes dz (the gradient of the pre-activations) and
+ * replaces dc by dcTotal * f, the gradient for the previous step's cell. A null cPrev is the
+ * zero state. Each form has a scalar reference with the suffix {@code Scalar}.
+ */
+public final class LstmCell {
+    private final LstmCellLoops loops;
+
+    public LstmCell(VectorSpecies<Float> species) {
+        this.loops = Specialization.instantiate(LstmCellLoops.class, VectorLstmCellLoops.class, species);
+    }
+
+    public void forward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                        float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
+        checkForward(rows, units, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
+        loops.forward(rows, units, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
+    }
+
+    public void backward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                         float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff) {
+        checkBackward(rows, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
+        loops.backward(rows, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
+    }
+
+    public static void forwardScalar(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                     float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
+        checkForward(rows, units, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
+        for (int r = 0; r < rows; r++) {
+            int g = gatesOff + r * 4 * units;
+            for (int u = 0; u < units; u++) {
+                int s = r * units + u;
+                float i = Activations.sigmoidScalar(gates[g + u]);
+                float f = Activations.sigmoidScalar(gates[g + units + u]);
+                float cand = Activations.tanhScalar(gates[g + 2 * units + u]);
+                float o = Activations.sigmoidScalar(gates[g + 3 * units + u]);
+                float previous = cPrev == null ? 0f : cPrev[cPrevOff + s];
+                float cell = f * previous + i * cand;
+                gates[g + u] = i;
+                gates[g + units + u] = f;
+                gates[g + 2 * units + u] = cand;
+                gates[g + 3 * units + u] = o;
+                c[cOff + s] = cell;
+                tanhC[tanhCOff + s] = Activations.tanhScalar(cell);
+                h[hOff + s] = o * tanhC[tanhCOff + s];
+            }
+        }
+    }
+
+    public static void backwardScalar(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                      float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                      float[] dz, int dzOff) {
+        checkBackward(rows, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
+        for (int r = 0; r < rows; r++) {
+            int g = gatesOff + r * 4 * units;
+            int z = dzOff + r * 4 * units;
+            for (int u = 0; u < units; u++) {
+                int s = r * units + u;
+                float i = gates[g + u];
+                float f = gates[g + units + u];
+                float cand = gates[g + 2 * units + u];
+                float o = gates[g + 3 * units + u];
+                float squashed = tanhC[tanhCOff + s];
+                float previous = cPrev == null ? 0f : cPrev[cPrevOff + s];
+                float dcTotal = dh[dhOff + s] * o * (1f - squashed * squashed) + dc[dcOff + s];
+                dz[z + u] = dcTotal * cand * (i * (1f - i));
+                dz[z + units + u] = dcTotal * previous * (f * (1f - f));
+                dz[z + 2 * units + u] = dcTotal * i * (1f - cand * cand);
+                dz[z + 3 * units + u] = dh[dhOff + s] * squashed * (o * (1f - o));
+                dc[dcOff + s] = dcTotal * f;
+            }
+        }
+    }
+
+    private static void checkForward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                     float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
+        long cells = checkShape(rows, units, gates, gatesOff);
+        if (cPrev != null) {
+            Bounds.range("cPrev", cPrev, cPrevOff, cells);
+        }
+        Bounds.range("c", c, cOff, cells);
+        Bounds.range("tanhC", tanhC, tanhCOff, cells);
+        Bounds.range("h", h, hOff, cells);
+    }
+
+    private static void checkBackward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                      float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                      float[] dz, int dzOff) {
+        long cells = checkShape(rows, units, gates, gatesOff);
+        if (cPrev != null) {
+            Bounds.range("cPrev", cPrev, cPrevOff, cells);
+        }
+        Bounds.range("tanhC", tanhC, tanhCOff, cells);
+        Bounds.range("dh", dh, dhOff, cells);
+        Bounds.range("dc", dc, dcOff, cells);
+        Bounds.range("dz", dz, dzOff, 4 * cells);
+    }
+
+    private static long checkShape(int rows, int units, float[] gates, int gatesOff) {
+        Bounds.nonNegative("rows", rows);
+        if (units < 1) {
+            throw new IllegalArgumentException("units must be >= 1, got " + units);
+        }
+        long cells = (long) rows * units;
+        Bounds.range("gates", gates, gatesOff, 4 * cells);
+        return cells;
+    }
+}
