@@ -1,15 +1,17 @@
 package dev.kiln.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.invoke.MethodHandles;
 
 /**
- * The LSTM cell, forward and backward, one copy per vector width ({@link Specialization}).
- * Each row is processed a vector of units at a time; the last vector of a row is masked. A null
- * cPrev means the zero state.
+ * The LSTM cell, forward and backward, one copy per vector width ({@link Specialization}). Rows
+ * are processed a vector of units at a time; units beyond the last whole vector use scalar code.
+ * Both directions are split into short loops: one long loop body with a dozen live vectors is
+ * more than C2 compiles well, and then vectors end up on the heap (or the loop interpreted).
+ * A null cPrev means the zero state.
  */
 final class VectorLstmCellLoops implements LstmCellLoops {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
@@ -18,57 +20,138 @@ final class VectorLstmCellLoops implements LstmCellLoops {
     @Override
     public void forward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                         float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
-        FloatVector zero = FloatVector.zero(S);
+        int vectorUnits = S.loopBound(units);
+        // Short loops with one transcendental each: one loop computing all of them is too large for
+        // C2 to keep in registers, and then every vector ends up on the heap.
         for (int r = 0; r < rows; r++) {
             int g = gatesOff + r * 4 * units;
-            int s = r * units;
-            for (int u = 0; u < units; u += L) {
-                VectorMask<Float> m = S.indexInRange(u, units);
-                FloatVector i = VectorMath.sigmoid(FloatVector.fromArray(S, gates, g + u, m));
-                FloatVector f = VectorMath.sigmoid(FloatVector.fromArray(S, gates, g + units + u, m));
-                FloatVector cand = VectorMath.tanh(FloatVector.fromArray(S, gates, g + 2 * units + u, m));
-                FloatVector o = VectorMath.sigmoid(FloatVector.fromArray(S, gates, g + 3 * units + u, m));
-                FloatVector previous = cPrev == null ? zero : FloatVector.fromArray(S, cPrev, cPrevOff + s + u, m);
-                FloatVector cell = f.mul(previous).add(i.mul(cand));
-                FloatVector squashed = VectorMath.tanh(cell);
-                i.intoArray(gates, g + u, m);
-                f.intoArray(gates, g + units + u, m);
-                cand.intoArray(gates, g + 2 * units + u, m);
-                o.intoArray(gates, g + 3 * units + u, m);
-                cell.intoArray(c, cOff + s + u, m);
-                squashed.intoArray(tanhC, tanhCOff + s + u, m);
-                o.mul(squashed).intoArray(h, hOff + s + u, m);
+            sigmoidInPlace(gates, g, g + 2 * units);                 // i and f
+            tanhInPlace(gates, g + 2 * units, g + 3 * units);        // candidate
+            sigmoidInPlace(gates, g + 3 * units, g + 4 * units);     // o
+            for (int u = 0; u < vectorUnits; u += L) {
+                FloatVector cell = FloatVector.fromArray(S, gates, g + u).mul(FloatVector.fromArray(S, gates, g + 2 * units + u));
+                if (cPrev != null) {
+                    cell = FloatVector.fromArray(S, gates, g + units + u)
+                            .fma(FloatVector.fromArray(S, cPrev, cPrevOff + r * units + u), cell);
+                }
+                cell.intoArray(c, cOff + r * units + u);
             }
+            for (int u = vectorUnits; u < units; u++) {
+                float cell = gates[g + u] * gates[g + 2 * units + u];
+                c[cOff + r * units + u] = cPrev == null ? cell : Math.fma(gates[g + units + u], cPrev[cPrevOff + r * units + u], cell);
+            }
+        }
+        System.arraycopy(c, cOff, tanhC, tanhCOff, rows * units);
+        tanhInPlace(tanhC, tanhCOff, tanhCOff + rows * units);
+        for (int r = 0; r < rows; r++) {
+            int o = gatesOff + r * 4 * units + 3 * units;
+            int s = r * units;
+            for (int u = 0; u < vectorUnits; u += L) {
+                FloatVector.fromArray(S, gates, o + u).mul(FloatVector.fromArray(S, tanhC, tanhCOff + s + u))
+                        .intoArray(h, hOff + s + u);
+            }
+            for (int u = vectorUnits; u < units; u++) {
+                h[hOff + s + u] = gates[o + u] * tanhC[tanhCOff + s + u];
+            }
+        }
+    }
+
+    private static void sigmoidInPlace(float[] x, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] = Activations.sigmoidScalar(x[i]);
+        }
+    }
+
+    private static void tanhInPlace(float[] x, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] = Activations.tanhScalar(x[i]);
         }
     }
 
     @Override
     public void backward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                          float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff) {
-        FloatVector zero = FloatVector.zero(S);
+        int vectorUnits = S.loopBound(units);
         for (int r = 0; r < rows; r++) {
             int g = gatesOff + r * 4 * units;
             int z = dzOff + r * 4 * units;
             int s = r * units;
-            for (int u = 0; u < units; u += L) {
-                VectorMask<Float> m = S.indexInRange(u, units);
-                FloatVector i = FloatVector.fromArray(S, gates, g + u, m);
-                FloatVector f = FloatVector.fromArray(S, gates, g + units + u, m);
-                FloatVector cand = FloatVector.fromArray(S, gates, g + 2 * units + u, m);
-                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * units + u, m);
-                FloatVector squashed = FloatVector.fromArray(S, tanhC, tanhCOff + s + u, m);
-                FloatVector dhv = FloatVector.fromArray(S, dh, dhOff + s + u, m);
-                FloatVector previous = cPrev == null ? zero : FloatVector.fromArray(S, cPrev, cPrevOff + s + u, m);
-                // dc_total = dc + dh * o * (1 - tanh(c)^2)
-                FloatVector dcTotal = dhv.mul(o).mul(squashed.mul(squashed).neg().add(1f))
-                        .add(FloatVector.fromArray(S, dc, dcOff + s + u, m));
-                FloatVector dOut = dhv.mul(squashed);
-                dcTotal.mul(i).mul(cand.mul(cand).neg().add(1f)).intoArray(dz, z + 2 * units + u, m);
-                dcTotal.mul(cand).mul(i.mul(i.neg().add(1f))).intoArray(dz, z + u, m);
-                dcTotal.mul(previous).mul(f.mul(f.neg().add(1f))).intoArray(dz, z + units + u, m);
-                dOut.mul(o.mul(o.neg().add(1f))).intoArray(dz, z + 3 * units + u, m);
-                dcTotal.mul(f).intoArray(dc, dcOff + s + u, m);
+            // Pass 1: dz_o = dh * tanh(c) * o(1 - o), and dc becomes dcTotal = dc + dh * o * (1 - tanh(c)^2).
+            for (int u = 0; u < vectorUnits; u += L) {
+                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * units + u);
+                FloatVector squashed = FloatVector.fromArray(S, tanhC, tanhCOff + s + u);
+                FloatVector dhv = FloatVector.fromArray(S, dh, dhOff + s + u);
+                flush(dhv.mul(squashed).mul(o.mul(o.neg().add(1f)))).intoArray(dz, z + 3 * units + u);
+                dhv.mul(o).mul(squashed.mul(squashed).neg().add(1f)).add(FloatVector.fromArray(S, dc, dcOff + s + u))
+                        .intoArray(dc, dcOff + s + u);
             }
+            // Pass 2: the other three gates from dcTotal, then dc = dcTotal * f for the previous step.
+            for (int u = 0; u < vectorUnits; u += L) {
+                FloatVector dcTotal = FloatVector.fromArray(S, dc, dcOff + s + u);
+                FloatVector i = FloatVector.fromArray(S, gates, g + u);
+                FloatVector f = FloatVector.fromArray(S, gates, g + units + u);
+                FloatVector cand = FloatVector.fromArray(S, gates, g + 2 * units + u);
+                flush(dcTotal.mul(cand).mul(i.mul(i.neg().add(1f)))).intoArray(dz, z + u);
+                FloatVector previous = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + s + u);
+                flush(dcTotal.mul(previous).mul(f.mul(f.neg().add(1f)))).intoArray(dz, z + units + u);
+                flush(dcTotal.mul(i).mul(cand.mul(cand).neg().add(1f))).intoArray(dz, z + 2 * units + u);
+                flush(dcTotal.mul(f)).intoArray(dc, dcOff + s + u);
+            }
+        }
+        if (vectorUnits < units) {
+            for (int r = 0; r < rows; r++) {
+                backwardTail(r, vectorUnits, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff,
+                        dz, dzOff);
+            }
+        }
+    }
+
+    /**
+     * Gradients below this are set to zero. Gradients through hundreds of steps decay towards the
+     * subnormal range, where every multiply-add on them (or producing them) takes a slow microcode
+     * path: the weight-gradient GEMMs ran 10x slower. TensorFlow runs with flush-to-zero for the
+     * same reason; Java cannot set that CPU flag, so the cell flushes what it writes, with margin
+     * (2^-100, about 8e-31) so that products with weights do not land in the subnormal range either.
+     * A gradient that small is 25 orders of magnitude below any that moves a weight.
+     */
+    static final float FLUSH_BELOW = 0x1p-100f;
+
+    private static FloatVector flush(FloatVector v) {
+        return v.blend(0f, v.abs().compare(VectorOperators.LT, FLUSH_BELOW));
+    }
+
+    private static float flush(float v) {
+        return Math.abs(v) < FLUSH_BELOW ? 0f : v;
+    }
+
+    private static void backwardTail(int r, int from, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                     float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                     float[] dz, int dzOff) {
+        int g = gatesOff + r * 4 * units;
+        int z = dzOff + r * 4 * units;
+        for (int u = from; u < units; u++) {
+            int s = r * units + u;
+            float i = gates[g + u];
+            float f = gates[g + units + u];
+            float cand = gates[g + 2 * units + u];
+            float o = gates[g + 3 * units + u];
+            float squashed = tanhC[tanhCOff + s];
+            float previous = cPrev == null ? 0f : cPrev[cPrevOff + s];
+            float dhv = dh[dhOff + s];
+            dz[z + 3 * units + u] = flush(dhv * squashed * (o * (1f - o)));
+            float dcTotal = dhv * o * (1f - squashed * squashed) + dc[dcOff + s];
+            dz[z + u] = flush(dcTotal * cand * (i * (1f - i)));
+            dz[z + units + u] = flush(dcTotal * previous * (f * (1f - f)));
+            dz[z + 2 * units + u] = flush(dcTotal * i * (1f - cand * cand));
+            dc[dcOff + s] = flush(dcTotal * f);
         }
     }
 }

@@ -101,6 +101,14 @@ public final class Sequential implements TrainingContext {
                 initialEpoch, progress);
     }
 
+    /** One training step on one batch (Keras' train_on_batch); returns the batch's loss before the update. */
+    public double trainOnBatch(LabeledBatch batch) {
+        Compiled c = requireCompiled();
+        ShardedStep.Result result = c.step().run(batch, true);
+        c.optimizer().step(parameters());
+        return result.loss();
+    }
+
     /** Loss and accuracy over the first {@code steps} batches ({@code steps} < 0: all of them). */
     public Logs evaluate(Dataset<LabeledBatch> data, int steps) {
         Compiled c = requireCompiled();

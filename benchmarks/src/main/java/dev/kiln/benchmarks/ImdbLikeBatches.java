@@ -1,0 +1,62 @@
+package dev.kiln.benchmarks;
+
+import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Bidirectional;
+import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.Embedding;
+import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.layer.TokenBatch;
+import dev.kiln.engine.model.LabeledBatch;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.random.Rng;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Synthetic batches with the IMDB review length distribution after TextVectorization (log-normal,
+ * mean about 233 tokens, median about 174, clipped to [10, 2469]; a batch of 64 pads to ~890),
+ * ids uniform in [1, 1000), and the seed model Embedding(1000, 64, mask) -> Bidirectional(LSTM(64))
+ * -> Dense(64, relu) -> Dense(1).
+ */
+final class ImdbLikeBatches {
+    /** Multiply-adds x 2 of one training step of the masked BiLSTM model per real token (issue 3). */
+    static final double TRAINING_FLOPS_PER_TOKEN = 393_000;
+    static final int VOCABULARY = 1000;
+
+    private ImdbLikeBatches() {}
+
+    static List<LabeledBatch> batches(long seed, int count, int batchSize) {
+        Rng rng = new Rng(seed);
+        List<LabeledBatch> batches = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            int[][] rows = new int[batchSize][];
+            float[] labels = new float[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                double logLength = Math.log(174) + 0.764 * rng.nextGaussian();
+                int length = (int) Math.max(10, Math.min(2469, Math.round(Math.exp(logLength))));
+                rows[i] = new int[length];
+                for (int t = 0; t < length; t++) {
+                    rows[i][t] = 1 + rng.nextInt(VOCABULARY - 1);
+                }
+                labels[i] = rng.nextInt(2);
+            }
+            batches.add(new LabeledBatch(TokenBatch.ofRows(rows), labels));
+        }
+        return batches;
+    }
+
+    static Sequential seedModel(long seed) {
+        Sequential model = new Sequential(List.of(
+                new Embedding(VOCABULARY, 64, true, "embedding"),
+                new Bidirectional(new Lstm(64, false, "lstm"), "bidirectional"),
+                new Dense(64, Activation.RELU, "dense"),
+                new Dense(1, Activation.LINEAR, "dense_1")));
+        model.build(0, new Rng(seed));
+        return model;
+    }
+
+    static int tokens(LabeledBatch batch) {
+        return ((TokenBatch) batch.inputs()).tokenCount();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.kiln.benchmarks;
+
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.LabeledBatch;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One training step of the seed model (batch 64, IMDB-like lengths; forward, backward, Adam) and
+ * inference on the same batches. Sample-time mode, so JMH reports the median (p0.50). Each call
+ * takes the next of 16 pre-built batches, so the figures average over the length distribution.
+ * Effective GFLOPS = 393 kFLOP x real tokens per batch / step time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+public class TrainingStepBenchmark {
+    @Param({"1", "2"})
+    public int threads;
+
+    List<LabeledBatch> batches;
+    Sequential model;
+    ComputePool pool;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        batches = ImdbLikeBatches.batches(11, 16, 64);
+        pool = ComputePool.withThreads(threads);
+        model = ImdbLikeBatches.seedModel(1);
+        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
+        long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
+        System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
+                batches.size());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public double trainStep() {
+        LabeledBatch batch = batches.get(next++ & 15);
+        return model.trainOnBatch(batch);
+    }
+
+    @Benchmark
+    public float[] predictBatch() {
+        LabeledBatch batch = batches.get(next++ & 15);
+        return model.predict(batch.inputs());
+    }
+}
