@@ -110,7 +110,27 @@ public final class Ops {
      */
     public Variable lstm(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                          Variable bias, boolean backwards, boolean returnSequences) {
-        return recurrent.lstm(values, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
+        return recurrent.lstm(values, lengths, offsets, new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards,
+                returnSequences);
+    }
+
+    /**
+     * A forward and a backward fused LSTM over the same sequences, outputs concatenated forward
+     * first: [batch, 2 units], or [tokens, 2 units] with returnSequences. The two directions run
+     * in parallel on the kernels' pool. Weights are given as {kernel, recurrentKernel, bias} per direction.
+     */
+    public Variable bidirectionalLstm(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
+                                      List<Variable> backwardWeights, boolean returnSequences) {
+        return recurrent.bidirectional(values, lengths, offsets, weights(forwardWeights), weights(backwardWeights),
+                returnSequences);
+    }
+
+    private static RecurrentOps.Weights weights(List<Variable> kernelRecurrentBias) {
+        if (kernelRecurrentBias.size() != 3) {
+            throw new IllegalArgumentException("LSTM weights are {kernel, recurrent kernel, bias}, got "
+                    + kernelRecurrentBias.size() + " tensors");
+        }
+        return new RecurrentOps.Weights(kernelRecurrentBias.get(0), kernelRecurrentBias.get(1), kernelRecurrentBias.get(2));
     }
 
     public Variable sum(Variable x) {

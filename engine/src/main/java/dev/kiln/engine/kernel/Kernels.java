@@ -4,11 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The kernel families for one vector width, built together so they agree on it. This is the only
- * place that reads {@link FloatVector#SPECIES_PREFERRED}: everything else receives its width.
+ * The kernel families for one vector width, built together so they agree on it, and the pool
+ * that large operations may split over. This is the only place that reads
+ * {@link FloatVector#SPECIES_PREFERRED}: everything else receives its width.
  */
 public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations, Reductions reductions,
-                      LstmCell lstmCell) {
+                      LstmCell lstmCell, ComputePool pool) {
 
     /** Kernels for the widest vectors this CPU runs natively. */
     public static Kernels preferred(ComputePool pool) {
@@ -18,7 +19,7 @@ public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations,
     /** Kernels for a given width: 128-, 256- and 512-bit all run anywhere (slowly if not native). */
     public static Kernels of(VectorSpecies<Float> species, ComputePool pool) {
         return new Kernels(new Gemm(species, pool), new Arithmetic(species), new Activations(species),
-                new Reductions(species), new LstmCell(species));
+                new Reductions(species), new LstmCell(species), pool);
     }
 
     public VectorSpecies<Float> species() {

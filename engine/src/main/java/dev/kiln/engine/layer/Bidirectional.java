@@ -54,14 +54,17 @@ public final class Bidirectional implements Layer {
 
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
-        LayerValue forwardOut = forward.forward(input, ops);
-        LayerValue backwardOut = backward.forward(input, ops);
-        if (forwardOut instanceof SequenceBatch f && backwardOut instanceof SequenceBatch b) {
-            // Both directions' outputs are aligned by token position, so they concatenate row by row.
-            return new SequenceBatch(ops.concat(List.of(f.values(), b.values())), f.lengths(), f.offsets());
-        }
-        return new FeatureBatch(ops.concat(List.of(((FeatureBatch) forwardOut).values(),
-                ((FeatureBatch) backwardOut).values())));
+        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
+        // One fused operation for both directions, so they can run in parallel.
+        Variable output = ops.bidirectionalLstm(sequences.values(), sequences.lengths(), sequences.offsets(),
+                bound(forward, ops), bound(backward, ops), wrapped.returnSequences());
+        return wrapped.returnSequences()
+                ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
+                : new FeatureBatch(output);
+    }
+
+    private static List<Variable> bound(Lstm lstm, Ops ops) {
+        return lstm.parameters().stream().map(ops::bind).toList();
     }
 
     @Override

@@ -1,0 +1,243 @@
+package dev.kiln.engine.autodiff;
+
+import dev.kiln.engine.kernel.Gemm;
+import dev.kiln.engine.kernel.Kernels;
+import dev.kiln.engine.kernel.LstmCell;
+
+import java.util.Arrays;
+
+/**
+ * One direction of the fused LSTM over one batch: the forward pass, and the backward pass through
+ * time from the state it saved. Only real tokens are computed.
+ *
+ * <p>Layout: sequences are ordered by length, longest first, and their tokens laid out time-major,
+ * so the sequences still running at step t are always the first active[t] rows of the state and
+ * step t's rows are contiguous. The input projection is one GEMM per chunk of steps; each step
+ * adds h.U for its active rows (U packed once) and runs the vectorized cell. A finished sequence's
+ * rows are never touched again, so its final h stays in place. Backward replays the steps in
+ * reverse from the saved gates, cell states and tanh(c), and after each chunk computes that
+ * chunk's weight gradients as three GEMMs.
+ */
+final class LstmDirection {
+    /**
+     * Steps are processed in chunks of about this many rows: the input projection of a chunk is
+     * computed just before its steps, and in the backward pass the weight gradients of a chunk
+     * right after its steps, while its rows are still in the L2 cache (whole-batch passes over
+     * 15 MiB of gates made the two threads fight for memory bandwidth).
+     */
+    private static final int CHUNK_ROWS = 512;
+
+    private final Kernels kernels;
+    private final float[] values;
+    private final int features;
+    private final int units;
+    private final int width;
+    private final float[] kernel;
+    private final float[] recurrentKernel;
+    private final int[] lengths;
+    private final int[] order;
+    private final int[] active;
+    private final int[] rowStart;
+    private final int[] tokenRow;
+    private final int steps;
+    private final int tokens;
+    /** Step boundaries of the chunks: chunk c covers steps [chunkStart[c], chunkStart[c + 1]). */
+    private final int[] chunkStart;
+    // Saved by forward() for backward(): time-major rows.
+    private float[] inputs;
+    private float[] gates;
+    private float[] cells;
+    private float[] squashed;
+    private float[] hidden;
+
+    LstmDirection(Kernels kernels, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
+                  float[] recurrentKernel, int units, boolean backwards) {
+        this.kernels = kernels;
+        this.values = values;
+        this.features = features;
+        this.units = units;
+        this.width = 4 * units;
+        this.kernel = kernel;
+        this.recurrentKernel = recurrentKernel;
+        this.lengths = lengths;
+        int batch = lengths.length;
+        Integer[] boxed = new Integer[batch];
+        for (int s = 0; s < batch; s++) {
+            boxed[s] = s;
+        }
+        Arrays.sort(boxed, (a, b) -> Integer.compare(lengths[b], lengths[a])); // stable: ties keep batch order
+        order = new int[batch];
+        for (int j = 0; j < batch; j++) {
+            order[j] = boxed[j];
+        }
+        steps = batch == 0 ? 0 : lengths[order[0]];
+        active = new int[steps];
+        rowStart = new int[steps + 1];
+        int running = batch;
+        for (int t = 0; t < steps; t++) {
+            while (running > 0 && lengths[order[running - 1]] <= t) {
+                running--;
+            }
+            active[t] = running;
+            rowStart[t + 1] = rowStart[t] + running;
+        }
+        tokens = rowStart[steps];
+        int[] starts = new int[steps + 1];
+        int chunks = 0;
+        for (int t = 0; t < steps; t++) {
+            if (chunks == 0 || rowStart[t] - rowStart[starts[chunks - 1]] >= CHUNK_ROWS) {
+                starts[chunks++] = t;
+            }
+        }
+        starts[chunks] = steps;
+        chunkStart = Arrays.copyOf(starts, chunks + 1);
+        tokenRow = new int[tokens];
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < active[t]; j++) {
+                int sequence = order[j];
+                tokenRow[rowStart[t] + j] = offsets[sequence] + (backwards ? lengths[sequence] - 1 - t : t);
+            }
+        }
+    }
+
+    /**
+     * Runs the forward pass and writes h into {@code out}: with {@code returnSequences}, the h
+     * after each token at that token's row; otherwise each sequence's final h at its row (an empty
+     * sequence keeps zeros). Columns [column, column + units) of rows of width {@code outWidth}.
+     */
+    void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
+        Gemm gemm = kernels.gemm();
+        LstmCell cell = kernels.lstmCell();
+        inputs = new float[tokens * features];
+        for (int row = 0; row < tokens; row++) {
+            System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
+        }
+        gates = new float[tokens * width];
+        cells = new float[tokens * units];
+        squashed = new float[tokens * units];
+        hidden = new float[tokens * units];
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
+            int r0 = rowStart[chunkStart[chunk]];
+            int rows = rowStart[chunkStart[chunk + 1]] - r0;
+            // The input projection of this chunk's tokens: z = x W + b.
+            gemm.sgemm(false, false, rows, width, features, 1f, inputs, r0 * features, Math.max(1, features), kernel, 0,
+                    width, 0f, gates, r0 * width, width);
+            kernels.arithmetic().addBiasRows(rows, width, bias, 0, gates, r0 * width, width);
+            recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
+        }
+        writeOutput(returnSequences, out, outWidth, column);
+    }
+
+    /** Steps [from, to): step t adds h_{t-1} U to its rows, then the cell turns them into gates, c and h. */
+    private void recurrence(int from, int to, Gemm.PackedMatrix packedU) {
+        Gemm gemm = kernels.gemm();
+        LstmCell cell = kernels.lstmCell();
+        for (int t = from; t < to; t++) {
+            int rows = active[t];
+            int row0 = rowStart[t];
+            if (t > 0) {
+                int previous = rowStart[t - 1];
+                gemm.sgemm(false, rows, 1f, hidden, previous * units, units, packedU, 1f, gates, row0 * width, width);
+                cell.forward(rows, units, gates, row0 * width, cells, previous * units, cells, row0 * units,
+                        squashed, row0 * units, hidden, row0 * units);
+            } else {
+                cell.forward(rows, units, gates, 0, null, 0, cells, 0, squashed, 0, hidden, 0);
+            }
+        }
+    }
+
+    private void writeOutput(boolean returnSequences, float[] out, int outWidth, int column) {
+        if (returnSequences) {
+            for (int row = 0; row < tokens; row++) {
+                System.arraycopy(hidden, row * units, out, tokenRow[row] * outWidth + column, units);
+            }
+        } else {
+            for (int j = 0; j < order.length; j++) {
+                int sequence = order[j];
+                if (lengths[sequence] > 0) {
+                    int lastRow = rowStart[lengths[sequence] - 1] + j;
+                    System.arraycopy(hidden, lastRow * units, out, sequence * outWidth + column, units);
+                }
+            }
+        }
+    }
+
+    /**
+     * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
+     * out as forward's output) and adds the gradients into the given arrays; a null array is not
+     * wanted. {@code dValues} receives the gradient of the input rows.
+     */
+    void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
+                  float[] dKernel, float[] dRecurrent, float[] dBias, float[] dValues) {
+        Gemm gemm = kernels.gemm();
+        LstmCell cell = kernels.lstmCell();
+        int batch = order.length;
+        // dh and dc per sorted sequence; dh starts as the output's gradient (final-state mode).
+        float[] dh = new float[batch * units];
+        float[] dc = new float[batch * units];
+        if (!returnSequences) {
+            for (int j = 0; j < batch; j++) {
+                System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
+            }
+        }
+        float[] dz = new float[Math.min(tokens, CHUNK_ROWS + order.length) * width];
+        float[] previousHidden = dRecurrent == null ? null : new float[dz.length / 4];
+        float[] dInputs = dValues == null ? null : new float[dz.length / width * Math.max(1, features)];
+        Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
+        for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
+            int r0 = rowStart[chunkStart[chunk]];
+            // dz rows of this chunk live at dz[(row - r0) * width].
+            for (int t = chunkStart[chunk + 1] - 1; t >= chunkStart[chunk]; t--) {
+                int rows = active[t];
+                int row0 = rowStart[t];
+                if (returnSequences) { // each step's h also feeds the output directly
+                    for (int j = 0; j < rows; j++) {
+                        kernels.arithmetic().axpy(units, 1f, dOut, tokenRow[row0 + j] * outWidth + column, dh, j * units);
+                    }
+                }
+                int previous = t > 0 ? rowStart[t - 1] : 0;
+                cell.backward(rows, units, gates, row0 * width, t > 0 ? cells : null, previous * units,
+                        squashed, row0 * units, dh, 0, dc, 0, dz, (row0 - r0) * width);
+                if (t > 0) { // dh_{t-1} = dz_t U^T for the rows still running
+                    gemm.sgemm(false, rows, 1f, dz, (row0 - r0) * width, width, packedUt, 0f, dh, 0, units);
+                }
+            }
+            weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues);
+        }
+    }
+
+    /** Adds one chunk's share of the weight and input gradients, from its dz rows. */
+    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] dInputs, float[] dKernel,
+                                 float[] dRecurrent, float[] dBias, float[] dValues) {
+        Gemm gemm = kernels.gemm();
+        int r0 = rowStart[chunkStart[chunk]];
+        int rows = rowStart[chunkStart[chunk + 1]] - r0;
+        if (dKernel != null) { // dW += X^T dZ
+            gemm.sgemm(true, false, features, width, rows, 1f, inputs, r0 * features, Math.max(1, features), dz, 0, width,
+                    1f, dKernel, 0, width);
+        }
+        if (dRecurrent != null) { // dU += H_{t-1}^T dZ, with H_{-1} = 0
+            for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
+                int at = (rowStart[t] - r0) * units;
+                if (t == 0) {
+                    Arrays.fill(previousHidden, at, at + active[t] * units, 0f);
+                } else {
+                    System.arraycopy(hidden, rowStart[t - 1] * units, previousHidden, at, active[t] * units);
+                }
+            }
+            gemm.sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dz, 0, width,
+                    1f, dRecurrent, 0, width);
+        }
+        if (dBias != null) {
+            kernels.arithmetic().addColumnSums(rows, width, dz, 0, width, dBias, 0);
+        }
+        if (dValues != null) { // dX = dZ W^T, scattered back to the input rows
+            gemm.sgemm(false, true, rows, features, width, 1f, dz, 0, width, kernel, 0, width, 0f,
+                    dInputs, 0, Math.max(1, features));
+            for (int row = 0; row < rows; row++) {
+                kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dValues, tokenRow[r0 + row] * features);
+            }
+        }
+    }
+}
