@@ -180,6 +180,14 @@ public final class Sequential implements TrainingContext {
         }
     }
 
+    /** The Keras 2 summary table (tf.keras 2.7-2.12 layout), for a model named "sequential". */
+    public String summary() {
+        if (!isBuilt()) {
+            throw new IllegalStateException("build the model before asking for its summary (parameter counts need weights)");
+        }
+        return Summary.of("sequential", layers);
+    }
+
     public long parameterCount() {
         long count = 0;
         for (Variable parameter : parameters()) {
