@@ -107,7 +107,6 @@ final class LstmDirection {
      */
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
-        LstmCell cell = kernels.lstmCell();
         inputs = new float[tokens * features];
         for (int row = 0; row < tokens; row++) {
             System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
@@ -127,6 +126,56 @@ final class LstmDirection {
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
         }
         writeOutput(returnSequences, out, outWidth, column);
+    }
+
+    /**
+     * The forward pass when no backward pass will follow (prediction, evaluation): nothing is
+     * kept per token. The state is one row per sorted sequence, updated in place (the sequences
+     * running at a step are always the first rows), and a chunk's projections live in a buffer
+     * the size of one chunk, so the whole pass stays in cache.
+     */
+    void forwardOnly(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
+        Gemm gemm = kernels.gemm();
+        LstmCell cell = kernels.lstmCell();
+        int batch = order.length;
+        int chunkCapacity = Math.min(tokens, CHUNK_ROWS + batch);
+        float[] chunkInputs = new float[chunkCapacity * Math.max(1, features)];
+        float[] chunkGates = new float[chunkCapacity * width];
+        float[] h = new float[batch * units];
+        float[] c = new float[batch * units];
+        float[] squashedRow = new float[batch * units];
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
+            int r0 = rowStart[chunkStart[chunk]];
+            int rows = rowStart[chunkStart[chunk + 1]] - r0;
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
+            }
+            gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width,
+                    0f, chunkGates, 0, width);
+            kernels.arithmetic().addBiasRows(rows, width, bias, 0, chunkGates, 0, width);
+            for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
+                int active = this.active[t];
+                int at = (rowStart[t] - r0) * width;
+                if (t > 0) {
+                    gemm.sgemm(false, active, 1f, h, 0, units, packedU, 1f, chunkGates, at, width);
+                }
+                // In place: each element of c and h is read before it is written.
+                cell.forward(active, units, chunkGates, at, t > 0 ? c : null, 0, c, 0, squashedRow, 0, h, 0);
+                if (returnSequences) {
+                    for (int j = 0; j < active; j++) {
+                        System.arraycopy(h, j * units, out, tokenRow[rowStart[t] + j] * outWidth + column, units);
+                    }
+                }
+            }
+        }
+        if (!returnSequences) {
+            for (int j = 0; j < batch; j++) {
+                if (lengths[order[j]] > 0) {
+                    System.arraycopy(h, j * units, out, order[j] * outWidth + column, units);
+                }
+            }
+        }
     }
 
     /** Steps [from, to): step t adds h_{t-1} U to its rows, then the cell turns them into gates, c and h. */

@@ -28,7 +28,12 @@ final class RecurrentOps {
         Kernels kernels = context.kernels();
         LstmDirection direction = newDirection(values, lengths, offsets, weights, units, backwards);
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
-        direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
+        boolean training = needsBackward(values, weights);
+        if (training) {
+            direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
+        } else {
+            direction.forwardOnly(weights.bias().data(), returnSequences, output.data(), units, 0);
+        }
         Variable out = context.result(output, "lstm", values, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> direction.backward(out.gradData(), units, 0, returnSequences,
                 gradOrNull(weights.kernel()), gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()),
@@ -50,8 +55,14 @@ final class RecurrentOps {
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
-        kernels.pool().parallelFor(2, d ->
-                directions[d].forward(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units));
+        boolean training = needsBackward(values, forwardWeights) || needsBackward(values, backwardWeights);
+        kernels.pool().parallelFor(2, d -> {
+            if (training) {
+                directions[d].forward(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
+            } else {
+                directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
+            }
+        });
         Variable out = context.result(output, "bidirectional_lstm", values, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
@@ -77,6 +88,12 @@ final class RecurrentOps {
                                        boolean backwards) {
         return new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
                 weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
+    }
+
+    /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */
+    private boolean needsBackward(Variable values, Weights weights) {
+        return context.tape().isRecording() && (values.requiresGrad() || weights.kernel().requiresGrad()
+                || weights.recurrentKernel().requiresGrad() || weights.bias().requiresGrad());
     }
 
     private static float[] gradOrNull(Variable variable) {

@@ -78,6 +78,32 @@ class FusedLstmTest {
                 ((SequenceBatch) sequences.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
     }
 
+    /** Prediction keeps no per-token state; it must give exactly the training pass's output. */
+    @Property(tries = 15)
+    void inferenceEqualsTheTrainingForwardPass(@ForAll @IntRange(min = 1, max = 40) int batch, @ForAll boolean sequences,
+                                               @ForAll long seed) {
+        Random random = new Random(seed);
+        int[] lengths = new int[batch];
+        int[] offsets = new int[batch];
+        for (int s = 0; s < batch; s++) {
+            lengths[s] = random.nextInt(60);
+            offsets[s] = s == 0 ? 0 : offsets[s - 1] + lengths[s - 1];
+        }
+        int tokens = offsets[batch - 1] + lengths[batch - 1];
+        Bidirectional layer = new Bidirectional(new Lstm(16, false, sequences, "lstm"), "bidirectional");
+        layer.build(8, new Rng(seed));
+        Tensor inputs = GradientCheck.random(random, -1, 1, tokens, 8);
+        SequenceBatch recorded = new SequenceBatch(Variable.parameter(inputs, "values"), lengths, offsets);
+        SequenceBatch constant = new SequenceBatch(Variable.constant(inputs), lengths, offsets);
+        float[] training = output(layer.forward(recorded, new Ops(KERNELS, Tape.recording())));
+        float[] inference = output(layer.forward(constant, new Ops(KERNELS, Tape.inference())));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(training, inference);
+    }
+
+    private static float[] output(LayerValue value) {
+        return value instanceof SequenceBatch s ? s.values().data() : ((FeatureBatch) value).values().data();
+    }
+
     private interface Forward {
         Variable apply(Ops ops, Variable values, List<Variable> parameters);
     }
