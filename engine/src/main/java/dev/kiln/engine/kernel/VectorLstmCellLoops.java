@@ -21,13 +21,18 @@ final class VectorLstmCellLoops implements LstmCellLoops {
     public void forward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                         float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
         int vectorUnits = S.loopBound(units);
-        // Short loops with one transcendental each: one loop computing all of them is too large for
-        // C2 to keep in registers, and then every vector ends up on the heap.
+        // One sigmoid pass over every gate of every row (tanh(z) = 2 sigmoid(2z) - 1 for the
+        // candidate block), then short loops: one loop computing everything is too large for C2
+        // to keep in registers, and then every vector ends up on the heap.
+        for (int r = 0; r < rows; r++) {
+            scale(gates, gatesOff + r * 4 * units + 2 * units, units, 2f, 0f);
+        }
+        sigmoidInPlace(gates, gatesOff, gatesOff + rows * 4 * units);
+        for (int r = 0; r < rows; r++) {
+            scale(gates, gatesOff + r * 4 * units + 2 * units, units, 2f, -1f);
+        }
         for (int r = 0; r < rows; r++) {
             int g = gatesOff + r * 4 * units;
-            sigmoidInPlace(gates, g, g + 2 * units);                 // i and f
-            tanhInPlace(gates, g + 2 * units, g + 3 * units);        // candidate
-            sigmoidInPlace(gates, g + 3 * units, g + 4 * units);     // o
             for (int u = 0; u < vectorUnits; u += L) {
                 FloatVector cell = FloatVector.fromArray(S, gates, g + u).mul(FloatVector.fromArray(S, gates, g + 2 * units + u));
                 if (cPrev != null) {
@@ -63,6 +68,17 @@ final class VectorLstmCellLoops implements LstmCellLoops {
         }
         for (; i < to; i++) {
             x[i] = Activations.sigmoidScalar(x[i]);
+        }
+    }
+
+    /** x[from .. from+n) = x * factor + offset. */
+    private static void scale(float[] x, int from, int n, float factor, float offset) {
+        int i = from;
+        for (int bound = from + S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).fma(FloatVector.broadcast(S, factor), FloatVector.broadcast(S, offset)).intoArray(x, i);
+        }
+        for (; i < from + n; i++) {
+            x[i] = Math.fma(x[i], factor, offset);
         }
     }
 

@@ -39,9 +39,17 @@ final class ShardedStep {
         this.shardSize = shardSize;
     }
 
+    /**
+     * Inference shards are at least this large: with no gradients to reduce, bigger shards only
+     * mean more rows per recurrent step (better GEMMs), and the two directions of the LSTM still
+     * give two parallel tasks.
+     */
+    static final int MIN_INFERENCE_SHARD = 64;
+
     /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
     Result run(LabeledBatch batch, boolean train) {
         int size = batch.size();
+        int shardSize = train ? this.shardSize : Math.max(this.shardSize, MIN_INFERENCE_SHARD);
         int shards = (size + shardSize - 1) / shardSize;
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
