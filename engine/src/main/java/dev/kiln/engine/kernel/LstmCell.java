@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tanhC = tanh(c), h = o * tanhC. Backward, from the saved gates, cPrev and tanhC: with
  * dcTotal = dc + dh * o * (1 - tanhC^2), writes dz (the gradient of the pre-activations) and
  * replaces dc by dcTotal * f, the gradient for the previous step's cell. A null cPrev is the
- * zero state. Each form has a scalar reference with the suffix {@code Scalar}.
+ * zero state. Gradients below {@link #FLUSH_BELOW} are written as zero. Each form has a scalar
+ * reference with the suffix {@code Scalar}.
  */
 public final class LstmCell {
     private final LstmCellLoops loops;
@@ -61,23 +62,45 @@ public final class LstmCell {
                                       float[] dz, int dzOff) {
         checkBackward(rows, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
         for (int r = 0; r < rows; r++) {
-            int g = gatesOff + r * 4 * units;
-            int z = dzOff + r * 4 * units;
-            for (int u = 0; u < units; u++) {
-                int s = r * units + u;
-                float i = gates[g + u];
-                float f = gates[g + units + u];
-                float cand = gates[g + 2 * units + u];
-                float o = gates[g + 3 * units + u];
-                float squashed = tanhC[tanhCOff + s];
-                float previous = cPrev == null ? 0f : cPrev[cPrevOff + s];
-                float dcTotal = dh[dhOff + s] * o * (1f - squashed * squashed) + dc[dcOff + s];
-                dz[z + u] = dcTotal * cand * (i * (1f - i));
-                dz[z + units + u] = dcTotal * previous * (f * (1f - f));
-                dz[z + 2 * units + u] = dcTotal * i * (1f - cand * cand);
-                dz[z + 3 * units + u] = dh[dhOff + s] * squashed * (o * (1f - o));
-                dc[dcOff + s] = dcTotal * f;
-            }
+            backwardRow(r, 0, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
+        }
+    }
+
+    /**
+     * Gradients below this are set to zero. Gradients through hundreds of steps decay towards the
+     * subnormal range, where every multiply-add on them (or producing them) takes a slow microcode
+     * path: the weight-gradient GEMMs ran 10x slower. TensorFlow runs with flush-to-zero for the
+     * same reason; Java cannot set that CPU flag, so the cell flushes what it writes, with margin
+     * (2^-100, about 8e-31) so that products with weights do not land in the subnormal range either.
+     * A gradient that small is 25 orders of magnitude below any that moves a weight.
+     */
+    public static final float FLUSH_BELOW = 0x1p-100f;
+
+    static float flush(float v) {
+        return Math.abs(v) < FLUSH_BELOW ? 0f : v;
+    }
+
+    /** Units [from, units) of row r, backward, in scalar code (the reference, and the vector form's tail). */
+    static void backwardRow(int r, int from, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                            float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                            float[] dz, int dzOff) {
+        int g = gatesOff + r * 4 * units;
+        int z = dzOff + r * 4 * units;
+        for (int u = from; u < units; u++) {
+            int s = r * units + u;
+            float i = gates[g + u];
+            float f = gates[g + units + u];
+            float cand = gates[g + 2 * units + u];
+            float o = gates[g + 3 * units + u];
+            float squashed = tanhC[tanhCOff + s];
+            float previous = cPrev == null ? 0f : cPrev[cPrevOff + s];
+            float dhv = dh[dhOff + s];
+            dz[z + 3 * units + u] = flush(dhv * squashed * (o * (1f - o)));
+            float dcTotal = dhv * o * (1f - squashed * squashed) + dc[dcOff + s];
+            dz[z + u] = flush(dcTotal * cand * (i * (1f - i)));
+            dz[z + units + u] = flush(dcTotal * previous * (f * (1f - f)));
+            dz[z + 2 * units + u] = flush(dcTotal * i * (1f - cand * cand));
+            dc[dcOff + s] = flush(dcTotal * f);
         }
     }
 
