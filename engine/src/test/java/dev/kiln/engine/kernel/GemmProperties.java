@@ -58,6 +58,34 @@ class GemmProperties {
         }
     }
 
+    /** A B packed once gives exactly the result of the same product packed on the fly. */
+    @Property(tries = 100)
+    void prepackedMatchesUnpackedExactly(@ForAll Width width, @ForAll("sides") int m, @ForAll("sides") int n,
+                                         @ForAll("sides") int k, @ForAll boolean transA, @ForAll boolean transB,
+                                         @ForAll long seed) {
+        Random random = new Random(seed);
+        Layout layout = new Layout(m, n, k, transA, transB, 0);
+        float[] a = Sizes.uniform(random, layout.aSize(), -1, 1);
+        float[] b = Sizes.uniform(random, layout.bSize(), -1, 1);
+        float[] c = Sizes.uniform(random, layout.cSize(), -1, 1);
+        float[] expected = c.clone();
+        float[] actual = c.clone();
+        Gemm gemm = new Gemm(width.species, ComputePool.singleThreaded());
+        layout.run(gemm, 1.5f, a, b, 1f, expected);
+        Gemm.PackedMatrix packed = gemm.pack(transB, k, n, b, layout.bOff(), layout.ldb());
+        gemm.sgemm(transA, m, 1.5f, a, layout.aOff(), layout.lda(), packed, 1f, actual, layout.cOff(), layout.ldc());
+        assertArrayEquals(expected, actual, layout.toString());
+    }
+
+    @Test
+    void aMatrixPackedForAnotherWidthIsRejected() {
+        Gemm.PackedMatrix packed = new Gemm(Width.BITS_512.species, ComputePool.singleThreaded())
+                .pack(false, 2, 2, new float[4], 0, 2);
+        var error = assertThrows(IllegalArgumentException.class, () -> new Gemm(Width.BITS_128.species,
+                ComputePool.singleThreaded()).sgemm(false, 1, 1f, new float[2], 0, 2, packed, 0f, new float[2], 0, 2));
+        assertTrue(error.getMessage().contains("another vector width"), error.getMessage());
+    }
+
     @Test
     void smallProductIsExact() {
         // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
