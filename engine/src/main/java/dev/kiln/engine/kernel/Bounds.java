@@ -38,6 +38,10 @@ final class Bounds {
             }
             return;
         }
-        range(name + " (" + rows + "x" + cols + ", ld " + ld + ")", array, offset, (long) (rows - 1) * ld + cols);
+        long length = (long) (rows - 1) * ld + cols;
+        if (array == null || offset < 0 || offset + length > array.length) {
+            // The message is built only on failure: this check runs on every kernel call.
+            range(name + " (" + rows + "x" + cols + ", ld " + ld + ")", array, offset, length);
+        }
     }
 }

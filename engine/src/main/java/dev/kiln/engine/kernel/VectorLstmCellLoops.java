@@ -105,7 +105,7 @@ final class VectorLstmCellLoops implements LstmCellLoops {
                 FloatVector o = FloatVector.fromArray(S, gates, g + 3 * units + u);
                 FloatVector squashed = FloatVector.fromArray(S, tanhC, tanhCOff + s + u);
                 FloatVector dhv = FloatVector.fromArray(S, dh, dhOff + s + u);
-                flush(dhv.mul(squashed).mul(o.mul(o.neg().add(1f)))).intoArray(dz, z + 3 * units + u);
+                dhv.mul(squashed).mul(o.mul(o.neg().add(1f))).intoArray(dz, z + 3 * units + u);
                 dhv.mul(o).mul(squashed.mul(squashed).neg().add(1f)).add(FloatVector.fromArray(S, dc, dcOff + s + u))
                         .intoArray(dc, dcOff + s + u);
             }
@@ -115,13 +115,16 @@ final class VectorLstmCellLoops implements LstmCellLoops {
                 FloatVector i = FloatVector.fromArray(S, gates, g + u);
                 FloatVector f = FloatVector.fromArray(S, gates, g + units + u);
                 FloatVector cand = FloatVector.fromArray(S, gates, g + 2 * units + u);
-                flush(dcTotal.mul(cand).mul(i.mul(i.neg().add(1f)))).intoArray(dz, z + u);
+                dcTotal.mul(cand).mul(i.mul(i.neg().add(1f))).intoArray(dz, z + u);
                 FloatVector previous = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + s + u);
-                flush(dcTotal.mul(previous).mul(f.mul(f.neg().add(1f)))).intoArray(dz, z + units + u);
-                flush(dcTotal.mul(i).mul(cand.mul(cand).neg().add(1f))).intoArray(dz, z + 2 * units + u);
-                flush(dcTotal.mul(f)).intoArray(dc, dcOff + s + u);
+                dcTotal.mul(previous).mul(f.mul(f.neg().add(1f))).intoArray(dz, z + units + u);
+                dcTotal.mul(i).mul(cand.mul(cand).neg().add(1f)).intoArray(dz, z + 2 * units + u);
+                dcTotal.mul(f).intoArray(dc, dcOff + s + u);
             }
         }
+        // Pass 3, its own short loop: flush tiny values (see LstmCell.FLUSH_BELOW).
+        flushRange(dz, dzOff, rows * 4 * units, vectorUnits == units);
+        flushRange(dc, dcOff, rows * units, vectorUnits == units);
         if (vectorUnits < units) {
             for (int r = 0; r < rows; r++) {
                 LstmCell.backwardRow(r, vectorUnits, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff,
@@ -130,8 +133,18 @@ final class VectorLstmCellLoops implements LstmCellLoops {
         }
     }
 
-    /** Zero for |v| below {@link LstmCell#FLUSH_BELOW} (see there for why). */
-    private static FloatVector flush(FloatVector v) {
-        return v.blend(0f, v.abs().compare(VectorOperators.LT, LstmCell.FLUSH_BELOW));
+    /**
+     * Sets |x| < {@link LstmCell#FLUSH_BELOW} to zero over [from, from + n). When the scalar tail
+     * rows follow ({@code wholeRows} false) they flush their own values, so only whole vectors matter.
+     */
+    private static void flushRange(float[] x, int from, int n, boolean wholeRows) {
+        int i = from;
+        for (int bound = from + S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.blend(0f, v.abs().compare(VectorOperators.LT, LstmCell.FLUSH_BELOW)).intoArray(x, i);
+        }
+        for (; i < from + n; i++) {
+            x[i] = LstmCell.flush(x[i]);
+        }
     }
 }
