@@ -25,7 +25,6 @@ final class RecurrentOps {
     Variable lstm(Variable values, int[] lengths, int[] offsets, Weights weights, boolean backwards,
                   boolean returnSequences) {
         int units = checkArguments(values, lengths, offsets, weights);
-        Kernels kernels = context.kernels();
         LstmDirection direction = newDirection(values, lengths, offsets, weights, units, backwards);
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
         boolean training = needsBackward(values, weights);

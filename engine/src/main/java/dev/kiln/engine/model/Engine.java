@@ -4,11 +4,11 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
 /**
- * Where a model computes: the kernels, the thread pool, and the shard size a batch is split
- * into. The shard size, not the thread count, decides the arithmetic, so results are
+ * Where a model computes: the kernels (with their thread pool) and the shard size a batch is
+ * split into. The shard size, not the thread count, decides the arithmetic, so results are
  * bit-identical on 1, 2 or 16 threads.
  */
-public record Engine(Kernels kernels, ComputePool pool, int shardSize) {
+public record Engine(Kernels kernels, int shardSize) {
     public static final int DEFAULT_SHARD_SIZE = 16;
 
     public Engine {
@@ -19,6 +19,15 @@ public record Engine(Kernels kernels, ComputePool pool, int shardSize) {
 
     /** The CPU's widest vectors on {@code pool}, default shards. */
     public static Engine on(ComputePool pool) {
-        return new Engine(Kernels.preferred(pool), pool, DEFAULT_SHARD_SIZE);
+        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE);
+    }
+
+    /** The same engine with another shard size. */
+    public Engine withShardSize(int size) {
+        return new Engine(kernels, size);
+    }
+
+    public ComputePool pool() {
+        return kernels.pool();
     }
 }

@@ -93,7 +93,7 @@ class FitTest {
         for (int threads : new int[] {1, 2, 16}) {
             try (ComputePool pool = ComputePool.withThreads(threads)) {
                 Sequential model = seedArchitecture(4, 3);
-                model.compile(new BinaryCrossentropy(), new Adam(0.01f), new Engine(Engine.on(pool).kernels(), pool, 4));
+                model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool).withShardSize(4));
                 Dataset<LabeledBatch> train = Dataset.fromList(markerTask(5, 96, 12, 24)).shuffle(50, 9);
                 model.fit(train, 2, null, 0, List.of(), 0, null);
                 List<Float> flat = new ArrayList<>();
