@@ -1,0 +1,27 @@
+package dev.kiln.nlp;
+
+import dev.kiln.engine.layer.LayerValue;
+
+import java.util.List;
+
+/** A batch of raw texts: the input of a model that starts with {@link TextVectorization}. */
+public record Texts(List<String> texts) implements LayerValue {
+
+    public Texts {
+        texts = List.copyOf(texts);
+    }
+
+    public static Texts of(String... texts) {
+        return new Texts(List.of(texts));
+    }
+
+    @Override
+    public int batchSize() {
+        return texts.size();
+    }
+
+    @Override
+    public Texts slice(int from, int to) {
+        return new Texts(texts.subList(from, to));
+    }
+}

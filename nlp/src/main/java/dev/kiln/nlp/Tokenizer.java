@@ -1,0 +1,151 @@
+package dev.kiln.nlp;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns a text into tokens, handing each to a sink as a slice of a char buffer. The default rules
+ * are Keras' TextVectorization, fused into one pass with no String per token:
+ * lower_and_strip_punctuation (ASCII A-Z lowercased, the 32 ASCII punctuation characters deleted,
+ * everything else kept) and whitespace split (on exactly space, tab, newline, vertical tab, form
+ * feed and carriage return; runs collapse; no empty tokens).
+ */
+public final class Tokenizer {
+    /** The 32 ASCII punctuation characters of Python's string.punctuation. */
+    static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    private static final boolean[] IS_PUNCTUATION = new boolean[128];
+
+    static {
+        for (char c : PUNCTUATION.toCharArray()) {
+            IS_PUNCTUATION[c] = true;
+        }
+    }
+
+    /** Receives tokens: chars[start, start + length). */
+    @FunctionalInterface
+    public interface Sink {
+        void token(char[] chars, int start, int length);
+    }
+
+    private final Standardize standardize;
+    private final Split split;
+    private final Function<String, String> customStandardize;
+    private final Function<String, List<String>> customSplit;
+
+    /** Keras' standardize options (a user function is given with {@link #custom}). */
+    public enum Standardize { LOWER_AND_STRIP_PUNCTUATION, NONE, CUSTOM }
+
+    /** Keras' split options (a user function is given with {@link #custom}). */
+    public enum Split { WHITESPACE, NONE, CUSTOM }
+
+    private Tokenizer(Standardize standardize, Split split, Function<String, String> customStandardize,
+                      Function<String, List<String>> customSplit) {
+        this.standardize = standardize;
+        this.split = split;
+        this.customStandardize = customStandardize;
+        this.customSplit = customSplit;
+    }
+
+    public static Tokenizer of(Standardize standardize, Split split) {
+        if (standardize == Standardize.CUSTOM || split == Split.CUSTOM) {
+            throw new IllegalArgumentException("a CUSTOM standardize or split needs its function: use Tokenizer.custom");
+        }
+        return new Tokenizer(standardize, split, null, null);
+    }
+
+    /** Keras' defaults: lower_and_strip_punctuation, whitespace. */
+    public static Tokenizer keras() {
+        return of(Standardize.LOWER_AND_STRIP_PUNCTUATION, Split.WHITESPACE);
+    }
+
+    /** User functions; either may be null to use the default rule. */
+    public static Tokenizer custom(Function<String, String> standardize, Function<String, List<String>> split) {
+        return new Tokenizer(standardize == null ? Standardize.LOWER_AND_STRIP_PUNCTUATION : Standardize.CUSTOM,
+                split == null ? Split.WHITESPACE : Split.CUSTOM, standardize, split);
+    }
+
+    public Standardize standardize() {
+        return standardize;
+    }
+
+    public Split split() {
+        return split;
+    }
+
+    /** Calls {@code sink} for every token of {@code text}, in order. */
+    public void tokenize(String text, Sink sink) {
+        if (standardize == Standardize.CUSTOM || split == Split.CUSTOM) {
+            tokenizeWithFunctions(text, sink);
+            return;
+        }
+        char[] chars = new char[text.length()];
+        int length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (standardize == Standardize.LOWER_AND_STRIP_PUNCTUATION) {
+                if (c < 128 && IS_PUNCTUATION[c]) {
+                    continue; // deleted, not replaced: "don't" -> "dont"
+                }
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
+                }
+            }
+            chars[length++] = c;
+        }
+        emit(chars, length, sink);
+    }
+
+    private void emit(char[] chars, int length, Sink sink) {
+        if (split == Split.NONE) {
+            sink.token(chars, 0, length);
+            return;
+        }
+        int start = -1;
+        for (int i = 0; i <= length; i++) {
+            boolean space = i == length || isAsciiWhitespace(chars[i]);
+            if (space) {
+                if (start >= 0) {
+                    sink.token(chars, start, i - start);
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+    }
+
+    private void tokenizeWithFunctions(String text, Sink sink) {
+        String standardized = switch (standardize) {
+            case CUSTOM -> customStandardize.apply(text);
+            case NONE -> text;
+            case LOWER_AND_STRIP_PUNCTUATION -> standardizeDefault(text);
+        };
+        if (split == Split.CUSTOM) {
+            for (String token : customSplit.apply(standardized)) {
+                char[] chars = token.toCharArray();
+                sink.token(chars, 0, chars.length);
+            }
+        } else {
+            char[] chars = standardized.toCharArray();
+            emit(chars, chars.length, sink);
+        }
+    }
+
+    /** Keras' lower_and_strip_punctuation on a whole string. */
+    public static String standardizeDefault(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 128 && IS_PUNCTUATION[c]) {
+                continue;
+            }
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return out.toString();
+    }
+
+    /** Exactly the six characters C's isspace accepts in the "C" locale. */
+    static boolean isAsciiWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+}
