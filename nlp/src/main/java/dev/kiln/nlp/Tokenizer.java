@@ -14,10 +14,14 @@ public final class Tokenizer {
     /** The 32 ASCII punctuation characters of Python's string.punctuation. */
     static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
     private static final boolean[] IS_PUNCTUATION = new boolean[128];
+    private static final boolean[] IS_WHITESPACE = new boolean[128];
 
     static {
         for (char c : PUNCTUATION.toCharArray()) {
             IS_PUNCTUATION[c] = true;
+        }
+        for (char c : " \t\n\u000B\f\r".toCharArray()) {
+            IS_WHITESPACE[c] = true;
         }
     }
 
@@ -79,18 +83,21 @@ public final class Tokenizer {
             return;
         }
         char[] chars = new char[text.length()];
-        int length = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (standardize == Standardize.LOWER_AND_STRIP_PUNCTUATION) {
-                if (c < 128 && IS_PUNCTUATION[c]) {
-                    continue; // deleted, not replaced: "don't" -> "dont"
+        text.getChars(0, chars.length, chars, 0); // one bulk copy: charAt per character is far slower
+        int length = chars.length;
+        if (standardize == Standardize.LOWER_AND_STRIP_PUNCTUATION) {
+            length = 0;
+            for (char c : chars) {
+                if (c < 128) {
+                    if (IS_PUNCTUATION[c]) {
+                        continue; // deleted, not replaced: "don't" -> "dont"
+                    }
+                    if (c >= 'A' && c <= 'Z') {
+                        c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
+                    }
                 }
-                if (c >= 'A' && c <= 'Z') {
-                    c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
-                }
+                chars[length++] = c;
             }
-            chars[length++] = c;
         }
         emit(chars, length, sink);
     }
@@ -100,16 +107,17 @@ public final class Tokenizer {
             sink.token(chars, 0, length);
             return;
         }
-        int start = -1;
-        for (int i = 0; i <= length; i++) {
-            boolean space = i == length || isAsciiWhitespace(chars[i]);
-            if (space) {
-                if (start >= 0) {
-                    sink.token(chars, start, i - start);
-                    start = -1;
-                }
-            } else if (start < 0) {
-                start = i;
+        int i = 0;
+        while (i < length) {
+            while (i < length && isAsciiWhitespace(chars[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < length && !isAsciiWhitespace(chars[i])) {
+                i++;
+            }
+            if (i > start) {
+                sink.token(chars, start, i - start);
             }
         }
     }
@@ -146,6 +154,6 @@ public final class Tokenizer {
 
     /** Exactly the six characters C's isspace accepts in the "C" locale. */
     static boolean isAsciiWhitespace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+        return c < 128 && IS_WHITESPACE[c];
     }
 }
