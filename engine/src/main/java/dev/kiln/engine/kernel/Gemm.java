@@ -74,16 +74,18 @@ public final class Gemm {
                 transB ? k : n, ldb);
         int kBlocks = ceilDiv(k, K_BLOCK);
         int strips = ceilDiv(n, strip);
-        long blockFloats = (long) K_BLOCK * strip;
-        MemorySegment all = Arena.ofAuto().allocate(Math.max(1, kBlocks * strips * blockFloats) * Float.BYTES, 64);
+        long blockBytes = (long) K_BLOCK * strip * Float.BYTES;
+        MemorySegment all = Arena.ofAuto().allocate(Math.max(1, kBlocks * strips * blockBytes), 64);
+        MemorySegment[] blocks = new MemorySegment[kBlocks * strips];
         Operands o = new Operands(false, transB, k, 1f, null, 0, 1, b, bOff, ldb, 0f, null, 0, 1);
         for (int kb = 0; kb < kBlocks; kb++) {
             for (int s = 0; s < strips; s++) {
-                MemorySegment block = all.asSlice((kb * strips + s) * blockFloats * Float.BYTES, blockFloats * Float.BYTES);
+                MemorySegment block = all.asSlice((kb * strips + s) * blockBytes, blockBytes);
                 packStrip(o, kb * K_BLOCK, Math.min(K_BLOCK, k - kb * K_BLOCK), s * strip, Math.min(strip, n - s * strip), block);
+                blocks[kb * strips + s] = block;
             }
         }
-        return new PackedMatrix(k, n, strip, strips, all, blockFloats);
+        return new PackedMatrix(k, n, strip, strips, blocks);
     }
 
     /** {@code C = alpha * op(A) * B + beta * C} with B packed by {@link #pack} on a Gemm of the same width. */
@@ -110,9 +112,10 @@ public final class Gemm {
     }
 
     /** B packed for {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}. */
-    public record PackedMatrix(int k, int n, int strip, int strips, MemorySegment blocks, long blockFloats) {
+    public record PackedMatrix(int k, int n, int strip, int strips, MemorySegment[] blocks) {
+        /** Sliced once when packed: a slice per use would allocate in the per-step loop of an LSTM. */
         MemorySegment block(int kBlock, int stripIndex) {
-            return blocks.asSlice((kBlock * strips + stripIndex) * blockFloats * Float.BYTES, blockFloats * Float.BYTES);
+            return blocks[kBlock * strips + stripIndex];
         }
     }
 
