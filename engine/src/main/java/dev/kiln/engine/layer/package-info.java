@@ -1,0 +1,8 @@
+/**
+ * Layers: each a final class implementing Layer, which exposes its config (constructor
+ * arguments, the registry key for rebuilding it) and its trainable parameters. Values between
+ * layers are TokenBatch (ids with true lengths, no padding), SequenceBatch (one vector per real
+ * token) and FeatureBatch (one vector per example). Layers compute only through Ops; they hold
+ * no threads and no kernels.
+ */
+package dev.kiln.engine.layer;
