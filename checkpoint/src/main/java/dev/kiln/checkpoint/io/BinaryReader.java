@@ -1,0 +1,101 @@
+package dev.kiln.checkpoint.io;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Little-endian reads from a checkpoint's bytes, each checked against the bytes that remain, so a
+ * truncated or hostile file gives a {@link CheckpointFormatException} naming the file, section,
+ * field and offset, never an out-of-bounds error or a huge allocation.
+ */
+public final class BinaryReader {
+    private final ByteBuffer bytes;
+    private final String file;
+    private String section = "header";
+
+    public BinaryReader(ByteBuffer bytes, String file) {
+        this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.file = file;
+    }
+
+    /** Names the part of the file being read, for error messages. */
+    public BinaryReader section(String name) {
+        this.section = name;
+        return this;
+    }
+
+    public long position() {
+        return bytes.position();
+    }
+
+    public long size() {
+        return bytes.limit();
+    }
+
+    public BinaryReader seek(long offset, String field) throws CheckpointFormatException {
+        if (offset < 0 || offset > bytes.limit()) {
+            throw error(field, "offset " + offset + " lies outside the file of " + bytes.limit() + " bytes");
+        }
+        bytes.position((int) offset);
+        return this;
+    }
+
+    public int u32(String field) throws CheckpointFormatException {
+        require(4, field);
+        return bytes.getInt();
+    }
+
+    /** An unsigned 64-bit count or offset, which must fit in a long >= 0. */
+    public long u64(String field) throws CheckpointFormatException {
+        require(8, field);
+        long value = bytes.getLong();
+        if (value < 0) {
+            throw error(field, "value " + Long.toUnsignedString(value) + " is too large");
+        }
+        return value;
+    }
+
+    public byte[] bytes(long length, String field) throws CheckpointFormatException {
+        if (length < 0) {
+            throw error(field, "negative length " + length);
+        }
+        require(length, field);
+        byte[] out = new byte[(int) length];
+        bytes.get(out);
+        return out;
+    }
+
+    /** Strict UTF-8: malformed bytes are an error, not replacement characters. */
+    public String utf8(long length, String field) throws CheckpointFormatException {
+        byte[] raw = bytes(length, field);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw error(field, "is not valid UTF-8");
+        }
+    }
+
+    /** A length-prefixed (u32) UTF-8 string of at most {@code maxLength} bytes. */
+    public String string(String field, int maxLength) throws CheckpointFormatException {
+        long length = Integer.toUnsignedLong(u32(field + " length"));
+        if (length > maxLength) {
+            throw error(field, "length " + length + " exceeds the limit of " + maxLength + " bytes");
+        }
+        return utf8(length, field);
+    }
+
+    public CheckpointFormatException error(String field, String problem) {
+        return new CheckpointFormatException(file + ": " + section + ", " + field + " at offset " + bytes.position()
+                + ": " + problem);
+    }
+
+    private void require(long length, String field) throws CheckpointFormatException {
+        if (length > bytes.remaining()) {
+            throw error(field, "needs " + length + " bytes but only " + bytes.remaining() + " remain (truncated file?)");
+        }
+    }
+}
