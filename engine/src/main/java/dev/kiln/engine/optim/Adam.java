@@ -76,6 +76,33 @@ public final class Adam implements Optimizer {
         return learningRate;
     }
 
+    public float beta1() {
+        return beta1;
+    }
+
+    public float beta2() {
+        return beta2;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
+    /** Restores a saved state: the step count and the moments, one pair per parameter in step order. */
+    public void restore(long savedIterations, List<Tensor> savedMoments, List<Tensor> savedVelocities) {
+        if (savedIterations < 0 || savedMoments.size() != savedVelocities.size()) {
+            throw new IllegalArgumentException("Adam state: " + savedIterations + " iterations, " + savedMoments.size()
+                    + " moments and " + savedVelocities.size() + " velocities");
+        }
+        moments.clear();
+        velocities.clear();
+        for (int p = 0; p < savedMoments.size(); p++) {
+            moments.add(savedMoments.get(p).copy());
+            velocities.add(savedVelocities.get(p).copy());
+        }
+        iterations = savedIterations;
+    }
+
     /** The first-moment estimates, one per parameter in step order (empty before the first step). */
     public List<Tensor> moments() {
         return moments;

@@ -1,0 +1,53 @@
+package dev.kiln.nlp;
+
+import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.model.ModelFile;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Bidirectional;
+import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.Embedding;
+import dev.kiln.engine.layer.LayerRegistry;
+import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.random.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A model that starts with TextVectorization, saved and loaded: same vocabulary, same predictions on raw text. */
+class SavedTextModelTest {
+
+    @Test
+    void aLoadedModelPredictsRawTextExactlyAsTheSavedOne(@TempDir Path folder) throws IOException {
+        TextVectorization vectorizer = new TextVectorization(50);
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            vectorizer.adapt(List.of("a fine film", "a dull film", "fine acting and a fine plot"), pool);
+            Sequential model = new Sequential(List.of(vectorizer,
+                    new Embedding(vectorizer.vocabularySize(), 4, true, "embedding"),
+                    new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"),
+                    new Dense(4, Activation.RELU, "dense"),
+                    new Dense(1, Activation.LINEAR, "dense_1")));
+            model.build(0, new Rng(3));
+            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            Path file = folder.resolve("best_model.kiln");
+            ModelFile.save(file, model, null, new AtomicFileWriter(true));
+
+            LayerRegistry registry = LayerRegistry.withEngineLayers().register(TextVectorization.TYPE, TextVectorization::fromConfig);
+            Sequential loaded = ModelFile.load(file, registry).model();
+            loaded.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            assertEquals(vectorizer.getVocabulary(), ((TextVectorization) loaded.layers().get(0)).getVocabulary());
+            Texts reviews = Texts.of("A fine film!", "dull", "never seen words");
+            assertArrayEquals(model.predict(reviews), loaded.predict(reviews));
+        }
+    }
+}
