@@ -48,7 +48,8 @@ public final class AtomicFileWriter {
         if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + target + ": it is an existing directory");
         }
-        Path temporary = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: that makes the file owner-only, and the rename would keep it so.
+        Path temporary = Files.createFile(folder.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
         boolean moved = false;
         try {
             try (FileChannel channel = opener.open(temporary)) {
