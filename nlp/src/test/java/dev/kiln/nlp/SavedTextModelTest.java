@@ -3,17 +3,11 @@ package dev.kiln.nlp;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.layer.Activation;
-import dev.kiln.engine.layer.Bidirectional;
-import dev.kiln.engine.layer.Dense;
-import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.LayerRegistry;
-import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
-import dev.kiln.engine.random.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +25,7 @@ class SavedTextModelTest {
     void aLoadedModelPredictsRawTextExactlyAsTheSavedOne(@TempDir Path folder) throws IOException {
         TextVectorization vectorizer = new TextVectorization(50);
         try (ComputePool pool = ComputePool.withThreads(2)) {
-            vectorizer.adapt(List.of("a fine film", "a dull film", "fine acting and a fine plot"), pool);
-            Sequential model = new Sequential(List.of(vectorizer,
-                    new Embedding(vectorizer.vocabularySize(), 4, true, "embedding"),
-                    new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"),
-                    new Dense(4, Activation.RELU, "dense"),
-                    new Dense(1, Activation.LINEAR, "dense_1")));
-            model.build(0, new Rng(3));
-            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            Sequential model = TinyTextModel.build(vectorizer, List.of("a fine film", "a dull film", "fine acting and a fine plot"), pool);
             Path file = folder.resolve("best_model.kiln");
             ModelFile.save(file, model, null, new AtomicFileWriter(true));
 

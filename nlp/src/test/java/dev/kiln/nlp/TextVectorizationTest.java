@@ -1,15 +1,7 @@
 package dev.kiln.nlp;
 
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.layer.Activation;
-import dev.kiln.engine.layer.Dense;
-import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.Lstm;
-import dev.kiln.engine.layer.Bidirectional;
-import dev.kiln.engine.model.BinaryCrossentropy;
-import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -147,14 +139,7 @@ class TextVectorizationTest {
     void aModelThatStartsWithTheLayerPredictsRawText() {
         TextVectorization vectorizer = new TextVectorization(20);
         try (ComputePool pool = ComputePool.withThreads(2)) {
-            vectorizer.adapt(List.of("a fine film", "a dull film", "fine fine acting"), pool);
-            Sequential model = new Sequential(List.of(vectorizer,
-                    new Embedding(vectorizer.vocabularySize(), 4, true, "embedding"),
-                    new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"),
-                    new Dense(4, Activation.RELU, "dense"),
-                    new Dense(1, Activation.LINEAR, "dense_1")));
-            model.build(0, new Rng(3));
-            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            Sequential model = TinyTextModel.build(vectorizer, List.of("a fine film", "a dull film", "fine fine acting"), pool);
             float[] logits = model.predict(Texts.of("A fine film!", "", "unknown words only"));
             assertEquals(3, logits.length);
             float[] again = model.predict(Texts.of("a fine film", "", "unknown words only"));
