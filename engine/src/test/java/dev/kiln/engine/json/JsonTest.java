@@ -1,4 +1,4 @@
-package dev.kiln.checkpoint.json;
+package dev.kiln.engine.json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
-package dev.kiln.checkpoint.json;
+package dev.kiln.engine.json;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes the JSON of checkpoint metadata: maps (in their order), lists, strings, booleans, null,
+ * Writes JSON (checkpoint metadata): maps (in their order), lists, strings, booleans, null,
  * ints and longs (no decimal point) and doubles (always with a '.' or an exponent, so a reader
  * can tell them apart; NaN and infinities are not JSON and are refused).
  */

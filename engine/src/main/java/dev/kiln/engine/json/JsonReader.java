@@ -1,4 +1,4 @@
-package dev.kiln.checkpoint.json;
+package dev.kiln.engine.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON reader for checkpoint metadata: objects (LinkedHashMap, duplicate keys refused),
+ * A strict JSON reader (checkpoint metadata, test fixtures): objects (LinkedHashMap, duplicate keys refused),
  * arrays, strings, booleans, null, integers (Integer, or Long when larger) and decimals (Double).
  * Nesting depth is limited, so hostile metadata cannot exhaust the stack. Errors name the offset.
  */
