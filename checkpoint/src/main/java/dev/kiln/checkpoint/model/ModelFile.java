@@ -91,7 +91,8 @@ public final class ModelFile {
             model.build(0, new Rng(0)); // shapes only: every weight is overwritten below
             List<Variable> parameters = model.parameters();
             for (Variable parameter : parameters) {
-                copyInto(parameter.value(), contents.tensors().get("weights/" + parameter.name()), "weights/" + parameter.name(), path);
+                Tensor saved = checked(parameter, contents.tensors().get("weights/" + parameter.name()), "weights/", path);
+                System.arraycopy(saved.data(), 0, parameter.data(), 0, saved.size());
             }
             Adam adam = null;
             Map<String, Object> optimizer = (Map<String, Object>) metadata.get("optimizer");
@@ -126,14 +127,6 @@ public final class ModelFile {
                     + (tensor == null ? "missing" : "of shape " + tensor.shape()) + ", the model needs " + parameter.shape());
         }
         return tensor;
-    }
-
-    private static void copyInto(Tensor target, Tensor saved, String name, Path path) throws CheckpointFormatException {
-        if (saved == null || !saved.shape().equals(target.shape())) {
-            throw new CheckpointFormatException(path + ": tensor " + name + " is "
-                    + (saved == null ? "missing" : "of shape " + saved.shape()) + ", the model needs " + target.shape());
-        }
-        System.arraycopy(saved.data(), 0, target.data(), 0, target.size());
     }
 
     private static Map<String, Object> configJson(LayerConfig config) {

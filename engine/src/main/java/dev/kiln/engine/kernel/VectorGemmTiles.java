@@ -27,7 +27,7 @@ final class VectorGemmTiles implements GemmTiles {
     public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
                      MemorySegment b, float[] c, int c0, int ldc) {
         if (width == STRIP) {
-            if (rows == 4) {
+            if (rows == ROWS) {
                 kernel4x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
             } else {
                 kernel1x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
@@ -36,7 +36,7 @@ final class VectorGemmTiles implements GemmTiles {
         }
         for (int v = 0; v < width; v += L) {
             VectorMask<Float> mask = S.indexInRange(v, width);
-            if (rows == 4) {
+            if (rows == ROWS) {
                 kernel4x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
             } else {
                 kernel1x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);

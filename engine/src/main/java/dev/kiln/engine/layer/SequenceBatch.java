@@ -22,19 +22,11 @@ public record SequenceBatch(Variable values, int[] lengths, int[] offsets) imple
     /** Sequences [from, to) as a constant (slicing is for splitting inputs, which take no gradient). */
     @Override
     public SequenceBatch slice(int from, int to) {
-        if (from < 0 || to > lengths.length || from > to) {
-            throw new IllegalArgumentException("SequenceBatch.slice(" + from + ", " + to + ") outside a batch of " + lengths.length);
-        }
+        PackedSlice slice = PackedSlice.of(lengths, offsets, from, to, "SequenceBatch");
         int features = features();
-        int start = from == to ? 0 : offsets[from];
-        int end = from == to ? 0 : offsets[to - 1] + lengths[to - 1];
-        int[] newOffsets = new int[to - from];
-        for (int s = from; s < to; s++) {
-            newOffsets[s - from] = offsets[s] - start;
-        }
-        float[] rows = java.util.Arrays.copyOfRange(values.data(), start * features, end * features);
-        return new SequenceBatch(Variable.constant(dev.kiln.engine.tensor.Tensor.wrap(rows, end - start, features)),
-                java.util.Arrays.copyOfRange(lengths, from, to), newOffsets);
+        float[] rows = java.util.Arrays.copyOfRange(values.data(), slice.start() * features, slice.end() * features);
+        return new SequenceBatch(Variable.constant(dev.kiln.engine.tensor.Tensor.wrap(rows, slice.end() - slice.start(), features)),
+                slice.lengths(), slice.offsets());
     }
 
     public int features() {

@@ -73,16 +73,8 @@ public record TokenBatch(int[] ids, int[] lengths, int[] offsets) implements Lay
 
     @Override
     public TokenBatch slice(int from, int to) {
-        if (from < 0 || to > lengths.length || from > to) {
-            throw new IllegalArgumentException("TokenBatch.slice(" + from + ", " + to + ") outside a batch of " + lengths.length);
-        }
-        int start = from == to ? 0 : offsets[from];
-        int end = from == to ? 0 : offsets[to - 1] + lengths[to - 1];
-        int[] newOffsets = new int[to - from];
-        for (int s = from; s < to; s++) {
-            newOffsets[s - from] = offsets[s] - start;
-        }
-        return new TokenBatch(Arrays.copyOfRange(ids, start, end), Arrays.copyOfRange(lengths, from, to), newOffsets);
+        PackedSlice slice = PackedSlice.of(lengths, offsets, from, to, "TokenBatch");
+        return new TokenBatch(Arrays.copyOfRange(ids, slice.start(), slice.end()), slice.lengths(), slice.offsets());
     }
 
     @Override

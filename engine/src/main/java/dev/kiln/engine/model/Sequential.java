@@ -28,7 +28,7 @@ public final class Sequential implements TrainingContext {
     private Compiled compiled;
     private volatile boolean stopRequested;
 
-    private record Compiled(BinaryCrossentropy loss, Optimizer optimizer, Engine engine, ShardedStep step) {}
+    private record Compiled(Optimizer optimizer, ShardedStep step) {}
 
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
@@ -81,8 +81,7 @@ public final class Sequential implements TrainingContext {
 
     /** Sets the loss, the optimizer and where to compute (Keras' compile, metrics = accuracy). */
     public void compile(BinaryCrossentropy loss, Optimizer optimizer, Engine engine) {
-        compiled = new Compiled(loss, optimizer, engine, new ShardedStep(this, loss, engine.kernels(), engine.pool(),
-                engine.shardSize()));
+        compiled = new Compiled(optimizer, new ShardedStep(this, loss, engine));
     }
 
     public Optimizer optimizer() {

@@ -28,15 +28,12 @@ final class ShardedStep {
     private final ComputePool pool;
     private final int shardSize;
 
-    ShardedStep(Sequential model, BinaryCrossentropy loss, Kernels kernels, ComputePool pool, int shardSize) {
-        if (shardSize < 1) {
-            throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
-        }
+    ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
         this.model = model;
         this.loss = loss;
-        this.kernels = kernels;
-        this.pool = pool;
-        this.shardSize = shardSize;
+        this.kernels = engine.kernels();
+        this.pool = engine.pool();
+        this.shardSize = engine.shardSize(); // >= 1, checked by Engine
     }
 
     /**

@@ -107,7 +107,7 @@ public final class ImdbDataset {
             TarReader.Entry entry;
             while ((entry = reader.next()) != null) {
                 Matcher match = REVIEW.matcher(entry.name());
-                if (match.matches() && wanted(splits, match)) {
+                if (match.matches() && splits.containsKey(splitOf(match))) {
                     add(splits, match, new String(reader.readData(), StandardCharsets.UTF_8));
                 }
             }
@@ -138,21 +138,21 @@ public final class ImdbDataset {
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 Matcher match = REVIEW.matcher(base.relativize(file).toString().replace('\\', '/'));
-                if (match.matches() && wanted(splits, match)) {
+                if (match.matches() && splits.containsKey(splitOf(match))) {
                     add(splits, match, Files.readString(file, StandardCharsets.UTF_8));
                 }
             }
         }
     }
 
-    private static boolean wanted(Map<Split, List<Review>> splits, Matcher match) {
-        Split split = match.group(2).equals("unsup") ? Split.UNSUP : Split.valueOf(match.group(1).toUpperCase(java.util.Locale.ROOT));
-        return splits.containsKey(split);
+    /** unsup reviews form their own split; the others belong to train or test. */
+    private static Split splitOf(Matcher match) {
+        return match.group(2).equals("unsup") ? Split.UNSUP : Split.valueOf(match.group(1).toUpperCase(java.util.Locale.ROOT));
     }
 
     private static void add(Map<Split, List<Review>> splits, Matcher match, String text) {
         String kind = match.group(2);
-        Split split = kind.equals("unsup") ? Split.UNSUP : Split.valueOf(match.group(1).toUpperCase(java.util.Locale.ROOT));
+        Split split = splitOf(match);
         int label = switch (kind) {
             case "pos" -> 1;
             case "neg" -> 0;
