@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A re-iterable pipeline of elements in the manner of tf.data: every {@link #iterator()} starts a
@@ -21,17 +22,7 @@ public abstract class Dataset<T> implements Iterable<T> {
     /** Elements from a list (the list is copied). */
     public static <T> Dataset<T> fromList(List<T> elements) {
         List<T> copy = List.copyOf(elements);
-        return new Dataset<>() {
-            @Override
-            public Iterator<T> iterator() {
-                return copy.iterator();
-            }
-
-            @Override
-            public long cardinality() {
-                return copy.size();
-            }
-        };
+        return of(copy::iterator, copy.size());
     }
 
     /** How many elements one pass yields, or -1 when unknown. */
@@ -46,21 +37,9 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("shuffle buffer size must be >= 1, got " + bufferSize);
         }
-        Dataset<T> source = this;
-        return new Dataset<>() {
-            private long passes;
-
-            @Override
-            public Iterator<T> iterator() {
-                Rng rng = new Rng(seed ^ (0x9E3779B97F4A7C15L * ++passes));
-                return new ShuffleIterator<>(source.iterator(), bufferSize, rng);
-            }
-
-            @Override
-            public long cardinality() {
-                return source.cardinality();
-            }
-        };
+        long[] passes = {0};
+        return of(() -> new ShuffleIterator<>(iterator(), bufferSize, new Rng(seed ^ (0x9E3779B97F4A7C15L * ++passes[0]))),
+                cardinality());
     }
 
     /** Consecutive elements grouped into lists of {@code size}; the last one may be shorter. */
@@ -68,63 +47,45 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
         }
-        Dataset<T> source = this;
-        return new Dataset<>() {
-            @Override
-            public Iterator<List<T>> iterator() {
-                Iterator<T> input = source.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return input.hasNext();
-                    }
+        long n = cardinality();
+        return of(() -> {
+            Iterator<T> input = iterator();
+            return new Iterator<List<T>>() {
+                @Override
+                public boolean hasNext() {
+                    return input.hasNext();
+                }
 
-                    @Override
-                    public List<T> next() {
-                        if (!input.hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        List<T> batch = new ArrayList<>(size);
-                        while (batch.size() < size && input.hasNext()) {
-                            batch.add(input.next());
-                        }
-                        return batch;
+                @Override
+                public List<T> next() {
+                    if (!input.hasNext()) {
+                        throw new NoSuchElementException();
                     }
-                };
-            }
-
-            @Override
-            public long cardinality() {
-                long n = source.cardinality();
-                return n < 0 ? -1 : (n + size - 1) / size;
-            }
-        };
+                    List<T> batch = new ArrayList<>(size);
+                    while (batch.size() < size && input.hasNext()) {
+                        batch.add(input.next());
+                    }
+                    return batch;
+                }
+            };
+        }, n < 0 ? -1 : (n + size - 1) / size);
     }
 
     public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
-        Dataset<T> source = this;
-        return new Dataset<>() {
-            @Override
-            public Iterator<R> iterator() {
-                Iterator<T> input = source.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return input.hasNext();
-                    }
+        return of(() -> {
+            Iterator<T> input = iterator();
+            return new Iterator<R>() {
+                @Override
+                public boolean hasNext() {
+                    return input.hasNext();
+                }
 
-                    @Override
-                    public R next() {
-                        return function.apply(input.next());
-                    }
-                };
-            }
-
-            @Override
-            public long cardinality() {
-                return source.cardinality();
-            }
-        };
+                @Override
+                public R next() {
+                    return function.apply(input.next());
+                }
+            };
+        }, cardinality());
     }
 
     /** At most the first {@code count} elements of each pass. */
@@ -132,36 +93,27 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (count < 0) {
             throw new IllegalArgumentException("take count must be >= 0, got " + count);
         }
-        Dataset<T> source = this;
-        return new Dataset<>() {
-            @Override
-            public Iterator<T> iterator() {
-                Iterator<T> input = source.iterator();
-                return new Iterator<>() {
-                    private long taken;
+        long n = cardinality();
+        return of(() -> {
+            Iterator<T> input = iterator();
+            return new Iterator<T>() {
+                private long taken;
 
-                    @Override
-                    public boolean hasNext() {
-                        return taken < count && input.hasNext();
+                @Override
+                public boolean hasNext() {
+                    return taken < count && input.hasNext();
+                }
+
+                @Override
+                public T next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
                     }
-
-                    @Override
-                    public T next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        taken++;
-                        return input.next();
-                    }
-                };
-            }
-
-            @Override
-            public long cardinality() {
-                long n = source.cardinality();
-                return n < 0 ? -1 : Math.min(n, count);
-            }
-        };
+                    taken++;
+                    return input.next();
+                }
+            };
+        }, n < 0 ? -1 : Math.min(n, count));
     }
 
     /**
@@ -172,16 +124,20 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (depth < 1) {
             throw new IllegalArgumentException("prefetch depth must be >= 1, got " + depth);
         }
-        Dataset<T> source = this;
+        return of(() -> new PrefetchIterator<>(iterator(), depth), cardinality());
+    }
+
+    /** A stage: {@code iterator} starts a pass; {@code cardinality} is fixed when the stage is made. */
+    private static <R> Dataset<R> of(Supplier<Iterator<R>> iterator, long cardinality) {
         return new Dataset<>() {
             @Override
-            public Iterator<T> iterator() {
-                return new PrefetchIterator<>(source.iterator(), depth);
+            public Iterator<R> iterator() {
+                return iterator.get();
             }
 
             @Override
             public long cardinality() {
-                return source.cardinality();
+                return cardinality;
             }
         };
     }

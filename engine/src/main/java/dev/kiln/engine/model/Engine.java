@@ -27,6 +27,15 @@ public record Engine(Kernels kernels, int shardSize) {
         return new Engine(kernels, size);
     }
 
+    /**
+     * Shards for evaluation and prediction: at least 64 examples. With no gradients to reduce,
+     * bigger shards only mean more rows per recurrent step (better GEMMs), and the LSTM's two
+     * directions still give two parallel tasks.
+     */
+    public int inferenceShardSize() {
+        return Math.max(shardSize, 64);
+    }
+
     public ComputePool pool() {
         return kernels.pool();
     }

@@ -27,6 +27,7 @@ final class ShardedStep {
     private final Kernels kernels;
     private final ComputePool pool;
     private final int shardSize;
+    private final int inferenceShardSize;
 
     ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
         this.model = model;
@@ -34,19 +35,13 @@ final class ShardedStep {
         this.kernels = engine.kernels();
         this.pool = engine.pool();
         this.shardSize = engine.shardSize(); // >= 1, checked by Engine
+        this.inferenceShardSize = engine.inferenceShardSize();
     }
-
-    /**
-     * Inference shards are at least this large: with no gradients to reduce, bigger shards only
-     * mean more rows per recurrent step (better GEMMs), and the two directions of the LSTM still
-     * give two parallel tasks.
-     */
-    static final int MIN_INFERENCE_SHARD = 64;
 
     /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
     Result run(LabeledBatch batch, boolean train) {
         int size = batch.size();
-        int shardSize = train ? this.shardSize : Math.max(this.shardSize, MIN_INFERENCE_SHARD);
+        int shardSize = train ? this.shardSize : inferenceShardSize;
         int shards = (size + shardSize - 1) / shardSize;
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
