@@ -2,80 +2,96 @@ package dev.kiln.checkpoint.callback;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.ModelFile;
-import dev.kiln.engine.callback.Callback;
+import dev.kiln.checkpoint.model.ModelSnapshot;
+import dev.kiln.engine.callback.CallbackState;
 import dev.kiln.engine.callback.FitParameters;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.Mode;
+import dev.kiln.engine.callback.StatefulCallback;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Keras' ModelCheckpoint: saves the model (architecture, weights, optimizer state) at the end of
- * every epoch or every N batches, or with saveBestOnly only when the monitored value improves
- * strictly. mode AUTO follows Keras 2: max when the monitor's name contains "acc" or starts with
- * "fmeasure", min otherwise. verbose 1 prints Keras' messages ("Epoch 1: val_loss improved from
- * inf to 0.80970, saving model to best_model"). The best value lives on the instance and is not
- * reset between fits, as in Keras.
+ * Keras' ModelCheckpoint: saves the model (architecture, weights, optimizer state; or the weights
+ * only) at the end of every epoch or every N batches, or with saveBestOnly only when the
+ * monitored value improves strictly. mode AUTO follows Keras 2: max when the monitor's name
+ * contains "acc" or starts with "fmeasure", min otherwise. verbose 1 prints Keras' messages
+ * ("Epoch 1: val_loss improved from inf to 0.80970, saving model to best_model"). The best value
+ * lives on the instance and is not reset between fits, as in Keras.
  *
  * <p>Beyond Keras: a NaN is never "best"; a missing monitored value never saves (a warning says
- * so, as Keras 2); files are written crash-safely ({@link AtomicFileWriter}), fsync optional.
+ * so); each file records the monitored value, and with saveBestOnly and a fixed filepath the
+ * value in an existing file is read back when training begins, so a restarted run never replaces
+ * a better model with a worse one; files are written crash-safely ({@link AtomicFileWriter});
+ * {@link CheckpointOptions} choose fsync, background saving and {@link Retention}.
  */
-public final class ModelCheckpoint implements Callback {
+public final class ModelCheckpoint implements StatefulCallback {
     private final FilepathTemplate filepath;
     private final String monitor;
     private final int verbose;
     private final boolean saveBestOnly;
+    private final boolean saveWeightsOnly;
     private final boolean maximize;
     private final int saveEveryBatches;  // 0 = every epoch
+    private final CheckpointOptions options;
     private final AtomicFileWriter writer;
     private final PrintStream out;
+    private final List<Retention.SavedFile> saved = new ArrayList<>();
+    private final AsyncSaver saver;
     private double best;
+    private boolean bestReadBack;
     private Sequential model;
     private int batchesSinceSave;
     private int lastBatch = -1;
     private int currentEpoch;
+    private long sequence;
 
-    /**
-     * @param saveEveryBatches 0 for save_freq='epoch', or N to consider saving every N training batches
-     * @param initialValueThreshold the best value to beat from the start, or null for +-infinity
-     */
-    public ModelCheckpoint(String filepath, String monitor, int verbose, boolean saveBestOnly, Mode mode,
-                           int saveEveryBatches, Double initialValueThreshold, boolean fsync, PrintStream out) {
-        if (saveEveryBatches < 0) {
-            throw new IllegalArgumentException("Unrecognized save_freq: " + saveEveryBatches
-                    + ". Expected save_freq are \"epoch\" (0 here) or a positive number of batches");
+    private ModelCheckpoint(Builder b) {
+        if (b.saveEveryBatches < 0) {
+            throw new IllegalArgumentException("Unrecognized save_freq: " + b.saveEveryBatches
+                    + ". Expected save_freq are \"epoch\" or a positive number of batches");
         }
-        if (verbose < 0 || verbose > 1) {
-            throw new IllegalArgumentException("ModelCheckpoint verbose must be 0 or 1, got " + verbose);
+        if (b.verbose < 0 || b.verbose > 1) {
+            throw new IllegalArgumentException("ModelCheckpoint verbose must be 0 or 1, got " + b.verbose);
         }
-        this.filepath = new FilepathTemplate(filepath);
-        this.monitor = monitor;
-        this.verbose = verbose;
-        this.saveBestOnly = saveBestOnly;
-        this.maximize = switch (mode) {
+        this.filepath = new FilepathTemplate(b.filepath);
+        this.monitor = b.monitor;
+        this.verbose = b.verbose;
+        this.saveBestOnly = b.saveBestOnly;
+        this.saveWeightsOnly = b.saveWeightsOnly;
+        this.maximize = switch (b.mode) {
             case MIN -> false;
             case MAX -> true;
             case AUTO -> monitor.contains("acc") || monitor.startsWith("fmeasure");
         };
-        this.saveEveryBatches = saveEveryBatches;
-        this.writer = new AtomicFileWriter(fsync);
-        this.out = out;
-        this.best = initialValueThreshold != null ? initialValueThreshold
+        this.saveEveryBatches = b.saveEveryBatches;
+        this.options = b.options;
+        this.writer = new AtomicFileWriter(options.fsync());
+        this.saver = new AsyncSaver(options.async());
+        this.out = b.out;
+        this.best = b.initialValueThreshold != null ? b.initialValueThreshold
                 : (maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
     }
 
     /** ModelCheckpoint(filepath, save_best_only=saveBestOnly) with Keras' other defaults (monitor val_loss, verbose 0). */
     public ModelCheckpoint(String filepath, boolean saveBestOnly) {
-        this(filepath, "val_loss", 0, saveBestOnly, Mode.AUTO, 0, null, true, System.out);
+        this(builder(filepath).saveBestOnly(saveBestOnly));
+    }
+
+    /** Keras' arguments by name; the defaults are Keras' (monitor val_loss, verbose 0, save_freq 'epoch', ...). */
+    public static Builder builder(String filepath) {
+        return new Builder(filepath);
     }
 
     public double best() {
@@ -88,6 +104,14 @@ public final class ModelCheckpoint implements Callback {
             throw new IllegalArgumentException("ModelCheckpoint saves Sequential models; got " + context.getClass().getSimpleName());
         }
         this.model = sequential;
+    }
+
+    @Override
+    public void onTrainBegin(Logs logs) {
+        if (saveBestOnly && !filepath.hasFields() && !bestReadBack) {
+            bestReadBack = true;
+            readBackBest(Path.of(filepath.toString()));
+        }
     }
 
     @Override
@@ -116,14 +140,20 @@ public final class ModelCheckpoint implements Callback {
         }
     }
 
+    /** Waits for a save still in flight and reports its failure. */
+    @Override
+    public void onTrainEnd(Logs logs) {
+        saver.close();
+    }
+
     private void consider(int epoch, int batch, Logs logs) {
         String path = path(epoch, batch, logs);
+        Double current = logs.get(monitor);
         if (!saveBestOnly) {
             message(String.format(Locale.ROOT, "%nEpoch %d: saving model to %s", epoch + 1, path));
-            save(path);
+            save(path, epoch, batch, current == null ? Double.NaN : current);
             return;
         }
-        Double current = logs.get(monitor);
         if (current == null) {
             out.println("WARNING: Can save best model only with " + monitor + " available, skipping.");
             return;
@@ -136,7 +166,7 @@ public final class ModelCheckpoint implements Callback {
             message(String.format(Locale.ROOT, "%nEpoch %d: %s improved from %s to %.5f, saving model to %s", epoch + 1, monitor,
                     python(best), current, path));
             best = current;
-            save(path);
+            save(path, epoch, batch, current);
         } else {
             message(String.format(Locale.ROOT, "%nEpoch %d: %s did not improve from %s", epoch + 1, monitor, python(best)));
         }
@@ -152,12 +182,53 @@ public final class ModelCheckpoint implements Callback {
         return filepath.format(values);
     }
 
-    private void save(String path) {
+    /** Copies the model now (training may go on at once), writes it, then applies the retention rule. */
+    private void save(String path, int epoch, int batch, double value) {
+        Adam adam = model.optimizer() instanceof Adam a ? a : null;
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("monitor", monitor);
+        record.put("mode", maximize ? "max" : "min");
+        record.put("value", CallbackState.storable(value));
+        record.put("epoch", epoch + 1);
+        record.put("batch", batch < 0 ? null : batch + 1);
+        ModelSnapshot snapshot = ModelSnapshot.capture(model, adam, saveWeightsOnly).with(Map.of("checkpoint", record), Map.of());
+        Path target = Path.of(path);
+        Retention.SavedFile file = new Retention.SavedFile(target, value, sequence++);
+        saved.removeIf(f -> f.path().equals(target));
+        saved.add(file);
+        List<Retention.SavedFile> delete = options.retention().toDelete(saved, maximize);
+        saved.removeAll(delete);
+        saver.submit(path, () -> {
+            ModelFile.write(target, snapshot, writer);
+            for (Retention.SavedFile old : delete) {
+                Files.deleteIfExists(old.path());
+            }
+        });
+    }
+
+    /** Takes the monitored value recorded in an existing best file as the value to beat. */
+    private void readBackBest(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        Map<String, Object> metadata;
         try {
-            Adam adam = model.optimizer() instanceof Adam a ? a : null;
-            ModelFile.save(Path.of(path), model, adam, writer);
+            metadata = ModelFile.readMetadata(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("ModelCheckpoint could not save " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ModelCheckpoint: " + file + " exists but is not a readable Kiln model ("
+                    + e.getMessage() + "); move it away or choose another filepath, so it is not overwritten blindly", e);
+        }
+        if (!(metadata.get("checkpoint") instanceof Map<?, ?> record) || !monitor.equals(record.get("monitor"))
+                || !(record.get("value") instanceof Number value)) {
+            out.println("WARNING: " + file + " records no " + monitor + " value; the first improvement on " + python(best)
+                    + " will replace it.");
+            return;
+        }
+        double stored = value.doubleValue();
+        if (maximize ? stored > best : stored < best) {
+            best = stored;
+            message(String.format(Locale.ROOT, "ModelCheckpoint: %s already holds a model with %s %.5f; only a better one will replace it.",
+                    file, monitor, stored));
         }
     }
 
@@ -167,11 +238,128 @@ public final class ModelCheckpoint implements Callback {
         }
     }
 
+    @Override
+    public String stateName() {
+        return "ModelCheckpoint/" + filepath;
+    }
+
+    @Override
+    public CallbackState saveState() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("best", CallbackState.storable(best));
+        values.put("best_read_back", bestReadBack);
+        values.put("batches_since_save", batchesSinceSave);
+        values.put("last_batch", lastBatch);
+        values.put("sequence", sequence);
+        values.put("saved_paths", saved.stream().map(f -> f.path().toString()).toList());
+        values.put("saved_values", saved.stream().map(f -> CallbackState.storable(f.value())).toList());
+        values.put("saved_sequences", saved.stream().map(Retention.SavedFile::sequence).toList());
+        return new CallbackState(values);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        best = state.getDouble("best");
+        bestReadBack = state.getBoolean("best_read_back");
+        batchesSinceSave = state.getInt("batches_since_save");
+        lastBatch = state.getInt("last_batch");
+        sequence = state.getLong("sequence");
+        List<?> paths = state.getList("saved_paths");
+        List<?> values = state.getList("saved_values");
+        List<?> sequences = state.getList("saved_sequences");
+        saved.clear();
+        for (int i = 0; i < paths.size(); i++) {
+            Object v = values.get(i);
+            double value = v instanceof Number n ? n.doubleValue() : Double.parseDouble((String) v);
+            saved.add(new Retention.SavedFile(Path.of((String) paths.get(i)), value, ((Number) sequences.get(i)).longValue()));
+        }
+    }
+
     /** Python's rendering of the best value: inf, -inf, or %.5f. */
     private static String python(double value) {
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";
         }
         return String.format(Locale.ROOT, "%.5f", value);
+    }
+
+    /** ModelCheckpoint's arguments, named as in Keras. */
+    public static final class Builder {
+        private final String filepath;
+        private String monitor = "val_loss";
+        private int verbose;
+        private boolean saveBestOnly;
+        private boolean saveWeightsOnly;
+        private Mode mode = Mode.AUTO;
+        private int saveEveryBatches;
+        private Double initialValueThreshold;
+        private CheckpointOptions options = CheckpointOptions.defaults();
+        private PrintStream out = System.out;
+
+        private Builder(String filepath) {
+            this.filepath = filepath;
+        }
+
+        public Builder monitor(String name) {
+            this.monitor = name;
+            return this;
+        }
+
+        public Builder verbose(int level) {
+            this.verbose = level;
+            return this;
+        }
+
+        public Builder saveBestOnly(boolean on) {
+            this.saveBestOnly = on;
+            return this;
+        }
+
+        public Builder saveWeightsOnly(boolean on) {
+            this.saveWeightsOnly = on;
+            return this;
+        }
+
+        public Builder mode(Mode value) {
+            this.mode = value;
+            return this;
+        }
+
+        /** save_freq='epoch'. */
+        public Builder saveFreqEpoch() {
+            this.saveEveryBatches = 0;
+            return this;
+        }
+
+        /** save_freq=N: consider saving every N training batches, counted across epochs. */
+        public Builder saveFreq(int batches) {
+            if (batches < 1) {
+                throw new IllegalArgumentException("Unrecognized save_freq: " + batches
+                        + ". Expected save_freq are \"epoch\" or a positive number of batches");
+            }
+            this.saveEveryBatches = batches;
+            return this;
+        }
+
+        /** The value the first save must beat (saveBestOnly), or null for +-infinity. */
+        public Builder initialValueThreshold(Double value) {
+            this.initialValueThreshold = value;
+            return this;
+        }
+
+        public Builder options(CheckpointOptions value) {
+            this.options = value;
+            return this;
+        }
+
+        /** Where messages and warnings go (System.out by default). */
+        public Builder out(PrintStream stream) {
+            this.out = stream;
+            return this;
+        }
+
+        public ModelCheckpoint build() {
+            return new ModelCheckpoint(this);
+        }
     }
 }

@@ -20,35 +20,52 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Saves and loads a whole Sequential model: the architecture (every layer's config, the
  * TextVectorization vocabulary included), the weights, and the Adam state (iterations, m, v), in
- * the v1 container. The metadata is JSON:
- * {@code {"kiln_model": 1, "layers": [{"class_name", "config"}], "optimizer": {...} | null}};
- * tensors are {@code weights/<name>}, {@code optimizer/m/<name>}, {@code optimizer/v/<name>}.
+ * the v1 container; or the weights alone ({@link #saveWeights}/{@link #loadWeights}). The metadata
+ * is JSON: {@code {"kiln_model": 1, "weights_only": bool, "layers": [{"class_name", "config"}],
+ * "optimizer": {...} | null, ...extra sections}}; tensors are {@code weights/<name>},
+ * {@code optimizer/m/<name>}, {@code optimizer/v/<name>} and extra ones (training state).
  */
 public final class ModelFile {
     private static final int MODEL_SCHEMA = 1;
+    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer");
 
-    /** A loaded model, and its optimizer when one was saved. */
-    public record Loaded(Sequential model, Adam optimizer) {}
+    /**
+     * A loaded model, its optimizer when one was saved, and the file's extra metadata sections
+     * and tensors (those beyond the model schema: checkpoint and training state).
+     */
+    public record Loaded(Sequential model, Adam optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {}
 
     private ModelFile() {}
 
+    /** Saves architecture, weights and, when {@code optimizer} is not null, its state. */
     public static void save(Path path, Sequential model, Adam optimizer, AtomicFileWriter writer) throws IOException {
+        write(path, ModelSnapshot.capture(model, optimizer, false), writer);
+    }
+
+    /** Saves the weights (with the architecture, for inspect) but no optimizer state. */
+    public static void saveWeights(Path path, Sequential model, AtomicFileWriter writer) throws IOException {
+        write(path, ModelSnapshot.capture(model, null, true), writer);
+    }
+
+    /** Writes a snapshot; this may run on another thread than the training. */
+    public static void write(Path path, ModelSnapshot snapshot, AtomicFileWriter writer) throws IOException {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("kiln_model", MODEL_SCHEMA);
+        metadata.put("weights_only", snapshot.weightsOnly());
         List<Object> layers = new ArrayList<>();
-        for (Layer layer : model.layers()) {
-            layers.add(configJson(layer.config()));
+        for (LayerConfig layer : snapshot.layers()) {
+            layers.add(configJson(layer));
         }
         metadata.put("layers", layers);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        List<Variable> parameters = model.parameters();
-        for (Variable parameter : parameters) {
-            tensors.put("weights/" + parameter.name(), parameter.value());
-        }
+        snapshot.weights().forEach((name, value) -> tensors.put("weights/" + name, value));
+        Adam optimizer = snapshot.optimizer();
         if (optimizer != null) {
             Map<String, Object> adam = new LinkedHashMap<>();
             adam.put("class_name", "Adam");
@@ -58,30 +75,41 @@ public final class ModelFile {
             adam.put("epsilon", (double) optimizer.epsilon());
             adam.put("iterations", optimizer.iterations());
             metadata.put("optimizer", adam);
+            List<String> names = List.copyOf(snapshot.weights().keySet());
             for (int p = 0; p < optimizer.moments().size(); p++) {
-                tensors.put("optimizer/m/" + parameters.get(p).name(), optimizer.moments().get(p));
-                tensors.put("optimizer/v/" + parameters.get(p).name(), optimizer.velocities().get(p));
+                tensors.put("optimizer/m/" + names.get(p), optimizer.moments().get(p));
+                tensors.put("optimizer/v/" + names.get(p), optimizer.velocities().get(p));
             }
         } else {
             metadata.put("optimizer", null);
         }
+        for (Map.Entry<String, Object> section : snapshot.extraMetadata().entrySet()) {
+            if (SCHEMA_KEYS.contains(section.getKey())) {
+                throw new IllegalArgumentException("metadata section '" + section.getKey() + "' is the model schema's own");
+            }
+            metadata.put(section.getKey(), section.getValue());
+        }
+        for (Map.Entry<String, Tensor> tensor : snapshot.extraTensors().entrySet()) {
+            if (tensor.getKey().startsWith("weights/") || tensor.getKey().startsWith("optimizer/")) {
+                throw new IllegalArgumentException("tensor name '" + tensor.getKey() + "' is in the model schema's namespace");
+            }
+            tensors.put(tensor.getKey(), tensor.getValue());
+        }
         TensorFile.write(path, JsonWriter.write(metadata), tensors, writer);
+    }
+
+    /** The metadata of a model file (validated structure, no tensor data read). */
+    public static Map<String, Object> readMetadata(Path path) throws IOException {
+        Map<String, Object> metadata = parse(TensorFile.inspect(path).metadata(), path);
+        schema(metadata, path);
+        return metadata;
     }
 
     @SuppressWarnings("unchecked")
     public static Loaded load(Path path, LayerRegistry registry) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
-        String where = path + ": metadata";
-        Map<String, Object> metadata;
-        try {
-            metadata = (Map<String, Object>) JsonReader.parse(contents.metadata(), where);
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw new CheckpointFormatException(where + ": " + e.getMessage());
-        }
-        Object schema = metadata.get("kiln_model");
-        if (!(schema instanceof Integer version) || version > MODEL_SCHEMA) {
-            throw new CheckpointFormatException(where + ": model schema " + schema + " is not one this build reads (1)");
-        }
+        Map<String, Object> metadata = parse(contents.metadata(), path);
+        schema(metadata, path);
         try {
             List<Layer> layers = new ArrayList<>();
             for (Object layer : (List<Object>) metadata.get("layers")) {
@@ -89,31 +117,124 @@ public final class ModelFile {
             }
             Sequential model = new Sequential(layers);
             model.build(0, new Rng(0)); // shapes only: every weight is overwritten below
-            List<Variable> parameters = model.parameters();
-            for (Variable parameter : parameters) {
-                Tensor saved = checked(parameter, contents.tensors().get("weights/" + parameter.name()), "weights/", path);
-                System.arraycopy(saved.data(), 0, parameter.data(), 0, saved.size());
-            }
-            Adam adam = null;
-            Map<String, Object> optimizer = (Map<String, Object>) metadata.get("optimizer");
-            if (optimizer != null) {
-                adam = new Adam(number(optimizer, "learning_rate"), number(optimizer, "beta_1"), number(optimizer, "beta_2"),
-                        number(optimizer, "epsilon"));
-                long iterations = ((Number) optimizer.get("iterations")).longValue();
-                List<Tensor> m = new ArrayList<>();
-                List<Tensor> v = new ArrayList<>();
-                if (contents.tensors().containsKey("optimizer/m/" + parameters.get(0).name())) {
-                    for (Variable parameter : parameters) {
-                        m.add(checked(parameter, contents.tensors().get("optimizer/m/" + parameter.name()), "optimizer/m/", path));
-                        v.add(checked(parameter, contents.tensors().get("optimizer/v/" + parameter.name()), "optimizer/v/", path));
-                    }
-                }
-                adam.restore(iterations, m, v);
-            }
-            return new Loaded(model, adam);
+            copyWeights(path, contents.tensors(), model);
+            Adam adam = optimizer(metadata, contents.tensors(), model.parameters(), path);
+            Extras extras = extras(metadata, contents.tensors());
+            return new Loaded(model, adam, extras.metadata(), extras.tensors());
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw new CheckpointFormatException(where + ": does not describe a model this build can rebuild ("
+            throw new CheckpointFormatException(path + ": metadata: does not describe a model this build can rebuild ("
                     + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Puts a saved training state back into a live model without rebuilding it (so any layer
+     * type works, registered or not): the weights (as {@link #loadWeights}) and, when the file
+     * has one, the Adam state into {@code adam}. Returns the file's extra sections and tensors.
+     */
+    public static Extras restoreInto(Path path, Sequential model, Adam adam) throws IOException {
+        TensorFile.Contents contents = TensorFile.read(path);
+        Map<String, Object> metadata = parse(contents.metadata(), path);
+        schema(metadata, path);
+        try {
+            Adam saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
+            copyWeights(path, contents.tensors(), model);
+            if (saved != null) {
+                adam.restore(saved.iterations(), saved.moments(), saved.velocities());
+            }
+            return extras(metadata, contents.tensors());
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw new CheckpointFormatException(path + ": metadata: does not hold a state for this model (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Loads the weights of a model file (whole-model or weights-only) into a built model with the
+     * same parameters: every parameter must be in the file with its shape, and the file must hold
+     * no weights the model lacks. Nothing is changed when a check fails.
+     */
+    public static void loadWeights(Path path, Sequential model) throws IOException {
+        if (!model.isBuilt()) {
+            throw new IllegalStateException("loadWeights needs a built model (build it, then load " + path + ")");
+        }
+        TensorFile.Contents contents = TensorFile.read(path);
+        schema(parse(contents.metadata(), path), path);
+        copyWeights(path, contents.tensors(), model);
+    }
+
+    /** Checks every parameter against the file's weights, then copies them all (all or nothing). */
+    private static void copyWeights(Path path, Map<String, Tensor> tensors, Sequential model) throws CheckpointFormatException {
+        List<Variable> parameters = model.parameters();
+        Set<String> expected = new HashSet<>();
+        List<Tensor> sources = new ArrayList<>();
+        for (Variable parameter : parameters) {
+            expected.add("weights/" + parameter.name());
+            sources.add(checked(parameter, tensors.get("weights/" + parameter.name()), "weights/", path));
+        }
+        for (String name : tensors.keySet()) {
+            if (name.startsWith("weights/") && !expected.contains(name)) {
+                throw new CheckpointFormatException(path + ": tensor " + name + " has no parameter of that name in the model ("
+                        + parameters.size() + " parameters)");
+            }
+        }
+        for (int p = 0; p < parameters.size(); p++) {
+            System.arraycopy(sources.get(p).data(), 0, parameters.get(p).data(), 0, sources.get(p).size());
+        }
+    }
+
+    /** The saved Adam (settings, step, moments) checked against the parameters, or null. */
+    @SuppressWarnings("unchecked")
+    private static Adam optimizer(Map<String, Object> metadata, Map<String, Tensor> tensors, List<Variable> parameters, Path path)
+            throws CheckpointFormatException {
+        Map<String, Object> optimizer = (Map<String, Object>) metadata.get("optimizer");
+        if (optimizer == null) {
+            return null;
+        }
+        Adam adam = new Adam(number(optimizer, "learning_rate"), number(optimizer, "beta_1"), number(optimizer, "beta_2"),
+                number(optimizer, "epsilon"));
+        long iterations = ((Number) optimizer.get("iterations")).longValue();
+        List<Tensor> m = new ArrayList<>();
+        List<Tensor> v = new ArrayList<>();
+        if (!parameters.isEmpty() && tensors.containsKey("optimizer/m/" + parameters.get(0).name())) {
+            for (Variable parameter : parameters) {
+                m.add(checked(parameter, tensors.get("optimizer/m/" + parameter.name()), "optimizer/m/", path));
+                v.add(checked(parameter, tensors.get("optimizer/v/" + parameter.name()), "optimizer/v/", path));
+            }
+        }
+        adam.restore(iterations, m, v);
+        return adam;
+    }
+
+    /** A file's metadata sections and tensors beyond the model schema (checkpoint record, training state). */
+    public record Extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {}
+
+    private static Extras extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {
+        Map<String, Object> extraMetadata = new LinkedHashMap<>(metadata);
+        extraMetadata.keySet().removeAll(SCHEMA_KEYS);
+        Map<String, Tensor> extraTensors = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> {
+            if (!name.startsWith("weights/") && !name.startsWith("optimizer/")) {
+                extraTensors.put(name, tensor);
+            }
+        });
+        return new Extras(extraMetadata, extraTensors);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json, Path path) throws CheckpointFormatException {
+        String where = path + ": metadata";
+        try {
+            return (Map<String, Object>) JsonReader.parse(json, where);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new CheckpointFormatException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static void schema(Map<String, Object> metadata, Path path) throws CheckpointFormatException {
+        Object schema = metadata.get("kiln_model");
+        if (!(schema instanceof Integer version) || version < 1 || version > MODEL_SCHEMA) {
+            throw new CheckpointFormatException(path + ": metadata: model schema " + schema
+                    + " is not one this build reads (1 to " + MODEL_SCHEMA + ")");
         }
     }
 

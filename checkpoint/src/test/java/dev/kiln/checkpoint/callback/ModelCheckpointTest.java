@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelCheckpointTest {
+    private static final CheckpointOptions NO_FSYNC = CheckpointOptions.defaults().withFsync(false);
     private ComputePool pool;
     private Sequential model;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -68,7 +69,7 @@ class ModelCheckpointTest {
     @Test
     void saveBestOnlySavesOnStrictImprovementsWithKerasMessages(@TempDir Path folder) throws IOException {
         Path best = folder.resolve("best_model");
-        ModelCheckpoint checkpoint = new ModelCheckpoint(best.toString(), "val_loss", 1, true, Mode.AUTO, 0, null, false, out);
+        ModelCheckpoint checkpoint = ModelCheckpoint.builder(best.toString()).verbose(1).saveBestOnly(true).options(NO_FSYNC).out(out).build();
         checkpoint.setContext(model, new FitParameters(1, 6, 10));
         Double[] losses = {0.80970, 0.9, 0.80970, 0.7, Double.NaN, null};
         for (int epoch = 0; epoch < losses.length; epoch++) {
@@ -111,13 +112,14 @@ class ModelCheckpointTest {
                 () -> new FilepathTemplate("x-{val_acc:.3f}").format(Map.of("epoch", 1)));
         assertTrue(missing.getMessage().startsWith("Failed to format this callback filepath: \"x-{val_acc:.3f}\""),
                 missing.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("m", "val_loss", 0, false, Mode.AUTO, -1, null, false, out));
+        assertThrows(IllegalArgumentException.class, () -> ModelCheckpoint.builder("m").saveFreq(-1));
+        assertThrows(IllegalArgumentException.class, () -> ModelCheckpoint.builder("m").verbose(2).build());
     }
 
     @Test
     void saveFreqInBatchesCountsAcrossEpochsAsKerasDoes(@TempDir Path folder) {
-        ModelCheckpoint checkpoint = new ModelCheckpoint(folder + "/m-{epoch}-{batch}.kiln", "loss", 0, false, Mode.AUTO, 3, null,
-                false, out);
+        ModelCheckpoint checkpoint = ModelCheckpoint.builder(folder + "/m-{epoch}-{batch}.kiln").monitor("loss").saveFreq(3)
+                .options(NO_FSYNC).out(out).build();
         checkpoint.setContext(model, new FitParameters(1, 2, 4));
         for (int epoch = 0; epoch < 2; epoch++) {
             checkpoint.onEpochBegin(epoch, Logs.empty());
@@ -133,12 +135,13 @@ class ModelCheckpointTest {
 
     @Test
     void autoModeMaximizesAccuracies(@TempDir Path folder) {
-        ModelCheckpoint checkpoint = new ModelCheckpoint(folder + "/acc", "val_accuracy", 0, true, Mode.AUTO, 0, null, false, out);
+        ModelCheckpoint checkpoint = ModelCheckpoint.builder(folder + "/acc").monitor("val_accuracy").saveBestOnly(true).options(NO_FSYNC).out(out).build();
         checkpoint.setContext(model, new FitParameters(1, 2, 1));
         checkpoint.onEpochEnd(0, logs("val_accuracy", 0.6));
         checkpoint.onEpochEnd(1, logs("val_accuracy", 0.7));
         assertEquals(0.7, checkpoint.best(), 1e-12);
-        ModelCheckpoint threshold = new ModelCheckpoint(folder + "/t", "val_loss", 0, true, Mode.AUTO, 0, 0.5, false, out);
+        ModelCheckpoint threshold = ModelCheckpoint.builder(folder + "/t").saveBestOnly(true).initialValueThreshold(0.5).options(NO_FSYNC).out(out)
+                .build();
         threshold.setContext(model, new FitParameters(1, 1, 1));
         threshold.onEpochEnd(0, logs("val_loss", 0.6));
         assertFalse(Files.exists(folder.resolve("t")), "initialValueThreshold 0.5 is not beaten by 0.6");

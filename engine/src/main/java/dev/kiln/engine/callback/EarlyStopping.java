@@ -3,7 +3,9 @@ package dev.kiln.engine.callback;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Locale;
  * once wait >= patience and epoch > 0. Epochs before startFromEpoch are not counted. With
  * restoreBestWeights the best epoch's weights are put back when it stops early.
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping implements StatefulCallback {
     private final String monitor;
     private final double minDelta;
     private final int patience;
@@ -122,6 +124,31 @@ public final class EarlyStopping implements Callback {
 
     private boolean isImprovement(double current, double reference) {
         return maximize ? current - minDelta > reference : current + minDelta < reference;
+    }
+
+    @Override
+    public String stateName() {
+        return "EarlyStopping/" + monitor;
+    }
+
+    @Override
+    public CallbackState saveState() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("wait", wait);
+        values.put("stopped_epoch", stoppedEpoch);
+        values.put("best", CallbackState.storable(best));
+        values.put("best_epoch", bestEpoch);
+        values.put("has_best_weights", bestWeights != null);
+        return new CallbackState(values, bestWeights == null ? List.of() : bestWeights);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        wait = state.getInt("wait");
+        stoppedEpoch = state.getInt("stopped_epoch");
+        best = state.getDouble("best");
+        bestEpoch = state.getInt("best_epoch");
+        bestWeights = state.getBoolean("has_best_weights") ? List.copyOf(state.tensors()) : null;
     }
 
     public int stoppedEpoch() {

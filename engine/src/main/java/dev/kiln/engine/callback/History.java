@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Records every epoch's logs: {@code history().get("val_loss")} has one value per finished epoch. */
-public final class History implements Callback {
+public final class History implements StatefulCallback {
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
     private final List<Integer> epochs = new ArrayList<>();
     private FitParameters parameters;
@@ -34,5 +34,36 @@ public final class History implements Callback {
 
     public FitParameters parameters() {
         return parameters;
+    }
+
+    @Override
+    public String stateName() {
+        return "History";
+    }
+
+    @Override
+    public CallbackState saveState() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("epochs", List.copyOf(epochs));
+        history.forEach((name, series) -> values.put("logs/" + name, series.stream().map(CallbackState::storable).toList()));
+        return new CallbackState(values);
+    }
+
+    @Override
+    public void restoreState(CallbackState state) {
+        epochs.clear();
+        history.clear();
+        for (Object epoch : state.getList("epochs")) {
+            epochs.add(((Number) epoch).intValue());
+        }
+        for (String key : state.values().keySet()) {
+            if (key.startsWith("logs/")) {
+                List<Double> series = new ArrayList<>();
+                for (Object value : state.getList(key)) {
+                    series.add(value instanceof Number number ? number.doubleValue() : Double.parseDouble((String) value));
+                }
+                history.put(key.substring("logs/".length()), series);
+            }
+        }
     }
 }

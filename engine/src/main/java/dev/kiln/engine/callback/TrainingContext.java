@@ -17,4 +17,7 @@ public interface TrainingContext {
 
     /** Sets the weights from a snapshot taken by {@link #weightsSnapshot}. */
     void restoreWeights(List<Tensor> snapshot);
+
+    /** The running fit's progress (position, callbacks' state), or null outside fit. */
+    FitProgress fitProgress();
 }

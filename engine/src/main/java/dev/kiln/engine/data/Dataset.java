@@ -7,26 +7,38 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * A re-iterable pipeline of elements in the manner of tf.data: every {@link #iterator()} starts a
  * new pass (an epoch). Stages: {@link #shuffle}, {@link #batch}, {@link #map}, {@link #take} and
- * {@link #prefetch}. Passes are deterministic: a shuffle's order depends only on its seed and on
- * how many passes came before.
+ * {@link #prefetch}. Passes are numbered and deterministic: {@link #iterator(long)} gives pass n,
+ * whose shuffle order depends only on the seeds and on n, so a resumed fit can replay epoch n
+ * exactly; {@link #iterator()} gives passes 0, 1, 2, ... in turn.
  *
  * @param <T> the element type
  */
 public abstract class Dataset<T> implements Iterable<T> {
+    private final AtomicLong nextPass = new AtomicLong();
 
     /** Elements from a list (the list is copied). */
     public static <T> Dataset<T> fromList(List<T> elements) {
         List<T> copy = List.copyOf(elements);
-        return of(copy::iterator, copy.size());
+        return of(pass -> copy.iterator(), copy.size());
     }
 
     /** How many elements one pass yields, or -1 when unknown. */
     public abstract long cardinality();
+
+    /** Pass number {@code pass} (0-based) of this pipeline; the same number gives the same elements in the same order. */
+    public abstract Iterator<T> iterator(long pass);
+
+    /** The next pass: 0 for the first call, then 1, 2, ... */
+    @Override
+    public Iterator<T> iterator() {
+        return iterator(nextPass.getAndIncrement());
+    }
 
     /**
      * tf.data's buffered shuffle: keep {@code bufferSize} elements, emit a random one and refill
@@ -37,8 +49,7 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("shuffle buffer size must be >= 1, got " + bufferSize);
         }
-        long[] passes = {0};
-        return of(() -> new ShuffleIterator<>(iterator(), bufferSize, new Rng(seed ^ (0x9E3779B97F4A7C15L * ++passes[0]))),
+        return of(pass -> new ShuffleIterator<>(iterator(pass), bufferSize, new Rng(seed ^ (0x9E3779B97F4A7C15L * (pass + 1)))),
                 cardinality());
     }
 
@@ -48,8 +59,8 @@ public abstract class Dataset<T> implements Iterable<T> {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
         }
         long n = cardinality();
-        return of(() -> {
-            Iterator<T> input = iterator();
+        return of(pass -> {
+            Iterator<T> input = iterator(pass);
             return new Iterator<List<T>>() {
                 @Override
                 public boolean hasNext() {
@@ -72,8 +83,8 @@ public abstract class Dataset<T> implements Iterable<T> {
     }
 
     public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
-        return of(() -> {
-            Iterator<T> input = iterator();
+        return of(pass -> {
+            Iterator<T> input = iterator(pass);
             return new Iterator<R>() {
                 @Override
                 public boolean hasNext() {
@@ -94,8 +105,8 @@ public abstract class Dataset<T> implements Iterable<T> {
             throw new IllegalArgumentException("take count must be >= 0, got " + count);
         }
         long n = cardinality();
-        return of(() -> {
-            Iterator<T> input = iterator();
+        return of(pass -> {
+            Iterator<T> input = iterator(pass);
             return new Iterator<T>() {
                 private long taken;
 
@@ -124,15 +135,18 @@ public abstract class Dataset<T> implements Iterable<T> {
         if (depth < 1) {
             throw new IllegalArgumentException("prefetch depth must be >= 1, got " + depth);
         }
-        return of(() -> new PrefetchIterator<>(iterator(), depth), cardinality());
+        return of(pass -> new PrefetchIterator<>(iterator(pass), depth), cardinality());
     }
 
-    /** A stage: {@code iterator} starts a pass; {@code cardinality} is fixed when the stage is made. */
-    private static <R> Dataset<R> of(Supplier<Iterator<R>> iterator, long cardinality) {
+    /** A stage: {@code passes} starts pass n; {@code cardinality} is fixed when the stage is made. */
+    private static <R> Dataset<R> of(LongFunction<Iterator<R>> passes, long cardinality) {
         return new Dataset<>() {
             @Override
-            public Iterator<R> iterator() {
-                return iterator.get();
+            public Iterator<R> iterator(long pass) {
+                if (pass < 0) {
+                    throw new IllegalArgumentException("pass numbers start at 0, got " + pass);
+                }
+                return passes.apply(pass);
             }
 
             @Override

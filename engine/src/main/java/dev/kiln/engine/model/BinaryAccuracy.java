@@ -31,6 +31,23 @@ public final class BinaryAccuracy {
         return seen == 0 ? 0 : (double) correct / seen;
     }
 
+    public long correct() {
+        return correct;
+    }
+
+    public long seen() {
+        return seen;
+    }
+
+    /** Continues from saved counts (a resumed epoch). */
+    public void restore(long savedCorrect, long savedSeen) {
+        if (savedCorrect < 0 || savedCorrect > savedSeen) {
+            throw new IllegalArgumentException("accuracy counts: " + savedCorrect + " right of " + savedSeen);
+        }
+        correct = savedCorrect;
+        seen = savedSeen;
+    }
+
     public void reset() {
         correct = 0;
         seen = 0;

@@ -14,6 +14,20 @@ final class RunningMean {
         return count == 0 ? 0 : total / count;
     }
 
+    double total() {
+        return total;
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** Continues from a saved total and count (a resumed epoch). */
+    void restore(double savedTotal, long savedCount) {
+        total = savedTotal;
+        count = savedCount;
+    }
+
     void reset() {
         total = 0;
         count = 0;

@@ -2,6 +2,7 @@ package dev.kiln.engine.model;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.FitProgress;
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingContext;
@@ -27,6 +28,7 @@ public final class Sequential implements TrainingContext {
     private final List<Layer> layers;
     private Compiled compiled;
     private volatile boolean stopRequested;
+    private volatile FitProgress fitProgress;
 
     private record Compiled(Optimizer optimizer, ShardedStep step) {}
 
@@ -151,6 +153,16 @@ public final class Sequential implements TrainingContext {
     @Override
     public boolean stopRequested() {
         return stopRequested;
+    }
+
+    @Override
+    public FitProgress fitProgress() {
+        return fitProgress;
+    }
+
+    /** The fit loop attaches its progress while it runs (null afterwards). */
+    void attach(FitProgress progress) {
+        this.fitProgress = progress;
     }
 
     void clearStopRequest() {

@@ -19,6 +19,11 @@ class EarlyStoppingTest {
 
     /** A model stand-in whose "weights" are one number: the epoch that set them. */
     private static final class FakeModel implements TrainingContext {
+        @Override
+        public FitProgress fitProgress() {
+            return null;
+        }
+
         boolean stop;
         float weight;
 

@@ -1,0 +1,146 @@
+package dev.kiln.checkpoint.callback;
+
+import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.model.ModelFile;
+import dev.kiln.checkpoint.model.ModelSnapshot;
+import dev.kiln.checkpoint.model.TrainingState;
+import dev.kiln.engine.callback.FitParameters;
+import dev.kiln.engine.callback.FitProgress;
+import dev.kiln.engine.callback.Logs;
+import dev.kiln.engine.callback.TrainingContext;
+import dev.kiln.engine.callback.TrainingStateSaver;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Keras' BackupAndRestore, exact: it saves the whole training state (weights, Adam moments and
+ * step, the fit position inside the epoch with its running metric sums, every stateful
+ * callback's state) to {@code dir/backup.kiln} at the end of every epoch or every N batches; when
+ * a fit starts and a backup exists, the fit continues from it, mid-epoch included, and ends with
+ * weights bit-identical to a run never interrupted (the data pipeline must be the same, with the
+ * same seeds). The backup is deleted when training ends normally (Keras' delete_checkpoint).
+ * Fit calls it after all other callbacks, so the state it saves includes their reaction.
+ */
+public final class BackupAndRestore implements TrainingStateSaver {
+    public static final String FILE_NAME = "backup.kiln";
+
+    private final Path file;
+    private final int saveEveryBatches;  // 0 = every epoch
+    private final boolean deleteOnEnd;
+    private final AtomicFileWriter writer;
+    private final PrintStream out;
+    private Sequential model;
+    private long batchesSeen;
+
+    /**
+     * @param saveEveryBatches 0 for save_freq='epoch', or N to back up every N training batches (counted across epochs)
+     * @param deleteOnEnd      delete the backup when fit ends normally (Keras' default, true)
+     */
+    public BackupAndRestore(Path dir, int saveEveryBatches, boolean deleteOnEnd, boolean fsync, PrintStream out) {
+        if (saveEveryBatches < 0) {
+            throw new IllegalArgumentException("BackupAndRestore save_freq must be 'epoch' (0) or a positive number of batches, got "
+                    + saveEveryBatches);
+        }
+        this.file = dir.resolve(FILE_NAME);
+        this.saveEveryBatches = saveEveryBatches;
+        this.deleteOnEnd = deleteOnEnd;
+        this.writer = new AtomicFileWriter(fsync);
+        this.out = out;
+    }
+
+    /** BackupAndRestore(backup_dir) with Keras' defaults: every epoch, delete at the end; fsync on. */
+    public BackupAndRestore(Path dir) {
+        this(dir, 0, true, true, System.out);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void setContext(TrainingContext context, FitParameters parameters) {
+        if (!(context instanceof Sequential sequential)) {
+            throw new IllegalArgumentException("BackupAndRestore backs up Sequential models; got " + context.getClass().getSimpleName());
+        }
+        this.model = sequential;
+    }
+
+    @Override
+    public void onTrainBegin(Logs logs) {
+        batchesSeen = 0;
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            TrainingState state = TrainingState.of(ModelFile.restoreInto(file, model, requireAdam()), file);
+            if (state == null) {
+                throw new IllegalStateException(file + " holds a model but no training state: it is not a backup");
+            }
+            batchesSeen = state.backupBatches();
+            FitProgress progress = model.fitProgress();
+            progress.resumeFrom(state.position(), state.callbacks());
+            if (state.stopRequested()) {
+                model.requestStop();
+            }
+            out.println(String.format(Locale.ROOT, "BackupAndRestore: resuming from %s at epoch %d, batch %d (global step %d)",
+                    file, state.position().epoch() + 1, state.position().batchesDone(), state.globalStep()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("BackupAndRestore cannot resume from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onTrainBatchEnd(int batch, Logs logs) {
+        batchesSeen++;
+        if (saveEveryBatches > 0 && batchesSeen % saveEveryBatches == 0) {
+            save();
+        }
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, Logs logs) {
+        if (saveEveryBatches == 0) {
+            save();
+        }
+    }
+
+    @Override
+    public void onTrainEnd(Logs logs) {
+        if (deleteOnEnd) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("BackupAndRestore could not delete " + file + " after training: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void save() {
+        Adam adam = requireAdam();
+        FitProgress progress = model.fitProgress();
+        TrainingState state = new TrainingState(progress.position(), model.stopRequested(), adam.iterations(), batchesSeen,
+                progress.callbackStates());
+        ModelSnapshot snapshot = ModelSnapshot.capture(model, adam, false).with(state.metadata(), state.tensors());
+        try {
+            Files.createDirectories(file.getParent());
+            ModelFile.write(file, snapshot, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("BackupAndRestore could not save " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Adam requireAdam() {
+        if (!(model.optimizer() instanceof Adam adam)) {
+            throw new IllegalStateException("BackupAndRestore saves the Adam optimizer's state; the model is compiled with "
+                    + model.optimizer().getClass().getSimpleName());
+        }
+        return adam;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.kiln.checkpoint.model;
+
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.layer.Layer;
+import dev.kiln.engine.layer.LayerConfig;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a model file holds, copied out of a model at one moment: layer configs, weights by
+ * parameter name, a detached copy of the Adam optimizer (or null), and extra metadata sections
+ * and tensors (the checkpoint's monitored value, the training state). Because it is a copy it can
+ * be written on another thread while training goes on (asynchronous saves).
+ *
+ * @param weightsOnly a weights-only file (no optimizer state)
+ */
+public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weights, Adam optimizer, boolean weightsOnly,
+                            Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
+
+    public ModelSnapshot {
+        layers = List.copyOf(layers);
+        weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        extraMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(extraMetadata));
+        extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
+    }
+
+    /** A copy of the model's architecture and weights, and of {@code adam} unless it is null or weightsOnly. */
+    public static ModelSnapshot capture(Sequential model, Adam adam, boolean weightsOnly) {
+        List<LayerConfig> layers = new ArrayList<>();
+        for (Layer layer : model.layers()) {
+            layers.add(layer.config());
+        }
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Variable parameter : model.parameters()) {
+            weights.put(parameter.name(), parameter.value().copy());
+        }
+        Adam optimizer = null;
+        if (adam != null && !weightsOnly) {
+            optimizer = new Adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
+            optimizer.restore(adam.iterations(), adam.moments(), adam.velocities()); // restore copies the tensors
+        }
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, Map.of(), Map.of());
+    }
+
+    /** This snapshot with more metadata sections and tensors. */
+    public ModelSnapshot with(Map<String, Object> metadata, Map<String, Tensor> tensors) {
+        Map<String, Object> allMetadata = new LinkedHashMap<>(extraMetadata);
+        allMetadata.putAll(metadata);
+        Map<String, Tensor> allTensors = new LinkedHashMap<>(extraTensors);
+        allTensors.putAll(tensors);
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, allMetadata, allTensors);
+    }
+}

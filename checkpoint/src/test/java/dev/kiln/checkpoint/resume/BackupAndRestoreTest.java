@@ -1,0 +1,86 @@
+package dev.kiln.checkpoint.resume;
+
+import dev.kiln.checkpoint.callback.BackupAndRestore;
+import dev.kiln.checkpoint.model.ModelFile;
+import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.Logs;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackupAndRestoreTest {
+
+    /** Throws at the n-th training batch of the whole run: a crash at a chosen point. */
+    private static final class CrashAt implements Callback {
+        private final int batch;
+        private int seen;
+
+        CrashAt(int batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public void onTrainBatchEnd(int index, Logs logs) {
+            if (++seen == batch) {
+                throw new IllegalStateException("simulated crash");
+            }
+        }
+    }
+
+    private static final ResumableRun.Outcome UNINTERRUPTED = ResumableRun.train(tempDir(), 1, List.of(), 1);
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("kiln-uninterrupted");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Property(tries = 12)
+    void aRunCrashedAnywhereAndResumedEndsBitIdenticalToOneNeverInterrupted(
+            @ForAll @IntRange(min = 1, max = 70) int crashAtBatch, @ForAll @IntRange(min = 1, max = 5) int backupEvery,
+            @ForAll @IntRange(min = 1, max = 2) int threads) throws IOException {
+        Path dir = Files.createTempDirectory("kiln-resume");
+        assertThrows(IllegalStateException.class, () -> ResumableRun.train(dir, threads, List.of(new CrashAt(crashAtBatch)), backupEvery),
+                "the run crashes at batch " + crashAtBatch);
+        ResumableRun.Outcome resumed = ResumableRun.train(dir, 3 - threads, List.of(), backupEvery);
+        assertSameWeights(UNINTERRUPTED.model(), resumed.model());
+        assertEquals(UNINTERRUPTED.history().epochs(), resumed.history().epochs(), "the History covers the epochs before the crash");
+        assertEquals(UNINTERRUPTED.history().history(), resumed.history().history(), "epoch logs are exactly the same");
+        assertFalse(Files.exists(dir.resolve("backup").resolve(BackupAndRestore.FILE_NAME)), "the backup is deleted at the end");
+        assertTrue(Files.exists(dir.resolve("best.kiln")));
+    }
+
+    @Test
+    void aFinishedRunLeavesNoBackupAndTheBestFileHoldsTheBestValidationLoss() throws IOException {
+        Path dir = Files.createTempDirectory("kiln-resume");
+        ResumableRun.Outcome outcome = ResumableRun.train(dir, 1, List.of(), 2);
+        assertSameWeights(UNINTERRUPTED.model(), outcome.model());
+        double best = outcome.history().history().get("val_loss").stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        Object recorded = ((java.util.Map<?, ?>) ModelFile.readMetadata(dir.resolve("best.kiln")).get("checkpoint")).get("value");
+        assertEquals(best, ((Number) recorded).doubleValue(), 0.0);
+    }
+
+    private static void assertSameWeights(Sequential expected, Sequential actual) {
+        List<Tensor> a = expected.weightsSnapshot();
+        List<Tensor> b = actual.weightsSnapshot();
+        for (int p = 0; p < a.size(); p++) {
+            assertArrayEquals(a.get(p).data(), b.get(p).data(), "parameter " + p + " differs");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.kiln.engine.callback;
+
+/**
+ * A callback whose progress must survive a restart: BackupAndRestore stores {@link #saveState()}
+ * with the model and gives it back through {@link #restoreState} after {@code onTrainBegin}, so
+ * a resumed fit counts, compares and saves exactly as the uninterrupted one.
+ */
+public interface StatefulCallback extends Callback {
+
+    /** A name unique among a fit's callbacks, under which the state is stored. */
+    String stateName();
+
+    CallbackState saveState();
+
+    void restoreState(CallbackState state);
+}
