@@ -3,6 +3,7 @@ package dev.kiln.checkpoint.io;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
  * survives a power cut. On failure the temporary file is removed and the error names the target.
  */
 public final class AtomicFileWriter {
+    private static final String TEMPORARY_SUFFIX = ".tmp";
     /** Opens the channel the content is written to: the real file system, or a test's failing one. */
     @FunctionalInterface
     public interface ChannelOpener {
@@ -48,8 +50,10 @@ public final class AtomicFileWriter {
         if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + target + ": it is an existing directory");
         }
+        removeLeftovers(folder, target.getFileName().toString());
         // Not Files.createTempFile: that makes the file owner-only, and the rename would keep it so.
-        Path temporary = Files.createFile(folder.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
+        Path temporary = Files.createFile(folder.resolve(temporaryPrefix(target.getFileName().toString())
+                + java.util.UUID.randomUUID() + TEMPORARY_SUFFIX));
         boolean moved = false;
         try {
             try (FileChannel channel = opener.open(temporary)) {
@@ -73,6 +77,25 @@ public final class AtomicFileWriter {
                 throw new IOException("writing " + target + " failed (" + e.getMessage() + "); the previous file, if any, is unchanged", e);
             }
             throw e;
+        }
+    }
+
+    private static String temporaryPrefix(String name) {
+        return "." + name + ".";
+    }
+
+    /**
+     * Deletes temporary files of this target left by a writer that was killed mid-save (a target
+     * has one writer at a time: Kiln's callbacks keep at most one save of a file in flight).
+     */
+    private static void removeLeftovers(Path folder, String name) throws IOException {
+        String prefix = temporaryPrefix(name);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder,
+                entry -> entry.getFileName().toString().startsWith(prefix) && entry.getFileName().toString().endsWith(TEMPORARY_SUFFIX)
+                        && entry.getFileName().toString().length() == prefix.length() + 36 + TEMPORARY_SUFFIX.length())) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
         }
     }
 

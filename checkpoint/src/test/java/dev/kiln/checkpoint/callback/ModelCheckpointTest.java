@@ -1,9 +1,9 @@
 package dev.kiln.checkpoint.callback;
 
+import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.callback.FitParameters;
 import dev.kiln.engine.callback.Logs;
-import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -145,5 +146,95 @@ class ModelCheckpointTest {
         threshold.setContext(model, new FitParameters(1, 1, 1));
         threshold.onEpochEnd(0, logs("val_loss", 0.6));
         assertFalse(Files.exists(folder.resolve("t")), "initialValueThreshold 0.5 is not beaten by 0.6");
+    }
+
+    private void epochs(ModelCheckpoint checkpoint, String key, double... values) {
+        checkpoint.setContext(model, new FitParameters(1, values.length, 1));
+        checkpoint.onTrainBegin(Logs.empty());
+        for (int epoch = 0; epoch < values.length; epoch++) {
+            checkpoint.onEpochBegin(epoch, Logs.empty());
+            checkpoint.onEpochEnd(epoch, logs(key, values[epoch]));
+        }
+        checkpoint.onTrainEnd(Logs.empty());
+    }
+
+    @Test
+    void weightsOnlyFilesLoadIntoABuiltModelWithShapeChecks(@TempDir Path folder) throws IOException {
+        Path file = folder.resolve("weights.kiln");
+        epochs(ModelCheckpoint.builder(file.toString()).saveWeightsOnly(true).options(NO_FSYNC).out(out).build(), "val_loss", 0.5);
+        Map<String, Object> metadata = ModelFile.readMetadata(file);
+        assertEquals(true, metadata.get("weights_only"));
+        assertEquals(null, metadata.get("optimizer"), "no optimizer state in a weights-only file");
+        Sequential other = new Sequential(List.of(new Embedding(10, 3, true, "embedding"), new Lstm(2, false, "lstm"),
+                new Dense(1, Activation.LINEAR, "dense")));
+        other.build(0, new Rng(77));
+        ModelFile.loadWeights(file, other);
+        for (int p = 0; p < model.parameters().size(); p++) {
+            assertArrayEquals(model.parameters().get(p).data(), other.parameters().get(p).data());
+        }
+        Sequential wider = new Sequential(List.of(new Embedding(10, 4, true, "embedding"), new Lstm(2, false, "lstm"),
+                new Dense(1, Activation.LINEAR, "dense")));
+        wider.build(0, new Rng(77));
+        float[] before = wider.parameters().get(0).data().clone();
+        var mismatch = assertThrows(CheckpointFormatException.class, () -> ModelFile.loadWeights(file, wider));
+        assertTrue(mismatch.getMessage().contains("weights/embedding") && mismatch.getMessage().contains("[10, 3]")
+                && mismatch.getMessage().contains("[10, 4]"), mismatch.getMessage());
+        assertArrayEquals(before, wider.parameters().get(0).data(), "a refused load changes nothing");
+        Sequential unbuilt = new Sequential(List.of(new Dense(1, Activation.LINEAR, "dense")));
+        assertThrows(IllegalStateException.class, () -> ModelFile.loadWeights(file, unbuilt));
+    }
+
+    @Test
+    void aRestartedRunReadsTheBestValueBackAndNeverReplacesABetterModel(@TempDir Path folder) throws IOException {
+        Path best = folder.resolve("best_model");
+        epochs(ModelCheckpoint.builder(best.toString()).saveBestOnly(true).options(NO_FSYNC).out(out).build(), "val_loss", 0.5);
+        byte[] saved = Files.readAllBytes(best);
+        ModelCheckpoint restarted = ModelCheckpoint.builder(best.toString()).saveBestOnly(true).verbose(1).options(NO_FSYNC)
+                .out(out).build();
+        epochs(restarted, "val_loss", 0.6, 0.55);
+        assertEquals(0.5, restarted.best(), 0.0, "the value recorded in the file is the one to beat");
+        assertArrayEquals(saved, Files.readAllBytes(best), "worse models do not replace the file");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("already holds a model with val_loss 0.50000"));
+        ModelCheckpoint again = ModelCheckpoint.builder(best.toString()).saveBestOnly(true).options(NO_FSYNC).out(out).build();
+        epochs(again, "val_loss", 0.4);
+        assertEquals(0.4, ((Number) ((Map<?, ?>) ModelFile.readMetadata(best).get("checkpoint")).get("value")).doubleValue(), 0.0);
+
+        Files.write(best, new byte[] {1, 2, 3});
+        ModelCheckpoint overCorrupt = ModelCheckpoint.builder(best.toString()).saveBestOnly(true).options(NO_FSYNC).out(out).build();
+        overCorrupt.setContext(model, new FitParameters(1, 1, 1));
+        var refused = assertThrows(IllegalStateException.class, () -> overCorrupt.onTrainBegin(Logs.empty()));
+        assertTrue(refused.getMessage().contains(best.toString()) && refused.getMessage().contains("not a readable Kiln model"),
+                refused.getMessage());
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(best), "an unreadable file is left for the user to look at");
+    }
+
+    @Test
+    void retentionKeepsTopKLastNTheBestTheLatestAndProtectedFiles(@TempDir Path folder) {
+        Path resumedFrom = folder.resolve("m-01.kiln");
+        CheckpointOptions keep = NO_FSYNC.withRetention(Retention.keep(1, 2).protecting(resumedFrom));
+        epochs(ModelCheckpoint.builder(folder + "/m-{epoch:02d}.kiln").options(keep).out(out).build(), "val_loss",
+                0.5, 0.3, 0.6, 0.4, 0.8, 0.9);
+        List<String> left = new java.util.ArrayList<>();
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            if (Files.exists(folder.resolve(String.format(Locale.ROOT, "m-%02d.kiln", epoch)))) {
+                left.add("m-0" + epoch);
+            }
+        }
+        assertEquals(List.of("m-01", "m-02", "m-05", "m-06"), left,
+                "protected m-01, best m-02 (0.3), last two m-05 and m-06; m-03 and m-04 deleted");
+    }
+
+    @Test
+    void backgroundSavesAllLandAndAFailureIsReportedWithTheFile(@TempDir Path folder) throws IOException {
+        CheckpointOptions async = NO_FSYNC.withAsync(true);
+        epochs(ModelCheckpoint.builder(folder + "/a-{epoch}.kiln").options(async).out(out).build(), "val_loss", 0.5, 0.4, 0.3);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            assertTrue(ModelFile.load(folder.resolve("a-" + epoch + ".kiln"), LayerRegistry.withEngineLayers()).model().isBuilt());
+        }
+        Path notAFolder = folder.resolve("plain-file");
+        Files.write(notAFolder, new byte[] {0});
+        ModelCheckpoint failing = ModelCheckpoint.builder(notAFolder + "/m.kiln").options(async).out(out).build();
+        var failure = assertThrows(java.io.UncheckedIOException.class, () -> epochs(failing, "val_loss", 0.5));
+        assertTrue(failure.getMessage().contains("background save of " + notAFolder + "/m.kiln failed"), failure.getMessage());
     }
 }
