@@ -8,27 +8,13 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code inspect FILE}: prints a checkpoint's format version, metadata (architecture, optimizer)
- * and tensor table, validating the structure but without reading tensor data.
+ * A checkpoint's format version, metadata (architecture, optimizer, checkpoint record, training
+ * state) and tensor table, with the structure validated but no tensor data read.
  */
 public final class Inspect {
     private Inspect() {}
 
-    public static void main(String[] args) {
-        if (args.length != 1 || args[0].equals("--help") || args[0].equals("-h")) {
-            System.out.println("usage: inspect FILE\n  Prints a Kiln checkpoint's format version, metadata and tensor table"
-                    + " (name, dtype, shape, offset, bytes, CRC32C) without reading the tensor data.");
-            System.exit(args.length == 1 ? 0 : 2);
-        }
-        try {
-            System.out.print(describe(Path.of(args[0])));
-        } catch (IOException e) {
-            System.err.println("inspect: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    /** The report {@code main} prints. */
+    /** The report {@code kiln-checkpoint inspect FILE} prints. */
     public static String describe(Path file) throws IOException {
         TensorFile.Layout layout = TensorFile.inspect(file);
         StringBuilder out = new StringBuilder();

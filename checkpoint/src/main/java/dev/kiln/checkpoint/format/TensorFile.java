@@ -281,7 +281,7 @@ public final class TensorFile {
         }
     }
 
-    private static void writeAll(FileChannel channel, ByteBuffer buffer) throws IOException {
+    static void writeAll(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }

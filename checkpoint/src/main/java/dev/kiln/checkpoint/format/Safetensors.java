@@ -1,0 +1,206 @@
+package dev.kiln.checkpoint.format;
+
+import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.engine.json.JsonReader;
+import dev.kiln.engine.json.JsonWriter;
+import dev.kiln.engine.tensor.Shape;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format (Hugging Face), for exchanging weights with PyTorch and others: a u64
+ * little-endian header length N, N bytes of JSON ({@code name: {dtype, shape, data_offsets}} and
+ * an optional {@code __metadata__} of strings), then the raw little-endian tensor bytes. Kiln
+ * writes F32; it reads F32, F64, F16 and BF16 (converted to float32). The reader checks, before
+ * allocating, that the header fits the file, that every range lies in the data, matches its
+ * shape and dtype, and that the ranges tile the data without gaps or overlaps.
+ */
+public final class Safetensors {
+    private static final long MAX_HEADER_BYTES = 100L << 20;
+
+    /** The tensors, in file order, and the string metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    private record Range(String name, String dtype, Shape shape, long begin, long end) {}
+
+    private Safetensors() {}
+
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, AtomicFileWriter writer)
+            throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            header.put("__metadata__", new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            long bytes = 4L * entry.getValue().size();
+            List<Object> shape = new ArrayList<>();
+            for (int dim : entry.getValue().shape().toArray()) {
+                shape.add((long) dim);
+            }
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", "F32");
+            info.put("shape", shape);
+            info.put("data_offsets", List.of(offset, offset + bytes));
+            header.put(entry.getKey(), info);
+            offset += bytes;
+        }
+        byte[] json = JsonWriter.write(header).getBytes(StandardCharsets.UTF_8);
+        // The format suggests padding the header with spaces to a multiple of 8, so data is aligned.
+        int padded = (json.length + 7) / 8 * 8;
+        writer.write(path, channel -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.hasRemaining()) {
+                head.put((byte) ' ');
+            }
+            TensorFile.writeAll(channel, head.flip());
+            for (Tensor tensor : tensors.values()) {
+                ByteBuffer data = ByteBuffer.allocate(4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
+                data.asFloatBuffer().put(tensor.data());
+                TensorFile.writeAll(channel, data);
+            }
+        });
+    }
+
+    public static Contents read(Path path) throws IOException {
+        String file = path.toString();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw error(file, "file", "is " + size + " bytes; Kiln reads safetensors files up to 2 GiB");
+            }
+            if (size < 8) {
+                throw error(file, "header length", "the file has " + size + " bytes, fewer than the 8 of the header length");
+            }
+            ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength = bytes.getLong(0);
+            if (headerLength < 2 || headerLength > Math.min(MAX_HEADER_BYTES, size - 8)) {
+                throw error(file, "header length", headerLength + " does not fit a file of " + size + " bytes (limit "
+                        + MAX_HEADER_BYTES + ")");
+            }
+            byte[] headerBytes = new byte[(int) headerLength];
+            bytes.get(8, headerBytes);
+            List<Range> ranges = new ArrayList<>();
+            Map<String, String> metadata = new LinkedHashMap<>();
+            parseHeader(headerBytes, file, ranges, metadata);
+            long dataStart = 8 + headerLength;
+            checkTiling(ranges, size - dataStart, file);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Range range : ranges) {
+                tensors.put(range.name(), decode(bytes, dataStart, range));
+            }
+            return new Contents(tensors, metadata);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void parseHeader(byte[] headerBytes, String file, List<Range> ranges, Map<String, String> metadata)
+            throws CheckpointFormatException {
+        Map<String, Object> header;
+        try {
+            String json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(headerBytes)).toString();
+            header = (Map<String, Object>) JsonReader.parse(json.stripTrailing(), file + ": header");
+        } catch (CharacterCodingException | IllegalArgumentException | ClassCastException e) {
+            throw error(file, "header", "not a JSON object of UTF-8 text (" + e.getMessage() + ")");
+        }
+        for (Map.Entry<String, Object> entry : header.entrySet()) {
+            String name = entry.getKey();
+            try {
+                if (name.equals("__metadata__")) {
+                    ((Map<String, Object>) entry.getValue()).forEach((key, value) -> metadata.put(key, (String) value));
+                    continue;
+                }
+                Map<String, Object> info = (Map<String, Object>) entry.getValue();
+                String dtype = (String) info.get("dtype");
+                List<Object> dims = (List<Object>) info.get("shape");
+                List<Object> offsets = (List<Object>) info.get("data_offsets");
+                if (dtype == null || dims == null || offsets == null || offsets.size() != 2) {
+                    throw new IllegalArgumentException("needs dtype, shape and data_offsets [begin, end]");
+                }
+                int width = width(dtype);
+                int[] shape = new int[dims.size()];
+                long elements = 1;
+                for (int d = 0; d < shape.length; d++) {
+                    long dim = ((Number) dims.get(d)).longValue();
+                    elements = Math.multiplyExact(elements, dim);
+                    if (dim < 0 || elements > Integer.MAX_VALUE - 16) {
+                        throw new IllegalArgumentException("shape " + dims + " is negative or has more elements than a Java array holds");
+                    }
+                    shape[d] = (int) dim;
+                }
+                long begin = ((Number) offsets.get(0)).longValue();
+                long end = ((Number) offsets.get(1)).longValue();
+                if (begin < 0 || end < begin || end - begin != elements * width) {
+                    throw new IllegalArgumentException("data_offsets " + offsets + " hold " + (end - begin) + " bytes; " + dtype
+                            + " of shape " + dims + " needs " + elements * width);
+                }
+                ranges.add(new Range(name, dtype, Shape.of(shape), begin, end));
+            } catch (ClassCastException | NullPointerException | IllegalArgumentException | ArithmeticException e) {
+                throw error(file, "tensor " + name, e.getMessage() == null ? "malformed entry" : e.getMessage());
+            }
+        }
+    }
+
+    /** Ranges sorted by offset must cover [0, dataLength) exactly: no gap, no overlap, nothing after. */
+    private static void checkTiling(List<Range> ranges, long dataLength, String file) throws CheckpointFormatException {
+        List<Range> sorted = new ArrayList<>(ranges);
+        sorted.sort(Comparator.comparingLong(Range::begin));
+        long at = 0;
+        for (Range range : sorted) {
+            if (range.begin() != at) {
+                throw error(file, "tensor " + range.name(), "starts at data byte " + range.begin() + " but the previous tensor ends at "
+                        + at + (range.begin() < at ? " (overlap)" : " (gap)"));
+            }
+            at = range.end();
+        }
+        if (at != dataLength) {
+            throw error(file, "data", "the tensors cover " + at + " bytes but the file holds " + dataLength + " bytes of data");
+        }
+    }
+
+    private static Tensor decode(ByteBuffer bytes, long dataStart, Range range) {
+        int n = range.shape().size();
+        float[] values = new float[n];
+        int base = Math.toIntExact(dataStart + range.begin());
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (range.dtype()) {
+                case "F32" -> bytes.getFloat(base + 4 * i);
+                case "F64" -> (float) bytes.getDouble(base + 8 * i);
+                case "F16" -> Float.float16ToFloat(bytes.getShort(base + 2 * i));
+                case "BF16" -> Float.intBitsToFloat((bytes.getShort(base + 2 * i) & 0xFFFF) << 16);
+                default -> throw new IllegalStateException(range.dtype());
+            };
+        }
+        return Tensor.wrap(values, range.shape());
+    }
+
+    private static int width(String dtype) {
+        return switch (dtype) {
+            case "F32" -> 4;
+            case "F64" -> 8;
+            case "F16", "BF16" -> 2;
+            default -> throw new IllegalArgumentException("dtype " + dtype + " is not one Kiln reads (F32, F64, F16, BF16)");
+        };
+    }
+
+    private static CheckpointFormatException error(String file, String section, String problem) {
+        return new CheckpointFormatException(file + ": " + section + ": " + problem);
+    }
+}
