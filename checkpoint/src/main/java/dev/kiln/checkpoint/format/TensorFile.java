@@ -55,6 +55,11 @@ public final class TensorFile {
 
     private TensorFile() {}
 
+    /**
+     * Writes the data section first (each tensor converted to little-endian bytes once, its CRC
+     * computed on the same bytes), then goes back for the header, metadata and table, whose
+     * sizes do not depend on the CRCs.
+     */
     public static void write(Path path, String metadata, Map<String, Tensor> tensors, AtomicFileWriter writer) throws IOException {
         byte[] metadataBytes = metadata.getBytes(StandardCharsets.UTF_8);
         List<Entry> entries = new ArrayList<>();
@@ -62,43 +67,48 @@ public final class TensorFile {
         for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
             Tensor tensor = named.getValue();
             long length = 4L * tensor.size();
-            entries.add(new Entry(named.getKey(), tensor.shape(), dataLength, length, crc(tensor.data())));
+            entries.add(new Entry(named.getKey(), tensor.shape(), dataLength, length, 0));
             dataLength = align(dataLength + length);
         }
-        byte[] table = table(entries);
         long tableOffset = HEADER_SIZE + metadataBytes.length;
-        long dataOffset = align(tableOffset + table.length);
+        long tableLength = table(entries).length;
+        long dataOffset = align(tableOffset + tableLength);
         long fileSize = dataOffset + dataLength + FOOTER_SIZE;
-        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(MAGIC).putInt(FORMAT_VERSION).putInt(READER_VERSION)
-                .putLong(HEADER_SIZE).putLong(metadataBytes.length)
-                .putLong(tableOffset).putLong(table.length).putLong(dataOffset)
-                .putInt(crc(metadataBytes, 0, metadataBytes.length));
-        header.putInt(crc(header.array(), 0, header.position()));
         writer.write(path, channel -> {
-            writeAll(channel, ByteBuffer.wrap(header.array()));
-            writeAll(channel, ByteBuffer.wrap(metadataBytes));
-            writeAll(channel, ByteBuffer.wrap(table));
-            writeAll(channel, ByteBuffer.allocate((int) (dataOffset - tableOffset - table.length)));
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            int index = 0;
-            for (Tensor tensor : tensors.values()) {
-                float[] data = tensor.data();
+            channel.position(dataOffset);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            List<Entry> written = new ArrayList<>();
+            for (Entry entry : entries) {
+                float[] data = tensors.get(entry.name()).data();
+                CRC32C crc = new CRC32C();
                 for (int at = 0; at < data.length; ) {
                     int count = Math.min(data.length - at, chunk.capacity() / 4);
                     chunk.clear();
                     chunk.asFloatBuffer().put(data, at, count);
                     chunk.limit(count * 4);
+                    crc.update(chunk);
+                    chunk.flip();
                     writeAll(channel, chunk);
                     at += count;
                 }
-                long padding = align(entries.get(index).length()) - entries.get(index).length();
-                writeAll(channel, ByteBuffer.allocate((int) padding));
-                index++;
+                written.add(new Entry(entry.name(), entry.shape(), entry.offset(), entry.length(), (int) crc.getValue()));
+                writeAll(channel, ByteBuffer.allocate((int) (align(entry.length()) - entry.length())));
             }
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             footer.put(FOOTER_MAGIC).putLong(fileSize).flip();
             writeAll(channel, footer);
+            byte[] table = table(written);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            header.put(MAGIC).putInt(FORMAT_VERSION).putInt(READER_VERSION)
+                    .putLong(HEADER_SIZE).putLong(metadataBytes.length)
+                    .putLong(tableOffset).putLong(table.length).putLong(dataOffset)
+                    .putInt(crc(metadataBytes, 0, metadataBytes.length));
+            header.putInt(crc(header.array(), 0, header.position()));
+            channel.position(0);
+            writeAll(channel, ByteBuffer.wrap(header.array()));
+            writeAll(channel, ByteBuffer.wrap(metadataBytes));
+            writeAll(channel, ByteBuffer.wrap(table));
+            writeAll(channel, ByteBuffer.allocate((int) (dataOffset - tableOffset - table.length)));
         });
     }
 
@@ -109,16 +119,34 @@ public final class TensorFile {
         BinaryReader reader = new BinaryReader(bytes, path.toString()).section("tensor data");
         long dataOffset = bytes.order(ByteOrder.LITTLE_ENDIAN).getLong(48);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Entry entry : layout.entries()) {
-            reader.seek(dataOffset + entry.offset(), "tensor " + entry.name());
-            float[] data = new float[entry.shape().size()];
-            ByteBuffer slice = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            slice.position((int) (dataOffset + entry.offset()));
-            slice.asFloatBuffer().get(data);
-            if (crc(data) != entry.crc()) {
-                throw reader.error("tensor " + entry.name(), "CRC32C mismatch: the data is corrupt");
+        // Tensor data is read with plain reads into one direct buffer, not through the mapping:
+        // a mapping faults page by page, which costs more than the copy (measured in CheckpointBenchmark).
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (Entry entry : layout.entries()) {
+                reader.seek(dataOffset + entry.offset(), "tensor " + entry.name());
+                float[] data = new float[entry.shape().size()];
+                CRC32C crc = new CRC32C();
+                long position = dataOffset + entry.offset();
+                for (int at = 0; at < data.length; ) {
+                    int count = Math.min(data.length - at, chunk.capacity() / 4);
+                    chunk.clear().limit(count * 4);
+                    while (chunk.hasRemaining()) {
+                        if (channel.read(chunk, position + chunk.position()) < 0) {
+                            throw reader.error("tensor " + entry.name(), "the file ended while reading it (changed since it was opened?)");
+                        }
+                    }
+                    chunk.flip();
+                    crc.update(chunk.duplicate());
+                    chunk.asFloatBuffer().get(data, at, count);
+                    position += 4L * count;
+                    at += count;
+                }
+                if ((int) crc.getValue() != entry.crc()) {
+                    throw reader.error("tensor " + entry.name(), "CRC32C mismatch: the data is corrupt");
+                }
+                tensors.put(entry.name(), Tensor.wrap(data, entry.shape()));
             }
-            tensors.put(entry.name(), Tensor.wrap(data, entry.shape()));
         }
         return new Contents(layout.formatVersion(), layout.metadata(), tensors);
     }
@@ -295,19 +323,6 @@ public final class TensorFile {
         byte[] out = new byte[length];
         buffer.duplicate().position(from).get(out);
         return out;
-    }
-
-    static int crc(float[] data) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (int at = 0; at < data.length; ) {
-            int count = Math.min(data.length - at, chunk.capacity() / 4);
-            chunk.clear();
-            chunk.asFloatBuffer().put(data, at, count);
-            crc.update(chunk.array(), 0, count * 4);
-            at += count;
-        }
-        return (int) crc.getValue();
     }
 
     static int crc(byte[] bytes, int from, int length) {
