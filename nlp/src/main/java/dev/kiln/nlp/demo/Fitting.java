@@ -1,0 +1,60 @@
+package dev.kiln.nlp.demo;
+
+import dev.kiln.checkpoint.callback.BackupAndRestore;
+import dev.kiln.checkpoint.callback.ModelCheckpoint;
+import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.EarlyStopping;
+import dev.kiln.engine.callback.History;
+import dev.kiln.engine.callback.Logs;
+import dev.kiln.engine.callback.Mode;
+import dev.kiln.engine.callback.ProgressBar;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.nlp.plot.HistoryFiles;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The seed's fit call: train on the shuffled train split, validate on the first
+ * validationSteps batches of the test split, with EarlyStopping(val_loss, patience) and
+ * ModelCheckpoint(checkpoint, save_best_only) (and BackupAndRestore when asked); then the History
+ * as CSV and charts, and the evaluation on the whole test split.
+ */
+final class Fitting {
+    private Fitting() {}
+
+    /** {@code extra} callbacks run after EarlyStopping and ModelCheckpoint (a test's recorder). */
+    static History fit(Sequential model, ImdbData data, TrainSettings settings, Path checkpoint, int initialEpoch, int epochs,
+                       List<Callback> extra, PrintStream out) {
+        List<Callback> callbacks = new ArrayList<>();
+        callbacks.add(new EarlyStopping("val_loss", 0, settings.patience(), Mode.AUTO, null, false, 0, 1, out));
+        ModelCheckpoint.Builder checkpointing = ModelCheckpoint.builder(checkpoint.toString()).saveBestOnly(true).verbose(1).out(out);
+        callbacks.add((settings.saveFreq() == 0 ? checkpointing.saveFreqEpoch() : checkpointing.saveFreq(settings.saveFreq())).build());
+        callbacks.addAll(extra);
+        if (settings.backupDir() != null) {
+            callbacks.add(new BackupAndRestore(settings.backupDir(), 0, true, true, out));
+        }
+        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed()), epochs,
+                data.testing(settings.batchSize()), settings.validationSteps(), callbacks, initialEpoch,
+                new ProgressBar(out, System.console() != null, System::nanoTime));
+    }
+
+    static void writeHistory(History history, Path folder, String prefix, PrintStream out) throws IOException {
+        List<Path> files = HistoryFiles.write(history, folder, prefix);
+        out.println("History written: " + String.join(", ", files.stream().map(Path::toString).toList()));
+    }
+
+    /** Loss and accuracy on every review of the test split (all 25,000 unless --limit or --quick). */
+    static Logs evaluateOnTestSplit(Sequential model, ImdbData data, TrainSettings settings, String what, PrintStream out) {
+        long start = System.nanoTime();
+        Logs logs = model.evaluate(data.testing(settings.batchSize()), -1);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "%s on the test split (%,d reviews, %.1f s, %,.0f reviews/s): loss %.4f - accuracy %.4f%n",
+                what, data.test().size(), seconds, data.test().size() / seconds, logs.get("loss"), logs.get("accuracy"));
+        return logs;
+    }
+}

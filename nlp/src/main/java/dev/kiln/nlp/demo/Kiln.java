@@ -1,0 +1,80 @@
+package dev.kiln.nlp.demo;
+
+import dev.kiln.checkpoint.CheckpointTool;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The {@code kiln} command: {@code demo}, {@code train}, {@code predict}, and the checkpoint tools
+ * {@code inspect}, {@code export}, {@code import}. Exit status: 0 done, 1 a failure (the message
+ * names the file or value), 2 a usage error.
+ */
+public final class Kiln {
+    static final String HELP = """
+            usage: kiln COMMAND [options]      (kiln COMMAND --help for the options of one command)
+              demo      the whole IMDB workflow: adapt, build, fit with checkpointing, plots, load the best
+                        model, predict, continue training, test accuracy (--quick: under a minute)
+              train     train the seed model with checkpointing (epochs, batch size, learning rate, ...)
+              predict   classify review texts with a saved model
+              inspect   show a checkpoint's architecture, training state and tensor table
+              export    write a model's weights as safetensors (export --safetensors MODEL OUT)
+              import    make a model file from safetensors weights (import --safetensors IN --template MODEL OUT)
+            """;
+
+    private Kiln() {}
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.getFirst())) {
+            out.print(HELP);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.getFirst();
+        List<String> rest = args.subList(1, args.size());
+        boolean help = rest.contains("--help") || rest.contains("-h");
+        try {
+            switch (command) {
+                case "demo" -> {
+                    if (help) {
+                        out.print(DemoCommand.HELP);
+                    } else {
+                        DemoCommand.run(rest, out);
+                    }
+                }
+                case "train" -> {
+                    if (help) {
+                        out.print(TrainCommand.HELP);
+                    } else {
+                        TrainCommand.run(rest, out);
+                    }
+                }
+                case "predict" -> {
+                    if (help) {
+                        out.print(PredictCommand.HELP);
+                    } else {
+                        PredictCommand.run(rest, out);
+                    }
+                }
+                case "inspect", "export", "import" -> {
+                    return CheckpointTool.run(args, out, err);
+                }
+                default -> throw new CommandLine.UsageException("unknown command '" + command + "'");
+            }
+            return 0;
+        } catch (CommandLine.UsageException e) {
+            err.println("kiln: " + e.getMessage());
+            err.print(HELP);
+            return 2;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            err.println("kiln " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kiln.nlp.demo;
+
+import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.model.ModelFile;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.nlp.TextVectorization;
+import dev.kiln.nlp.Texts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KilnCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int kiln(String... args) {
+        return Kiln.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("demo", "train", "predict", "inspect")) {
+            out.reset();
+            assertEquals(0, kiln(command, "--help"), command);
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage:"), command);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("inspect FILE"));
+        out.reset();
+        assertEquals(0, kiln("train", "--help"));
+        String train = out.toString(StandardCharsets.UTF_8);
+        for (String option : List.of("--epochs", "--batch-size", "--learning-rate", "--max-tokens", "--threads", "--seed", "--data",
+                "--checkpoint", "--save-freq", "--resume", "--quick", "--download")) {
+            assertTrue(train.contains(option), option);
+        }
+    }
+
+    @Test
+    void badArgumentsAreUsageErrorsThatNameTheProblem() {
+        assertEquals(2, kiln("fly"));
+        assertTrue(errors().contains("unknown command 'fly'"), errors());
+        assertEquals(2, kiln("train", "--epochs", "zero"));
+        assertTrue(errors().contains("--epochs expects a whole number, got 'zero'"), errors());
+        assertEquals(2, kiln("train", "--epochs", "0"));
+        assertTrue(errors().contains("--epochs must be >= 1, got 0"), errors());
+        assertEquals(2, kiln("demo", "--colour", "red"));
+        assertTrue(errors().contains("unknown option --colour"), errors());
+        assertEquals(2, kiln("train", "--save-freq", "sometimes"));
+        assertTrue(errors().contains("--save-freq expects 'epoch' or a positive number of batches"), errors());
+        assertEquals(2, kiln("train", "--learning-rate"));
+        assertTrue(errors().contains("--learning-rate needs a value"), errors());
+        assertEquals(2, kiln("predict"));
+        assertTrue(errors().contains("give at least one review text"), errors());
+    }
+
+    @Test
+    void missingDataSaysWhereToPutTheArchive(@TempDir Path dir) {
+        Path missing = dir.resolve("nowhere.tar.gz");
+        assertEquals(1, kiln("train", "--data", missing.toString(), "--out", dir.toString()));
+        assertTrue(errors().contains(missing + ": no IMDB data here") && errors().contains("--download")
+                && errors().contains("aclImdb_v1.tar.gz"), errors());
+    }
+
+    @Test
+    void predictClassifiesRawTextWithASavedModel(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.kiln");
+        float[] expected;
+        try (ComputePool pool = ComputePool.withThreads(1)) {
+            TextVectorization encoder = new TextVectorization(20);
+            encoder.adapt(List.of("a great film", "a dull film", "great acting"), pool);
+            Sequential model = SeedModel.build(encoder, 5);
+            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            ModelFile.save(file, model, null, new AtomicFileWriter(false));
+            expected = model.predict(new Texts(List.of("a great film", "dull")));
+        }
+        assertEquals(0, kiln("predict", "--model", file.toString(), "--threads", "1", "a great film", "dull"), errors());
+        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(2, lines.length);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(lines[i].contains(String.format(Locale.ROOT, "logit %+.4f", expected[i])), lines[i]);
+            assertTrue(lines[i].startsWith(expected[i] > 0 ? "positive" : "negative"), lines[i]);
+        }
+        assertEquals(1, kiln("predict", "--model", dir.resolve("none").toString(), "text"));
+        assertTrue(errors().contains(dir.resolve("none").toString()), errors());
+    }
+}
