@@ -10,7 +10,6 @@ import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.callback.TrainingStateSaver;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,8 +19,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Keras' BackupAndRestore, exact: it saves the whole training state (weights, Adam moments and
- * step, the fit position inside the epoch with its running metric sums, every stateful
+ * Keras' BackupAndRestore, exact: it saves the whole training state (weights, the optimizer's
+ * state - Adam's moments and step -, the fit position inside the epoch with its running metric sums, every stateful
  * callback's state) to {@code dir/backup.kiln} at the end of every epoch or every N batches; when
  * a fit starts and a backup exists, the fit continues from it, mid-epoch included, and ends with
  * weights bit-identical to a run never interrupted (the data pipeline must be the same, with the
@@ -79,7 +78,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
             return;
         }
         try {
-            TrainingState state = TrainingState.of(ModelFile.restoreInto(file, model, requireAdam()), file);
+            TrainingState state = TrainingState.of(ModelFile.restoreInto(file, model, model.optimizer()), file);
             if (state == null) {
                 throw new IllegalStateException(file + " holds a model but no training state: it is not a backup");
             }
@@ -123,24 +122,15 @@ public final class BackupAndRestore implements TrainingStateSaver {
     }
 
     private void save() {
-        Adam adam = requireAdam();
         FitProgress progress = model.fitProgress();
-        TrainingState state = new TrainingState(progress.position(), model.stopRequested(), adam.iterations(), batchesSeen,
-                progress.callbackStates());
-        ModelSnapshot snapshot = ModelSnapshot.capture(model, adam, false).with(state.metadata(), state.tensors());
+        TrainingState state = new TrainingState(progress.position(), model.stopRequested(), model.optimizer().iterations(),
+                batchesSeen, progress.callbackStates());
+        ModelSnapshot snapshot = ModelSnapshot.capture(model, model.optimizer(), false).with(state.metadata(), state.tensors());
         try {
             Files.createDirectories(file.getParent());
             ModelFile.write(file, snapshot, writer);
         } catch (IOException e) {
             throw new UncheckedIOException("BackupAndRestore could not save " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private Adam requireAdam() {
-        if (!(model.optimizer() instanceof Adam adam)) {
-            throw new IllegalStateException("BackupAndRestore saves the Adam optimizer's state; the model is compiled with "
-                    + model.optimizer().getClass().getSimpleName());
-        }
-        return adam;
     }
 }

@@ -10,7 +10,6 @@ import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.callback.StatefulCallback;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -184,14 +183,13 @@ public final class ModelCheckpoint implements StatefulCallback {
 
     /** Copies the model now (training may go on at once), writes it, then applies the retention rule. */
     private void save(String path, int epoch, int batch, double value) {
-        Adam adam = model.optimizer() instanceof Adam a ? a : null;
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("monitor", monitor);
         record.put("mode", maximize ? "max" : "min");
         record.put("value", CallbackState.storable(value));
         record.put("epoch", epoch + 1);
         record.put("batch", batch < 0 ? null : batch + 1);
-        ModelSnapshot snapshot = ModelSnapshot.capture(model, adam, saveWeightsOnly).with(Map.of("checkpoint", record), Map.of());
+        ModelSnapshot snapshot = ModelSnapshot.capture(model, model.optimizer(), saveWeightsOnly).with(Map.of("checkpoint", record), Map.of());
         Path target = Path.of(path);
         Retention.SavedFile file = new Retention.SavedFile(target, value, sequence++);
         saved.removeIf(f -> f.path().equals(target));

@@ -10,7 +10,7 @@ import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerConfig;
 import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Tensor;
 
@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * Saves and loads a whole Sequential model: the architecture (every layer's config, the
- * TextVectorization vocabulary included), the weights, and the Adam state (iterations, m, v), in
+ * TextVectorization vocabulary included), the weights, and the optimizer state (Adam: iterations, m, v), in
  * the v1 container; or the weights alone ({@link #saveWeights}/{@link #loadWeights}). The metadata
  * is JSON: {@code {"kiln_model": 1, "weights_only": bool, "layers": [{"class_name", "config"}],
  * "optimizer": {...} | null, ...extra sections}}; tensors are {@code weights/<name>},
@@ -39,12 +39,12 @@ public final class ModelFile {
      * A loaded model, its optimizer when one was saved, and the file's extra metadata sections
      * and tensors (those beyond the model schema: checkpoint and training state).
      */
-    public record Loaded(Sequential model, Adam optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {}
+    public record Loaded(Sequential model, Optimizer optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {}
 
     private ModelFile() {}
 
     /** Saves architecture, weights and, when {@code optimizer} is not null, its state. */
-    public static void save(Path path, Sequential model, Adam optimizer, AtomicFileWriter writer) throws IOException {
+    public static void save(Path path, Sequential model, Optimizer optimizer, AtomicFileWriter writer) throws IOException {
         write(path, ModelSnapshot.capture(model, optimizer, false), writer);
     }
 
@@ -65,24 +65,8 @@ public final class ModelFile {
         metadata.put("layers", layers);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         snapshot.weights().forEach((name, value) -> tensors.put("weights/" + name, value));
-        Adam optimizer = snapshot.optimizer();
-        if (optimizer != null) {
-            Map<String, Object> adam = new LinkedHashMap<>();
-            adam.put("class_name", "Adam");
-            adam.put("learning_rate", (double) optimizer.learningRate());
-            adam.put("beta_1", (double) optimizer.beta1());
-            adam.put("beta_2", (double) optimizer.beta2());
-            adam.put("epsilon", (double) optimizer.epsilon());
-            adam.put("iterations", optimizer.iterations());
-            metadata.put("optimizer", adam);
-            List<String> names = List.copyOf(snapshot.weights().keySet());
-            for (int p = 0; p < optimizer.moments().size(); p++) {
-                tensors.put("optimizer/m/" + names.get(p), optimizer.moments().get(p));
-                tensors.put("optimizer/v/" + names.get(p), optimizer.velocities().get(p));
-            }
-        } else {
-            metadata.put("optimizer", null);
-        }
+        metadata.put("optimizer", snapshot.optimizer() == null ? null
+                : OptimizerState.write(snapshot.optimizer(), List.copyOf(snapshot.weights().keySet()), tensors));
         for (Map.Entry<String, Object> section : snapshot.extraMetadata().entrySet()) {
             if (SCHEMA_KEYS.contains(section.getKey())) {
                 throw new IllegalArgumentException("metadata section '" + section.getKey() + "' is the model schema's own");
@@ -118,9 +102,9 @@ public final class ModelFile {
             Sequential model = new Sequential(layers);
             model.build(0, new Rng(0)); // shapes only: every weight is overwritten below
             copyWeights(path, contents.tensors(), model);
-            Adam adam = optimizer(metadata, contents.tensors(), model.parameters(), path);
+            Optimizer optimizer = optimizer(metadata, contents.tensors(), model.parameters(), path);
             Extras extras = extras(metadata, contents.tensors());
-            return new Loaded(model, adam, extras.metadata(), extras.tensors());
+            return new Loaded(model, optimizer, extras.metadata(), extras.tensors());
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": metadata: does not describe a model this build can rebuild ("
                     + e.getMessage() + ")");
@@ -130,18 +114,19 @@ public final class ModelFile {
     /**
      * Puts a saved training state back into a live model without rebuilding it (so any layer
      * type works, registered or not): the weights (as {@link #loadWeights}) and, when the file
-     * has one, the Adam state into {@code adam}. Returns the file's extra sections and tensors.
+     * has one, the optimizer state into {@code live} (of the same kind). Returns the file's extra
+     * sections and tensors.
      */
-    public static Extras restoreInto(Path path, Sequential model, Adam adam) throws IOException {
+    public static Extras restoreInto(Path path, Sequential model, Optimizer live) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
         Map<String, Object> metadata = parse(contents.metadata(), path);
         schema(metadata, path);
         try {
-            Adam saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
-            copyWeights(path, contents.tensors(), model);
+            Optimizer saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
             if (saved != null) {
-                adam.restore(saved.iterations(), saved.moments(), saved.velocities());
+                OptimizerState.restore(saved, live, path); // checked before any weight changes
             }
+            copyWeights(path, contents.tensors(), model);
             return extras(metadata, contents.tensors());
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": metadata: does not hold a state for this model (" + e.getMessage() + ")");
@@ -182,27 +167,12 @@ public final class ModelFile {
         }
     }
 
-    /** The saved Adam (settings, step, moments) checked against the parameters, or null. */
+    /** The saved optimizer (settings and state) checked against the parameters, or null. */
     @SuppressWarnings("unchecked")
-    private static Adam optimizer(Map<String, Object> metadata, Map<String, Tensor> tensors, List<Variable> parameters, Path path)
-            throws CheckpointFormatException {
-        Map<String, Object> optimizer = (Map<String, Object>) metadata.get("optimizer");
-        if (optimizer == null) {
-            return null;
-        }
-        Adam adam = new Adam(number(optimizer, "learning_rate"), number(optimizer, "beta_1"), number(optimizer, "beta_2"),
-                number(optimizer, "epsilon"));
-        long iterations = ((Number) optimizer.get("iterations")).longValue();
-        List<Tensor> m = new ArrayList<>();
-        List<Tensor> v = new ArrayList<>();
-        if (!parameters.isEmpty() && tensors.containsKey("optimizer/m/" + parameters.get(0).name())) {
-            for (Variable parameter : parameters) {
-                m.add(checked(parameter, tensors.get("optimizer/m/" + parameter.name()), "optimizer/m/", path));
-                v.add(checked(parameter, tensors.get("optimizer/v/" + parameter.name()), "optimizer/v/", path));
-            }
-        }
-        adam.restore(iterations, m, v);
-        return adam;
+    private static Optimizer optimizer(Map<String, Object> metadata, Map<String, Tensor> tensors, List<Variable> parameters,
+                                       Path path) throws CheckpointFormatException {
+        Map<String, Object> section = (Map<String, Object>) metadata.get("optimizer");
+        return section == null ? null : OptimizerState.read(section, tensors, parameters, path);
     }
 
     /** A file's metadata sections and tensors beyond the model schema (checkpoint record, training state). */
@@ -238,11 +208,7 @@ public final class ModelFile {
         }
     }
 
-    private static float number(Map<String, Object> map, String key) {
-        return ((Number) map.get(key)).floatValue();
-    }
-
-    private static Tensor checked(Variable parameter, Tensor tensor, String prefix, Path path) throws CheckpointFormatException {
+    static Tensor checked(Variable parameter, Tensor tensor, String prefix, Path path) throws CheckpointFormatException {
         if (tensor == null || !tensor.shape().equals(parameter.shape())) {
             throw new CheckpointFormatException(path + ": tensor " + prefix + parameter.name() + " is "
                     + (tensor == null ? "missing" : "of shape " + tensor.shape()) + ", the model needs " + parameter.shape());

@@ -5,6 +5,8 @@ import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerConfig;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.optim.Sgd;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -15,13 +17,13 @@ import java.util.Map;
 
 /**
  * Everything a model file holds, copied out of a model at one moment: layer configs, weights by
- * parameter name, a detached copy of the Adam optimizer (or null), and extra metadata sections
+ * parameter name, a detached copy of the optimizer (Adam or Sgd, or null), and extra metadata sections
  * and tensors (the checkpoint's monitored value, the training state). Because it is a copy it can
  * be written on another thread while training goes on (asynchronous saves).
  *
  * @param weightsOnly a weights-only file (no optimizer state)
  */
-public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weights, Adam optimizer, boolean weightsOnly,
+public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weights, Optimizer optimizer, boolean weightsOnly,
                             Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
 
     public ModelSnapshot {
@@ -31,8 +33,8 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
     }
 
-    /** A copy of the model's architecture and weights, and of {@code adam} unless it is null or weightsOnly. */
-    public static ModelSnapshot capture(Sequential model, Adam adam, boolean weightsOnly) {
+    /** A copy of the model's architecture and weights, and of {@code optimizer} unless it is null or weightsOnly. */
+    public static ModelSnapshot capture(Sequential model, Optimizer optimizer, boolean weightsOnly) {
         List<LayerConfig> layers = new ArrayList<>();
         for (Layer layer : model.layers()) {
             layers.add(layer.config());
@@ -41,12 +43,22 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         for (Variable parameter : model.parameters()) {
             weights.put(parameter.name(), parameter.value().copy());
         }
-        Adam optimizer = null;
-        if (adam != null && !weightsOnly) {
-            optimizer = new Adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
-            optimizer.restore(adam.iterations(), adam.moments(), adam.velocities()); // restore copies the tensors
-        }
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, Map.of(), Map.of());
+        return new ModelSnapshot(layers, weights, weightsOnly ? null : copy(optimizer), weightsOnly, Map.of(), Map.of());
+    }
+
+    /** A detached copy of an optimizer's settings and state. */
+    static Optimizer copy(Optimizer optimizer) {
+        return switch (optimizer) {
+            case null -> null;
+            case Adam adam -> {
+                Adam copy = new Adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
+                copy.restore(adam.iterations(), adam.moments(), adam.velocities()); // restore copies the tensors
+                yield copy;
+            }
+            case Sgd sgd -> new Sgd(sgd.learningRate()).restore(sgd.iterations());
+            default -> throw new IllegalArgumentException("cannot save the state of a " + optimizer.getClass().getSimpleName()
+                    + " optimizer (Adam and Sgd can be saved)");
+        };
     }
 
     /** This snapshot with more metadata sections and tensors. */

@@ -16,6 +16,8 @@ import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.optim.Sgd;
 import dev.kiln.engine.random.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,5 +118,56 @@ class ModelFileTest {
         assertTrue(unknown.getMessage().contains("unknown layer type 'Embedding'"), unknown.getMessage());
         ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
         assertEquals(null, loaded.optimizer());
+    }
+
+    /** Every layer type and option, every optimizer: configs, weights, optimizer state and predictions survive; training continues exactly. */
+    @Test
+    void everyLayerAndOptimizerRoundTripsAndContinuesExactly(@TempDir Path folder) throws IOException {
+        List<java.util.function.Supplier<Sequential>> architectures = List.of(
+                () -> new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(3, false, "lstm"),
+                        new Dense(4, Activation.TANH, "dense"), new Dense(1, Activation.SIGMOID, "out"))),
+                () -> new Sequential(List.of(new Embedding(30, 5, false, "embedding"),
+                        new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"), new Dense(4, Activation.RELU, "dense"),
+                        new Dense(1, Activation.LINEAR, "out"))));
+        List<java.util.function.Supplier<Optimizer>> optimizers = List.of(() -> new Adam(0.01f, 0.8f, 0.99f, 1e-6f), () -> new Sgd(0.05f));
+        List<LabeledBatch> data = batches(3);
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            for (var architecture : architectures) {
+                for (var optimizer : optimizers) {
+                    Sequential uninterrupted = architecture.get();
+                    uninterrupted.build(0, new Rng(4));
+                    uninterrupted.compile(new BinaryCrossentropy(), optimizer.get(), Engine.on(pool));
+                    data.forEach(uninterrupted::trainOnBatch);
+
+                    Sequential first = architecture.get();
+                    first.build(0, new Rng(4));
+                    Optimizer firstOptimizer = optimizer.get();
+                    first.compile(new BinaryCrossentropy(), firstOptimizer, Engine.on(pool));
+                    data.subList(0, 2).forEach(first::trainOnBatch);
+                    Path file = folder.resolve("round-trip.kiln");
+                    ModelFile.save(file, first, firstOptimizer, new AtomicFileWriter(false));
+
+                    ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
+                    for (int l = 0; l < first.layers().size(); l++) {
+                        assertEquals(first.layers().get(l).config(), loaded.model().layers().get(l).config());
+                    }
+                    assertEquals(firstOptimizer.getClass(), loaded.optimizer().getClass());
+                    assertEquals(firstOptimizer.learningRate(), loaded.optimizer().learningRate());
+                    assertEquals(2, loaded.optimizer().iterations());
+                    loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), Engine.on(pool));
+                    assertArrayEquals(first.predict(data.get(0).inputs()), loaded.model().predict(data.get(0).inputs()));
+                    data.subList(2, data.size()).forEach(loaded.model()::trainOnBatch);
+                    assertArrayEquals(weights(uninterrupted), weights(loaded.model()),
+                            firstOptimizer.getClass().getSimpleName() + " on " + first.layers().size() + " layers");
+                }
+            }
+        }
+        Sequential sequences = new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(4, true, "lstm")));
+        sequences.build(0, new Rng(9));
+        Path file = folder.resolve("sequences.kiln");
+        ModelFile.save(file, sequences, null, new AtomicFileWriter(false));
+        Sequential loaded = ModelFile.load(file, LayerRegistry.withEngineLayers()).model();
+        assertEquals(sequences.layers().get(1).config(), loaded.layers().get(1).config(), "return_sequences survives");
+        assertArrayEquals(weights(sequences), weights(loaded));
     }
 }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed with SIGKILL at random moments, saves included. After every kill the files on disk must
  * load; then a last child runs to the end, and its weights must equal, bit for bit, those of a
  * run never interrupted. {@code -Dkiln.kills=N} sets the number of kills (CI: 30; a longer run:
- * {@code mvn -pl checkpoint test -Dtest=KillTest -Dkiln.kills=500}).
+ * {@code ./run-tests -pl checkpoint -am -Dtest=KillTest -Dsurefire.failIfNoSpecifiedTests=false -Dkiln.kills=500}).
  */
 class KillTest {
 

@@ -38,4 +38,13 @@ public final class Sgd implements Optimizer {
     public float learningRate() {
         return learningRate;
     }
+
+    /** Restores a saved step count (plain SGD has no other state). */
+    public Sgd restore(long savedIterations) {
+        if (savedIterations < 0) {
+            throw new IllegalArgumentException("Sgd: iterations must be >= 0, got " + savedIterations);
+        }
+        iterations = savedIterations;
+        return this;
+    }
 }

@@ -24,7 +24,7 @@ import java.util.List;
  * limit, each split keeps the first {@code limit} reviews of that order (both labels, about
  * evenly).
  */
-final class ImdbData {
+public final class ImdbData {
     static final long STORED_ORDER_SEED = 20110619L;
 
     private final List<Review> train;
@@ -42,6 +42,11 @@ final class ImdbData {
             out.println("Downloading the IMDB archive into " + folder + " ...");
             path = ImdbDownload.official(folder, out);
         }
+        return load(path, settings.limit(), out);
+    }
+
+    /** The train and test splits of the archive or folder at {@code path}, each cut to {@code limit} reviews (0 = all). */
+    public static ImdbData load(Path path, int limit, PrintStream out) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null, "no IMDB data here. Put aclImdb_v1.tar.gz (from "
                     + ImdbDownload.OFFICIAL_URI + ") at this path, pass --data PATH (an archive or an extracted aclImdb"
@@ -49,36 +54,36 @@ final class ImdbData {
         }
         long start = System.nanoTime();
         ImdbDataset dataset = ImdbDataset.load(path);
-        ImdbData data = new ImdbData(storedOrder(dataset.split(ImdbDataset.Split.TRAIN), settings.limit(), 1),
-                storedOrder(dataset.split(ImdbDataset.Split.TEST), settings.limit(), 2));
+        ImdbData data = new ImdbData(storedOrder(dataset.split(ImdbDataset.Split.TRAIN), limit, 1),
+                storedOrder(dataset.split(ImdbDataset.Split.TEST), limit, 2));
         out.printf("Loaded %,d train and %,d test reviews from %s in %.1f s%n", data.train.size(), data.test.size(), path,
                 (System.nanoTime() - start) / 1e9);
         return data;
     }
 
-    List<Review> train() {
+    public List<Review> train() {
         return train;
     }
 
-    List<Review> test() {
+    public List<Review> test() {
         return test;
     }
 
-    List<String> trainTexts() {
+    public List<String> trainTexts() {
         return train.stream().map(Review::text).toList();
     }
 
     /** shuffle(buffer, seed) -> batch -> (texts, labels) -> prefetch: a new order every epoch. */
-    Dataset<LabeledBatch> training(int batchSize, int shuffleBuffer, long seed) {
+    public Dataset<LabeledBatch> training(int batchSize, int shuffleBuffer, long seed) {
         return Dataset.fromList(train).shuffle(shuffleBuffer, seed).batch(batchSize).map(ImdbData::toBatch).prefetch(2);
     }
 
     /** The test split in its fixed order, batched. */
-    Dataset<LabeledBatch> testing(int batchSize) {
+    public Dataset<LabeledBatch> testing(int batchSize) {
         return Dataset.fromList(test).batch(batchSize).map(ImdbData::toBatch).prefetch(2);
     }
 
-    static LabeledBatch toBatch(List<Review> reviews) {
+    public static LabeledBatch toBatch(List<Review> reviews) {
         float[] labels = new float[reviews.size()];
         List<String> texts = new ArrayList<>(reviews.size());
         for (int i = 0; i < labels.length; i++) {

@@ -18,17 +18,17 @@ import java.util.List;
  * mask_zero) -> Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1), so it takes raw review
  * text and returns one logit per review.
  */
-final class SeedModel {
+public final class SeedModel {
     private SeedModel() {}
 
     /** A TextVectorization(maxTokens) adapted on {@code texts}. */
-    static TextVectorization adaptedVectorizer(int maxTokens, List<String> texts, ComputePool pool) {
+    public static TextVectorization adaptedVectorizer(int maxTokens, List<String> texts, ComputePool pool) {
         TextVectorization encoder = new TextVectorization(maxTokens);
         encoder.adapt(texts, pool);
         return encoder;
     }
 
-    static Sequential build(TextVectorization encoder, long seed) {
+    public static Sequential build(TextVectorization encoder, long seed) {
         Sequential model = new Sequential(List.of(encoder,
                 new Embedding(encoder.vocabularySize(), 64, true, "embedding"),
                 new Bidirectional(new Lstm(64, false, "lstm"), "bidirectional"),
@@ -39,7 +39,7 @@ final class SeedModel {
     }
 
     /** The layer factories a saved text model needs: the engine's and TextVectorization. */
-    static LayerRegistry registry() {
+    public static LayerRegistry registry() {
         return LayerRegistry.withEngineLayers().register(TextVectorization.TYPE, TextVectorization::fromConfig);
     }
 }

@@ -98,8 +98,9 @@ class DemoFlowIT {
             loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), engine);
             assertArrayEquals(recorder.logits.get(bestEpoch), loaded.model().predict(new Texts(DemoCommand.SAMPLES)));
             assertEquals(recorder.steps.get(bestEpoch), loaded.optimizer().iterations());
-            for (int p = 0; p < loaded.optimizer().moments().size(); p++) {
-                assertArrayEquals(recorder.moments.get(bestEpoch).get(p).data(), loaded.optimizer().moments().get(p).data());
+            Adam loadedAdam = (Adam) loaded.optimizer();
+            for (int p = 0; p < loadedAdam.moments().size(); p++) {
+                assertArrayEquals(recorder.moments.get(bestEpoch).get(p).data(), loadedAdam.moments().get(p).data());
             }
 
             // Continued training starts from that state and goes on counting steps.

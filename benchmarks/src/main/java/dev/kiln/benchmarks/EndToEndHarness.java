@@ -1,0 +1,204 @@
+package dev.kiln.benchmarks;
+
+import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.Logs;
+import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.LabeledBatch;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.nlp.TextVectorization;
+import dev.kiln.nlp.Texts;
+import dev.kiln.nlp.demo.ImdbData;
+import dev.kiln.nlp.demo.SeedModel;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * The seed workflow's cost end to end, on the real IMDB data, as the demo runs it: tokenizing
+ * inside the model, batches of 64 shuffled with a buffer of 10,000. Reports one full training
+ * epoch (or the first {@code --steps} batches) - seconds, ms per step (median and mean), real
+ * tokens per second, effective GFLOPS (393 kFLOP per real token for a training step of the
+ * masked BiLSTM) and the fraction of this machine's FMA peak measured in the same run - and
+ * inference over the whole test split in reviews per second. {@code --export FILE} writes the
+ * measured batches (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
+ *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42]</pre>
+ */
+public final class EndToEndHarness {
+    static final double TRAIN_FLOP_PER_TOKEN = 393e3;
+    private static final int BATCH = 64;
+    private static final int WARMUP_STEPS = 15;
+
+    private EndToEndHarness() {}
+
+    public static void main(String[] args) throws IOException {
+        Path data = Path.of(option(args, "--data", "../shared/datasets/imdb/aclImdb_v1_labeled.tar.gz"));
+        int threads = Integer.parseInt(option(args, "--threads", "2"));
+        int steps = Integer.parseInt(option(args, "--steps", "0"));
+        long seed = Long.parseLong(option(args, "--seed", "42"));
+        String export = option(args, "--export", null);
+        try (ComputePool pool = ComputePool.withThreads(threads)) {
+            ImdbData imdb = ImdbData.load(data, 0, System.out);
+            TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);
+            Dataset<LabeledBatch> epoch = imdb.training(BATCH, 10_000, seed);
+            List<LabeledBatch> measured = new ArrayList<>();
+            epoch.iterator(0).forEachRemaining(measured::add);
+            if (steps > 0) {
+                measured = measured.subList(0, Math.min(steps, measured.size()));
+            }
+            long tokens = 0;
+            for (LabeledBatch batch : measured) {
+                for (int[] ids : realTokens(encoder, batch)) {
+                    tokens += ids.length;
+                }
+            }
+            if (export != null) {
+                export(Path.of(export), encoder, measured);
+            }
+            double peak = PeakFlops.measure(threads);
+            warmUp(encoder, seed, pool, measured);
+
+            Sequential model = SeedModel.build(encoder, seed);
+            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
+            StepTimer timer = new StepTimer();
+            long start = System.nanoTime();
+            model.fit(Dataset.fromList(measured), 1, null, 0, List.of(timer), 0, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double gflops = TRAIN_FLOP_PER_TOKEN * tokens / seconds / 1e9;
+            System.out.printf(Locale.ROOT, "kiln train: %d steps in %.2f s = %.1f ms/step (median %.1f ms), %,.0f real tokens/s, "
+                            + "%.1f GFLOPS effective = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
+                    measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(), tokens / seconds, gflops,
+                    100 * gflops / peak, peak, threads);
+
+            long inferenceStart = System.nanoTime();
+            int reviews = 0;
+            for (LabeledBatch batch : imdb.testing(BATCH)) {
+                reviews += model.predict(batch.inputs()).length;
+            }
+            double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
+            System.out.printf(Locale.ROOT, "kiln inference: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n", reviews,
+                    inferenceSeconds, reviews / inferenceSeconds, threads);
+        }
+    }
+
+    /** A few steps on a throwaway model, so the measured run starts with compiled code. */
+    private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches) {
+        Sequential model = SeedModel.build(encoder, seed + 1);
+        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
+        for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
+            model.trainOnBatch(batch);
+        }
+    }
+
+    /** Little-endian: int steps; per batch: int size, int tokens, int[size] lengths, int[tokens] ids, float[size] labels. */
+    private static void export(Path file, TextVectorization encoder, List<LabeledBatch> batches) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(ints(batches.size()));
+            for (LabeledBatch batch : batches) {
+                int[][] rows = realTokens(encoder, batch);
+                int tokens = Arrays.stream(rows).mapToInt(r -> r.length).sum();
+                out.write(ints(rows.length, tokens));
+                out.write(ints(Arrays.stream(rows).mapToInt(r -> r.length).toArray()));
+                out.write(ints(Arrays.stream(rows).flatMapToInt(Arrays::stream).toArray()));
+                ByteBuffer labels = ByteBuffer.allocate(4 * rows.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float label : batch.labels()) {
+                    labels.putFloat(label);
+                }
+                out.write(labels.array());
+            }
+        }
+        System.out.println("exported " + batches.size() + " batches to " + file);
+    }
+
+    /** Each review's ids without padding (encodeBatch pads to the longest review, as Keras does). */
+    private static int[][] realTokens(TextVectorization encoder, LabeledBatch batch) {
+        return ((Texts) batch.inputs()).texts().stream().map(encoder::encode).toArray(int[][]::new);
+    }
+
+    private static byte[] ints(int... values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int value : values) {
+            buffer.putInt(value);
+        }
+        return buffer.array();
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** Wall time of every training batch, for the median. */
+    private static final class StepTimer implements Callback {
+        private final List<Double> millis = new ArrayList<>();
+        private long began;
+
+        @Override
+        public void onTrainBatchBegin(int batch, Logs logs) {
+            began = System.nanoTime();
+        }
+
+        @Override
+        public void onTrainBatchEnd(int batch, Logs logs) {
+            millis.add((System.nanoTime() - began) / 1e6);
+        }
+
+        double median() {
+            double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted[sorted.length / 2];
+        }
+    }
+
+    /** The FMA-chain peak of PeakFlopsBenchmark on every thread at once: one second of warm-up, one measured. */
+    static final class PeakFlops {
+        static double measure(int threads) {
+            DoubleAdder steps = new DoubleAdder();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(Thread.ofPlatform().start(() -> {
+                    PeakFlopsBenchmark kernel = new PeakFlopsBenchmark();
+                    float sink = 0;
+                    long warm = System.nanoTime() + 1_000_000_000L;
+                    while (System.nanoTime() < warm) {
+                        sink += kernel.fmaChains();
+                    }
+                    long start = System.nanoTime();
+                    long calls = 0;
+                    while (System.nanoTime() - start < 1_000_000_000L) {
+                        sink += kernel.fmaChains();
+                        calls++;
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    steps.add(calls * (double) PeakFlopsBenchmark.STEPS / seconds + (sink == 42 ? 1e-9 : 0));
+                }));
+            }
+            for (Thread worker : workers) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return steps.sum() * PeakFlopsBenchmark.flopsPerStep() / 1e9; // chain steps per second, all threads
+        }
+    }
+}
