@@ -267,9 +267,8 @@ public final class ModelCheckpoint implements StatefulCallback {
         List<?> sequences = state.getList("saved_sequences");
         saved.clear();
         for (int i = 0; i < paths.size(); i++) {
-            Object v = values.get(i);
-            double value = v instanceof Number n ? n.doubleValue() : Double.parseDouble((String) v);
-            saved.add(new Retention.SavedFile(Path.of((String) paths.get(i)), value, ((Number) sequences.get(i)).longValue()));
+            saved.add(new Retention.SavedFile(Path.of((String) paths.get(i)), CallbackState.number(values.get(i), "saved_values"),
+                    ((Number) sequences.get(i)).longValue()));
         }
     }
 

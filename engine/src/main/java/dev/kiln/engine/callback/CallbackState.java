@@ -25,10 +25,15 @@ public record CallbackState(Map<String, Object> values, List<Tensor> tensors) {
     }
 
     public double getDouble(String key) {
-        return switch (require(key)) {
+        return number(require(key), key);
+    }
+
+    /** A stored double (a number, or "Infinity", "-Infinity", "NaN"), e.g. an element of a list value. */
+    public static double number(Object stored, String what) {
+        return switch (stored) {
             case Number number -> number.doubleValue();
             case String text when text.equals("Infinity") || text.equals("-Infinity") || text.equals("NaN") -> Double.parseDouble(text);
-            case Object other -> throw mistyped(key, "a number", other);
+            case null, default -> throw mistyped(what, "a number", stored);
         };
     }
 

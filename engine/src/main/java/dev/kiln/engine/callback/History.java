@@ -60,7 +60,7 @@ public final class History implements StatefulCallback {
             if (key.startsWith("logs/")) {
                 List<Double> series = new ArrayList<>();
                 for (Object value : state.getList(key)) {
-                    series.add(value instanceof Number number ? number.doubleValue() : Double.parseDouble((String) value));
+                    series.add(CallbackState.number(value, key));
                 }
                 history.put(key.substring("logs/".length()), series);
             }

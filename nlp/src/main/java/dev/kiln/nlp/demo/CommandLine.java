@@ -78,18 +78,11 @@ final class CommandLine {
     }
 
     int integer(String name, int fallback, int min) throws UsageException {
-        if (!options.containsKey(name)) {
-            return fallback;
+        long value = longValue(name, fallback);
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw new UsageException(command + ": --" + name + " must be between " + min + " and " + Integer.MAX_VALUE + ", got " + value);
         }
-        try {
-            int value = Integer.parseInt(options.get(name));
-            if (value < min) {
-                throw new UsageException(command + ": --" + name + " must be >= " + min + ", got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " expects a whole number, got '" + options.get(name) + "'");
-        }
+        return (int) value;
     }
 
     long longValue(String name, long fallback) throws UsageException {
