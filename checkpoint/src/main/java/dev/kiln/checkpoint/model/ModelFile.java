@@ -9,6 +9,8 @@ import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerConfig;
 import dev.kiln.engine.layer.LayerRegistry;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.random.Rng;
@@ -17,6 +19,7 @@ import dev.kiln.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +36,26 @@ import java.util.Set;
  */
 public final class ModelFile {
     private static final int MODEL_SCHEMA = 1;
-    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer");
+    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer", "compile");
 
     /**
      * A loaded model, its optimizer when one was saved, and the file's extra metadata sections
      * and tensors (those beyond the model schema: checkpoint and training state).
      */
-    public record Loaded(Sequential model, Optimizer optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {}
+    public record Loaded(Sequential model, Optimizer optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
+
+        /** Compiles the model as it was saved (BinaryCrossentropy(from_logits), accuracy, the saved optimizer) on {@code engine}. */
+        public Sequential compile(Engine engine) {
+            if (optimizer == null) {
+                throw new IllegalStateException("the model was saved without an optimizer; call model().compile(loss, optimizer, engine)");
+            }
+            model.compile(new BinaryCrossentropy(), optimizer, engine);
+            return model;
+        }
+    }
+
+    /** The one compile configuration Kiln has, in Keras' names (ordered maps: files are byte-for-byte reproducible). */
+    private static final Map<String, Object> COMPILE_CONFIG = compileConfig();
 
     private ModelFile() {}
 
@@ -67,6 +83,9 @@ public final class ModelFile {
         snapshot.weights().forEach((name, value) -> tensors.put("weights/" + name, value));
         metadata.put("optimizer", snapshot.optimizer() == null ? null
                 : OptimizerState.write(snapshot.optimizer(), List.copyOf(snapshot.weights().keySet()), tensors));
+        if (snapshot.compiled()) {
+            metadata.put("compile", COMPILE_CONFIG);
+        }
         for (Map.Entry<String, Object> section : snapshot.extraMetadata().entrySet()) {
             if (SCHEMA_KEYS.contains(section.getKey())) {
                 throw new IllegalArgumentException("metadata section '" + section.getKey() + "' is the model schema's own");
@@ -98,6 +117,11 @@ public final class ModelFile {
             List<Layer> layers = new ArrayList<>();
             for (Object layer : (List<Object>) metadata.get("layers")) {
                 layers.add(registry.create(configOf((Map<String, Object>) layer)));
+            }
+            Object compile = metadata.get("compile");
+            if (compile != null && !compileConfigEquals(compile)) {
+                throw new CheckpointFormatException(path + ": metadata: compile " + compile + " is not a configuration this build has ("
+                        + COMPILE_CONFIG + ")");
             }
             Sequential model = new Sequential(layers);
             model.build(0, new Rng(0)); // shapes only: every weight is overwritten below
@@ -165,6 +189,22 @@ public final class ModelFile {
         for (int p = 0; p < parameters.size(); p++) {
             System.arraycopy(sources.get(p).data(), 0, parameters.get(p).data(), 0, sources.get(p).size());
         }
+    }
+
+    private static Map<String, Object> compileConfig() {
+        Map<String, Object> loss = new LinkedHashMap<>();
+        loss.put("class_name", "BinaryCrossentropy");
+        loss.put("from_logits", true);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("loss", Collections.unmodifiableMap(loss));
+        config.put("metrics", List.of("accuracy"));
+        return Collections.unmodifiableMap(config);
+    }
+
+    private static boolean compileConfigEquals(Object compile) {
+        return compile instanceof Map<?, ?> map && map.get("loss") instanceof Map<?, ?> loss
+                && "BinaryCrossentropy".equals(loss.get("class_name")) && Boolean.TRUE.equals(loss.get("from_logits"))
+                && List.of("accuracy").equals(map.get("metrics"));
     }
 
     /** The saved optimizer (settings and state) checked against the parameters, or null. */

@@ -22,9 +22,10 @@ import java.util.Map;
  * be written on another thread while training goes on (asynchronous saves).
  *
  * @param weightsOnly a weights-only file (no optimizer state)
+ * @param compiled    the model was compiled: its loss and metrics are recorded
  */
 public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weights, Optimizer optimizer, boolean weightsOnly,
-                            Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
+                            boolean compiled, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
 
     public ModelSnapshot {
         layers = List.copyOf(layers);
@@ -43,7 +44,8 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         for (Variable parameter : model.parameters()) {
             weights.put(parameter.name(), parameter.value().copy());
         }
-        return new ModelSnapshot(layers, weights, weightsOnly ? null : copy(optimizer), weightsOnly, Map.of(), Map.of());
+        return new ModelSnapshot(layers, weights, weightsOnly ? null : copy(optimizer), weightsOnly, model.isCompiled(), Map.of(),
+                Map.of());
     }
 
     /** A detached copy of an optimizer's settings and state. */
@@ -67,6 +69,6 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         allMetadata.putAll(metadata);
         Map<String, Tensor> allTensors = new LinkedHashMap<>(extraTensors);
         allTensors.putAll(tensors);
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, allMetadata, allTensors);
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compiled, allMetadata, allTensors);
     }
 }

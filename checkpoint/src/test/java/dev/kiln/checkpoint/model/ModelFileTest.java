@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.model;
 
+import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.autodiff.Variable;
@@ -118,6 +119,19 @@ class ModelFileTest {
         assertTrue(unknown.getMessage().contains("unknown layer type 'Embedding'"), unknown.getMessage());
         ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
         assertEquals(null, loaded.optimizer());
+        assertThrows(IllegalStateException.class, () -> loaded.compile(null), "no optimizer was saved");
+
+        try (ComputePool pool = ComputePool.singleThreaded()) {
+            Sequential compiled = model(1);
+            compiled.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+            ModelFile.save(file, compiled, compiled.optimizer(), new AtomicFileWriter(false));
+        }
+        TensorFile.Contents contents = TensorFile.read(file);
+        Path changed = folder.resolve("changed.kiln");
+        TensorFile.write(changed, contents.metadata().replace("\"from_logits\": true", "\"from_logits\": false"), contents.tensors(),
+                new AtomicFileWriter(false));
+        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, LayerRegistry.withEngineLayers()));
+        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().contains("from_logits=false"), refused.getMessage());
     }
 
     /** Every layer type and option, every optimizer: configs, weights, optimizer state and predictions survive; training continues exactly. */
@@ -154,7 +168,8 @@ class ModelFileTest {
                     assertEquals(firstOptimizer.getClass(), loaded.optimizer().getClass());
                     assertEquals(firstOptimizer.learningRate(), loaded.optimizer().learningRate());
                     assertEquals(2, loaded.optimizer().iterations());
-                    loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), Engine.on(pool));
+                    assertEquals(List.of("accuracy"), ((java.util.Map<?, ?>) ModelFile.readMetadata(file).get("compile")).get("metrics"));
+                    loaded.compile(Engine.on(pool)); // loss, metrics and optimizer as saved
                     assertArrayEquals(first.predict(data.get(0).inputs()), loaded.model().predict(data.get(0).inputs()));
                     data.subList(2, data.size()).forEach(loaded.model()::trainOnBatch);
                     assertArrayEquals(weights(uninterrupted), weights(loaded.model()),

@@ -86,6 +86,10 @@ public final class Sequential implements TrainingContext {
         compiled = new Compiled(optimizer, new ShardedStep(this, loss, engine));
     }
 
+    public boolean isCompiled() {
+        return compiled != null;
+    }
+
     public Optimizer optimizer() {
         return requireCompiled().optimizer();
     }

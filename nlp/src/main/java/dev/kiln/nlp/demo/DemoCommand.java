@@ -133,7 +133,7 @@ final class DemoCommand {
             throw new IOException(file + ": no best model was saved (no epoch had a finite val_loss)");
         }
         ModelFile.Loaded loaded = ModelFile.load(file, SeedModel.registry());
-        loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), engine);
+        loaded.compile(engine);
         Map<String, Object> record = checkpointRecord(file);
         out.printf(Locale.ROOT, "%nLoaded %s (saved at epoch %s with %s %.5f):%n", file, record.get("epoch"), record.get("monitor"),
                 ((Number) record.get("value")).doubleValue());
