@@ -48,6 +48,35 @@ class ComputePoolTest {
     }
 
     @Test
+    void concurrentCallersAndParkedWorkersStillRunEveryTaskOnce() throws Exception {
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            AtomicIntegerArray first = new AtomicIntegerArray(5_000);
+            AtomicIntegerArray second = new AtomicIntegerArray(5_000);
+            Thread other = Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < 200; round++) {
+                    int r = round;
+                    pool.parallelFor(25, i -> second.incrementAndGet(25 * r + i));
+                }
+            });
+            for (int round = 0; round < 200; round++) {
+                int r = round;
+                pool.parallelFor(25, i -> first.incrementAndGet(25 * r + i));
+            }
+            other.join();
+            Thread.sleep(5); // longer than the workers spin: they park, and must wake for the next call
+            AtomicIntegerArray late = new AtomicIntegerArray(64);
+            pool.parallelFor(64, late::incrementAndGet);
+            for (int i = 0; i < 5_000; i++) {
+                assertEquals(1, first.get(i), "first caller, task " + i);
+                assertEquals(1, second.get(i), "second caller, task " + i);
+            }
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, late.get(i), "after parking, task " + i);
+            }
+        }
+    }
+
+    @Test
     void threadCountMustBePositive() {
         var error = assertThrows(IllegalArgumentException.class, () -> ComputePool.withThreads(0));
         assertEquals("threads must be >= 1, got 0", error.getMessage());
