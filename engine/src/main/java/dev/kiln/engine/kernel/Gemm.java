@@ -126,7 +126,7 @@ public final class Gemm {
         if (threads == 1 || work < PARALLEL_THRESHOLD) {
             compute(ops, packed, 0, m, 0, n);
         } else if (m >= ROWS * threads * 2) {
-            int chunks = threads * 2;
+            int chunks = threads * 4;
             int rowsPerChunk = roundUp(ceilDiv(m, chunks), ROWS);
             int count = ceilDiv(m, rowsPerChunk);
             pool.parallelFor(count, t -> compute(ops, packed, t * rowsPerChunk, Math.min(m, (t + 1) * rowsPerChunk), 0, n));
