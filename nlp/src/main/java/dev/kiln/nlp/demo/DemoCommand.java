@@ -82,6 +82,7 @@ final class DemoCommand {
 
             ModelFile.Loaded best = loadBest(settings.checkpoint(), engine, out);
             PredictCommand.print(best.model(), SAMPLES, out);
+            Fitting.evaluateOnTestSplit(best.model(), data, settings, "The best model", out);
 
             int trained = ((Number) checkpointRecord(settings.checkpoint()).get("epoch")).intValue();
             Path continued = settings.out().resolve("best_model_continued");
