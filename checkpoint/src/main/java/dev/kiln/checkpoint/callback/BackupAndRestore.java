@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Keras' BackupAndRestore, exact: it saves the whole training state (weights, the optimizer's
@@ -36,6 +37,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
     private final AtomicFileWriter writer;
     private final PrintStream out;
     private Sequential model;
+    private long batchesPerEpoch;
     private long batchesSeen;
 
     /**
@@ -69,6 +71,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
             throw new IllegalArgumentException("BackupAndRestore backs up Sequential models; got " + context.getClass().getSimpleName());
         }
         this.model = sequential;
+        this.batchesPerEpoch = parameters.steps();
     }
 
     @Override
@@ -78,10 +81,18 @@ public final class BackupAndRestore implements TrainingStateSaver {
             return;
         }
         try {
+            // Checked before anything is restored, so a refused backup leaves the model as it was.
+            if (ModelFile.readMetadata(file).get("training") instanceof Map<?, ?> saved
+                    && saved.get("batches_per_epoch") instanceof Number count && count.longValue() != batchesPerEpoch) {
+                throw new IllegalStateException(file + " was taken with " + count + " batches per epoch; this fit has "
+                        + batchesPerEpoch + ". The data pipeline changed, so resuming would not be exact; delete the backup"
+                        + " to start over, or restore the pipeline.");
+            }
             TrainingState state = TrainingState.of(ModelFile.restoreInto(file, model, model.optimizer()), file);
             if (state == null) {
                 throw new IllegalStateException(file + " holds a model but no training state: it is not a backup");
             }
+
             batchesSeen = state.backupBatches();
             FitProgress progress = model.fitProgress();
             progress.resumeFrom(state.position(), state.callbacks());
@@ -124,7 +135,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
     private void save() {
         FitProgress progress = model.fitProgress();
         TrainingState state = new TrainingState(progress.position(), model.stopRequested(), model.optimizer().iterations(),
-                batchesSeen, progress.callbackStates());
+                batchesSeen, batchesPerEpoch, progress.callbackStates());
         ModelSnapshot snapshot = ModelSnapshot.capture(model, model.optimizer(), false).with(state.metadata(), state.tensors());
         try {
             Files.createDirectories(file.getParent());

@@ -15,14 +15,15 @@ import java.util.Map;
  * Where a fit stood when it was saved, as the "training" metadata section of a model file and
  * the tensors {@code callbacks/<state name>/<i>}: the fit position (epoch, batches done, running
  * loss and accuracy sums), whether a stop was requested, the optimizer's global step, the data
- * position (pass = epoch, batches to skip) and every stateful callback's state.
+ * position (pass = epoch, batches to skip; batches per epoch, -1 if unknown, to recognize the same
+ * pipeline) and every stateful callback's state.
  *
  * <p>Random state: the shuffle order of pass n is a function of the dataset's seed and n, and a
  * training step draws no random numbers, so the position is the whole random state; the section
  * says so rather than storing generator words that would never be read.
  */
 public record TrainingState(FitPosition position, boolean stopRequested, long globalStep, long backupBatches,
-                            Map<String, CallbackState> callbacks) {
+                            long batchesPerEpoch, Map<String, CallbackState> callbacks) {
 
     static final String SECTION = "training";
     private static final String TENSOR_PREFIX = "callbacks/";
@@ -37,6 +38,7 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
         section.put("stop_requested", stopRequested);
         section.put("global_step", globalStep);
         section.put("backup_batches", backupBatches);
+        section.put("batches_per_epoch", batchesPerEpoch);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("pass", position.epoch());
         data.put("skip_batches", position.batchesDone());
@@ -89,7 +91,7 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
                 states.put(entry.getKey(), new CallbackState((Map<String, Object>) state.get("values"), tensors));
             }
             return new TrainingState(position, (Boolean) section.get("stop_requested"), longValue(section, "global_step"),
-                    longValue(section, "backup_batches"), states);
+                    longValue(section, "backup_batches"), longValue(section, "batches_per_epoch"), states);
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": metadata: training: malformed (" + e.getMessage() + ")");
         }

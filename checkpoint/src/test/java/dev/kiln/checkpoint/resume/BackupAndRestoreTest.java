@@ -76,6 +76,19 @@ class BackupAndRestoreTest {
         assertEquals(best, ((Number) recorded).doubleValue(), 0.0);
     }
 
+    @Test
+    void aBackupOfAnotherDataPipelineIsRefusedBeforeAnythingChanges() throws IOException {
+        Path dir = Files.createTempDirectory("kiln-resume");
+        assertThrows(IllegalStateException.class, () -> ResumableRun.train(dir, 1, List.of(new CrashAt(20)), 4));
+        Path backup = dir.resolve("backup").resolve(BackupAndRestore.FILE_NAME);
+        assertTrue(Files.exists(backup));
+        var refused = assertThrows(IllegalStateException.class, () -> ResumableRun.train(dir, 1, List.of(), 4, 6));
+        assertTrue(refused.getMessage().contains("12 batches per epoch; this fit has 16")
+                && refused.getMessage().contains("delete the backup"), refused.getMessage());
+        ResumableRun.Outcome resumed = ResumableRun.train(dir, 1, List.of(), 4);
+        assertSameWeights(UNINTERRUPTED.model(), resumed.model());
+    }
+
     private static void assertSameWeights(Sequential expected, Sequential actual) {
         List<Tensor> a = expected.weightsSnapshot();
         List<Tensor> b = actual.weightsSnapshot();

@@ -60,6 +60,11 @@ public final class ResumableRun {
      * too (a test's crash trigger); {@code backupEvery} batches between backups.
      */
     public static Outcome train(Path dir, int threads, List<Callback> extra, int backupEvery) {
+        return train(dir, threads, extra, backupEvery, BATCH);
+    }
+
+    /** The same run with another batch size: another data pipeline (a backup of the first must be refused). */
+    public static Outcome train(Path dir, int threads, List<Callback> extra, int backupEvery, int batchSize) {
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             Sequential model = new Sequential(List.of(new Embedding(VOCABULARY, 6, true, "embedding"), new Lstm(5, false, "lstm"),
                     new Dense(1, Activation.LINEAR, "dense")));
@@ -71,7 +76,8 @@ public final class ResumableRun {
             callbacks.add(ModelCheckpoint.builder(dir.resolve("best.kiln").toString()).saveBestOnly(true)
                     .options(CheckpointOptions.defaults()).out(quiet).build());
             callbacks.add(new BackupAndRestore(dir.resolve("backup"), backupEvery, true, true, quiet));
-            History history = model.fit(data(11, EXAMPLES, true), EPOCHS, data(12, 24, false), 2, callbacks, 0, null);
+            History history = model.fit(data(11, EXAMPLES, true, batchSize), EPOCHS, data(12, 24, false, BATCH), 2, callbacks, 0,
+                    null);
             return new Outcome(model, history);
         }
     }
@@ -79,7 +85,7 @@ public final class ResumableRun {
     /** A finished run: the trained model and the History fit returned. */
     public record Outcome(Sequential model, History history) {}
 
-    private static Dataset<LabeledBatch> data(long seed, int examples, boolean shuffle) {
+    private static Dataset<LabeledBatch> data(long seed, int examples, boolean shuffle, int batchSize) {
         Rng rng = new Rng(seed);
         List<Example> list = new ArrayList<>();
         for (int e = 0; e < examples; e++) {
@@ -97,7 +103,7 @@ public final class ResumableRun {
         if (shuffle) {
             examplesSet = examplesSet.shuffle(40, 99);
         }
-        return examplesSet.batch(BATCH).map(ResumableRun::toBatch).prefetch(2);
+        return examplesSet.batch(batchSize).map(ResumableRun::toBatch).prefetch(2);
     }
 
     private static LabeledBatch toBatch(List<Example> examples) {
