@@ -40,7 +40,8 @@ public final class HistoryFiles {
                 continue;
             }
             String title = (metric.equals("loss") ? "Loss" : "Accuracy") + " per epoch";
-            LineChart chart = new LineChart(title, "epoch", metric, series);
+            int firstEpoch = history.epochs().isEmpty() ? 1 : history.epochs().getFirst() + 1;
+            LineChart chart = new LineChart(title, "epoch", metric, firstEpoch, series);
             Path png = folder.resolve(prefix + metric + ".png");
             try (OutputStream out = Files.newOutputStream(png)) {
                 chart.writePng(out);

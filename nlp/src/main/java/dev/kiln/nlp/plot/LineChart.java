@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * A line chart of values per epoch: one or more named series against epochs 1..n, with axes, a
+ * A line chart of values per epoch: one or more named series against epochs first..first+n-1 (a
+ * continued fit starts later than 1), with axes, a
  * grid at "nice" tick values (1, 2, 5 x 10^k), axis labels, a title and a legend. The same
  * layout is drawn as a PNG (java.awt + javax.imageio) or as SVG text.
  */
@@ -32,9 +33,11 @@ public final class LineChart {
     private final String title;
     private final String xLabel;
     private final String yLabel;
+    private final int firstEpoch;
     private final List<Series> series;
 
-    public LineChart(String title, String xLabel, String yLabel, List<Series> series) {
+    /** {@code firstEpoch}: the 1-based epoch of each series' first value. */
+    public LineChart(String title, String xLabel, String yLabel, int firstEpoch, List<Series> series) {
         if (series.isEmpty() || series.stream().anyMatch(s -> s.values().length == 0)) {
             throw new IllegalArgumentException("a chart needs at least one series with at least one value");
         }
@@ -48,6 +51,7 @@ public final class LineChart {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
+        this.firstEpoch = firstEpoch;
         this.series = List.copyOf(series);
     }
 
@@ -88,7 +92,7 @@ public final class LineChart {
         for (int epoch = 1; epoch <= epochs; epoch += step) {
             double x = px.applyAsDouble(epoch);
             canvas.line(x, TOP + plotHeight, x, TOP + plotHeight + 5, AXIS, 1f, false);
-            canvas.text(x, TOP + plotHeight + 20, Integer.toString(epoch), Canvas.Anchor.MIDDLE, 12, false, false);
+            canvas.text(x, TOP + plotHeight + 20, Integer.toString(epoch + firstEpoch - 1), Canvas.Anchor.MIDDLE, 12, false, false);
         }
         canvas.line(LEFT, TOP, LEFT, TOP + plotHeight, AXIS, 1.2f, false);
         canvas.line(LEFT, TOP + plotHeight, LEFT + plotWidth, TOP + plotHeight, AXIS, 1.2f, false);

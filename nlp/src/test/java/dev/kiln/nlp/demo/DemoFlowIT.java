@@ -110,6 +110,9 @@ class DemoFlowIT {
             assertEquals(List.of(bestEpoch), more.epochs());
             assertEquals(stepsBefore + data.training(64, 10_000, 1).cardinality(), loaded.optimizer().iterations());
             assertTrue(Files.exists(continued), "the first epoch of a new ModelCheckpoint always improves on inf");
+            Fitting.writeHistory(more, out, "continued_", console);
+            String continuedChart = Files.readString(out.resolve("continued_loss.svg"));
+            assertTrue(continuedChart.contains(">" + (bestEpoch + 1) + "</text>"), "the continued chart is labelled with its real epoch");
 
             // History files: CSV rows per epoch, PNGs that decode to drawn charts, SVGs that parse.
             Fitting.writeHistory(history, out, "", console);

@@ -43,7 +43,7 @@ class LineChartTest {
 
     @Test
     void aSingleEpochStillDrawsAChartWithAxesAndLegend() throws IOException {
-        LineChart chart = new LineChart("Loss per epoch", "epoch", "loss",
+        LineChart chart = new LineChart("Loss per epoch", "epoch", "loss", 9,
                 List.of(new LineChart.Series("train loss", new double[] {0.69}, false),
                         new LineChart.Series("validation loss", new double[] {0.7}, true)));
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -52,12 +52,13 @@ class LineChartTest {
         String svg = chart.toSvg();
         assertTrue(svg.contains(">Loss per epoch</text>") && svg.contains(">validation loss</text>") && svg.contains(">epoch</text>"));
         assertTrue(svg.contains("stroke-dasharray"), "the validation series is dashed");
+        assertTrue(svg.contains(">9</text>") && !svg.contains(">1</text>"), "the x axis counts from the first epoch shown");
     }
 
     @Test
     void nonFiniteValuesAndEmptySeriesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new LineChart("t", "x", "y",
+        assertThrows(IllegalArgumentException.class, () -> new LineChart("t", "x", "y", 1,
                 List.of(new LineChart.Series("s", new double[] {1, Double.NaN}, false))));
-        assertThrows(IllegalArgumentException.class, () -> new LineChart("t", "x", "y", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new LineChart("t", "x", "y", 1, List.of()));
     }
 }
