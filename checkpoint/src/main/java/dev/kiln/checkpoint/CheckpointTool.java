@@ -76,6 +76,7 @@ public final class CheckpointTool {
         }
     }
 
+    @SuppressWarnings("serial") // never serialized: Kiln does not use Java serialization
     private static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);

@@ -18,6 +18,7 @@ final class CommandLine {
     private final List<String> positional = new ArrayList<>();
 
     /** Thrown for arguments the command does not accept; the message says what was wrong. */
+    @SuppressWarnings("serial") // never serialized: Kiln does not use Java serialization
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
