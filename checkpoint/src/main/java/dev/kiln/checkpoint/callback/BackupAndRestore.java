@@ -136,7 +136,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
         FitProgress progress = model.fitProgress();
         TrainingState state = new TrainingState(progress.position(), model.stopRequested(), model.optimizer().iterations(),
                 batchesSeen, batchesPerEpoch, progress.callbackStates());
-        ModelSnapshot snapshot = ModelSnapshot.capture(model, model.optimizer(), false).with(state.metadata(), state.tensors());
+        ModelSnapshot snapshot = ModelSnapshot.view(model, model.optimizer(), false).with(state.metadata(), state.tensors());
         try {
             Files.createDirectories(file.getParent());
             ModelFile.write(file, snapshot, writer);

@@ -181,7 +181,7 @@ public final class ModelCheckpoint implements StatefulCallback {
         return filepath.format(values);
     }
 
-    /** Copies the model now (training may go on at once), writes it, then applies the retention rule. */
+    /** Writes the model (from a copy when saving in the background), then applies the retention rule. */
     private void save(String path, int epoch, int batch, double value) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("monitor", monitor);
@@ -189,7 +189,9 @@ public final class ModelCheckpoint implements StatefulCallback {
         record.put("value", CallbackState.storable(value));
         record.put("epoch", epoch + 1);
         record.put("batch", batch < 0 ? null : batch + 1);
-        ModelSnapshot snapshot = ModelSnapshot.capture(model, model.optimizer(), saveWeightsOnly).with(Map.of("checkpoint", record), Map.of());
+        // A background save needs a copy: training changes the tensors while it writes.
+        ModelSnapshot snapshot = (options.async() ? ModelSnapshot.capture(model, model.optimizer(), saveWeightsOnly)
+                : ModelSnapshot.view(model, model.optimizer(), saveWeightsOnly)).with(Map.of("checkpoint", record), Map.of());
         Path target = Path.of(path);
         Retention.SavedFile file = new Retention.SavedFile(target, value, sequence++);
         saved.removeIf(f -> f.path().equals(target));

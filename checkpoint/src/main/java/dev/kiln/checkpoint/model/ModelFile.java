@@ -61,12 +61,12 @@ public final class ModelFile {
 
     /** Saves architecture, weights and, when {@code optimizer} is not null, its state. */
     public static void save(Path path, Sequential model, Optimizer optimizer, AtomicFileWriter writer) throws IOException {
-        write(path, ModelSnapshot.capture(model, optimizer, false), writer);
+        write(path, ModelSnapshot.view(model, optimizer, false), writer);
     }
 
     /** Saves the weights (with the architecture, for inspect) but no optimizer state. */
     public static void saveWeights(Path path, Sequential model, AtomicFileWriter writer) throws IOException {
-        write(path, ModelSnapshot.capture(model, null, true), writer);
+        write(path, ModelSnapshot.view(model, null, true), writer);
     }
 
     /** Writes a snapshot; this may run on another thread than the training. */

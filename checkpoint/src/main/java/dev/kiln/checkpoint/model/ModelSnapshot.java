@@ -34,18 +34,29 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
     }
 
-    /** A copy of the model's architecture and weights, and of {@code optimizer} unless it is null or weightsOnly. */
+    /**
+     * A copy of the model's architecture and weights, and of {@code optimizer} unless it is null or
+     * weightsOnly: for a save that runs while training goes on (background saving).
+     */
     public static ModelSnapshot capture(Sequential model, Optimizer optimizer, boolean weightsOnly) {
+        return of(model, weightsOnly ? null : copy(optimizer), weightsOnly, true);
+    }
+
+    /** The model's own tensors, not copied: for a save written before training goes on. */
+    public static ModelSnapshot view(Sequential model, Optimizer optimizer, boolean weightsOnly) {
+        return of(model, weightsOnly ? null : optimizer, weightsOnly, false);
+    }
+
+    private static ModelSnapshot of(Sequential model, Optimizer optimizer, boolean weightsOnly, boolean copyWeights) {
         List<LayerConfig> layers = new ArrayList<>();
         for (Layer layer : model.layers()) {
             layers.add(layer.config());
         }
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Variable parameter : model.parameters()) {
-            weights.put(parameter.name(), parameter.value().copy());
+            weights.put(parameter.name(), copyWeights ? parameter.value().copy() : parameter.value());
         }
-        return new ModelSnapshot(layers, weights, weightsOnly ? null : copy(optimizer), weightsOnly, model.isCompiled(), Map.of(),
-                Map.of());
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, model.isCompiled(), Map.of(), Map.of());
     }
 
     /** A detached copy of an optimizer's settings and state. */
