@@ -70,10 +70,9 @@ public final class Safetensors {
                 head.put((byte) ' ');
             }
             TensorFile.writeAll(channel, head.flip());
+            ByteBuffer chunk = TensorFile.chunk();
             for (Tensor tensor : tensors.values()) {
-                ByteBuffer data = ByteBuffer.allocate(4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
-                data.asFloatBuffer().put(tensor.data());
-                TensorFile.writeAll(channel, data);
+                TensorFile.writeFloats(channel, tensor.data(), chunk, null);
             }
         });
     }

@@ -76,21 +76,11 @@ public final class TensorFile {
         long fileSize = dataOffset + dataLength + FOOTER_SIZE;
         writer.write(path, channel -> {
             channel.position(dataOffset);
-            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer chunk = chunk();
             List<Entry> written = new ArrayList<>();
             for (Entry entry : entries) {
-                float[] data = tensors.get(entry.name()).data();
                 CRC32C crc = new CRC32C();
-                for (int at = 0; at < data.length; ) {
-                    int count = Math.min(data.length - at, chunk.capacity() / 4);
-                    chunk.clear();
-                    chunk.asFloatBuffer().put(data, at, count);
-                    chunk.limit(count * 4);
-                    crc.update(chunk);
-                    chunk.flip();
-                    writeAll(channel, chunk);
-                    at += count;
-                }
+                writeFloats(channel, tensors.get(entry.name()).data(), chunk, crc);
                 written.add(new Entry(entry.name(), entry.shape(), entry.offset(), entry.length(), (int) crc.getValue()));
                 writeAll(channel, ByteBuffer.allocate((int) (align(entry.length()) - entry.length())));
             }
@@ -121,7 +111,7 @@ public final class TensorFile {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         // Tensor data is read with plain reads into one direct buffer, not through the mapping:
         // a mapping faults page by page, which costs more than the copy (measured in CheckpointBenchmark).
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = chunk();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             for (Entry entry : layout.entries()) {
                 reader.seek(dataOffset + entry.offset(), "tensor " + entry.name());
@@ -306,6 +296,30 @@ public final class TensorFile {
                 throw new CheckpointFormatException(path + ": " + size + " bytes; this build reads checkpoints up to 2 GiB");
             }
             return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
+    /** The buffer floats go through on their way to and from a file: direct, so the channel copies once. */
+    static ByteBuffer chunk() {
+        return ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Writes {@code data} as little-endian float32 through {@code chunk}, each float converted once;
+     * {@code crc} (may be null) is updated with exactly the bytes written.
+     */
+    static void writeFloats(FileChannel channel, float[] data, ByteBuffer chunk, CRC32C crc) throws IOException {
+        for (int at = 0; at < data.length; ) {
+            int count = Math.min(data.length - at, chunk.capacity() / 4);
+            chunk.clear();
+            chunk.asFloatBuffer().put(data, at, count);
+            chunk.limit(count * 4);
+            if (crc != null) {
+                crc.update(chunk);
+                chunk.flip();
+            }
+            writeAll(channel, chunk);
+            at += count;
         }
     }
 
