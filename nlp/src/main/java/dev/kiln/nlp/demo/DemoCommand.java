@@ -84,11 +84,11 @@ final class DemoCommand {
             PredictCommand.print(best.model(), SAMPLES, out);
             Fitting.evaluateOnTestSplit(best.model(), data, settings, "The best model", out);
 
-            int trained = ((Number) checkpointRecord(settings.checkpoint()).get("epoch")).intValue();
+            int trained = ((Number) checkpointRecord(best, settings.checkpoint()).get("epoch")).intValue();
             Path continued = settings.out().resolve("best_model_continued");
             out.printf(Locale.ROOT, "%nContinuing training from the best model (epoch %d, Adam step %d) for %d more epoch(s);"
                     + " checkpoint: %s%n", trained, best.optimizer().iterations(), continueEpochs, continued);
-            TrainSettings noBackup = withoutBackup(settings);
+            TrainSettings noBackup = settings.withoutBackup();
             History more = Fitting.fit(best.model(), data, noBackup, continued, trained, trained + continueEpochs, List.of(), out);
             Fitting.writeHistory(more, settings.out(), "continued_", out);
 
@@ -135,23 +135,19 @@ final class DemoCommand {
         }
         ModelFile.Loaded loaded = ModelFile.load(file, SeedModel.registry());
         loaded.compile(engine);
-        Map<String, Object> record = checkpointRecord(file);
+        Map<String, Object> record = checkpointRecord(loaded, file);
         out.printf(Locale.ROOT, "%nLoaded %s (saved at epoch %s with %s %.5f):%n", file, record.get("epoch"), record.get("monitor"),
                 ((Number) record.get("value")).doubleValue());
         return loaded;
     }
 
+    /** The ModelCheckpoint record the loaded file carries among its extra metadata sections. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> checkpointRecord(Path file) throws IOException {
-        Object record = ModelFile.readMetadata(file).get("checkpoint");
+    private static Map<String, Object> checkpointRecord(ModelFile.Loaded loaded, Path file) throws IOException {
+        Object record = loaded.extraMetadata().get("checkpoint");
         if (!(record instanceof Map<?, ?>)) {
             throw new IOException(file + ": no checkpoint record (not written by ModelCheckpoint)");
         }
         return (Map<String, Object>) record;
-    }
-
-    private static TrainSettings withoutBackup(TrainSettings s) {
-        return new TrainSettings(s.data(), false, s.out(), s.epochs(), s.batchSize(), s.learningRate(), s.maxTokens(), s.threads(),
-                s.seed(), s.limit(), s.shuffleBuffer(), s.validationSteps(), s.patience(), s.checkpoint(), s.saveFreq(), null);
     }
 }

@@ -43,6 +43,12 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
               --quick              a first look: 4,000 reviews per split, 2 epochs, learning rate 1e-3 (under a minute)
             """;
 
+    /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
+    TrainSettings withoutBackup() {
+        return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
+                validationSteps, patience, checkpoint, saveFreq, null);
+    }
+
     static TrainSettings from(CommandLine line) throws CommandLine.UsageException {
         boolean quick = line.has("quick");
         Path out = line.path("out", Path.of("kiln-output"));
