@@ -60,14 +60,10 @@ public final class EndToEndHarness {
             if (steps > 0) {
                 measured = measured.subList(0, Math.min(steps, measured.size()));
             }
-            long tokens = 0;
-            for (LabeledBatch batch : measured) {
-                for (int[] ids : realTokens(encoder, batch)) {
-                    tokens += ids.length;
-                }
-            }
+            List<int[][]> encoded = measured.stream().map(batch -> realTokens(encoder, batch)).toList();
+            long tokens = encoded.stream().flatMap(Arrays::stream).mapToLong(ids -> ids.length).sum();
             if (export != null) {
-                export(Path.of(export), encoder, measured);
+                export(Path.of(export), encoded, measured);
             }
             double peak = PeakFlops.measure(threads);
             warmUp(encoder, seed, pool, measured);
@@ -105,11 +101,12 @@ public final class EndToEndHarness {
     }
 
     /** Little-endian: int steps; per batch: int size, int tokens, int[size] lengths, int[tokens] ids, float[size] labels. */
-    private static void export(Path file, TextVectorization encoder, List<LabeledBatch> batches) throws IOException {
+    private static void export(Path file, List<int[][]> encoded, List<LabeledBatch> batches) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(ints(batches.size()));
-            for (LabeledBatch batch : batches) {
-                int[][] rows = realTokens(encoder, batch);
+            for (int b = 0; b < batches.size(); b++) {
+                LabeledBatch batch = batches.get(b);
+                int[][] rows = encoded.get(b);
                 int tokens = Arrays.stream(rows).mapToInt(r -> r.length).sum();
                 out.write(ints(rows.length, tokens));
                 out.write(ints(Arrays.stream(rows).mapToInt(r -> r.length).toArray()));
