@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * Where a fit stood when it was saved, as the "training" metadata section of a model file and
  * the tensors {@code callbacks/<state name>/<i>}: the fit position (epoch, batches done, running
- * loss and accuracy sums), whether a stop was requested, the optimizer's global step, the data
- * position (pass = epoch, batches to skip; batches per epoch, -1 if unknown, to recognize the same
- * pipeline) and every stateful callback's state.
+ * loss and accuracy sums; epoch and batches done are also the data position: pass = epoch, that
+ * many batches skipped), whether a stop was requested, the optimizer's global step, the batches per
+ * epoch (-1 if unknown, to recognize the same pipeline) and every stateful callback's state.
  *
  * <p>Random state: the shuffle order of pass n is a function of the dataset's seed and n, and a
  * training step draws no random numbers, so the position is the whole random state; the section
@@ -39,10 +39,6 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
         section.put("global_step", globalStep);
         section.put("backup_batches", backupBatches);
         section.put("batches_per_epoch", batchesPerEpoch);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("pass", position.epoch());
-        data.put("skip_batches", position.batchesDone());
-        section.put("data", data);
         section.put("random", "shuffle order = f(dataset seed, pass); training steps draw no random numbers");
         Map<String, Object> states = new LinkedHashMap<>();
         callbacks.forEach((name, state) -> {
