@@ -7,11 +7,13 @@ import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerConfig;
 import dev.kiln.engine.layer.LayerValue;
 import dev.kiln.engine.layer.TokenBatch;
-import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.layer.ParameterSource;
+import dev.kiln.engine.layer.ValueSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Keras' TextVectorization with output_mode "int": texts to token ids. Index 0 is '' (padding),
@@ -28,6 +30,11 @@ public final class TextVectorization implements Layer {
     public static final String MASK_TOKEN = "";
     public static final String OOV_TOKEN = "[UNK]";
     static final int OOV_ID = 1;
+    /**
+     * The longest output_sequence_length a layer accepts: every text of a batch is padded to it,
+     * so a file cannot make a prediction allocate without bound.
+     */
+    public static final int MAX_SEQUENCE_LENGTH = 1 << 16;
 
     private final Integer maxTokens;
     private final Tokenizer tokenizer;
@@ -45,9 +52,9 @@ public final class TextVectorization implements Layer {
             throw new IllegalArgumentException("TextVectorization: maxTokens must be >= 3 ('' and '[UNK]' count), got "
                     + maxTokens);
         }
-        if (outputSequenceLength != null && outputSequenceLength < 1) {
-            throw new IllegalArgumentException("TextVectorization: outputSequenceLength must be >= 1, got "
-                    + outputSequenceLength);
+        if (outputSequenceLength != null && (outputSequenceLength < 1 || outputSequenceLength > MAX_SEQUENCE_LENGTH)) {
+            throw new IllegalArgumentException("TextVectorization: outputSequenceLength must be from 1 to " + MAX_SEQUENCE_LENGTH
+                    + ", got " + outputSequenceLength);
         }
         this.maxTokens = maxTokens;
         this.tokenizer = tokenizer;
@@ -60,22 +67,44 @@ public final class TextVectorization implements Layer {
         this(maxTokens, Tokenizer.keras(), null, "text_vectorization");
     }
 
+    /**
+     * Rebuilds a saved layer, validating its config with Keras' rules: max_tokens -1 (None) or
+     * >= 3, output_mode "int", output_sequence_length -1 (None) or 1 to {@link #MAX_SEQUENCE_LENGTH},
+     * the built-in standardize and split, and a non-empty vocabulary of distinct tokens that fits
+     * max_tokens (a saved model must be able to encode text).
+     */
     public static TextVectorization fromConfig(LayerConfig config) {
-        String standardize = config.getString("standardize");
-        String split = config.getString("split");
-        if (standardize.equals("custom") || split.equals("custom")) {
-            throw new IllegalArgumentException("TextVectorization '" + config.getString("name")
-                    + "' used a custom standardize or split function, which cannot be restored from a config");
+        config.requireOnly(List.of("name", "max_tokens", "standardize", "split", "output_mode", "output_sequence_length",
+                "vocabulary"));
+        String name = config.getName();
+        for (String key : List.of("standardize", "split")) {
+            if ("custom".equals(config.values().get(key))) {
+                throw config.error(key, "is 'custom': a custom function cannot be restored from a config");
+            }
         }
-        int maxTokens = config.getInt("max_tokens");
-        int sequenceLength = config.getInt("output_sequence_length");
-        TextVectorization layer = new TextVectorization(maxTokens < 0 ? null : maxTokens,
-                Tokenizer.of(Tokenizer.Standardize.valueOf(standardize.toUpperCase(java.util.Locale.ROOT)),
-                        Tokenizer.Split.valueOf(split.toUpperCase(java.util.Locale.ROOT))),
-                sequenceLength < 0 ? null : sequenceLength, config.getString("name"));
+        Tokenizer.Standardize standardize = Tokenizer.Standardize.valueOf(
+                config.getChoice("standardize", List.of("lower_and_strip_punctuation", "none")).toUpperCase(Locale.ROOT));
+        Tokenizer.Split split = Tokenizer.Split.valueOf(config.getChoice("split", List.of("whitespace", "none")).toUpperCase(Locale.ROOT));
+        config.getChoice("output_mode", List.of("int"));
+        int maxTokens = config.getInt("max_tokens", -1, LayerConfig.MAX_DIMENSION);
+        if (maxTokens >= 0 && maxTokens < 3) {
+            throw config.invalid("max_tokens", maxTokens, "-1 (no limit) or an integer from 3 to " + LayerConfig.MAX_DIMENSION);
+        }
+        int sequenceLength = config.getInt("output_sequence_length", -1, MAX_SEQUENCE_LENGTH);
+        if (sequenceLength == 0) {
+            throw config.invalid("output_sequence_length", 0, "-1 (true lengths) or an integer from 1 to " + MAX_SEQUENCE_LENGTH);
+        }
+        TextVectorization layer = new TextVectorization(maxTokens < 0 ? null : maxTokens, Tokenizer.of(standardize, split),
+                sequenceLength < 0 ? null : sequenceLength, name);
         List<String> saved = config.getStrings("vocabulary");
-        if (!saved.isEmpty()) {
+        if (saved.isEmpty()) {
+            throw config.error("vocabulary", "is empty; a saved model needs the vocabulary it was trained with (adapt or"
+                    + " setVocabulary before saving)");
+        }
+        try {
             layer.setVocabulary(saved);
+        } catch (IllegalArgumentException e) {
+            throw config.error("vocabulary", "is not usable: " + e.getMessage());
         }
         return layer;
     }
@@ -179,17 +208,19 @@ public final class TextVectorization implements Layer {
     public LayerConfig config() {
         return LayerConfig.builder(TYPE).put("name", name)
                 .put("max_tokens", maxTokens == null ? -1 : maxTokens)
-                .put("standardize", tokenizer.standardize().name().toLowerCase(java.util.Locale.ROOT))
-                .put("split", tokenizer.split().name().toLowerCase(java.util.Locale.ROOT))
+                .put("standardize", tokenizer.standardize().name().toLowerCase(Locale.ROOT))
+                .put("split", tokenizer.split().name().toLowerCase(Locale.ROOT))
                 .put("output_mode", "int")
                 .put("output_sequence_length", outputSequenceLength == null ? -1 : outputSequenceLength)
                 .put("vocabulary", vocabulary == null ? List.of() : vocabulary)
                 .build();
     }
 
+    /** Takes raw texts; emits ids below the vocabulary's size (0, unknown, before a vocabulary is set). */
     @Override
-    public int build(int inputFeatures, Rng rng) {
-        return 0; // ids, not features
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        input.require(this, Texts.KIND);
+        return new ValueSpec(ValueSpec.TOKEN_IDS, vocabulary == null ? 0 : vocabulary.size());
     }
 
     @Override

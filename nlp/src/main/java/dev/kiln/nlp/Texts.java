@@ -6,6 +6,8 @@ import java.util.List;
 
 /** A batch of raw texts: the input of a model that starts with {@link TextVectorization}. */
 public record Texts(List<String> texts) implements LayerValue {
+    /** The kind of value, for {@link dev.kiln.engine.layer.ValueSpec}. */
+    public static final String KIND = "raw texts";
 
     public Texts {
         texts = List.copyOf(texts);

@@ -1,6 +1,7 @@
 package dev.kiln.checkpoint.callback;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.model.CheckpointRecord;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.checkpoint.model.ModelSnapshot;
 import dev.kiln.engine.callback.CallbackState;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Keras' ModelCheckpoint: saves the model (architecture, weights, optimizer state; or the weights
@@ -183,15 +186,11 @@ public final class ModelCheckpoint implements StatefulCallback {
 
     /** Writes the model (from a copy when saving in the background), then applies the retention rule. */
     private void save(String path, int epoch, int batch, double value) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("monitor", monitor);
-        record.put("mode", maximize ? "max" : "min");
-        record.put("value", CallbackState.storable(value));
-        record.put("epoch", epoch + 1);
-        record.put("batch", batch < 0 ? null : batch + 1);
+        CheckpointRecord record = new CheckpointRecord(monitor, maximize, value, epoch + 1,
+                batch < 0 ? OptionalInt.empty() : OptionalInt.of(batch + 1));
         // A background save needs a copy: training changes the tensors while it writes.
         ModelSnapshot snapshot = (options.async() ? ModelSnapshot.capture(model, model.optimizer(), saveWeightsOnly)
-                : ModelSnapshot.view(model, model.optimizer(), saveWeightsOnly)).with(Map.of("checkpoint", record), Map.of());
+                : ModelSnapshot.view(model, model.optimizer(), saveWeightsOnly)).with(record.metadata(), Map.of());
         Path target = Path.of(path);
         Retention.SavedFile file = new Retention.SavedFile(target, value, sequence++);
         saved.removeIf(f -> f.path().equals(target));
@@ -211,20 +210,19 @@ public final class ModelCheckpoint implements StatefulCallback {
         if (!Files.exists(file)) {
             return;
         }
-        Map<String, Object> metadata;
+        Optional<CheckpointRecord> record;
         try {
-            metadata = ModelFile.readMetadata(file);
+            record = CheckpointRecord.of(ModelFile.readMetadata(file), file);
         } catch (IOException e) {
             throw new IllegalStateException("ModelCheckpoint: " + file + " exists but is not a readable Kiln model ("
                     + e.getMessage() + "); move it away or choose another filepath, so it is not overwritten blindly", e);
         }
-        if (!(metadata.get("checkpoint") instanceof Map<?, ?> record) || !monitor.equals(record.get("monitor"))
-                || !(record.get("value") instanceof Number value)) {
+        if (record.isEmpty() || !monitor.equals(record.get().monitor()) || Double.isNaN(record.get().value())) {
             out.println("WARNING: " + file + " records no " + monitor + " value; the first improvement on " + python(best)
                     + " will replace it.");
             return;
         }
-        double stored = value.doubleValue();
+        double stored = record.get().value();
         if (maximize ? stored > best : stored < best) {
             best = stored;
             message(String.format(Locale.ROOT, "ModelCheckpoint: %s already holds a model with %s %.5f; only a better one will replace it.",

@@ -2,6 +2,8 @@ package dev.kiln.checkpoint.format;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.LoadLimits;
+import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.tensor.Shape;
@@ -31,7 +33,6 @@ import java.util.Map;
  * shape and dtype, and that the ranges tile the data without gaps or overlaps.
  */
 public final class Safetensors {
-    private static final long MAX_HEADER_BYTES = 100L << 20;
 
     /** The tensors, in file order, and the string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
@@ -81,17 +82,18 @@ public final class Safetensors {
         String file = path.toString();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw error(file, "file", "is " + size + " bytes; Kiln reads safetensors files up to 2 GiB");
+            if (size > LoadLimits.MAX_FILE_BYTES) {
+                throw error(file, "file", "is " + size + " bytes; Kiln reads safetensors files of up to " + LoadLimits.MAX_FILE_BYTES
+                        + " bytes");
             }
             if (size < 8) {
                 throw error(file, "header length", "the file has " + size + " bytes, fewer than the 8 of the header length");
             }
             ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
             long headerLength = bytes.getLong(0);
-            if (headerLength < 2 || headerLength > Math.min(MAX_HEADER_BYTES, size - 8)) {
-                throw error(file, "header length", headerLength + " does not fit a file of " + size + " bytes (limit "
-                        + MAX_HEADER_BYTES + ")");
+            if (headerLength < 2 || headerLength > Math.min(LoadLimits.MAX_METADATA_BYTES, size - 8)) {
+                throw error(file, "header length", Long.toUnsignedString(headerLength) + " does not fit a file of " + size
+                        + " bytes (limit " + LoadLimits.MAX_METADATA_BYTES + ")");
             }
             byte[] headerBytes = new byte[(int) headerLength];
             bytes.get(8, headerBytes);
@@ -108,53 +110,61 @@ public final class Safetensors {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static void parseHeader(byte[] headerBytes, String file, List<Range> ranges, Map<String, String> metadata)
             throws CheckpointFormatException {
-        Map<String, Object> header;
+        MetadataSection header;
         try {
             String json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(headerBytes)).toString();
-            header = (Map<String, Object>) JsonReader.parse(json.stripTrailing(), file + ": header");
-        } catch (CharacterCodingException | IllegalArgumentException | ClassCastException e) {
-            throw error(file, "header", "not a JSON object of UTF-8 text (" + e.getMessage() + ")");
+            header = MetadataSection.root(JsonReader.parse(json.stripTrailing(), file + ": header"), file, "header");
+        } catch (CharacterCodingException e) {
+            throw error(file, "header", "is not UTF-8 text");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(e.getMessage()); // names the file and the offset
         }
-        for (Map.Entry<String, Object> entry : header.entrySet()) {
-            String name = entry.getKey();
-            try {
-                if (name.equals("__metadata__")) {
-                    ((Map<String, Object>) entry.getValue()).forEach((key, value) -> metadata.put(key, (String) value));
-                    continue;
+        for (String name : header.keys()) {
+            MetadataSection info = header.object(name);
+            if (name.equals("__metadata__")) {
+                for (String key : info.keys()) {
+                    metadata.put(key, info.string(key));
                 }
-                Map<String, Object> info = (Map<String, Object>) entry.getValue();
-                String dtype = (String) info.get("dtype");
-                List<Object> dims = (List<Object>) info.get("shape");
-                List<Object> offsets = (List<Object>) info.get("data_offsets");
-                if (dtype == null || dims == null || offsets == null || offsets.size() != 2) {
-                    throw new IllegalArgumentException("needs dtype, shape and data_offsets [begin, end]");
-                }
-                int width = width(dtype);
-                int[] shape = new int[dims.size()];
-                long elements = 1;
-                for (int d = 0; d < shape.length; d++) {
-                    long dim = ((Number) dims.get(d)).longValue();
-                    elements = Math.multiplyExact(elements, dim);
-                    if (dim < 0 || elements > Integer.MAX_VALUE - 16) {
-                        throw new IllegalArgumentException("shape " + dims + " is negative or has more elements than a Java array holds");
-                    }
-                    shape[d] = (int) dim;
-                }
-                long begin = ((Number) offsets.get(0)).longValue();
-                long end = ((Number) offsets.get(1)).longValue();
-                if (begin < 0 || end < begin || end - begin != elements * width) {
-                    throw new IllegalArgumentException("data_offsets " + offsets + " hold " + (end - begin) + " bytes; " + dtype
-                            + " of shape " + dims + " needs " + elements * width);
-                }
-                ranges.add(new Range(name, dtype, Shape.of(shape), begin, end));
-            } catch (ClassCastException | NullPointerException | IllegalArgumentException | ArithmeticException e) {
-                throw error(file, "tensor " + name, e.getMessage() == null ? "malformed entry" : e.getMessage());
+                continue;
             }
+            String dtype = info.choice("dtype", List.of("F32", "F64", "F16", "BF16"));
+            List<?> dims = info.list("shape");
+            if (dims.size() > LoadLimits.MAX_RANK) {
+                throw info.invalid("shape", dims, "at most " + LoadLimits.MAX_RANK + " dimensions");
+            }
+            int[] shape = new int[dims.size()];
+            long elements = 1;
+            for (int d = 0; d < shape.length; d++) {
+                long dim = wholeNumber(info, "shape", d, dims.get(d));
+                elements = dim == 0 || elements == 0 ? 0 : elements > LoadLimits.MAX_ELEMENTS / dim ? -1 : elements * dim;
+                if (elements < 0 || elements > LoadLimits.MAX_ELEMENTS || dim > LoadLimits.MAX_ELEMENTS) {
+                    throw info.invalid("shape", dims, "at most " + LoadLimits.MAX_ELEMENTS + " elements");
+                }
+                shape[d] = (int) dim;
+            }
+            List<?> offsets = info.list("data_offsets");
+            if (offsets.size() != 2) {
+                throw info.invalid("data_offsets", offsets, "a list of two byte offsets [begin, end]");
+            }
+            long begin = wholeNumber(info, "data_offsets", 0, offsets.get(0));
+            long end = wholeNumber(info, "data_offsets", 1, offsets.get(1));
+            long needed = elements * width(dtype);
+            if (end < begin || end - begin != needed) {
+                throw info.invalid("data_offsets", offsets, "offsets " + needed + " bytes apart (" + dtype + " of shape " + dims
+                        + " needs " + needed + " bytes)");
+            }
+            ranges.add(new Range(name, dtype, Shape.of(shape), begin, end));
         }
+    }
+
+    private static long wholeNumber(MetadataSection info, String key, int index, Object value) throws CheckpointFormatException {
+        if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= 0) {
+            return ((Number) value).longValue();
+        }
+        throw info.invalid(key + "[" + index + "]", value, "a whole number >= 0");
     }
 
     /** Ranges sorted by offset must cover [0, dataLength) exactly: no gap, no overlap, nothing after. */
@@ -195,7 +205,7 @@ public final class Safetensors {
             case "F32" -> 4;
             case "F64" -> 8;
             case "F16", "BF16" -> 2;
-            default -> throw new IllegalArgumentException("dtype " + dtype + " is not one Kiln reads (F32, F64, F16, BF16)");
+            default -> throw new IllegalStateException("dtype " + dtype + " passed the header check");
         };
     }
 

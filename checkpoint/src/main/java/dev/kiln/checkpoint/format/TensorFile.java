@@ -3,6 +3,7 @@ package dev.kiln.checkpoint.format;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.BinaryReader;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
@@ -40,9 +41,9 @@ public final class TensorFile {
     static final int FOOTER_SIZE = 16;
     static final int ALIGNMENT = 64;
     static final byte DTYPE_FLOAT32 = 1;
-    static final int MAX_METADATA_BYTES = 64 << 20;
-    static final int MAX_NAME_BYTES = 4096;
-    static final int MAX_RANK = 8;
+    static final int MAX_METADATA_BYTES = LoadLimits.MAX_METADATA_BYTES;
+    static final int MAX_NAME_BYTES = LoadLimits.MAX_NAME_BYTES;
+    static final int MAX_RANK = LoadLimits.MAX_RANK;
 
     /** A tensor's entry in the table. */
     public record Entry(String name, Shape shape, long offset, long length, int crc) {}
@@ -62,6 +63,10 @@ public final class TensorFile {
      */
     public static void write(Path path, String metadata, Map<String, Tensor> tensors, AtomicFileWriter writer) throws IOException {
         byte[] metadataBytes = metadata.getBytes(StandardCharsets.UTF_8);
+        if (metadataBytes.length > MAX_METADATA_BYTES) { // never write a file no reader would read
+            throw new IllegalArgumentException(path + ": metadata of " + metadataBytes.length + " bytes exceeds the limit of "
+                    + MAX_METADATA_BYTES);
+        }
         List<Entry> entries = new ArrayList<>();
         long dataLength = 0;
         for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
@@ -228,7 +233,7 @@ public final class TensorFile {
             long elements = 1;
             for (int d = 0; d < rank; d++) {
                 long dim = reader.u64("dimension " + d + " of " + name);
-                elements = Math.multiplyHigh(elements, dim) != 0 || elements * dim > Integer.MAX_VALUE - 16
+                elements = Math.multiplyHigh(elements, dim) != 0 || elements * dim > LoadLimits.MAX_ELEMENTS
                         ? Long.MAX_VALUE : elements * dim;
                 if (elements == Long.MAX_VALUE) {
                     throw reader.error("shape of " + name, "has more elements than a tensor can hold");
@@ -292,8 +297,9 @@ public final class TensorFile {
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new CheckpointFormatException(path + ": " + size + " bytes; this build reads checkpoints up to 2 GiB");
+            if (size > LoadLimits.MAX_FILE_BYTES) {
+                throw new CheckpointFormatException(path + ": file is " + size + " bytes; this build reads checkpoints of up to "
+                        + LoadLimits.MAX_FILE_BYTES + " bytes");
             }
             return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }

@@ -3,17 +3,20 @@ package dev.kiln.checkpoint.model;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerConfig;
 import dev.kiln.engine.layer.LayerRegistry;
+import dev.kiln.engine.layer.ParameterSource;
+import dev.kiln.engine.layer.SavedParameters;
+import dev.kiln.engine.layer.ValueSpec;
 import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Optimizer;
-import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.io.IOException;
@@ -23,6 +26,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -36,6 +40,7 @@ import java.util.Set;
  */
 public final class ModelFile {
     private static final int MODEL_SCHEMA = 1;
+    private static final String WEIGHTS = "weights/";
     private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer", "compile");
 
     /**
@@ -103,36 +108,53 @@ public final class ModelFile {
 
     /** The metadata of a model file (validated structure, no tensor data read). */
     public static Map<String, Object> readMetadata(Path path) throws IOException {
-        Map<String, Object> metadata = parse(TensorFile.inspect(path).metadata(), path);
-        schema(metadata, path);
-        return metadata;
+        MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
+        schema(metadata);
+        return metadata.raw();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Loads a whole model: each layer is created from its config by the registry (which validates
+     * it), then built from the file's tensors, each checked against the shape its config implies
+     * before it is used (no random initialization, no copy). The model must be able to predict:
+     * its layers feed each other and it ends in one logit per example. Any problem is a
+     * {@link CheckpointFormatException} naming the file and the field.
+     */
     public static Loaded load(Path path, LayerRegistry registry) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
-        Map<String, Object> metadata = parse(contents.metadata(), path);
-        schema(metadata, path);
-        try {
-            List<Layer> layers = new ArrayList<>();
-            for (Object layer : (List<Object>) metadata.get("layers")) {
-                layers.add(registry.create(configOf((Map<String, Object>) layer)));
-            }
-            Object compile = metadata.get("compile");
-            if (compile != null && !compileConfigEquals(compile)) {
-                throw new CheckpointFormatException(path + ": metadata: compile " + compile + " is not a configuration this build has ("
-                        + COMPILE_CONFIG + ")");
-            }
-            Sequential model = new Sequential(layers);
-            model.build(0, new Rng(0)); // shapes only: every weight is overwritten below
-            copyWeights(path, contents.tensors(), model);
-            Optimizer optimizer = optimizer(metadata, contents.tensors(), model.parameters(), path);
-            Extras extras = extras(metadata, contents.tensors());
-            return new Loaded(model, optimizer, extras.metadata(), extras.tensors());
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw new CheckpointFormatException(path + ": metadata: does not describe a model this build can rebuild ("
-                    + e.getMessage() + ")");
+        MetadataSection metadata = parse(contents.metadata(), path);
+        schema(metadata);
+        Optional<MetadataSection> compile = metadata.optionalObject("compile");
+        if (compile.isPresent() && !compileConfigEquals(compile.get().raw())) {
+            String found = JsonWriter.write(compile.get().raw());
+            throw compile.get().error((found.length() <= 200 ? found : found.substring(0, 197) + "...")
+                    + " is not a configuration this build compiles; it has one: " + JsonWriter.write(COMPILE_CONFIG));
         }
+        List<Layer> layers = new ArrayList<>();
+        for (MetadataSection layer : metadata.objects("layers")) {
+            LayerConfig config = configOf(layer);
+            try {
+                layers.add(registry.create(config));
+            } catch (IllegalArgumentException e) {
+                throw layer.error(e.getMessage());
+            }
+        }
+        Sequential model;
+        try {
+            model = new Sequential(layers);
+            SavedParameters weights = ParameterSource.saved(prefixed(contents.tensors(), WEIGHTS), WEIGHTS);
+            ValueSpec output = model.build(ValueSpec.input(0), weights);
+            weights.requireAllUsed();
+            if (!ValueSpec.FEATURES.equals(output.kind()) || output.width() != 1) {
+                throw new IllegalArgumentException("the model outputs " + output.kind() + " of width " + output.width()
+                        + "; Kiln's models end in one logit per example");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(path + ": " + e.getMessage());
+        }
+        Optimizer optimizer = optimizer(metadata, contents.tensors(), model.parameters(), path);
+        Extras extras = extras(metadata, contents.tensors());
+        return new Loaded(model, optimizer, extras.metadata(), extras.tensors());
     }
 
     /**
@@ -143,18 +165,14 @@ public final class ModelFile {
      */
     public static Extras restoreInto(Path path, Sequential model, Optimizer live) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
-        Map<String, Object> metadata = parse(contents.metadata(), path);
-        schema(metadata, path);
-        try {
-            Optimizer saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
-            if (saved != null) {
-                OptimizerState.restore(saved, live, path); // checked before any weight changes
-            }
-            copyWeights(path, contents.tensors(), model);
-            return extras(metadata, contents.tensors());
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw new CheckpointFormatException(path + ": metadata: does not hold a state for this model (" + e.getMessage() + ")");
+        MetadataSection metadata = parse(contents.metadata(), path);
+        schema(metadata);
+        Optimizer saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
+        if (saved != null) {
+            OptimizerState.restore(saved, live, path); // checked before any weight changes
         }
+        copyWeights(path, contents.tensors(), model);
+        return extras(metadata, contents.tensors());
     }
 
     /**
@@ -167,7 +185,7 @@ public final class ModelFile {
             throw new IllegalStateException("loadWeights needs a built model (build it, then load " + path + ")");
         }
         TensorFile.Contents contents = TensorFile.read(path);
-        schema(parse(contents.metadata(), path), path);
+        schema(parse(contents.metadata(), path));
         copyWeights(path, contents.tensors(), model);
     }
 
@@ -208,18 +226,17 @@ public final class ModelFile {
     }
 
     /** The saved optimizer (settings and state) checked against the parameters, or null. */
-    @SuppressWarnings("unchecked")
-    private static Optimizer optimizer(Map<String, Object> metadata, Map<String, Tensor> tensors, List<Variable> parameters,
+    private static Optimizer optimizer(MetadataSection metadata, Map<String, Tensor> tensors, List<Variable> parameters,
                                        Path path) throws CheckpointFormatException {
-        Map<String, Object> section = (Map<String, Object>) metadata.get("optimizer");
-        return section == null ? null : OptimizerState.read(section, tensors, parameters, path);
+        Optional<MetadataSection> section = metadata.optionalObject("optimizer");
+        return section.isEmpty() ? null : OptimizerState.read(section.get(), tensors, parameters, path);
     }
 
     /** A file's metadata sections and tensors beyond the model schema (checkpoint record, training state). */
     public record Extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {}
 
-    private static Extras extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {
-        Map<String, Object> extraMetadata = new LinkedHashMap<>(metadata);
+    private static Extras extras(MetadataSection metadata, Map<String, Tensor> tensors) {
+        Map<String, Object> extraMetadata = new LinkedHashMap<>(metadata.raw());
         extraMetadata.keySet().removeAll(SCHEMA_KEYS);
         Map<String, Tensor> extraTensors = new LinkedHashMap<>();
         tensors.forEach((name, tensor) -> {
@@ -230,22 +247,16 @@ public final class ModelFile {
         return new Extras(extraMetadata, extraTensors);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(String json, Path path) throws CheckpointFormatException {
-        String where = path + ": metadata";
+    private static MetadataSection parse(String json, Path path) throws CheckpointFormatException {
         try {
-            return (Map<String, Object>) JsonReader.parse(json, where);
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw new CheckpointFormatException(where + ": " + e.getMessage());
+            return MetadataSection.root(JsonReader.parse(json, path + ": metadata"), path.toString(), "metadata");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(e.getMessage()); // the reader's message names the file and the offset
         }
     }
 
-    private static void schema(Map<String, Object> metadata, Path path) throws CheckpointFormatException {
-        Object schema = metadata.get("kiln_model");
-        if (!(schema instanceof Integer version) || version < 1 || version > MODEL_SCHEMA) {
-            throw new CheckpointFormatException(path + ": metadata: model schema " + schema
-                    + " is not one this build reads (1 to " + MODEL_SCHEMA + ")");
-        }
+    private static void schema(MetadataSection metadata) throws CheckpointFormatException {
+        metadata.integer("kiln_model", 1, MODEL_SCHEMA);
     }
 
     static Tensor checked(Variable parameter, Tensor tensor, String prefix, Path path) throws CheckpointFormatException {
@@ -265,21 +276,45 @@ public final class ModelFile {
         return json;
     }
 
-    @SuppressWarnings("unchecked")
-    private static LayerConfig configOf(Map<String, Object> json) {
-        LayerConfig.Builder builder = LayerConfig.builder((String) json.get("class_name"));
-        for (Map.Entry<String, Object> entry : ((Map<String, Object>) json.get("config")).entrySet()) {
-            Object value = entry.getValue();
-            switch (value) {
-                case Integer number -> builder.put(entry.getKey(), number);
-                case Double number -> builder.put(entry.getKey(), number);
-                case Boolean flag -> builder.put(entry.getKey(), flag);
-                case String text -> builder.put(entry.getKey(), text);
-                case Map<?, ?> nested -> builder.put(entry.getKey(), configOf((Map<String, Object>) nested));
-                case List<?> list -> builder.put(entry.getKey(), list.stream().map(item -> (String) item).toList());
-                default -> throw new IllegalArgumentException("config value " + entry.getKey() + " = " + value);
+    /** A layer config from its JSON form: scalars, lists of strings and nested layer configs, nothing else. */
+    private static LayerConfig configOf(MetadataSection json) throws CheckpointFormatException {
+        LayerConfig.Builder builder = LayerConfig.builder(json.string("class_name"));
+        MetadataSection config = json.object("config");
+        for (String key : config.keys()) {
+            switch (config.rawValue(key)) {
+                case null -> { } // as if absent: the layer names it if it needs it
+                case Integer number -> builder.put(key, number);
+                case Long number -> builder.put(key, number);
+                case Double number -> builder.put(key, number);
+                case Boolean flag -> builder.put(key, flag);
+                case String text -> builder.put(key, text);
+                case Map<?, ?> nested -> builder.put(key, configOf(config.object(key)));
+                case List<?> list -> builder.put(key, strings(config, key, list));
+                default -> throw config.invalid(key, config.rawValue(key), "a number, a string, true or false, a list of strings or a layer config");
             }
         }
         return builder.build();
+    }
+
+    private static List<String> strings(MetadataSection config, String key, List<?> list) throws CheckpointFormatException {
+        List<String> strings = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String text)) {
+                throw config.invalid(key + "[" + i + "]", list.get(i), "a string");
+            }
+            strings.add(text);
+        }
+        return strings;
+    }
+
+    /** The tensors whose names start with {@code prefix}, under the rest of their names. */
+    private static Map<String, Tensor> prefixed(Map<String, Tensor> tensors, String prefix) {
+        Map<String, Tensor> selected = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> {
+            if (name.startsWith(prefix)) {
+                selected.put(name.substring(prefix.length()), tensor);
+            }
+        });
+        return selected;
     }
 }

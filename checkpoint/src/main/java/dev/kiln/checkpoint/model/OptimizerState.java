@@ -1,6 +1,7 @@
 package dev.kiln.checkpoint.model;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.optim.Optimizer;
@@ -48,18 +49,20 @@ final class OptimizerState {
     }
 
     /** The optimizer a file's section describes, its state checked against the model's parameters. */
-    static Optimizer read(Map<String, Object> section, Map<String, Tensor> tensors, List<Variable> parameters, Path path)
+    static Optimizer read(MetadataSection section, Map<String, Tensor> tensors, List<Variable> parameters, Path path)
             throws CheckpointFormatException {
-        long iterations = ((Number) section.get("iterations")).longValue();
-        Object className = section.get("class_name");
-        if ("SGD".equals(className)) {
-            return new Sgd(number(section, "learning_rate")).restore(iterations);
+        String className = section.choice("class_name", List.of("Adam", "SGD"));
+        long iterations = section.integer("iterations", 0, Long.MAX_VALUE);
+        Adam adam;
+        try {
+            if (className.equals("SGD")) {
+                return new Sgd(rate(section)).restore(iterations);
+            }
+            adam = new Adam(rate(section), (float) section.number("beta_1", 0, 1), (float) section.number("beta_2", 0, 1),
+                    (float) section.number("epsilon", 0, Float.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw section.error(e.getMessage()); // the optimizer's own rule, e.g. beta_2 < 1
         }
-        if (!"Adam".equals(className)) {
-            throw new CheckpointFormatException(path + ": metadata: optimizer " + className + " is not one this build reads (Adam, SGD)");
-        }
-        Adam adam = new Adam(number(section, "learning_rate"), number(section, "beta_1"), number(section, "beta_2"),
-                number(section, "epsilon"));
         List<Tensor> m = new ArrayList<>();
         List<Tensor> v = new ArrayList<>();
         if (!parameters.isEmpty() && tensors.containsKey("optimizer/m/" + parameters.get(0).name())) {
@@ -72,6 +75,11 @@ final class OptimizerState {
         return adam;
     }
 
+    /** A learning rate; the optimizer refuses 0. */
+    private static float rate(MetadataSection section) throws CheckpointFormatException {
+        return (float) section.number("learning_rate", 0, Float.MAX_VALUE);
+    }
+
     /** Puts a saved optimizer's state into the live one of the same kind. */
     static void restore(Optimizer saved, Optimizer live, Path path) throws CheckpointFormatException {
         switch (saved) {
@@ -80,9 +88,5 @@ final class OptimizerState {
             default -> throw new CheckpointFormatException(path + ": holds the state of a " + saved.getClass().getSimpleName()
                     + " optimizer; the model is compiled with " + (live == null ? "none" : live.getClass().getSimpleName()));
         }
-    }
-
-    private static float number(Map<String, Object> map, String key) {
-        return ((Number) map.get(key)).floatValue();
     }
 }

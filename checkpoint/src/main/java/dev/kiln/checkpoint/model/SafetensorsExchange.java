@@ -4,6 +4,7 @@ import dev.kiln.checkpoint.format.Safetensors;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.tensor.Tensor;
@@ -39,7 +40,6 @@ public final class SafetensorsExchange {
         Safetensors.write(out, weights, Map.of("format", "kiln", "kiln", contents.metadata()), writer);
     }
 
-    @SuppressWarnings("unchecked")
     public static void importWeights(Path safetensors, Path template, Path out, AtomicFileWriter writer) throws IOException {
         TensorFile.Contents model = TensorFile.read(template);
         Map<String, Tensor> incoming = Safetensors.read(safetensors).tensors();
@@ -65,11 +65,16 @@ public final class SafetensorsExchange {
         if (!unused.isEmpty()) {
             throw new CheckpointFormatException(safetensors + ": tensors " + unused + " match no parameter of " + template);
         }
-        Map<String, Object> metadata = (Map<String, Object>) JsonReader.parse(model.metadata(), template + ": metadata");
+        MetadataSection metadata;
+        try {
+            metadata = MetadataSection.root(JsonReader.parse(model.metadata(), template + ": metadata"), template.toString(), "metadata");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(e.getMessage());
+        }
         Map<String, Object> imported = new LinkedHashMap<>();
         for (String key : List.of("kiln_model", "weights_only", "layers")) {
-            if (metadata.containsKey(key)) {
-                imported.put(key, metadata.get(key));
+            if (metadata.has(key)) {
+                imported.put(key, metadata.rawValue(key));
             }
         }
         imported.put("optimizer", null);

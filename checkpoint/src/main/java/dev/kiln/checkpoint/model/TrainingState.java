@@ -1,6 +1,7 @@
 package dev.kiln.checkpoint.model;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.callback.CallbackState;
 import dev.kiln.engine.callback.FitPosition;
 import dev.kiln.engine.tensor.Tensor;
@@ -62,46 +63,48 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
     }
 
     /** The training state of a loaded file, or null when the file has none; a malformed one names the field. */
-    @SuppressWarnings("unchecked")
     public static TrainingState of(ModelFile.Extras extras, Path path) throws CheckpointFormatException {
         Object raw = extras.metadata().get(SECTION);
         if (raw == null) {
             return null;
         }
-        try {
-            Map<String, Object> section = (Map<String, Object>) raw;
-            FitPosition position = new FitPosition(integer(section, "epoch"), integer(section, "batches_done"),
-                    ((Number) section.get("loss_sum")).doubleValue(), longValue(section, "examples"), longValue(section, "correct"));
-            Map<String, CallbackState> states = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> entry : ((Map<String, Object>) section.get("callbacks")).entrySet()) {
-                Map<String, Object> state = (Map<String, Object>) entry.getValue();
-                int count = integer(state, "tensors");
-                List<Tensor> tensors = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    Tensor tensor = extras.tensors().get(TENSOR_PREFIX + entry.getKey() + "/" + i);
-                    if (tensor == null) {
-                        throw new IllegalArgumentException("tensor " + TENSOR_PREFIX + entry.getKey() + "/" + i + " is missing");
-                    }
-                    tensors.add(tensor);
+        MetadataSection section = MetadataSection.root(raw, path.toString(), "metadata." + SECTION);
+        FitPosition position = new FitPosition(section.intValue("epoch", 0, Integer.MAX_VALUE),
+                section.intValue("batches_done", 0, Integer.MAX_VALUE), section.number("loss_sum", true),
+                section.integer("examples", 0, Long.MAX_VALUE), section.integer("correct", 0, Long.MAX_VALUE));
+        Map<String, CallbackState> states = new LinkedHashMap<>();
+        MetadataSection callbacks = section.object("callbacks");
+        for (String name : callbacks.keys()) {
+            MetadataSection state = callbacks.object(name);
+            int count = state.intValue("tensors", 0, extras.tensors().size());
+            List<Tensor> tensors = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Tensor tensor = extras.tensors().get(TENSOR_PREFIX + name + "/" + i);
+                if (tensor == null) {
+                    throw state.invalid("tensors", count, "the number of tensors " + TENSOR_PREFIX + name + "/<i> in the file (" + i + ")");
                 }
-                states.put(entry.getKey(), new CallbackState((Map<String, Object>) state.get("values"), tensors));
+                tensors.add(tensor);
             }
-            return new TrainingState(position, (Boolean) section.get("stop_requested"), longValue(section, "global_step"),
-                    longValue(section, "backup_batches"), longValue(section, "batches_per_epoch"), states);
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw new CheckpointFormatException(path + ": metadata: training: malformed (" + e.getMessage() + ")");
+            states.put(name, new CallbackState(values(state.object("values")), tensors));
         }
+        return new TrainingState(position, section.bool("stop_requested"), section.integer("global_step", 0, Long.MAX_VALUE),
+                section.integer("backup_batches", 0, Long.MAX_VALUE), section.integer("batches_per_epoch", -1, Long.MAX_VALUE),
+                states);
     }
 
-    private static int integer(Map<String, Object> map, String key) {
-        return Math.toIntExact(longValue(map, key));
+    /** A callback's stored values: strings, booleans, numbers and lists of them (what CallbackState holds). */
+    private static Map<String, Object> values(MetadataSection values) throws CheckpointFormatException {
+        for (String key : values.keys()) {
+            Object value = values.rawValue(key);
+            boolean plain = isPlain(value) || value instanceof List<?> list && list.stream().allMatch(TrainingState::isPlain);
+            if (!plain) {
+                throw values.invalid(key, value, "a string, a number, true or false, or a list of them");
+            }
+        }
+        return values.raw();
     }
 
-    private static long longValue(Map<String, Object> map, String key) {
-        Object value = map.get(key);
-        if (!(value instanceof Integer || value instanceof Long)) {
-            throw new IllegalArgumentException(key + " should be an integer, found " + value);
-        }
-        return ((Number) value).longValue();
+    private static boolean isPlain(Object value) {
+        return value instanceof String || value instanceof Number || value instanceof Boolean;
     }
 }

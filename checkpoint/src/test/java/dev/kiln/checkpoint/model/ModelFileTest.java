@@ -131,7 +131,7 @@ class ModelFileTest {
         TensorFile.write(changed, contents.metadata().replace("\"from_logits\": true", "\"from_logits\": false"), contents.tensors(),
                 new AtomicFileWriter(false));
         var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, LayerRegistry.withEngineLayers()));
-        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().contains("from_logits=false"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().contains("\"from_logits\": false"), refused.getMessage());
     }
 
     /** Every layer type and option, every optimizer: configs, weights, optimizer state and predictions survive; training continues exactly. */
@@ -177,12 +177,22 @@ class ModelFileTest {
                 }
             }
         }
-        Sequential sequences = new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(4, true, "lstm")));
-        sequences.build(0, new Rng(9));
-        Path file = folder.resolve("sequences.kiln");
-        ModelFile.save(file, sequences, null, new AtomicFileWriter(false));
+        Sequential backwards = new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(4, true, "lstm"),
+                new Dense(1, Activation.LINEAR, "out")));
+        backwards.build(0, new Rng(9));
+        Path file = folder.resolve("backwards.kiln");
+        ModelFile.save(file, backwards, null, new AtomicFileWriter(false));
         Sequential loaded = ModelFile.load(file, LayerRegistry.withEngineLayers()).model();
-        assertEquals(sequences.layers().get(1).config(), loaded.layers().get(1).config(), "return_sequences survives");
-        assertArrayEquals(weights(sequences), weights(loaded));
+        assertEquals(backwards.layers().get(1).config(), loaded.layers().get(1).config(), "go_backwards survives");
+        assertArrayEquals(weights(backwards), weights(loaded));
+
+        // A model that could not predict (no one-logit head) is refused when it is loaded, not at its first prediction.
+        Sequential headless = new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(4, false, "lstm")));
+        headless.build(0, new Rng(9));
+        Path headlessFile = folder.resolve("headless.kiln");
+        ModelFile.save(headlessFile, headless, null, new AtomicFileWriter(false));
+        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(headlessFile, LayerRegistry.withEngineLayers()));
+        assertEquals(headlessFile + ": the model outputs one vector per example of width 4; Kiln's models end in one logit per example",
+                refused.getMessage());
     }
 }

@@ -105,6 +105,18 @@ public final class JsonReader {
 
     private String string() {
         expect('"');
+        // Most strings have no escape: take them as one substring (no builder, less garbage per value).
+        for (int end = at; end < text.length(); end++) {
+            char c = text.charAt(end);
+            if (c == '"') {
+                String plain = text.substring(at, end);
+                at = end + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder out = new StringBuilder();
         while (true) {
             if (at >= text.length()) {

@@ -4,6 +4,7 @@ import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** The activations a Dense layer can apply, by their Keras names. */
@@ -22,6 +23,11 @@ public enum Activation {
     /** The Keras name: "linear", "relu", ... */
     public String kerasName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every Keras name this build knows, in declaration order. */
+    public static List<String> kerasNames() {
+        return Arrays.stream(values()).map(Activation::kerasName).toList();
     }
 
     /** Parses a Keras name; unknown names are rejected with the list of valid ones. */

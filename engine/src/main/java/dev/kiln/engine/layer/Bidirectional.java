@@ -2,7 +2,6 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.random.Rng;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,13 @@ public final class Bidirectional implements Layer {
     }
 
     public static Bidirectional fromConfig(LayerConfig config) {
-        return new Bidirectional(Lstm.fromConfig(config.getConfig("layer")), config.getString("name"));
+        config.requireOnly(List.of("name", "merge_mode", "layer"));
+        config.getChoice("merge_mode", List.of("concat"));
+        LayerConfig wrapped = config.getConfig("layer");
+        if (!wrapped.type().equals(Lstm.TYPE)) {
+            throw config.invalid("layer", wrapped, "a layer config of type " + Lstm.TYPE);
+        }
+        return new Bidirectional(Lstm.fromConfig(wrapped), config.getName());
     }
 
     @Override
@@ -43,8 +48,10 @@ public final class Bidirectional implements Layer {
     }
 
     @Override
-    public int build(int inputFeatures, Rng rng) {
-        return forward.build(inputFeatures, rng) + backward.build(inputFeatures, rng);
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        input.require(this, ValueSpec.SEQUENCES);
+        ValueSpec forwardOutput = forward.build(input, parameters);
+        return new ValueSpec(forwardOutput.kind(), forwardOutput.width() + backward.build(input, parameters).width());
     }
 
     @Override

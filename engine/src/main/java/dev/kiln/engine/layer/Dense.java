@@ -2,7 +2,7 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.List;
@@ -27,8 +27,9 @@ public final class Dense implements Layer {
     }
 
     public static Dense fromConfig(LayerConfig config) {
-        return new Dense(config.getInt("units"), Activation.fromKerasName(config.getString("activation")),
-                config.getString("name"));
+        config.requireOnly(List.of("name", "units", "activation"));
+        return new Dense(config.getDimension("units"), Activation.fromKerasName(config.getChoice("activation", Activation.kerasNames())),
+                config.getName());
     }
 
     @Override
@@ -43,15 +44,17 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public int build(int inputFeatures, Rng rng) {
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        int inputFeatures = input.require(this, ValueSpec.FEATURES).width();
         if (kernel == null) {
-            kernel = Variable.parameter(Initializers.glorotUniform(rng, inputFeatures, units), name + "/kernel");
-            bias = Variable.parameter(Tensor.zeros(units), name + "/bias");
+            kernel = Variable.parameter(parameters.tensor(name + "/kernel", Shape.of(inputFeatures, units),
+                    rng -> Initializers.glorotUniform(rng, inputFeatures, units)), name + "/kernel");
+            bias = Variable.parameter(parameters.tensor(name + "/bias", Shape.of(units), rng -> Tensor.zeros(units)), name + "/bias");
         } else if (kernel.shape().dim(0) != inputFeatures) {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(0)
                     + " input features, got " + inputFeatures);
         }
-        return units;
+        return new ValueSpec(ValueSpec.FEATURES, units);
     }
 
     @Override

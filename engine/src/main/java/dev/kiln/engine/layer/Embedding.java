@@ -2,7 +2,7 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.tensor.Shape;
 
 import java.util.List;
 
@@ -32,8 +32,9 @@ public final class Embedding implements Layer {
     }
 
     public static Embedding fromConfig(LayerConfig config) {
-        return new Embedding(config.getInt("input_dim"), config.getInt("output_dim"), config.getBoolean("mask_zero"),
-                config.getString("name"));
+        config.requireOnly(List.of("name", "input_dim", "output_dim", "mask_zero"));
+        return new Embedding(config.getDimension("input_dim"), config.getDimension("output_dim"), config.getBoolean("mask_zero"),
+                config.getName());
     }
 
     @Override
@@ -47,12 +48,19 @@ public final class Embedding implements Layer {
                 .put("mask_zero", maskZero).build();
     }
 
+    /** Takes token ids; when the layer before says how many distinct ids it emits, they must all have a row. */
     @Override
-    public int build(int inputFeatures, Rng rng) {
-        if (embeddings == null) {
-            embeddings = Variable.parameter(Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim), name + "/embeddings");
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        input.require(this, ValueSpec.TOKEN_IDS);
+        if (input.width() > inputDim) {
+            throw new IllegalArgumentException("layer '" + name + "' (Embedding) has input_dim " + inputDim
+                    + " but the layer before it emits ids up to " + (input.width() - 1));
         }
-        return outputDim;
+        if (embeddings == null) {
+            embeddings = Variable.parameter(parameters.tensor(name + "/embeddings", Shape.of(inputDim, outputDim),
+                    rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim)), name + "/embeddings");
+        }
+        return new ValueSpec(ValueSpec.SEQUENCES, outputDim);
     }
 
     @Override

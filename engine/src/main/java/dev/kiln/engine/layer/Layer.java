@@ -21,10 +21,20 @@ public interface Layer {
     LayerConfig config();
 
     /**
-     * Creates the weights for inputs with {@code inputFeatures} features per token or example
-     * (ignored by layers that take ids) and returns the features of the output.
+     * Creates the weights for an input described by {@code input}, taking each parameter from
+     * {@code parameters} (fresh or saved), and returns what the layer outputs. A layer refuses an
+     * input of a kind it cannot take ({@link ValueSpec#require}) and any saved tensor whose shape
+     * its config does not imply, before it allocates.
      */
-    int build(int inputFeatures, Rng rng);
+    ValueSpec build(ValueSpec input, ParameterSource parameters);
+
+    /**
+     * Builds with fresh weights for inputs of {@code inputFeatures} features per token or example
+     * (ignored by layers that take ids); returns the output's width.
+     */
+    default int build(int inputFeatures, Rng rng) {
+        return build(ValueSpec.input(inputFeatures), ParameterSource.initial(rng)).width();
+    }
 
     boolean isBuilt();
 

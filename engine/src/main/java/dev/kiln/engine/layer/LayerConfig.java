@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * A layer's constructor arguments as named values (int, long, double, boolean, String, a list of
  * strings, or a nested LayerConfig), in a stable order. It is what a checkpoint stores to rebuild
- * the layer, so it holds no weights. Getters name the key and the layer type when a value is
- * missing or of the wrong kind.
+ * the layer, so it holds no weights. Configs come from files too, so the getters validate:
+ * a missing, mistyped or out-of-range value is a {@link LayerConfigException} naming the layer,
+ * the key, the value found and what is allowed.
  */
 public final class LayerConfig {
     private final String type;
@@ -33,41 +34,112 @@ public final class LayerConfig {
         return values;
     }
 
+    /** Keras' rule for a layer name: a non-empty string without '/', here also at most this many characters. */
+    public static final int MAX_NAME_LENGTH = 256;
+    /** The largest size a layer's dimension (units, input_dim, output_dim) may have. */
+    public static final int MAX_DIMENSION = 1 << 24;
+
     public int getInt(String key) {
-        return get(key, Integer.class);
+        return get(key, Integer.class, "an integer");
+    }
+
+    /** An integer in [min, max]; anything else (a decimal, a string, out of range) names the key and the range. */
+    public int getInt(String key, int min, int max) {
+        Object value = values.get(key);
+        if (value instanceof Integer number && number >= min && number <= max) {
+            return number;
+        }
+        throw invalid(key, value, "an integer from " + min + " to " + max);
+    }
+
+    /** A dimension: an integer from 1 to {@link #MAX_DIMENSION}. */
+    public int getDimension(String key) {
+        return getInt(key, 1, MAX_DIMENSION);
     }
 
     public double getDouble(String key) {
-        return get(key, Double.class);
+        return get(key, Double.class, "a number");
     }
 
     public boolean getBoolean(String key) {
-        return get(key, Boolean.class);
+        return get(key, Boolean.class, "true or false");
     }
 
     public String getString(String key) {
-        return get(key, String.class);
+        return get(key, String.class, "a string");
+    }
+
+    /** One of {@code allowed}, which the error lists. */
+    public String getChoice(String key, List<String> allowed) {
+        Object value = values.get(key);
+        if (value instanceof String text && allowed.contains(text)) {
+            return text;
+        }
+        throw invalid(key, value, "one of " + allowed);
+    }
+
+    /** The layer's name, with Keras' rule (non-empty, no '/') and a length limit. */
+    public String getName() {
+        Object value = values.get("name");
+        if (value instanceof String text && !text.isEmpty() && !text.contains("/") && text.length() <= MAX_NAME_LENGTH) {
+            return text;
+        }
+        throw invalid("name", value, "a non-empty string of at most " + MAX_NAME_LENGTH + " characters without '/'");
     }
 
     public LayerConfig getConfig(String key) {
-        return get(key, LayerConfig.class);
+        return get(key, LayerConfig.class, "a layer config");
     }
 
     @SuppressWarnings("unchecked")
     public List<String> getStrings(String key) {
-        return get(key, List.class);
+        return get(key, List.class, "a list of strings");
     }
 
-    private <T> T get(String key, Class<T> kind) {
-        Object value = values.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException(type + " config: missing '" + key + "' (has " + values.keySet() + ")");
+    /** Refuses keys other than {@code known}: an option this build does not know may change the computation. */
+    public void requireOnly(List<String> known) {
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                throw new LayerConfigException(where() + ": unknown key '" + key + "'; " + type + " takes " + known);
+            }
         }
+    }
+
+    /** An error naming this layer and {@code key}: "layer 'x' (Type): 'key' " + problem. */
+    public LayerConfigException error(String key, String problem) {
+        return new LayerConfigException(where() + ": '" + key + "' " + problem);
+    }
+
+    /** An error naming this layer, {@code key}, the value found and what is allowed. */
+    public LayerConfigException invalid(String key, Object found, String allowed) {
+        return new LayerConfigException(where() + ": '" + key + "' is " + (found == null ? "missing" : describe(found))
+                + "; allowed: " + allowed);
+    }
+
+    private <T> T get(String key, Class<T> kind, String description) {
+        Object value = values.get(key);
         if (!kind.isInstance(value)) {
-            throw new IllegalArgumentException(type + " config: '" + key + "' should be " + kind.getSimpleName()
-                    + ", found " + value.getClass().getSimpleName() + " " + value);
+            throw invalid(key, value, description);
         }
         return kind.cast(value);
+    }
+
+    private String where() {
+        return "layer " + (values.get("name") instanceof String name ? "'" + abbreviate(name) + "' " : "") + "(" + abbreviate(type) + ")";
+    }
+
+    /** A value as a user would write it: strings quoted and shortened, containers by their size. */
+    static String describe(Object value) {
+        return switch (value) {
+            case String text -> "'" + abbreviate(text) + "'";
+            case List<?> list -> "a list of " + list.size() + " items";
+            case LayerConfig nested -> "a layer config (" + abbreviate(nested.type) + ")";
+            default -> String.valueOf(value);
+        };
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     @Override
@@ -115,6 +187,12 @@ public final class LayerConfig {
         }
 
         public Builder put(String key, LayerConfig value) {
+            values.put(key, value);
+            return this;
+        }
+
+        /** A whole number too large for an int, as a file may hold one (layers refuse it by name). */
+        public Builder put(String key, long value) {
             values.put(key, value);
             return this;
         }

@@ -2,9 +2,10 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ import java.util.List;
  */
 public final class Lstm implements Layer {
     public static final String TYPE = "LSTM";
+    /** 4 x units must fit a dimension. */
+    static final int MAX_UNITS = LayerConfig.MAX_DIMENSION / 4;
 
     private final int units;
     private final boolean goBackwards;
@@ -36,8 +39,8 @@ public final class Lstm implements Layer {
 
     /** With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of the final h. */
     public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
-        if (units < 1) {
-            throw new IllegalArgumentException("LSTM needs units >= 1, got " + units);
+        if (units < 1 || units > MAX_UNITS) {
+            throw new IllegalArgumentException("LSTM needs 1 <= units <= " + MAX_UNITS + ", got " + units);
         }
         this.units = units;
         this.goBackwards = goBackwards;
@@ -46,8 +49,9 @@ public final class Lstm implements Layer {
     }
 
     public static Lstm fromConfig(LayerConfig config) {
-        return new Lstm(config.getInt("units"), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
-                config.getString("name"));
+        config.requireOnly(List.of("name", "units", "go_backwards", "return_sequences"));
+        return new Lstm(config.getInt("units", 1, MAX_UNITS), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
+                config.getName());
     }
 
     public boolean returnSequences() {
@@ -75,15 +79,20 @@ public final class Lstm implements Layer {
     }
 
     @Override
-    public int build(int inputFeatures, Rng rng) {
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        int features = input.require(this, ValueSpec.SEQUENCES).width();
         if (kernel == null) {
-            kernel = Variable.parameter(Initializers.glorotUniform(rng, inputFeatures, 4 * units), name + "/kernel");
-            recurrentKernel = Variable.parameter(Initializers.orthogonal(rng, units, 4 * units), name + "/recurrent_kernel");
-            Tensor initialBias = Tensor.zeros(4 * units);
-            java.util.Arrays.fill(initialBias.data(), units, 2 * units, 1f); // unit_forget_bias
-            bias = Variable.parameter(initialBias, name + "/bias");
+            kernel = Variable.parameter(parameters.tensor(name + "/kernel", Shape.of(features, 4 * units),
+                    rng -> Initializers.glorotUniform(rng, features, 4 * units)), name + "/kernel");
+            recurrentKernel = Variable.parameter(parameters.tensor(name + "/recurrent_kernel", Shape.of(units, 4 * units),
+                    rng -> Initializers.orthogonal(rng, units, 4 * units)), name + "/recurrent_kernel");
+            bias = Variable.parameter(parameters.tensor(name + "/bias", Shape.of(4 * units), rng -> {
+                Tensor initialBias = Tensor.zeros(4 * units);
+                Arrays.fill(initialBias.data(), units, 2 * units, 1f); // unit_forget_bias
+                return initialBias;
+            }), name + "/bias");
         }
-        return units;
+        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
     }
 
     @Override

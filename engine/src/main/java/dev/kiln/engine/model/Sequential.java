@@ -12,6 +12,8 @@ import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerValue;
+import dev.kiln.engine.layer.ParameterSource;
+import dev.kiln.engine.layer.ValueSpec;
 import dev.kiln.engine.random.Rng;
 
 import java.util.ArrayList;
@@ -51,10 +53,19 @@ public final class Sequential implements TrainingContext {
 
     /** Creates every layer's weights, in order, from one generator: the same seed gives the same model. */
     public void build(int inputFeatures, Rng rng) {
-        int features = inputFeatures;
+        build(ValueSpec.input(inputFeatures), ParameterSource.initial(rng));
+    }
+
+    /**
+     * Builds every layer in order from {@code parameters} (fresh or saved weights), each checked
+     * against what the layer before it outputs; returns what the model outputs.
+     */
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        ValueSpec value = input;
         for (Layer layer : layers) {
-            features = layer.build(features, rng);
+            value = layer.build(value, parameters);
         }
+        return value;
     }
 
     public boolean isBuilt() {

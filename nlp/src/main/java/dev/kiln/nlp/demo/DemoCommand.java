@@ -1,5 +1,6 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.checkpoint.model.CheckpointRecord;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.kernel.ComputePool;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -84,7 +84,7 @@ final class DemoCommand {
             PredictCommand.print(best.model(), SAMPLES, out);
             Fitting.evaluateOnTestSplit(best.model(), data, settings, "The best model", out);
 
-            int trained = ((Number) checkpointRecord(best, settings.checkpoint()).get("epoch")).intValue();
+            int trained = checkpointRecord(best, settings.checkpoint()).epoch();
             Path continued = settings.out().resolve("best_model_continued");
             out.printf(Locale.ROOT, "%nContinuing training from the best model (epoch %d, Adam step %d) for %d more epoch(s);"
                     + " checkpoint: %s%n", trained, best.optimizer().iterations(), continueEpochs, continued);
@@ -135,19 +135,15 @@ final class DemoCommand {
         }
         ModelFile.Loaded loaded = ModelFile.load(file, SeedModel.registry());
         loaded.compile(engine);
-        Map<String, Object> record = checkpointRecord(loaded, file);
-        out.printf(Locale.ROOT, "%nLoaded %s (saved at epoch %s with %s %.5f):%n", file, record.get("epoch"), record.get("monitor"),
-                ((Number) record.get("value")).doubleValue());
+        CheckpointRecord record = checkpointRecord(loaded, file);
+        out.printf(Locale.ROOT, "%nLoaded %s (saved at epoch %s with %s %.5f):%n", file, record.epoch(), record.monitor(),
+                record.value());
         return loaded;
     }
 
-    /** The ModelCheckpoint record the loaded file carries among its extra metadata sections. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> checkpointRecord(ModelFile.Loaded loaded, Path file) throws IOException {
-        Object record = loaded.extraMetadata().get("checkpoint");
-        if (!(record instanceof Map<?, ?>)) {
-            throw new IOException(file + ": no checkpoint record (not written by ModelCheckpoint)");
-        }
-        return (Map<String, Object>) record;
+    /** The ModelCheckpoint record the loaded file carries. */
+    private static CheckpointRecord checkpointRecord(ModelFile.Loaded loaded, Path file) throws IOException {
+        return CheckpointRecord.of(loaded.extraMetadata(), file)
+                .orElseThrow(() -> new IOException(file + ": no checkpoint record (not written by ModelCheckpoint)"));
     }
 }

@@ -1,0 +1,35 @@
+package dev.kiln.checkpoint.io;
+
+/**
+ * The limits every loader applies to a file before it allocates (the Kiln format, safetensors,
+ * and any format added later), and the memory bound they give. checkpoint/FORMAT.md states them;
+ * layer configs have their own ranges (LayerConfig.MAX_DIMENSION, TextVectorization's
+ * MAX_SEQUENCE_LENGTH), checked when a layer is created from a file.
+ */
+public final class LoadLimits {
+    /** A file is read through one mapping and its tensors live in Java arrays. */
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE;
+    /** Metadata text (Kiln) or header JSON (safetensors): room for a vocabulary of about a million tokens. */
+    public static final int MAX_METADATA_BYTES = 16 << 20;
+    /** How deeply JSON may nest (also enforced by the JSON reader, which keeps the stack bounded). */
+    public static final int MAX_JSON_DEPTH = 64;
+    /** A tensor name, in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 4096;
+    public static final int MAX_RANK = 8;
+    /** Elements of one tensor: it must fit in one Java array. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 16;
+    /** Parsing metadata allocates at most this many bytes per byte of metadata text (measured worst case ~25). */
+    public static final int METADATA_EXPANSION = 32;
+    public static final long FIXED_ALLOWANCE = 16L << 20;
+
+    private LoadLimits() {}
+
+    /**
+     * The most Java heap that loading a file may allocate in all (garbage included): twice its
+     * tensor data (float32 values, and a float32 copy of narrower types), {@link #METADATA_EXPANSION}
+     * times its metadata, and {@link #FIXED_ALLOWANCE} for everything of fixed size.
+     */
+    public static long heapBound(long tensorDataBytes, long metadataBytes) {
+        return 2 * tensorDataBytes + METADATA_EXPANSION * metadataBytes + FIXED_ALLOWANCE;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.kiln.checkpoint.io;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A JSON object from a file's metadata, read through typed getters. The untyped map stays in
+ * here: a missing key, a value of another type or out of range is a
+ * {@link CheckpointFormatException} naming the file, the field's path, the value found and what
+ * is allowed, in words.
+ */
+public final class MetadataSection {
+    private final Map<String, Object> values;
+    private final String file;
+    private final String path;
+
+    private MetadataSection(Map<String, Object> values, String file, String path) {
+        this.values = values;
+        this.file = file;
+        this.path = path;
+    }
+
+    /** The parsed root of a metadata text, which must be an object; {@code file} and {@code section} name it in errors. */
+    public static MetadataSection root(Object parsed, String file, String section) throws CheckpointFormatException {
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new CheckpointFormatException(file + ": " + section + " is " + describe(parsed) + "; allowed: a JSON object");
+        }
+        return new MetadataSection(objectMap(map), file, section);
+    }
+
+    /** The object's keys in file order. */
+    public List<String> keys() {
+        return List.copyOf(values.keySet());
+    }
+
+    public boolean has(String key) {
+        return values.get(key) != null;
+    }
+
+    /** The raw values, for passing a section on unchanged (a copy; nothing is read through it). */
+    public Map<String, Object> raw() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The raw value of {@code key}, or null. */
+    public Object rawValue(String key) {
+        return values.get(key);
+    }
+
+    public long integer(String key, long min, long max) throws CheckpointFormatException {
+        Object value = values.get(key);
+        if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min
+                && ((Number) value).longValue() <= max) {
+            return ((Number) value).longValue();
+        }
+        throw invalid(key, value, "an integer from " + min + " to " + max);
+    }
+
+    public int intValue(String key, int min, int max) throws CheckpointFormatException {
+        return (int) integer(key, min, max);
+    }
+
+    /** A number; with {@code nonFinite}, also the strings "NaN", "Infinity" and "-Infinity". */
+    public double number(String key, boolean nonFinite) throws CheckpointFormatException {
+        Object value = values.get(key);
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        if (nonFinite && value instanceof String text && (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity"))) {
+            return Double.parseDouble(text);
+        }
+        throw invalid(key, value, nonFinite ? "a number, or \"NaN\", \"Infinity\", \"-Infinity\"" : "a number");
+    }
+
+    /** A finite number in [min, max]. */
+    public double number(String key, double min, double max) throws CheckpointFormatException {
+        Object value = values.get(key);
+        if (value instanceof Number number && number.doubleValue() >= min && number.doubleValue() <= max) {
+            return number.doubleValue();
+        }
+        throw invalid(key, value, "a number from " + min + " to " + max);
+    }
+
+    public boolean bool(String key) throws CheckpointFormatException {
+        if (values.get(key) instanceof Boolean flag) {
+            return flag;
+        }
+        throw invalid(key, values.get(key), "true or false");
+    }
+
+    /** A boolean that older files may lack. */
+    public boolean bool(String key, boolean absent) throws CheckpointFormatException {
+        return values.containsKey(key) ? bool(key) : absent;
+    }
+
+    public String string(String key) throws CheckpointFormatException {
+        if (values.get(key) instanceof String text) {
+            return text;
+        }
+        throw invalid(key, values.get(key), "a string");
+    }
+
+    /** One of {@code allowed}. */
+    public String choice(String key, List<String> allowed) throws CheckpointFormatException {
+        if (values.get(key) instanceof String text && allowed.contains(text)) {
+            return text;
+        }
+        throw invalid(key, values.get(key), "one of " + allowed);
+    }
+
+    public MetadataSection object(String key) throws CheckpointFormatException {
+        if (values.get(key) instanceof Map<?, ?> map) {
+            return new MetadataSection(objectMap(map), file, child(key));
+        }
+        throw invalid(key, values.get(key), "a JSON object");
+    }
+
+    /** The object at {@code key}; empty when the key is absent or null. */
+    public Optional<MetadataSection> optionalObject(String key) throws CheckpointFormatException {
+        return values.get(key) == null ? Optional.empty() : Optional.of(object(key));
+    }
+
+    /** A list of objects, each as a section named {@code key[i]}. */
+    public List<MetadataSection> objects(String key) throws CheckpointFormatException {
+        List<MetadataSection> sections = new ArrayList<>();
+        int index = 0;
+        for (Object item : list(key)) {
+            if (!(item instanceof Map<?, ?> map)) {
+                throw invalid(key + "[" + index + "]", item, "a JSON object");
+            }
+            sections.add(new MetadataSection(objectMap(map), file, child(key) + "[" + index + "]"));
+            index++;
+        }
+        return sections;
+    }
+
+    public List<?> list(String key) throws CheckpointFormatException {
+        if (values.get(key) instanceof List<?> list) {
+            return list;
+        }
+        throw invalid(key, values.get(key), "a list");
+    }
+
+    /** An error about this section as a whole. */
+    public CheckpointFormatException error(String problem) {
+        return new CheckpointFormatException(file + ": " + path + ": " + problem);
+    }
+
+    /** An error naming the field {@code key}, the value found and what is allowed. */
+    public CheckpointFormatException invalid(String key, Object found, String allowed) {
+        return new CheckpointFormatException(file + ": " + child(key) + " is "
+                + (found == null ? "missing" : describe(found)) + "; allowed: " + allowed);
+    }
+
+    /** The path of a field: {@code section.key}, or {@code section["key"]} for keys that are not plain words. */
+    private String child(String key) {
+        boolean plain = !key.isEmpty() && key.length() <= 60 && key.chars().allMatch(c -> c == '_' || c == '[' || c == ']'
+                || Character.isLetterOrDigit(c) && c < 128);
+        return plain ? path + "." + key : path + "[" + describe(key) + "]";
+    }
+
+    /** A JSON value as a user would write it: strings quoted and shortened, containers by their size. */
+    public static String describe(Object value) {
+        return switch (value) {
+            case null -> "null";
+            case String text -> "\"" + (text.length() <= 60 ? text : text.substring(0, 57) + "...") + "\"";
+            case List<?> list when list.size() <= 8 && list.stream().allMatch(item -> item instanceof Number || item instanceof Boolean)
+                    -> list.toString();
+            case List<?> list -> "a list of " + list.size() + " items";
+            case Map<?, ?> map -> "an object with " + map.size() + " keys";
+            default -> String.valueOf(value);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectMap(Map<?, ?> map) {
+        return (Map<String, Object>) map; // the JSON reader's objects always have string keys
+    }
+}
