@@ -3,6 +3,7 @@ package dev.kiln.benchmarks;
 import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
@@ -56,7 +57,9 @@ public final class EndToEndHarness {
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);
             Dataset<LabeledBatch> epoch = imdb.training(BATCH, 10_000, seed);
             List<LabeledBatch> measured = new ArrayList<>();
-            epoch.iterator(0).forEachRemaining(measured::add);
+            try (DatasetIterator<LabeledBatch> first = epoch.iterator(0)) {
+                first.forEachRemaining(measured::add);
+            }
             if (steps > 0) {
                 measured = measured.subList(0, Math.min(steps, measured.size()));
             }
@@ -82,8 +85,10 @@ public final class EndToEndHarness {
 
             long inferenceStart = System.nanoTime();
             int reviews = 0;
-            for (LabeledBatch batch : imdb.testing(BATCH)) {
-                reviews += model.predict(batch.inputs()).length;
+            try (DatasetIterator<LabeledBatch> test = imdb.testing(BATCH).iterator()) {
+                while (test.hasNext()) {
+                    reviews += model.predict(test.next().inputs()).length;
+                }
             }
             double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
             System.out.printf(Locale.ROOT, "kiln inference: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n", reviews,

@@ -2,12 +2,10 @@ package dev.kiln.engine.data;
 
 import dev.kiln.engine.random.Rng;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -17,6 +15,11 @@ import java.util.function.LongFunction;
  * whose shuffle order depends only on the seeds and on n, so a resumed fit can replay epoch n
  * exactly; {@link #iterator()} gives passes 0, 1, 2, ... in turn.
  *
+ * <p>A pass may hold a thread and buffered elements, so close the {@link DatasetIterator} when
+ * done with it (try-with-resources); a pass read to its end closes itself, and so does
+ * {@link #forEach}. A for-each loop left early cannot close its pass: a prefetch's thread then
+ * ends only when the garbage collector finds the iterator unreachable.
+ *
  * @param <T> the element type
  */
 public abstract class Dataset<T> implements Iterable<T> {
@@ -25,19 +28,27 @@ public abstract class Dataset<T> implements Iterable<T> {
     /** Elements from a list (the list is copied). */
     public static <T> Dataset<T> fromList(List<T> elements) {
         List<T> copy = List.copyOf(elements);
-        return of(pass -> copy.iterator(), copy.size());
+        return of(pass -> new SourceIterator<>(copy.iterator()), copy.size());
     }
 
     /** How many elements one pass yields, or -1 when unknown. */
     public abstract long cardinality();
 
     /** Pass number {@code pass} (0-based) of this pipeline; the same number gives the same elements in the same order. */
-    public abstract Iterator<T> iterator(long pass);
+    public abstract DatasetIterator<T> iterator(long pass);
 
     /** The next pass: 0 for the first call, then 1, 2, ... */
     @Override
-    public Iterator<T> iterator() {
+    public DatasetIterator<T> iterator() {
         return iterator(nextPass.getAndIncrement());
+    }
+
+    /** Runs {@code action} on every element of the next pass, and closes the pass even if the action throws. */
+    @Override
+    public void forEach(Consumer<? super T> action) {
+        try (DatasetIterator<T> elements = iterator()) {
+            elements.forEachRemaining(action);
+        }
     }
 
     /**
@@ -59,77 +70,26 @@ public abstract class Dataset<T> implements Iterable<T> {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
         }
         long n = cardinality();
-        return of(pass -> {
-            Iterator<T> input = iterator(pass);
-            return new Iterator<List<T>>() {
-                @Override
-                public boolean hasNext() {
-                    return input.hasNext();
-                }
-
-                @Override
-                public List<T> next() {
-                    if (!input.hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    List<T> batch = new ArrayList<>(size);
-                    while (batch.size() < size && input.hasNext()) {
-                        batch.add(input.next());
-                    }
-                    return batch;
-                }
-            };
-        }, n < 0 ? -1 : (n + size - 1) / size);
+        return of(pass -> new BatchIterator<>(iterator(pass), size), n < 0 ? -1 : (n + size - 1) / size);
     }
 
     public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
-        return of(pass -> {
-            Iterator<T> input = iterator(pass);
-            return new Iterator<R>() {
-                @Override
-                public boolean hasNext() {
-                    return input.hasNext();
-                }
-
-                @Override
-                public R next() {
-                    return function.apply(input.next());
-                }
-            };
-        }, cardinality());
+        return of(pass -> new MapIterator<>(iterator(pass), function), cardinality());
     }
 
-    /** At most the first {@code count} elements of each pass. */
+    /** At most the first {@code count} elements of each pass; the rest of the input is not computed. */
     public Dataset<T> take(long count) {
         if (count < 0) {
             throw new IllegalArgumentException("take count must be >= 0, got " + count);
         }
         long n = cardinality();
-        return of(pass -> {
-            Iterator<T> input = iterator(pass);
-            return new Iterator<T>() {
-                private long taken;
-
-                @Override
-                public boolean hasNext() {
-                    return taken < count && input.hasNext();
-                }
-
-                @Override
-                public T next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    taken++;
-                    return input.next();
-                }
-            };
-        }, n < 0 ? -1 : Math.min(n, count));
+        return of(pass -> new TakeIterator<>(iterator(pass), count), n < 0 ? -1 : Math.min(n, count));
     }
 
     /**
      * Computes up to {@code depth} elements ahead on a background thread, so preparing the next
-     * batch overlaps with training on this one. The order is unchanged.
+     * batch overlaps with training on this one. The order is unchanged. Closing the pass stops
+     * the thread and waits for it to end.
      */
     public Dataset<T> prefetch(int depth) {
         if (depth < 1) {
@@ -139,10 +99,10 @@ public abstract class Dataset<T> implements Iterable<T> {
     }
 
     /** A stage: {@code passes} starts pass n; {@code cardinality} is fixed when the stage is made. */
-    private static <R> Dataset<R> of(LongFunction<Iterator<R>> passes, long cardinality) {
+    private static <R> Dataset<R> of(LongFunction<DatasetIterator<R>> passes, long cardinality) {
         return new Dataset<>() {
             @Override
-            public Iterator<R> iterator(long pass) {
+            public DatasetIterator<R> iterator(long pass) {
                 if (pass < 0) {
                     throw new IllegalArgumentException("pass numbers start at 0, got " + pass);
                 }

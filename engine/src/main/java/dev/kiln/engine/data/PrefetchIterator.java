@@ -1,61 +1,72 @@
 package dev.kiln.engine.data;
 
-import java.util.Iterator;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
- * Pulls elements from the input on a daemon thread into a bounded queue. An exception in the
- * producer is rethrown to the consumer at the element where it happened.
+ * The consumer side of a prefetch: elements computed ahead by a {@link PrefetchProducer} thread,
+ * in order; a producer failure is rethrown at the element where it happened. close() stops the
+ * producer and waits for its thread to end. An iterator abandoned without close (a {@code break}
+ * out of a for-each over a Dataset) is stopped by a Cleaner once it is unreachable, so its thread
+ * and queued elements do not live as long as the JVM.
  */
-final class PrefetchIterator<T> implements Iterator<T> {
-    /** Marks the end of the input, or carries the producer's failure. */
-    private record End(RuntimeException failure) {}
+final class PrefetchIterator<T> implements DatasetIterator<T> {
+    /** How long close() waits for a producer that is inside its input's next(). */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** One daemon thread for the whole JVM. */
+    private static final Cleaner CLEANER = Cleaner.create(task -> new Thread(task, "kiln-cleaner"));
 
-    private final BlockingQueue<Object> queue;
+    private final PrefetchProducer<T> producer;
+    private final Cleaner.Cleanable cleanable;
+    private final Duration closeTimeout;
     private Object head;
+    private boolean closed;
 
-    PrefetchIterator(Iterator<T> input, int depth) {
-        this.queue = new ArrayBlockingQueue<>(depth + 1);
-        Thread producer = new Thread(() -> {
-            try {
-                while (input.hasNext()) {
-                    queue.put(input.next());
-                }
-                queue.put(new End(null));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                putQuietly(new End(e));
-            }
-        }, "kiln-prefetch");
-        producer.setDaemon(true);
-        producer.start();
+    PrefetchIterator(DatasetIterator<T> input, int depth) {
+        this(input, depth, CLOSE_TIMEOUT);
     }
 
-    private void putQuietly(Object value) {
+    PrefetchIterator(DatasetIterator<T> input, int depth, Duration closeTimeout) {
+        this.closeTimeout = closeTimeout;
+        this.producer = new PrefetchProducer<>(input, depth);
         try {
-            queue.put(value);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            producer.start();
+        } catch (RuntimeException | Error e) {
+            input.close(); // no thread to own it
+            throw e;
         }
+        this.cleanable = CLEANER.register(this, producer::stop);
     }
 
     @Override
     public boolean hasNext() {
-        if (head == null) {
-            try {
-                head = queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the next prefetched element", e);
+        if (closed) {
+            return false;
+        }
+        try {
+            if (head == null) {
+                head = producer.take();
             }
+        } finally {
+            Reference.reachabilityFence(this); // not cleaned while waiting for an element
         }
-        if (head instanceof End end && end.failure() != null) {
-            throw end.failure();
+        if (head instanceof PrefetchProducer.End end) {
+            close();
+            rethrow(end.failure());
+            return false;
         }
-        return !(head instanceof End);
+        return true;
+    }
+
+    private static void rethrow(Throwable failure) {
+        switch (failure) {
+            case null -> {}
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException("the prefetched input failed", failure);
+        }
     }
 
     @Override
@@ -67,5 +78,17 @@ final class PrefetchIterator<T> implements Iterator<T> {
         T value = (T) head;
         head = null;
         return value;
+    }
+
+    /** Stops the producer, drops the queued elements and waits (up to the close timeout) for the thread to end. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        head = null;
+        cleanable.clean(); // runs producer.stop() at most once, whether here or from the Cleaner
+        producer.awaitEnd(closeTimeout);
     }
 }

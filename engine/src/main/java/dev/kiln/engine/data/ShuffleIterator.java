@@ -3,35 +3,41 @@ package dev.kiln.engine.data;
 import dev.kiln.engine.random.Rng;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
-/** tf.data's shuffle buffer: emit a random buffered element, refill its slot from the input. */
-final class ShuffleIterator<T> implements Iterator<T> {
-    private final Iterator<T> input;
+/**
+ * tf.data's shuffle buffer: emit a random buffered element, refill its slot from the input. The
+ * buffer is filled on the first read rather than on construction, so starting a pass cannot fail
+ * half-way with an input nobody would close.
+ */
+final class ShuffleIterator<T> extends StageIterator<T> {
+    private final DatasetIterator<T> input;
+    private final int bufferSize;
     private final List<T> buffer;
     private final Rng rng;
+    private boolean filled;
 
-    ShuffleIterator(Iterator<T> input, int bufferSize, Rng rng) {
+    ShuffleIterator(DatasetIterator<T> input, int bufferSize, Rng rng) {
+        super(input);
         this.input = input;
+        this.bufferSize = bufferSize;
         this.rng = rng;
         this.buffer = new ArrayList<>(Math.min(bufferSize, 1 << 16));
-        while (buffer.size() < bufferSize && input.hasNext()) {
-            buffer.add(input.next());
-        }
     }
 
     @Override
-    public boolean hasNext() {
+    boolean hasMore() {
+        if (!filled) {
+            while (buffer.size() < bufferSize && input.hasNext()) {
+                buffer.add(input.next());
+            }
+            filled = true;
+        }
         return !buffer.isEmpty();
     }
 
     @Override
-    public T next() {
-        if (buffer.isEmpty()) {
-            throw new NoSuchElementException();
-        }
+    T nextElement() {
         int pick = rng.nextInt(buffer.size());
         T chosen = buffer.get(pick);
         if (input.hasNext()) {
@@ -42,5 +48,10 @@ final class ShuffleIterator<T> implements Iterator<T> {
             buffer.remove(buffer.size() - 1);
         }
         return chosen;
+    }
+
+    @Override
+    void release() {
+        buffer.clear();
     }
 }

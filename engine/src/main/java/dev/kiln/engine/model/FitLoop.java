@@ -8,10 +8,10 @@ import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingStateSaver;
 import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.optim.Optimizer;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,8 @@ import java.util.Map;
  * validationSteps batches of the validation data (from its start, every epoch); then the epoch's
  * callbacks, in order: the user's, History, the progress bar, and last the state savers
  * (BackupAndRestore). Epoch n trains on pass n of the data ({@link Dataset#iterator(long)}), so a
- * fit resumed mid-epoch (a saver asks for it in onTrainBegin) replays the same batches.
+ * fit resumed mid-epoch (a saver asks for it in onTrainBegin) replays the same batches. Every
+ * pass is closed when its loop ends, however it ends, so no prefetch thread outlives it.
  */
 final class FitLoop {
     private final Sequential model;
@@ -96,34 +97,35 @@ final class FitLoop {
         loss.restore(from.lossSum(), from.examples());
         BinaryAccuracy accuracy = new BinaryAccuracy();
         accuracy.restore(from.correct(), from.examples());
-        Iterator<LabeledBatch> batches = train.iterator(epoch);
-        for (int skipped = 0; skipped < from.batchesDone(); skipped++) {
-            if (!batches.hasNext()) {
-                throw new IllegalStateException("cannot resume at batch " + from.batchesDone() + " of epoch " + (epoch + 1)
-                        + ": the training data yields only " + skipped + " batches per epoch");
+        try (DatasetIterator<LabeledBatch> batches = train.iterator(epoch)) {
+            for (int skipped = 0; skipped < from.batchesDone(); skipped++) {
+                if (!batches.hasNext()) {
+                    throw new IllegalStateException("cannot resume at batch " + from.batchesDone() + " of epoch " + (epoch + 1)
+                            + ": the training data yields only " + skipped + " batches per epoch");
+                }
+                batches.next();
             }
-            batches.next();
+            int index = from.batchesDone();
+            Logs logs = metrics(loss.result(), accuracy.result());
+            while (batches.hasNext()) {
+                LabeledBatch batch = batches.next();
+                int current = index;
+                callbacks.forEach(c -> c.onTrainBatchBegin(current, Logs.empty()));
+                ShardedStep.Result result = step.run(batch, true);
+                optimizer.step(model.parameters());
+                loss.add(result.loss(), batch.size());
+                accuracy.update(result.logits(), batch.labels());
+                logs = metrics(loss.result(), accuracy.result());
+                index++;
+                progress.advanceTo(new FitPosition(epoch, index, loss.total(), loss.count(), accuracy.correct()));
+                Logs batchLogs = logs;
+                callbacks.forEach(c -> c.onTrainBatchEnd(current, batchLogs));
+            }
+            if (index == 0) {
+                throw new IllegalStateException("the training data yielded no batches in epoch " + (epoch + 1));
+            }
+            return logs;
         }
-        int index = from.batchesDone();
-        Logs logs = metrics(loss.result(), accuracy.result());
-        while (batches.hasNext()) {
-            LabeledBatch batch = batches.next();
-            int current = index;
-            callbacks.forEach(c -> c.onTrainBatchBegin(current, Logs.empty()));
-            ShardedStep.Result result = step.run(batch, true);
-            optimizer.step(model.parameters());
-            loss.add(result.loss(), batch.size());
-            accuracy.update(result.logits(), batch.labels());
-            logs = metrics(loss.result(), accuracy.result());
-            index++;
-            progress.advanceTo(new FitPosition(epoch, index, loss.total(), loss.count(), accuracy.correct()));
-            Logs batchLogs = logs;
-            callbacks.forEach(c -> c.onTrainBatchEnd(current, batchLogs));
-        }
-        if (index == 0) {
-            throw new IllegalStateException("the training data yielded no batches in epoch " + (epoch + 1));
-        }
-        return logs;
     }
 
     static Logs metrics(double loss, double accuracy) {

@@ -7,6 +7,7 @@ import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.autodiff.Variable;
@@ -125,20 +126,23 @@ public final class Sequential implements TrainingContext {
         return result.loss();
     }
 
-    /** Loss and accuracy over the first {@code steps} batches ({@code steps} < 0: all of them). */
+    /**
+     * Loss and accuracy over the first {@code steps} batches ({@code steps} < 0: all of them) of
+     * the data's next pass ({@link Dataset#iterator()}), which is closed on return.
+     */
     public Logs evaluate(Dataset<LabeledBatch> data, int steps) {
         Compiled c = requireCompiled();
         RunningMean loss = new RunningMean();
         BinaryAccuracy accuracy = new BinaryAccuracy();
         int done = 0;
-        for (LabeledBatch batch : data) {
-            if (steps >= 0 && done >= steps) {
-                break;
+        try (DatasetIterator<LabeledBatch> batches = data.iterator()) {
+            while ((steps < 0 || done < steps) && batches.hasNext()) {
+                LabeledBatch batch = batches.next();
+                ShardedStep.Result result = c.step().run(batch, false);
+                loss.add(result.loss(), batch.size());
+                accuracy.update(result.logits(), batch.labels());
+                done++;
             }
-            ShardedStep.Result result = c.step().run(batch, false);
-            loss.add(result.loss(), batch.size());
-            accuracy.update(result.logits(), batch.labels());
-            done++;
         }
         if (done == 0) {
             throw new IllegalStateException("evaluate: the data yielded no batches");
