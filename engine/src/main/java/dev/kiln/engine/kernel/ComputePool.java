@@ -71,10 +71,27 @@ public final class ComputePool implements AutoCloseable {
         return thread instanceof Worker worker && worker.owner == this;
     }
 
+    /** Stops the workers and waits for them to end, so no thread outlives the pool (a long-lived process makes many). */
     @Override
     public void close() {
         for (Worker worker : workers) {
             worker.shutDown();
+        }
+        if (isOwnWorker(Thread.currentThread())) {
+            return; // a task closing its own pool cannot wait for itself
+        }
+        boolean interrupted = false;
+        for (Worker worker : workers) {
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the worker ends as soon as its current task does
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

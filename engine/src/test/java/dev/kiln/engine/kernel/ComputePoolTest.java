@@ -76,6 +76,24 @@ class ComputePoolTest {
         }
     }
 
+    /** A process that makes pool after pool keeps no threads: close returns when the workers have ended. */
+    @Test
+    void closeEndsEveryWorkerBeforeItReturns() {
+        long before = computeThreads();
+        for (int round = 0; round < 50; round++) {
+            ComputePool pool = ComputePool.withThreads(3);
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            pool.parallelFor(64, hits::incrementAndGet);
+            assertEquals(before + 2, computeThreads(), "two workers while the pool is open");
+            pool.close();
+            assertEquals(before, computeThreads(), "live kiln-compute threads after close, round " + round);
+        }
+    }
+
+    private static long computeThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("kiln-compute") && t.isAlive()).count();
+    }
+
     @Test
     void threadCountMustBePositive() {
         var error = assertThrows(IllegalArgumentException.class, () -> ComputePool.withThreads(0));
