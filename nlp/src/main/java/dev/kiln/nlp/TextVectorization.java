@@ -104,7 +104,7 @@ public final class TextVectorization implements Layer {
         try {
             layer.setVocabulary(saved);
         } catch (IllegalArgumentException e) {
-            throw config.error("vocabulary", "is not usable: " + e.getMessage());
+            throw config.error("vocabulary", "is not usable: " + e.getMessage().replaceFirst("^TextVectorization: ", ""));
         }
         return layer;
     }

@@ -164,7 +164,7 @@ public final class Safetensors {
         if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= 0) {
             return ((Number) value).longValue();
         }
-        throw info.invalid(key + "[" + index + "]", value, "a whole number >= 0");
+        throw info.invalidItem(key, index, value, "a whole number >= 0");
     }
 
     /** Ranges sorted by offset must cover [0, dataLength) exactly: no gap, no overlap, nothing after. */

@@ -197,14 +197,14 @@ public final class TensorFile {
         if (crc(metadataBytes, 0, metadataBytes.length) != metadataCrc) {
             throw reader.error("text", "CRC32C mismatch: the metadata is corrupt");
         }
-        String metadata = new BinaryReader(ByteBuffer.wrap(metadataBytes), file).section("metadata").utf8(metadataLength, "text");
+        String metadata = new BinaryReader(ByteBuffer.wrap(metadataBytes), file, metadataOffset).section("metadata").utf8(metadataLength, "text");
         reader.seek(tableOffset, "table").section("tensor table");
         byte[] table = reader.bytes(tableLength, "table");
         return new Layout(version, minReader, metadata, entries(table, tableOffset, dataEnd - dataOffset, file), size);
     }
 
     private static List<Entry> entries(byte[] table, long tableOffset, long dataLength, String file) throws CheckpointFormatException {
-        BinaryReader reader = new BinaryReader(ByteBuffer.wrap(table), file + " (table at offset " + tableOffset + ")")
+        BinaryReader reader = new BinaryReader(ByteBuffer.wrap(table), file, tableOffset)
                 .section("tensor table");
         int storedCrc = ByteBuffer.wrap(table, table.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (storedCrc != crc(table, 0, table.length - 4)) {

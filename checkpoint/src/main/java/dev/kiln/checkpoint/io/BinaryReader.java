@@ -2,7 +2,9 @@ package dev.kiln.checkpoint.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -14,11 +16,18 @@ import java.nio.charset.StandardCharsets;
 public final class BinaryReader {
     private final ByteBuffer bytes;
     private final String file;
+    private final long base;
     private String section = "header";
 
     public BinaryReader(ByteBuffer bytes, String file) {
+        this(bytes, file, 0);
+    }
+
+    /** Reads {@code bytes} that stand at {@code base} in the file, so errors give file offsets. */
+    public BinaryReader(ByteBuffer bytes, String file, long base) {
         this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.file = file;
+        this.base = base;
     }
 
     /** Names the part of the file being read, for error messages. */
@@ -71,12 +80,19 @@ public final class BinaryReader {
     /** Strict UTF-8: malformed bytes are an error, not replacement characters. */
     public String utf8(long length, String field) throws CheckpointFormatException {
         byte[] raw = bytes(length, field);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
+        // Validated through a small buffer, then decoded once: no text-sized char buffer besides the String.
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(raw);
+        CharBuffer scratch = CharBuffer.allocate(4096);
+        CoderResult result;
+        do {
+            result = decoder.decode(in, scratch.clear(), true);
+        } while (result.isOverflow());
+        if (result.isError() || decoder.flush(scratch.clear()).isError()) {
             throw error(field, "is not valid UTF-8");
         }
+        return new String(raw, StandardCharsets.UTF_8);
     }
 
     /** A length-prefixed (u32) UTF-8 string of at most {@code maxLength} bytes. */
@@ -89,7 +105,7 @@ public final class BinaryReader {
     }
 
     public CheckpointFormatException error(String field, String problem) {
-        return new CheckpointFormatException(file + ": " + section + ", " + field + " at offset " + bytes.position()
+        return new CheckpointFormatException(file + ": " + section + ", " + field + " at offset " + (base + bytes.position())
                 + ": " + problem);
     }
 

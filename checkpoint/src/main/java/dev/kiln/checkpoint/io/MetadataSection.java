@@ -130,7 +130,7 @@ public final class MetadataSection {
         int index = 0;
         for (Object item : list(key)) {
             if (!(item instanceof Map<?, ?> map)) {
-                throw invalid(key + "[" + index + "]", item, "a JSON object");
+                throw invalidItem(key, index, item, "a JSON object");
             }
             sections.add(new MetadataSection(objectMap(map), file, child(key) + "[" + index + "]"));
             index++;
@@ -148,6 +148,11 @@ public final class MetadataSection {
     /** An error about this section as a whole. */
     public CheckpointFormatException error(String problem) {
         return new CheckpointFormatException(file + ": " + path + ": " + problem);
+    }
+
+    /** An error naming item {@code index} of the list at {@code key}, the value found (JSON null included) and what is allowed. */
+    public CheckpointFormatException invalidItem(String key, int index, Object found, String allowed) {
+        return new CheckpointFormatException(file + ": " + child(key) + "[" + index + "] is " + describe(found) + "; allowed: " + allowed);
     }
 
     /** An error naming the field {@code key}, the value found and what is allowed. */

@@ -125,12 +125,13 @@ public final class ModelFile {
         MetadataSection metadata = parse(contents.metadata(), path);
         schema(metadata);
         Optional<MetadataSection> compile = metadata.optionalObject("compile");
-        if (compile.isPresent() && !compileConfigEquals(compile.get().raw())) {
-            String found = JsonWriter.write(compile.get().raw());
-            throw compile.get().error((found.length() <= 200 ? found : found.substring(0, 197) + "...")
-                    + " is not a configuration this build compiles; it has one: " + JsonWriter.write(COMPILE_CONFIG));
+        if (compile.isPresent()) {
+            requireTheCompileConfig(compile.get());
         }
         List<Layer> layers = new ArrayList<>();
+        if (metadata.list("layers").isEmpty()) {
+            throw metadata.invalid("layers", List.of(), "a list of at least one layer");
+        }
         for (MetadataSection layer : metadata.objects("layers")) {
             LayerConfig config = configOf(layer);
             try {
@@ -219,10 +220,16 @@ public final class ModelFile {
         return Collections.unmodifiableMap(config);
     }
 
-    private static boolean compileConfigEquals(Object compile) {
-        return compile instanceof Map<?, ?> map && map.get("loss") instanceof Map<?, ?> loss
-                && "BinaryCrossentropy".equals(loss.get("class_name")) && Boolean.TRUE.equals(loss.get("from_logits"))
-                && List.of("accuracy").equals(map.get("metrics"));
+    /** Kiln has one compile configuration (BinaryCrossentropy(from_logits=True), metrics ["accuracy"]); anything else is named. */
+    private static void requireTheCompileConfig(MetadataSection compile) throws CheckpointFormatException {
+        MetadataSection loss = compile.object("loss");
+        loss.choice("class_name", List.of("BinaryCrossentropy"));
+        if (!loss.bool("from_logits")) {
+            throw loss.invalid("from_logits", false, "true (the one loss this build compiles takes logits)");
+        }
+        if (!List.of("accuracy").equals(compile.rawValue("metrics"))) {
+            throw compile.invalid("metrics", compile.rawValue("metrics"), "[\"accuracy\"] (the one metric this build has)");
+        }
     }
 
     /** The saved optimizer (settings and state) checked against the parameters, or null. */
@@ -300,7 +307,7 @@ public final class ModelFile {
         List<String> strings = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof String text)) {
-                throw config.invalid(key + "[" + i + "]", list.get(i), "a string");
+                throw config.invalidItem(key, i, list.get(i), "a string");
             }
             strings.add(text);
         }

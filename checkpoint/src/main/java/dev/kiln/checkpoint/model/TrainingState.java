@@ -69,9 +69,14 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
             return null;
         }
         MetadataSection section = MetadataSection.root(raw, path.toString(), "metadata." + SECTION);
-        FitPosition position = new FitPosition(section.intValue("epoch", 0, Integer.MAX_VALUE),
-                section.intValue("batches_done", 0, Integer.MAX_VALUE), section.number("loss_sum", true),
-                section.integer("examples", 0, Long.MAX_VALUE), section.integer("correct", 0, Long.MAX_VALUE));
+        FitPosition position;
+        try {
+            position = new FitPosition(section.intValue("epoch", 0, Integer.MAX_VALUE),
+                    section.intValue("batches_done", 0, Integer.MAX_VALUE), section.number("loss_sum", true),
+                    section.integer("examples", 0, Long.MAX_VALUE), section.integer("correct", 0, Long.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw section.error(e.getMessage()); // the position's own rules, e.g. correct <= examples
+        }
         Map<String, CallbackState> states = new LinkedHashMap<>();
         MetadataSection callbacks = section.object("callbacks");
         for (String name : callbacks.keys()) {

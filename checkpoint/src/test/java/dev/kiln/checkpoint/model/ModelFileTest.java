@@ -131,7 +131,7 @@ class ModelFileTest {
         TensorFile.write(changed, contents.metadata().replace("\"from_logits\": true", "\"from_logits\": false"), contents.tensors(),
                 new AtomicFileWriter(false));
         var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, LayerRegistry.withEngineLayers()));
-        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().contains("\"from_logits\": false"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().endsWith("metadata.compile.loss.from_logits is false; allowed: true (the one loss this build compiles takes logits)"), refused.getMessage());
     }
 
     /** Every layer type and option, every optimizer: configs, weights, optimizer state and predictions survive; training continues exactly. */

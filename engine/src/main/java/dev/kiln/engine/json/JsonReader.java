@@ -54,7 +54,8 @@ public final class JsonReader {
     }
 
     private Map<String, Object> object(int depth) {
-        Map<String, Object> map = new LinkedHashMap<>();
+        // Metadata objects are small; a small first table keeps a hostile file of tiny objects within the load bound.
+        Map<String, Object> map = new LinkedHashMap<>(4);
         at++;
         space();
         if (peek() == '}') {
@@ -166,6 +167,12 @@ public final class JsonReader {
             decimal |= ".eE".indexOf(text.charAt(at)) >= 0;
             at++;
         }
+        if (!decimal && at - start <= 18 && at > start) {
+            Integer small = smallInteger(start, at); // no substring per number: a file of numbers stays within the load bound
+            if (small != null) {
+                return small;
+            }
+        }
         String digits = text.substring(start, at);
         if (digits.isEmpty()) {
             throw error("unexpected character '" + (start < text.length() ? text.charAt(start) : '?') + "'");
@@ -182,6 +189,25 @@ public final class JsonReader {
         } catch (NumberFormatException e) {
             throw error("malformed number '" + digits + "'");
         }
+    }
+
+    /** The int that text [from, to) spells as an optional '-' and digits, or null when it is anything else. */
+    private Integer smallInteger(int from, int to) {
+        boolean negative = text.charAt(from) == '-';
+        int first = negative ? from + 1 : from;
+        if (first == to) {
+            return null;
+        }
+        long value = 0;
+        for (int i = first; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            value = value * 10 + (c - '0');
+        }
+        value = negative ? -value : value;
+        return value == (int) value ? Integer.valueOf((int) value) : null;
     }
 
     private Object literal(String word, Object value) {

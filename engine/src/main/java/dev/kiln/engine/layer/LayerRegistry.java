@@ -32,7 +32,7 @@ public final class LayerRegistry {
     public Layer create(LayerConfig config) {
         Function<LayerConfig, Layer> factory = factories.get(config.type());
         if (factory == null) {
-            throw new IllegalArgumentException("unknown layer type '" + config.type() + "'; this registry knows "
+            throw new LayerConfigException("unknown layer type " + LayerConfig.describe(config.type()) + "; this registry knows "
                     + factories.keySet() + " (register the module's layers, e.g. nlp's TextVectorization)");
         }
         return factory.apply(config);

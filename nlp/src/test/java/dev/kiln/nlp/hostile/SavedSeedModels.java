@@ -1,0 +1,111 @@
+package dev.kiln.nlp.hostile;
+
+import dev.kiln.checkpoint.callback.BackupAndRestore;
+import dev.kiln.checkpoint.callback.CheckpointOptions;
+import dev.kiln.checkpoint.callback.ModelCheckpoint;
+import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.model.ModelFile;
+import dev.kiln.engine.callback.Callback;
+import dev.kiln.engine.callback.EarlyStopping;
+import dev.kiln.engine.callback.Mode;
+import dev.kiln.engine.data.Dataset;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.LabeledBatch;
+import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.random.Rng;
+import dev.kiln.nlp.TextVectorization;
+import dev.kiln.nlp.Texts;
+import dev.kiln.nlp.demo.SeedModel;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real files of the seed model (TextVectorization(1000) -> Embedding(1000, 64, mask_zero) ->
+ * Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1)) as Kiln's own code writes them during
+ * a short fit: ModelCheckpoint's best model (Adam state and checkpoint record), BackupAndRestore's
+ * backup (training state, callback states and EarlyStopping's best weights) and a weights-only
+ * file. Made once per JVM, in a temporary folder.
+ */
+final class SavedSeedModels {
+    private static SavedSeedModels instance;
+
+    final Path folder;
+    final Map<String, byte[]> files;
+
+    private SavedSeedModels(Path folder, Map<String, byte[]> files) {
+        this.folder = folder;
+        this.files = files;
+    }
+
+    static synchronized SavedSeedModels get() {
+        if (instance == null) {
+            try {
+                instance = make();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    /** Texts of words with Zipf-like frequencies, some of them non-ASCII, so the vocabulary fills its 1000 entries. */
+    static List<String> texts(long seed, int count) {
+        Rng rng = new Rng(seed);
+        List<String> texts = new ArrayList<>();
+        for (int t = 0; t < count; t++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 0, words = 3 + rng.nextInt(25); w < words; w++) {
+                int rank = (int) Math.floor(Math.exp(rng.uniform(0f, (float) Math.log(3000))));
+                text.append(w == 0 ? "" : " ").append(rank % 7 == 0 ? "wörd" : rank % 11 == 0 ? "字" : "w").append(rank);
+            }
+            texts.add(text.toString());
+        }
+        return texts;
+    }
+
+    private static Dataset<LabeledBatch> batches(long seed, int count) {
+        List<LabeledBatch> batches = new ArrayList<>();
+        List<String> all = texts(seed, 16 * count);
+        for (int b = 0; b < count; b++) {
+            List<String> texts = all.subList(16 * b, 16 * b + 16);
+            float[] labels = new float[16];
+            for (int i = 0; i < 16; i++) {
+                labels[i] = texts.get(i).length() % 2;
+            }
+            batches.add(new LabeledBatch(new Texts(texts), labels));
+        }
+        return Dataset.fromList(batches);
+    }
+
+    private static SavedSeedModels make() throws IOException {
+        Path folder = Files.createTempDirectory("kiln-hostile");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        try (ComputePool pool = ComputePool.withThreads(2)) {
+            TextVectorization encoder = SeedModel.adaptedVectorizer(1000, texts(1, 3000), pool);
+            Sequential model = SeedModel.build(encoder, 5);
+            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            List<Callback> callbacks = List.of(
+                    new EarlyStopping("val_loss", 0, 3, Mode.AUTO, null, true, 0, 0, quiet),
+                    ModelCheckpoint.builder(folder.resolve("best.kiln").toString()).saveBestOnly(true)
+                            .options(CheckpointOptions.defaults().withFsync(false)).out(quiet).build(),
+                    new BackupAndRestore(folder.resolve("backup"), 3, false, false, quiet));
+            model.fit(batches(2, 4), 2, batches(3, 1), 1, callbacks, 0, null);
+            ModelFile.saveWeights(folder.resolve("weights.kiln"), model, new AtomicFileWriter(false));
+        }
+        return new SavedSeedModels(folder, Map.of(
+                "best", Files.readAllBytes(folder.resolve("best.kiln")),
+                "backup", Files.readAllBytes(folder.resolve("backup").resolve(BackupAndRestore.FILE_NAME)),
+                "weights", Files.readAllBytes(folder.resolve("weights.kiln"))));
+    }
+}
