@@ -164,7 +164,7 @@ class LeakTest {
                 () -> assertEquals(Map.of(), newThreads, "threads started during the rounds and still alive, by name"),
                 () -> assertTrue(prefetchThreads <= prefetchThreadsBefore,
                         "live prefetch threads: " + prefetchThreads + ", " + prefetchThreadsBefore + " before"),
-                // At most as many: a thread of an earlier test (a closed ComputePool's worker) may end meanwhile.
+                // At most as many: the JVM's own threads (dynamic compiler threads) may end meanwhile.
                 () -> assertTrue(threadsAfter <= threadsBefore, "live threads: " + threadsAfter + ", " + threadsBefore + " before"),
                 () -> assertTrue(heapLate - early < HEAP_MARGIN_BYTES, "used heap after GC grew from " + early / 1024
                         + " KB (round " + MEASURE_AFTER + ") to " + heapLate / 1024 + " KB (round " + ROUNDS + ")"));
