@@ -6,6 +6,7 @@ import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -24,7 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
@@ -35,9 +38,12 @@ import java.util.concurrent.atomic.DoubleAdder;
  * masked BiLSTM) and the fraction of this machine's FMA peak measured in the same run - and
  * inference over the whole test split in reviews per second. {@code --export FILE} writes the
  * measured batches (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
+ * {@code --input-projection auto|table|per_token} forces how the LSTM projects the embeddings;
+ * {@code --ab} measures per_token and table alternately on the same batches in this JVM (two
+ * rounds each) and prints the ratios.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
- *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42]</pre>
+ *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42] [--input-projection auto] [--ab]</pre>
  */
 public final class EndToEndHarness {
     static final double TRAIN_FLOP_PER_TOKEN = 393e3;
@@ -52,6 +58,8 @@ public final class EndToEndHarness {
         int steps = Integer.parseInt(option(args, "--steps", "0"));
         long seed = Long.parseLong(option(args, "--seed", "42"));
         String export = option(args, "--export", null);
+        InputProjection projection = InputProjection.valueOf(option(args, "--input-projection", "auto").toUpperCase(Locale.ROOT));
+        boolean ab = Arrays.asList(args).contains("--ab");
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);
@@ -70,30 +78,56 @@ public final class EndToEndHarness {
             }
             double peak = PeakFlops.measure(threads);
             warmUp(encoder, seed, pool, measured);
-
-            Sequential model = SeedModel.build(encoder, seed);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
-            StepTimer timer = new StepTimer();
-            long start = System.nanoTime();
-            model.fit(Dataset.fromList(measured), 1, null, 0, List.of(timer), 0, null);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double gflops = TRAIN_FLOP_PER_TOKEN * tokens / seconds / 1e9;
-            System.out.printf(Locale.ROOT, "kiln train: %d steps in %.2f s = %.1f ms/step (median %.1f ms), %,.0f real tokens/s, "
-                            + "%.1f GFLOPS effective = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
-                    measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(), tokens / seconds, gflops,
-                    100 * gflops / peak, peak, threads);
-
-            long inferenceStart = System.nanoTime();
-            int reviews = 0;
-            try (DatasetIterator<LabeledBatch> test = imdb.testing(BATCH).iterator()) {
-                while (test.hasNext()) {
-                    reviews += model.predict(test.next().inputs()).length;
+            List<InputProjection> runs = ab
+                    ? List.of(InputProjection.PER_TOKEN, InputProjection.TABLE, InputProjection.PER_TOKEN, InputProjection.TABLE)
+                    : List.of(projection);
+            Map<InputProjection, List<double[]>> results = new EnumMap<>(InputProjection.class);
+            for (InputProjection run : runs) {
+                Engine engine = Engine.on(pool).withInputProjection(run);
+                Sequential model = SeedModel.build(encoder, seed);
+                model.compile(new BinaryCrossentropy(), new Adam(1e-4f), engine);
+                StepTimer timer = new StepTimer();
+                long start = System.nanoTime();
+                model.fit(Dataset.fromList(measured), 1, null, 0, List.of(timer), 0, null);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double gflops = TRAIN_FLOP_PER_TOKEN * tokens / seconds / 1e9;
+                System.out.printf(Locale.ROOT, "kiln train%s: %d steps in %.2f s = %.1f ms/step (median %.1f ms), %,.0f real tokens/s, "
+                                + "%.1f GFLOPS effective = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
+                        label(run, ab, projection), measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(),
+                        tokens / seconds, gflops, 100 * gflops / peak, peak, threads);
+                long inferenceStart = System.nanoTime();
+                int reviews = inference(imdb, model);
+                double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
+                double reviewsPerSecond = reviews / inferenceSeconds;
+                System.out.printf(Locale.ROOT, "kiln inference%s: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n",
+                        label(run, ab, projection), reviews, inferenceSeconds, reviewsPerSecond, threads);
+                results.computeIfAbsent(run, r -> new java.util.ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
+            }
+            if (ab) {
+                for (int round = 0; round < 2; round++) {
+                    double[] perToken = results.get(InputProjection.PER_TOKEN).get(round);
+                    double[] table = results.get(InputProjection.TABLE).get(round);
+                    System.out.printf(Locale.ROOT, "ab round %d: training table/per_token time %.3f (%.2f vs %.2f s); "
+                                    + "inference table/per_token reviews/s %.2f (%,.0f vs %,.0f)%n", round + 1,
+                            table[0] / perToken[0], table[0], perToken[0], table[1] / perToken[1], table[1], perToken[1]);
                 }
             }
-            double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
-            System.out.printf(Locale.ROOT, "kiln inference: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n", reviews,
-                    inferenceSeconds, reviews / inferenceSeconds, threads);
         }
+    }
+
+    private static String label(InputProjection run, boolean ab, InputProjection requested) {
+        return ab || requested != InputProjection.AUTO ? " [" + run.name().toLowerCase(Locale.ROOT) + "]" : "";
+    }
+
+    /** Predicts the whole test split (tokenizing included); returns the number of reviews. */
+    private static int inference(ImdbData imdb, Sequential model) {
+        int reviews = 0;
+        try (DatasetIterator<LabeledBatch> test = imdb.testing(BATCH).iterator()) {
+            while (test.hasNext()) {
+                reviews += model.predict(test.next().inputs()).length;
+            }
+        }
+        return reviews;
     }
 
     /** A few steps on a throwaway model, so the measured run starts with compiled code. */

@@ -17,6 +17,12 @@ import java.util.Arrays;
  * rows are never touched again, so its final h stays in place. Backward replays the steps in
  * reverse from the saved gates, cell states and tanh(c), and after each chunk computes that
  * chunk's weight gradients as three GEMMs.
+ *
+ * <p>Table mode, when the inputs are rows of an embedding table E (an exact rewrite): the input
+ * projection of a token depends only on its id, so forward computes P = E W + b once, one row per
+ * vocabulary entry, and copies rows of P instead of a per-token GEMM; backward adds each token's
+ * gate gradient into S[id] (in a fixed order), then dW = E^T S and dE = S W^T, GEMMs of
+ * vocabulary size instead of token count. dValues is not written: the gradient goes to E directly.
  */
 final class LstmDirection {
     /**
@@ -43,6 +49,10 @@ final class LstmDirection {
     private final int tokens;
     /** Step boundaries of the chunks: chunk c covers steps [chunkStart[c], chunkStart[c + 1]). */
     private final int[] chunkStart;
+    /** Table mode: the embedding table [vocabulary, features] and each value row's id; null otherwise. */
+    private final float[] table;
+    private final int[] ids;
+    private final int vocabulary;
     // Saved by forward() for backward(): time-major rows.
     private float[] inputs;
     private float[] gates;
@@ -52,6 +62,15 @@ final class LstmDirection {
 
     LstmDirection(Kernels kernels, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
                   float[] recurrentKernel, int units, boolean backwards) {
+        this(kernels, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null, 0);
+    }
+
+    /** With {@code table} (and each value row's id in {@code ids}), the table mode described above. */
+    LstmDirection(Kernels kernels, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
+                  float[] recurrentKernel, int units, boolean backwards, float[] table, int[] ids, int vocabulary) {
+        this.table = table;
+        this.ids = ids;
+        this.vocabulary = vocabulary;
         this.kernels = kernels;
         this.values = values;
         this.features = features;
@@ -107,9 +126,12 @@ final class LstmDirection {
      */
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
-        inputs = new float[tokens * features];
-        for (int row = 0; row < tokens; row++) {
-            System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
+        float[] projected = table == null ? null : projectTable(bias);
+        if (table == null) {
+            inputs = new float[tokens * features];
+            for (int row = 0; row < tokens; row++) {
+                System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
+            }
         }
         gates = new float[tokens * width];
         cells = new float[tokens * units];
@@ -119,10 +141,13 @@ final class LstmDirection {
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
-            // The input projection of this chunk's tokens: z = x W + b.
-            gemm.sgemm(false, false, rows, width, features, 1f, inputs, r0 * features, Math.max(1, features), kernel, 0,
-                    width, 0f, gates, r0 * width, width);
-            kernels.arithmetic().addBiasRows(rows, width, bias, 0, gates, r0 * width, width);
+            if (projected != null) {
+                copyProjectedRows(projected, r0, rows, gates, r0 * width);
+            } else { // the input projection of this chunk's tokens: z = x W + b
+                gemm.sgemm(false, false, rows, width, features, 1f, inputs, r0 * features, Math.max(1, features), kernel, 0,
+                        width, 0f, gates, r0 * width, width);
+                kernels.arithmetic().addBiasRows(rows, width, bias, 0, gates, r0 * width, width);
+            }
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
         }
         writeOutput(returnSequences, out, outWidth, column);
@@ -139,21 +164,26 @@ final class LstmDirection {
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
         int chunkCapacity = Math.min(tokens, CHUNK_ROWS + batch);
-        float[] chunkInputs = new float[chunkCapacity * Math.max(1, features)];
+        float[] chunkInputs = table == null ? new float[chunkCapacity * Math.max(1, features)] : null;
         float[] chunkGates = new float[chunkCapacity * width];
         float[] h = new float[batch * units];
         float[] c = new float[batch * units];
         float[] squashedRow = new float[batch * units];
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        float[] projected = table == null ? null : projectTable(bias);
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
-            for (int row = 0; row < rows; row++) {
-                System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
+            if (projected != null) {
+                copyProjectedRows(projected, r0, rows, chunkGates, 0);
+            } else {
+                for (int row = 0; row < rows; row++) {
+                    System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
+                }
+                gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width,
+                        0f, chunkGates, 0, width);
+                kernels.arithmetic().addBiasRows(rows, width, bias, 0, chunkGates, 0, width);
             }
-            gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width,
-                    0f, chunkGates, 0, width);
-            kernels.arithmetic().addBiasRows(rows, width, bias, 0, chunkGates, 0, width);
             for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
                 int active = this.active[t];
                 int at = (rowStart[t] - r0) * width;
@@ -175,6 +205,22 @@ final class LstmDirection {
                     System.arraycopy(h, j * units, out, order[j] * outWidth + column, units);
                 }
             }
+        }
+    }
+
+    /** P = E W + b: the input projection of every vocabulary entry. */
+    private float[] projectTable(float[] bias) {
+        float[] projected = new float[vocabulary * width];
+        kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0, width,
+                0f, projected, 0, width);
+        kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);
+        return projected;
+    }
+
+    /** Rows [r0, r0 + rows) of the time-major layout take their token's row of P. */
+    private void copyProjectedRows(float[] projected, int r0, int rows, float[] target, int at) {
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(projected, ids[tokenRow[r0 + row]] * width, target, at + row * width, width);
         }
     }
 
@@ -219,6 +265,12 @@ final class LstmDirection {
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
                   float[] dKernel, float[] dRecurrent, float[] dBias, float[] dValues) {
+        backward(dOut, outWidth, column, returnSequences, dKernel, dRecurrent, dBias, dValues, null);
+    }
+
+    /** As above; in table mode {@code dTable} (may be null) receives the embedding table's gradient instead of dValues. */
+    void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
+                  float[] dKernel, float[] dRecurrent, float[] dBias, float[] dValues, float[] dTable) {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
@@ -232,7 +284,9 @@ final class LstmDirection {
         }
         float[] dz = new float[Math.min(tokens, CHUNK_ROWS + order.length) * width];
         float[] previousHidden = dRecurrent == null ? null : new float[dz.length / 4];
-        float[] dInputs = dValues == null ? null : new float[dz.length / width * Math.max(1, features)];
+        float[] dInputs = dValues == null || table != null ? null : new float[dz.length / width * Math.max(1, features)];
+        // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
+        float[] perEntry = table != null && (dKernel != null || dTable != null) ? new float[vocabulary * width] : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = rowStart[chunkStart[chunk]];
@@ -252,7 +306,34 @@ final class LstmDirection {
                     gemm.sgemm(false, rows, 1f, dz, (row0 - r0) * width, width, packedUt, 0f, dh, 0, units);
                 }
             }
-            weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues);
+            if (table != null) {
+                scatterByEntry(chunk, dz, perEntry);
+                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null);
+            } else {
+                weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues);
+            }
+        }
+        if (perEntry != null) {
+            if (dKernel != null) { // dW += E^T S
+                gemm.sgemm(true, false, features, width, vocabulary, 1f, table, 0, Math.max(1, features), perEntry, 0, width,
+                        1f, dKernel, 0, width);
+            }
+            if (dTable != null) { // dE += S W^T
+                gemm.sgemm(false, true, vocabulary, features, width, 1f, perEntry, 0, width, kernel, 0, width, 1f,
+                        dTable, 0, Math.max(1, features));
+            }
+        }
+    }
+
+    /** S[id] += dz of each of the chunk's tokens, in row order (a fixed order: the same sums on any thread count). */
+    private void scatterByEntry(int chunk, float[] dz, float[] perEntry) {
+        if (perEntry == null) {
+            return;
+        }
+        int r0 = rowStart[chunkStart[chunk]];
+        int rows = rowStart[chunkStart[chunk + 1]] - r0;
+        for (int row = 0; row < rows; row++) {
+            kernels.arithmetic().axpy(width, 1f, dz, row * width, perEntry, ids[tokenRow[r0 + row]] * width);
         }
     }
 

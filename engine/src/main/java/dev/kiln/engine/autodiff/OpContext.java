@@ -3,8 +3,8 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Tensor;
 
-/** What every operation needs: the kernels to compute with and the tape to record on. */
-record OpContext(Kernels kernels, Tape tape) {
+/** What every operation needs: the kernels to compute with, the tape to record on, and how LSTMs project embeddings. */
+record OpContext(Kernels kernels, Tape tape, InputProjection projection) {
 
     /** The output variable of an operation; it takes gradients iff the tape records and an input does. */
     Variable result(Tensor value, String operation, Variable... inputs) {

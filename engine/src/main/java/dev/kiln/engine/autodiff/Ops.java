@@ -30,7 +30,12 @@ public final class Ops {
      * gradients, so shards can run in parallel and their gradients be summed in a fixed order.
      */
     public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings) {
-        OpContext context = new OpContext(kernels, tape);
+        this(kernels, tape, bindings, InputProjection.AUTO);
+    }
+
+    /** As above, with {@code projection} deciding how an LSTM fed by an Embedding projects its inputs. */
+    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection) {
+        OpContext context = new OpContext(kernels, tape, projection);
         this.bindings = bindings;
         this.tape = tape;
         this.kernels = kernels;
@@ -110,7 +115,13 @@ public final class Ops {
      */
     public Variable lstm(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                          Variable bias, boolean backwards, boolean returnSequences) {
-        return recurrent.lstm(values, lengths, offsets, new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards,
+        return lstm(values, null, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
+    }
+
+    /** The same, knowing that {@code values} are rows of an embedding table ({@code rows}, or null when not). */
+    public Variable lstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Variable kernel,
+                         Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
+        return recurrent.lstm(values, rows, lengths, offsets, new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards,
                 returnSequences);
     }
 
@@ -121,7 +132,13 @@ public final class Ops {
      */
     public Variable bidirectionalLstm(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
                                       List<Variable> backwardWeights, boolean returnSequences) {
-        return recurrent.bidirectional(values, lengths, offsets, weights(forwardWeights), weights(backwardWeights),
+        return bidirectionalLstm(values, null, lengths, offsets, forwardWeights, backwardWeights, returnSequences);
+    }
+
+    /** The same, knowing that {@code values} are rows of an embedding table ({@code rows}, or null when not). */
+    public Variable bidirectionalLstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets,
+                                      List<Variable> forwardWeights, List<Variable> backwardWeights, boolean returnSequences) {
+        return recurrent.bidirectional(values, rows, lengths, offsets, weights(forwardWeights), weights(backwardWeights),
                 returnSequences);
     }
 

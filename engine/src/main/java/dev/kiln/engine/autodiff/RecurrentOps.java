@@ -10,7 +10,8 @@ import dev.kiln.engine.tensor.Tensor;
  * ({@link LstmDirection} does the work). The two directions of a bidirectional LSTM are
  * independent, so they run as two tasks on the pool, forward and backward; each writes its own
  * input gradient, and the two are added in a fixed order, so the result does not depend on the
- * thread count.
+ * thread count. When the values are rows of an embedding table and the context's
+ * {@link InputProjection} says so, each direction works in table mode (see {@link LstmDirection}).
  */
 final class RecurrentOps {
     private final OpContext context;
@@ -22,10 +23,11 @@ final class RecurrentOps {
     /** The weights of one direction. */
     record Weights(Variable kernel, Variable recurrentKernel, Variable bias) {}
 
-    Variable lstm(Variable values, int[] lengths, int[] offsets, Weights weights, boolean backwards,
+    Variable lstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights weights, boolean backwards,
                   boolean returnSequences) {
         int units = checkArguments(values, lengths, offsets, weights);
-        LstmDirection direction = newDirection(values, lengths, offsets, weights, units, backwards);
+        EmbeddingRows table = tableMode(values, rows);
+        LstmDirection direction = newDirection(values, table, lengths, offsets, weights, units, backwards);
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
         boolean training = needsBackward(values, weights);
         if (training) {
@@ -33,24 +35,26 @@ final class RecurrentOps {
         } else {
             direction.forwardOnly(weights.bias().data(), returnSequences, output.data(), units, 0);
         }
-        Variable out = context.result(output, "lstm", values, weights.kernel(), weights.recurrentKernel(), weights.bias());
+        Variable out = context.result(output, "lstm", values, weights.kernel(), weights.recurrentKernel(), weights.bias(),
+                table == null ? values : table.table());
         context.onBackward(out, () -> direction.backward(out.gradData(), units, 0, returnSequences,
                 gradOrNull(weights.kernel()), gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()),
-                gradOrNull(values)));
+                gradOrNull(values), table == null ? null : gradOrNull(table.table())));
         return out;
     }
 
     /** Forward and backward LSTMs over the same sequences, outputs concatenated (forward first). */
-    Variable bidirectional(Variable values, int[] lengths, int[] offsets, Weights forwardWeights, Weights backwardWeights,
-                           boolean returnSequences) {
+    Variable bidirectional(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights forwardWeights,
+                           Weights backwardWeights, boolean returnSequences) {
         int units = checkArguments(values, lengths, offsets, forwardWeights);
         if (checkArguments(values, lengths, offsets, backwardWeights) != units) {
             throw new IllegalArgumentException("bidirectional lstm: the two directions have different units");
         }
         Kernels kernels = context.kernels();
+        EmbeddingRows table = tableMode(values, rows);
         LstmDirection[] directions = {
-                newDirection(values, lengths, offsets, forwardWeights, units, false),
-                newDirection(values, lengths, offsets, backwardWeights, units, true)};
+                newDirection(values, table, lengths, offsets, forwardWeights, units, false),
+                newDirection(values, table, lengths, offsets, backwardWeights, units, true)};
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
@@ -64,18 +68,20 @@ final class RecurrentOps {
         });
         Variable out = context.result(output, "bidirectional_lstm", values, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
-                backwardWeights.recurrentKernel(), backwardWeights.bias());
+                backwardWeights.recurrentKernel(), backwardWeights.bias(), table == null ? values : table.table());
+        // The input's gradient: the values' rows, or in table mode the embedding table's.
+        Variable input = table == null ? values : table.table();
         context.onBackward(out, () -> {
-            float[][] dValues = new float[2][];
+            float[][] dInput = new float[2][];
             kernels.pool().parallelFor(2, d -> {
-                dValues[d] = values.requiresGrad() ? new float[values.value().size()] : null;
+                dInput[d] = input.requiresGrad() ? new float[input.value().size()] : null;
                 directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
                         gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                        gradOrNull(weights[d].bias()), dValues[d]);
+                        gradOrNull(weights[d].bias()), table == null ? dInput[d] : null, table == null ? null : dInput[d]);
             });
-            if (values.requiresGrad()) {
-                float[] total = values.gradData();
-                for (float[] part : dValues) { // forward direction first, always
+            if (input.requiresGrad()) {
+                float[] total = input.gradData();
+                for (float[] part : dInput) { // forward direction first, always
                     kernels.arithmetic().axpy(total.length, 1f, part, 0, total, 0);
                 }
             }
@@ -83,10 +89,34 @@ final class RecurrentOps {
         return out;
     }
 
-    private LstmDirection newDirection(Variable values, int[] lengths, int[] offsets, Weights weights, int units,
-                                       boolean backwards) {
-        return new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
-                weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
+    private LstmDirection newDirection(Variable values, EmbeddingRows table, int[] lengths, int[] offsets, Weights weights,
+                                       int units, boolean backwards) {
+        return table == null
+                ? new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
+                        weights.kernel().data(), weights.recurrentKernel().data(), units, backwards)
+                : new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
+                        weights.kernel().data(), weights.recurrentKernel().data(), units, backwards, table.table().data(),
+                        table.ids(), table.table().shape().dim(0));
+    }
+
+    /** {@code rows} when the context's projection chooses the table for these values; null for the per-token path. */
+    private EmbeddingRows tableMode(Variable values, EmbeddingRows rows) {
+        if (rows == null) {
+            return null;
+        }
+        Variable table = rows.table();
+        OpContext.requireRank("lstm embedding table", table, 2);
+        if (rows.ids().length != values.shape().dim(0) || table.shape().dim(1) != values.shape().dim(1)) {
+            throw new IllegalArgumentException("lstm: " + rows.ids().length + " embedding ids and a table of shape "
+                    + table.shape() + " do not describe values of shape " + values.shape());
+        }
+        int vocabulary = table.shape().dim(0);
+        for (int id : rows.ids()) {
+            if (id < 0 || id >= vocabulary) {
+                throw new IllegalArgumentException("lstm: embedding id " + id + " is outside the table's " + vocabulary + " rows");
+            }
+        }
+        return context.projection().useTable(rows, values.shape().dim(0)) ? rows : null;
     }
 
     /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */

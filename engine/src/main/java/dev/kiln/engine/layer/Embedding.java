@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.autodiff.EmbeddingRows;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.tensor.Shape;
@@ -74,8 +75,9 @@ public final class Embedding implements Layer {
         if (maskZero) {
             tokens = tokens.withoutZeros();
         }
-        Variable vectors = ops.gather(ops.bind(embeddings), tokens.ids());
-        return new SequenceBatch(vectors, tokens.lengths(), tokens.offsets());
+        Variable table = ops.bind(embeddings);
+        Variable vectors = ops.gather(table, tokens.ids());
+        return new SequenceBatch(vectors, tokens.lengths(), tokens.offsets(), new EmbeddingRows(table, tokens.ids()));
     }
 
     @Override

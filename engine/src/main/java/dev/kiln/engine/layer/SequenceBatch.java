@@ -1,17 +1,25 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.autodiff.EmbeddingRows;
 import dev.kiln.engine.autodiff.Variable;
 
 /**
  * One vector per real token: {@code values} is [tokens, features], sequence s occupying rows
- * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all.
+ * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all. {@code rows}, when
+ * an Embedding made the values, says which table rows they are (null otherwise), so an LSTM can
+ * project the table instead of every token.
  */
-public record SequenceBatch(Variable values, int[] lengths, int[] offsets) implements LayerValue {
+public record SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows) implements LayerValue {
 
     public SequenceBatch {
         if (values.shape().rank() != 2) {
             throw new IllegalArgumentException("SequenceBatch values must be [tokens, features], got " + values.shape());
         }
+    }
+
+    /** Values that are not known to be rows of a table. */
+    public SequenceBatch(Variable values, int[] lengths, int[] offsets) {
+        this(values, lengths, offsets, null);
     }
 
     @Override

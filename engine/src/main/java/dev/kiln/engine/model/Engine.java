@@ -1,30 +1,38 @@
 package dev.kiln.engine.model;
 
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
 /**
- * Where a model computes: the kernels (with their thread pool) and the shard size a batch is
- * split into. The shard size, not the thread count, decides the arithmetic, so results are
- * bit-identical on 1, 2 or 16 threads.
+ * Where a model computes: the kernels (with their thread pool), the shard size a batch is split
+ * into, and how an LSTM fed by an Embedding projects its inputs (AUTO by default; the other two
+ * force a path, for A/B benchmarks and tests). The shard size, not the thread count, decides the
+ * arithmetic, so results are bit-identical on 1, 2 or 16 threads.
  */
-public record Engine(Kernels kernels, int shardSize) {
+public record Engine(Kernels kernels, int shardSize, InputProjection inputProjection) {
     public static final int DEFAULT_SHARD_SIZE = 16;
 
     public Engine {
         if (shardSize < 1) {
             throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
         }
+        java.util.Objects.requireNonNull(inputProjection, "inputProjection");
     }
 
-    /** The CPU's widest vectors on {@code pool}, default shards. */
+    /** The CPU's widest vectors on {@code pool}, default shards, the input projection chosen per batch. */
     public static Engine on(ComputePool pool) {
-        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE);
+        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE, InputProjection.AUTO);
     }
 
     /** The same engine with another shard size. */
     public Engine withShardSize(int size) {
-        return new Engine(kernels, size);
+        return new Engine(kernels, size, inputProjection);
+    }
+
+    /** The same engine with the input projection forced (or AUTO). */
+    public Engine withInputProjection(InputProjection projection) {
+        return new Engine(kernels, shardSize, projection);
     }
 
     /**

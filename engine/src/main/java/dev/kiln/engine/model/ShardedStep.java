@@ -1,5 +1,6 @@
 package dev.kiln.engine.model;
 
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
@@ -28,6 +29,7 @@ final class ShardedStep {
     private final ComputePool pool;
     private final int shardSize;
     private final int inferenceShardSize;
+    private final InputProjection inputProjection;
 
     ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
         this.model = model;
@@ -36,6 +38,7 @@ final class ShardedStep {
         this.pool = engine.pool();
         this.shardSize = engine.shardSize(); // >= 1, checked by Engine
         this.inferenceShardSize = engine.inferenceShardSize();
+        this.inputProjection = engine.inputProjection();
     }
 
     /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
@@ -73,7 +76,7 @@ final class ShardedStep {
                 views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
             }
         }
-        Ops ops = new Ops(kernels, tape, views);
+        Ops ops = new Ops(kernels, tape, views, inputProjection);
         LayerValue output = model.forward(shard.inputs(), ops);
         if (!(output instanceof FeatureBatch features) || features.values().shape().dim(1) != 1) {
             throw new IllegalStateException("the model must end in one logit per example, it outputs " + output);

@@ -1,0 +1,23 @@
+package dev.kiln.engine.autodiff;
+
+/**
+ * How an LSTM fed by an Embedding computes its input projection x W + b. TABLE projects the
+ * embedding table once and gathers rows (forward), and scatters gate gradients per vocabulary
+ * entry (backward); PER_TOKEN multiplies every token's vector; AUTO picks TABLE when the batch
+ * has at least {@link #TABLE_FACTOR} times as many tokens as the table has rows, where it does
+ * less work. Both give the same results up to float rounding (the sums run in another order).
+ */
+public enum InputProjection {
+    AUTO, TABLE, PER_TOKEN;
+
+    /** AUTO's threshold: tokens per table row above which projecting the table costs less. */
+    public static final int TABLE_FACTOR = 2;
+
+    boolean useTable(EmbeddingRows rows, int tokens) {
+        return rows != null && switch (this) {
+            case TABLE -> true;
+            case PER_TOKEN -> false;
+            case AUTO -> tokens >= (long) TABLE_FACTOR * rows.table().shape().dim(0);
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.GradientCheck;
+import dev.kiln.engine.autodiff.InputProjection;
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Tape;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Kernels;
+import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The table path of an LSTM fed by an Embedding (project the table once, scatter gate gradients
+ * per entry) against the per-token path: outputs and every gradient (embeddings, kernels,
+ * recurrent kernels, biases), single and bidirectional, final state and sequences, random
+ * vocabulary, widths and uneven lengths with 0 and 1 among them. They differ only in the order of
+ * float sums: |table - per token| <= 1e-5 (|per token| + the largest magnitude of the array / 100).
+ * The table path is also bit-identical on 1 and 2 threads.
+ */
+class EmbeddingProjectionProperties {
+
+    @Property(tries = 60)
+    void theTablePathEqualsThePerTokenPath(@ForAll @IntRange(min = 1, max = 60) int vocabulary,
+                                           @ForAll @IntRange(min = 1, max = 12) int features,
+                                           @ForAll @IntRange(min = 1, max = 20) int units,
+                                           @ForAll @IntRange(min = 1, max = 8) int batch,
+                                           @ForAll boolean bidirectional, @ForAll boolean sequences, @ForAll boolean maskZero,
+                                           @ForAll long seed) {
+        Random random = new Random(seed);
+        int[][] rows = new int[batch][];
+        for (int s = 0; s < batch; s++) {
+            rows[s] = new int[s == 0 ? 1 : s == 1 ? 0 : random.nextInt(30)];
+            for (int t = 0; t < rows[s].length; t++) {
+                rows[s][t] = random.nextInt(vocabulary);
+            }
+        }
+        TokenBatch tokens = TokenBatch.ofRows(rows);
+        Embedding embedding = new Embedding(vocabulary, features, maskZero, "embedding");
+        Layer recurrent = bidirectional
+                ? new Bidirectional(new Lstm(units, false, sequences, "lstm"), "bidirectional")
+                : new Lstm(units, random.nextBoolean(), sequences, "lstm");
+        embedding.build(0, new Rng(seed));
+        recurrent.build(features, new Rng(seed + 1));
+        List<Variable> parameters = new ArrayList<>(embedding.parameters());
+        parameters.addAll(recurrent.parameters());
+        try (ComputePool one = ComputePool.singleThreaded(); ComputePool two = ComputePool.withThreads(2)) {
+            Run perToken = run(Kernels.preferred(one), InputProjection.PER_TOKEN, embedding, recurrent, tokens, parameters, seed);
+            Run table = run(Kernels.preferred(one), InputProjection.TABLE, embedding, recurrent, tokens, parameters, seed);
+            Run tableOnTwo = run(Kernels.preferred(two), InputProjection.TABLE, embedding, recurrent, tokens, parameters, seed);
+            assertClose("output", perToken.output(), table.output());
+            for (int p = 0; p < parameters.size(); p++) {
+                assertClose("gradient of " + parameters.get(p).name(), perToken.gradients().get(p), table.gradients().get(p));
+                assertArrayEquals(table.gradients().get(p), tableOnTwo.gradients().get(p), "1 and 2 threads");
+            }
+            assertArrayEquals(table.output(), tableOnTwo.output(), "1 and 2 threads");
+            Run inference = infer(Kernels.preferred(two), embedding, recurrent, tokens);
+            assertClose("inference output", perToken.output(), inference.output());
+        }
+    }
+
+    private record Run(float[] output, List<float[]> gradients) {}
+
+    private static Run run(Kernels kernels, InputProjection projection, Embedding embedding, Layer recurrent, TokenBatch tokens,
+                           List<Variable> parameters, long seed) {
+        parameters.forEach(Variable::zeroGrad);
+        Tape tape = Tape.recording();
+        Ops ops = new Ops(kernels, tape, Map.of(), projection);
+        Variable output = output(recurrent.forward(embedding.forward(tokens, ops), ops));
+        tape.backward(output, GradientCheck.random(new Random(seed), -1, 1, output.shape().toArray()));
+        List<float[]> gradients = new ArrayList<>();
+        for (Variable parameter : parameters) {
+            gradients.add(parameter.grad().data().clone());
+            parameter.zeroGrad();
+        }
+        return new Run(output.data().clone(), gradients);
+    }
+
+    /** Prediction in table mode (no tape), which keeps no per-token state. */
+    private static Run infer(Kernels kernels, Embedding embedding, Layer recurrent, TokenBatch tokens) {
+        Ops ops = new Ops(kernels, Tape.inference(), Map.of(), InputProjection.TABLE);
+        return new Run(output(recurrent.forward(embedding.forward(tokens, ops), ops)).data().clone(), List.of());
+    }
+
+    private static Variable output(LayerValue value) {
+        return value instanceof SequenceBatch s ? s.values() : ((FeatureBatch) value).values();
+    }
+
+    private static void assertClose(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + " size");
+        float scale = 0;
+        for (float value : expected) {
+            scale = Math.max(scale, Math.abs(value));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * (Math.abs(expected[i]) + scale / 100) + 1e-7, what + " at " + i);
+        }
+    }
+}
