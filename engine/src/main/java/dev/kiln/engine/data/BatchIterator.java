@@ -4,19 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Groups consecutive input elements into lists of {@code size}; the last may be shorter. */
-final class BatchIterator<T> extends StageIterator<List<T>> {
-    private final DatasetIterator<T> input;
+final class BatchIterator<T> extends StageIterator<T, List<T>> {
     private final int size;
 
     BatchIterator(DatasetIterator<T> input, int size) {
         super(input);
-        this.input = input;
         this.size = size;
-    }
-
-    @Override
-    boolean hasMore() {
-        return input.hasNext();
     }
 
     @Override

@@ -10,8 +10,7 @@ import java.util.List;
  * buffer is filled on the first read rather than on construction, so starting a pass cannot fail
  * half-way with an input nobody would close.
  */
-final class ShuffleIterator<T> extends StageIterator<T> {
-    private final DatasetIterator<T> input;
+final class ShuffleIterator<T> extends StageIterator<T, T> {
     private final int bufferSize;
     private final List<T> buffer;
     private final Rng rng;
@@ -19,7 +18,6 @@ final class ShuffleIterator<T> extends StageIterator<T> {
 
     ShuffleIterator(DatasetIterator<T> input, int bufferSize, Rng rng) {
         super(input);
-        this.input = input;
         this.bufferSize = bufferSize;
         this.rng = rng;
         this.buffer = new ArrayList<>(Math.min(bufferSize, 1 << 16));

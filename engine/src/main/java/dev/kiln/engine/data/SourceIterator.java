@@ -2,27 +2,15 @@ package dev.kiln.engine.data;
 
 import java.util.Iterator;
 
-/** The elements of an in-memory collection as a pass: nothing to release but the reference. */
-final class SourceIterator<T> extends StageIterator<T> {
-    private Iterator<T> elements;
+/** The elements of an in-memory collection as a pass; the collection stays with its Dataset. */
+final class SourceIterator<T> extends StageIterator<T, T> {
 
     SourceIterator(Iterator<T> elements) {
-        super(null);
-        this.elements = elements;
-    }
-
-    @Override
-    boolean hasMore() {
-        return elements.hasNext();
+        super(elements);
     }
 
     @Override
     T nextElement() {
-        return elements.next();
-    }
-
-    @Override
-    void release() {
-        elements = null;
+        return input.next();
     }
 }

@@ -1,22 +1,29 @@
 package dev.kiln.engine.data;
 
+import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
  * The rules every single-threaded stage shares, kept in one place: a closed stage is empty, an
- * exhausted one closes itself, and closing a stage closes its input.
+ * exhausted one closes itself, and closing a stage closes its input (when the input is itself a
+ * pass; a source reads a plain collection iterator).
+ *
+ * @param <I> what the stage reads
+ * @param <T> what it yields
  */
-abstract class StageIterator<T> implements DatasetIterator<T> {
-    private final DatasetIterator<?> input;
+abstract class StageIterator<I, T> implements DatasetIterator<T> {
+    /** The stage read from. */
+    final Iterator<I> input;
     private boolean closed;
 
-    /** {@code input} is the stage read from, or null for a source. */
-    StageIterator(DatasetIterator<?> input) {
+    StageIterator(Iterator<I> input) {
         this.input = input;
     }
 
-    /** Whether another element follows; called only while open. */
-    abstract boolean hasMore();
+    /** Whether another element follows; called only while open. By default, whether the input has one. */
+    boolean hasMore() {
+        return input.hasNext();
+    }
 
     /** The next element; called only after {@link #hasMore()} returned true. */
     abstract T nextElement();
@@ -53,8 +60,8 @@ abstract class StageIterator<T> implements DatasetIterator<T> {
         try {
             release();
         } finally {
-            if (input != null) {
-                input.close();
+            if (input instanceof DatasetIterator<?> stage) {
+                stage.close();
             }
         }
     }
