@@ -47,9 +47,9 @@ public final class Dense implements Layer {
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         int inputFeatures = input.require(this, ValueSpec.FEATURES).width();
         if (kernel == null) {
-            kernel = Variable.parameter(parameters.tensor(name + "/kernel", Shape.of(inputFeatures, units),
-                    rng -> Initializers.glorotUniform(rng, inputFeatures, units)), name + "/kernel");
-            bias = Variable.parameter(parameters.tensor(name + "/bias", Shape.of(units), rng -> Tensor.zeros(units)), name + "/bias");
+            kernel = parameters.parameter(name + "/kernel", Shape.of(inputFeatures, units),
+                    rng -> Initializers.glorotUniform(rng, inputFeatures, units));
+            bias = parameters.parameter(name + "/bias", Shape.of(units), rng -> Tensor.zeros(units));
         } else if (kernel.shape().dim(0) != inputFeatures) {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(0)
                     + " input features, got " + inputFeatures);

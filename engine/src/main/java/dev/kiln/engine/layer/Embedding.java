@@ -58,8 +58,8 @@ public final class Embedding implements Layer {
                     + " but the layer before it emits ids up to " + (input.width() - 1));
         }
         if (embeddings == null) {
-            embeddings = Variable.parameter(parameters.tensor(name + "/embeddings", Shape.of(inputDim, outputDim),
-                    rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim)), name + "/embeddings");
+            embeddings = parameters.parameter(name + "/embeddings", Shape.of(inputDim, outputDim),
+                    rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim));
         }
         return new ValueSpec(ValueSpec.SEQUENCES, outputDim);
     }

@@ -82,15 +82,15 @@ public final class Lstm implements Layer {
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         int features = input.require(this, ValueSpec.SEQUENCES).width();
         if (kernel == null) {
-            kernel = Variable.parameter(parameters.tensor(name + "/kernel", Shape.of(features, 4 * units),
-                    rng -> Initializers.glorotUniform(rng, features, 4 * units)), name + "/kernel");
-            recurrentKernel = Variable.parameter(parameters.tensor(name + "/recurrent_kernel", Shape.of(units, 4 * units),
-                    rng -> Initializers.orthogonal(rng, units, 4 * units)), name + "/recurrent_kernel");
-            bias = Variable.parameter(parameters.tensor(name + "/bias", Shape.of(4 * units), rng -> {
+            kernel = parameters.parameter(name + "/kernel", Shape.of(features, 4 * units),
+                    rng -> Initializers.glorotUniform(rng, features, 4 * units));
+            recurrentKernel = parameters.parameter(name + "/recurrent_kernel", Shape.of(units, 4 * units),
+                    rng -> Initializers.orthogonal(rng, units, 4 * units));
+            bias = parameters.parameter(name + "/bias", Shape.of(4 * units), rng -> {
                 Tensor initialBias = Tensor.zeros(4 * units);
                 Arrays.fill(initialBias.data(), units, 2 * units, 1f); // unit_forget_bias
                 return initialBias;
-            }), name + "/bias");
+            });
         }
         return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
     }

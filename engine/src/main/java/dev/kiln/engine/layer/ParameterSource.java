@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
@@ -18,6 +19,11 @@ public interface ParameterSource {
 
     /** The values of parameter {@code name} of {@code shape}; {@code initial} draws fresh ones. */
     Tensor tensor(String name, Shape shape, Function<Rng, Tensor> initial);
+
+    /** The trainable parameter {@code name} of {@code shape}, its values from this source. */
+    default Variable parameter(String name, Shape shape, Function<Rng, Tensor> initial) {
+        return Variable.parameter(tensor(name, shape, initial), name);
+    }
 
     /** Fresh weights from the layers' initializers, drawn from {@code rng} in build order. */
     static ParameterSource initial(Rng rng) {
