@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -193,17 +192,15 @@ public final class ModelFile {
     /** Checks every parameter against the file's weights, then copies them all (all or nothing). */
     private static void copyWeights(Path path, Map<String, Tensor> tensors, Sequential model) throws CheckpointFormatException {
         List<Variable> parameters = model.parameters();
-        Set<String> expected = new HashSet<>();
+        SavedParameters saved = ParameterSource.saved(prefixed(tensors, WEIGHTS), WEIGHTS);
         List<Tensor> sources = new ArrayList<>();
-        for (Variable parameter : parameters) {
-            expected.add("weights/" + parameter.name());
-            sources.add(checked(parameter, tensors.get("weights/" + parameter.name()), "weights/", path));
-        }
-        for (String name : tensors.keySet()) {
-            if (name.startsWith("weights/") && !expected.contains(name)) {
-                throw new CheckpointFormatException(path + ": tensor " + name + " has no parameter of that name in the model ("
-                        + parameters.size() + " parameters)");
+        try { // the same checks as a load: every parameter with its shape, no tensor left over
+            for (Variable parameter : parameters) {
+                sources.add(saved.tensor(parameter.name(), parameter.shape(), rng -> null));
             }
+            saved.requireAllUsed();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(path + ": " + e.getMessage());
         }
         for (int p = 0; p < parameters.size(); p++) {
             System.arraycopy(sources.get(p).data(), 0, parameters.get(p).data(), 0, sources.get(p).size());
