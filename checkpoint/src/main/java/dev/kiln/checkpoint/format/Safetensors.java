@@ -1,10 +1,10 @@
 package dev.kiln.checkpoint.format;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.io.BinaryReader;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.checkpoint.io.MetadataSection;
-import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -95,11 +93,10 @@ public final class Safetensors {
                 throw error(file, "header length", Long.toUnsignedString(headerLength) + " does not fit a file of " + size
                         + " bytes (limit " + LoadLimits.MAX_METADATA_BYTES + ")");
             }
-            byte[] headerBytes = new byte[(int) headerLength];
-            bytes.get(8, headerBytes);
+            String headerText = new BinaryReader(bytes, file).section("header").seek(8, "header").utf8(headerLength, "text");
             List<Range> ranges = new ArrayList<>();
             Map<String, String> metadata = new LinkedHashMap<>();
-            parseHeader(headerBytes, file, ranges, metadata);
+            parseHeader(headerText, file, ranges, metadata);
             long dataStart = 8 + headerLength;
             checkTiling(ranges, size - dataStart, file);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -110,18 +107,9 @@ public final class Safetensors {
         }
     }
 
-    private static void parseHeader(byte[] headerBytes, String file, List<Range> ranges, Map<String, String> metadata)
+    private static void parseHeader(String headerText, String file, List<Range> ranges, Map<String, String> metadata)
             throws CheckpointFormatException {
-        MetadataSection header;
-        try {
-            String json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(headerBytes)).toString();
-            header = MetadataSection.root(JsonReader.parse(json.stripTrailing(), file + ": header"), file, "header");
-        } catch (CharacterCodingException e) {
-            throw error(file, "header", "is not UTF-8 text");
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(e.getMessage()); // names the file and the offset
-        }
+        MetadataSection header = MetadataSection.parse(headerText.stripTrailing(), file, "header");
         for (String name : header.keys()) {
             MetadataSection info = header.object(name);
             if (name.equals("__metadata__")) {
@@ -139,8 +127,8 @@ public final class Safetensors {
             long elements = 1;
             for (int d = 0; d < shape.length; d++) {
                 long dim = wholeNumber(info, "shape", d, dims.get(d));
-                elements = dim == 0 || elements == 0 ? 0 : elements > LoadLimits.MAX_ELEMENTS / dim ? -1 : elements * dim;
-                if (elements < 0 || elements > LoadLimits.MAX_ELEMENTS || dim > LoadLimits.MAX_ELEMENTS) {
+                elements = LoadLimits.elementsTimes(elements, dim);
+                if (elements < 0 || dim > LoadLimits.MAX_ELEMENTS) {
                     throw info.invalid("shape", dims, "at most " + LoadLimits.MAX_ELEMENTS + " elements");
                 }
                 shape[d] = (int) dim;

@@ -41,9 +41,6 @@ public final class TensorFile {
     static final int FOOTER_SIZE = 16;
     static final int ALIGNMENT = 64;
     static final byte DTYPE_FLOAT32 = 1;
-    static final int MAX_METADATA_BYTES = LoadLimits.MAX_METADATA_BYTES;
-    static final int MAX_NAME_BYTES = LoadLimits.MAX_NAME_BYTES;
-    static final int MAX_RANK = LoadLimits.MAX_RANK;
 
     /** A tensor's entry in the table. */
     public record Entry(String name, Shape shape, long offset, long length, int crc) {}
@@ -63,9 +60,9 @@ public final class TensorFile {
      */
     public static void write(Path path, String metadata, Map<String, Tensor> tensors, AtomicFileWriter writer) throws IOException {
         byte[] metadataBytes = metadata.getBytes(StandardCharsets.UTF_8);
-        if (metadataBytes.length > MAX_METADATA_BYTES) { // never write a file no reader would read
+        if (metadataBytes.length > LoadLimits.MAX_METADATA_BYTES) { // never write a file no reader would read
             throw new IllegalArgumentException(path + ": metadata of " + metadataBytes.length + " bytes exceeds the limit of "
-                    + MAX_METADATA_BYTES);
+                    + LoadLimits.MAX_METADATA_BYTES);
         }
         List<Entry> entries = new ArrayList<>();
         long dataLength = 0;
@@ -178,7 +175,7 @@ public final class TensorFile {
             throw reader.error("header CRC32C", "mismatch: the header is corrupt");
         }
         long dataEnd = size - FOOTER_SIZE;
-        if (metadataOffset != HEADER_SIZE || metadataLength > MAX_METADATA_BYTES
+        if (metadataOffset != HEADER_SIZE || metadataLength > LoadLimits.MAX_METADATA_BYTES
                 || tableOffset != metadataOffset + metadataLength || tableLength < 8
                 || dataOffset < tableOffset + tableLength || dataOffset % ALIGNMENT != 0 || dataOffset > dataEnd) {
             throw reader.error("section offsets", "metadata [" + metadataOffset + ", +" + metadataLength + "), table ["
@@ -217,7 +214,7 @@ public final class TensorFile {
         List<Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (long i = 0; i < count; i++) {
-            String name = reader.string("name of tensor " + i, MAX_NAME_BYTES);
+            String name = reader.string("name of tensor " + i, LoadLimits.MAX_NAME_BYTES);
             if (!names.add(name)) {
                 throw reader.error("name of tensor " + i, "'" + name + "' appears twice");
             }
@@ -226,16 +223,15 @@ public final class TensorFile {
                 throw reader.error("dtype of " + name, "unknown dtype " + dtype + " (this build reads float32 = 1)");
             }
             long rank = Integer.toUnsignedLong(reader.u32("rank of " + name));
-            if (rank > MAX_RANK) {
-                throw reader.error("rank of " + name, rank + " exceeds " + MAX_RANK);
+            if (rank > LoadLimits.MAX_RANK) {
+                throw reader.error("rank of " + name, rank + " exceeds " + LoadLimits.MAX_RANK);
             }
             int[] dims = new int[(int) rank];
             long elements = 1;
             for (int d = 0; d < rank; d++) {
                 long dim = reader.u64("dimension " + d + " of " + name);
-                elements = Math.multiplyHigh(elements, dim) != 0 || elements * dim > LoadLimits.MAX_ELEMENTS
-                        ? Long.MAX_VALUE : elements * dim;
-                if (elements == Long.MAX_VALUE) {
+                elements = LoadLimits.elementsTimes(elements, dim);
+                if (elements < 0) {
                     throw reader.error("shape of " + name, "has more elements than a tensor can hold");
                 }
                 dims[d] = (int) dim;

@@ -1,5 +1,7 @@
 package dev.kiln.checkpoint.io;
 
+import dev.kiln.engine.json.JsonReader;
+
 /**
  * The limits every loader applies to a file before it allocates (the Kiln format, safetensors,
  * and any format added later), and the memory bound they give. checkpoint/FORMAT.md states them;
@@ -11,8 +13,8 @@ public final class LoadLimits {
     public static final long MAX_FILE_BYTES = Integer.MAX_VALUE;
     /** Metadata text (Kiln) or header JSON (safetensors): room for a vocabulary of about a million tokens. */
     public static final int MAX_METADATA_BYTES = 16 << 20;
-    /** How deeply JSON may nest (also enforced by the JSON reader, which keeps the stack bounded). */
-    public static final int MAX_JSON_DEPTH = 64;
+    /** How deeply JSON may nest: the JSON reader's own limit, which keeps the stack bounded. */
+    public static final int MAX_JSON_DEPTH = JsonReader.MAX_DEPTH;
     /** A tensor name, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 4096;
     public static final int MAX_RANK = 8;
@@ -27,6 +29,14 @@ public final class LoadLimits {
     public static final long FIXED_ALLOWANCE = 16L << 20;
 
     private LoadLimits() {}
+
+    /** {@code elements * dim} for dimensions >= 0 (unsigned 64-bit ones included), or -1 when it exceeds {@link #MAX_ELEMENTS}. */
+    public static long elementsTimes(long elements, long dim) {
+        if (dim < 0 || Math.multiplyHigh(elements, dim) != 0 || elements * dim > MAX_ELEMENTS) {
+            return -1;
+        }
+        return elements * dim;
+    }
 
     /**
      * The most Java heap that loading a file may allocate in all (garbage included): twice its

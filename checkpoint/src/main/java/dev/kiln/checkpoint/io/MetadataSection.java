@@ -1,7 +1,9 @@
 package dev.kiln.checkpoint.io;
 
+import dev.kiln.engine.callback.CallbackState;
+import dev.kiln.engine.json.JsonReader;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,15 @@ public final class MetadataSection {
         this.path = path;
     }
 
+    /** Parses {@code json} (strictly, depth-limited) into a section; an error names the file, the section and the offset. */
+    public static MetadataSection parse(String json, String file, String section) throws CheckpointFormatException {
+        try {
+            return root(JsonReader.parse(json, file + ": " + section), file, section);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(e.getMessage()); // the reader's message names the file, section and offset
+        }
+    }
+
     /** The parsed root of a metadata text, which must be an object; {@code file} and {@code section} name it in errors. */
     public static MetadataSection root(Object parsed, String file, String section) throws CheckpointFormatException {
         if (!(parsed instanceof Map<?, ?> map)) {
@@ -41,9 +52,9 @@ public final class MetadataSection {
         return values.get(key) != null;
     }
 
-    /** The raw values, for passing a section on unchanged (a copy; nothing is read through it). */
+    /** The raw values, for passing a section on unchanged (a copy of this level; nothing is read through it). */
     public Map<String, Object> raw() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        return new LinkedHashMap<>(values);
     }
 
     /** The raw value of {@code key}, or null. */
@@ -64,16 +75,14 @@ public final class MetadataSection {
         return (int) integer(key, min, max);
     }
 
-    /** A number; with {@code nonFinite}, also the strings "NaN", "Infinity" and "-Infinity". */
-    public double number(String key, boolean nonFinite) throws CheckpointFormatException {
+    /** A stored double: a number, or "NaN", "Infinity", "-Infinity" as {@link CallbackState#storable} writes them. */
+    public double storedDouble(String key) throws CheckpointFormatException {
         Object value = values.get(key);
-        if (value instanceof Number number) {
-            return number.doubleValue();
+        try {
+            return CallbackState.number(value, key);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, value, "a number, or \"NaN\", \"Infinity\", \"-Infinity\"");
         }
-        if (nonFinite && value instanceof String text && (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity"))) {
-            return Double.parseDouble(text);
-        }
-        throw invalid(key, value, nonFinite ? "a number, or \"NaN\", \"Infinity\", \"-Infinity\"" : "a number");
     }
 
     /** A finite number in [min, max]. */
@@ -90,11 +99,6 @@ public final class MetadataSection {
             return flag;
         }
         throw invalid(key, values.get(key), "true or false");
-    }
-
-    /** A boolean that older files may lack. */
-    public boolean bool(String key, boolean absent) throws CheckpointFormatException {
-        return values.containsKey(key) ? bool(key) : absent;
     }
 
     public String string(String key) throws CheckpointFormatException {

@@ -39,7 +39,7 @@ public record CheckpointRecord(String monitor, boolean maximize, double value, i
         MetadataSection section = MetadataSection.root(raw, file.toString(), "metadata." + SECTION);
         OptionalInt batch = section.has("batch") ? OptionalInt.of(section.intValue("batch", 1, Integer.MAX_VALUE)) : OptionalInt.empty();
         return Optional.of(new CheckpointRecord(section.string("monitor"),
-                section.choice("mode", List.of("min", "max")).equals("max"), section.number("value", true),
+                section.choice("mode", List.of("min", "max")).equals("max"), section.storedDouble("value"),
                 section.intValue("epoch", 1, Integer.MAX_VALUE), batch));
     }
 }

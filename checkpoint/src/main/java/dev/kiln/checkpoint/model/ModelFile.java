@@ -4,7 +4,6 @@ import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.MetadataSection;
-import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
@@ -240,7 +239,7 @@ public final class ModelFile {
     public record Extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {}
 
     private static Extras extras(MetadataSection metadata, Map<String, Tensor> tensors) {
-        Map<String, Object> extraMetadata = new LinkedHashMap<>(metadata.raw());
+        Map<String, Object> extraMetadata = metadata.raw();
         extraMetadata.keySet().removeAll(SCHEMA_KEYS);
         Map<String, Tensor> extraTensors = new LinkedHashMap<>();
         tensors.forEach((name, tensor) -> {
@@ -252,11 +251,7 @@ public final class ModelFile {
     }
 
     private static MetadataSection parse(String json, Path path) throws CheckpointFormatException {
-        try {
-            return MetadataSection.root(JsonReader.parse(json, path + ": metadata"), path.toString(), "metadata");
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(e.getMessage()); // the reader's message names the file and the offset
-        }
+        return MetadataSection.parse(json, path.toString(), "metadata");
     }
 
     private static void schema(MetadataSection metadata) throws CheckpointFormatException {

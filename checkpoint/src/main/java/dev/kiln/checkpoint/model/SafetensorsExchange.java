@@ -5,7 +5,6 @@ import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.MetadataSection;
-import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.tensor.Tensor;
 
@@ -65,12 +64,7 @@ public final class SafetensorsExchange {
         if (!unused.isEmpty()) {
             throw new CheckpointFormatException(safetensors + ": tensors " + unused + " match no parameter of " + template);
         }
-        MetadataSection metadata;
-        try {
-            metadata = MetadataSection.root(JsonReader.parse(model.metadata(), template + ": metadata"), template.toString(), "metadata");
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(e.getMessage());
-        }
+        MetadataSection metadata = MetadataSection.parse(model.metadata(), template.toString(), "metadata");
         Map<String, Object> imported = new LinkedHashMap<>();
         for (String key : List.of("kiln_model", "weights_only", "layers")) {
             if (metadata.has(key)) {

@@ -72,7 +72,7 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
         FitPosition position;
         try {
             position = new FitPosition(section.intValue("epoch", 0, Integer.MAX_VALUE),
-                    section.intValue("batches_done", 0, Integer.MAX_VALUE), section.number("loss_sum", true),
+                    section.intValue("batches_done", 0, Integer.MAX_VALUE), section.storedDouble("loss_sum"),
                     section.integer("examples", 0, Long.MAX_VALUE), section.integer("correct", 0, Long.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             throw section.error(e.getMessage()); // the position's own rules, e.g. correct <= examples

@@ -11,7 +11,8 @@ import java.util.Map;
  * Nesting depth is limited, so hostile metadata cannot exhaust the stack. Errors name the offset.
  */
 public final class JsonReader {
-    private static final int MAX_DEPTH = 64;
+    /** How deeply values may nest: hostile metadata cannot exhaust the stack. */
+    public static final int MAX_DEPTH = 64;
 
     private final String text;
     private final String source;
