@@ -86,16 +86,8 @@ public final class TextVectorization implements Layer {
                 config.getChoice("standardize", List.of("lower_and_strip_punctuation", "none")).toUpperCase(Locale.ROOT));
         Tokenizer.Split split = Tokenizer.Split.valueOf(config.getChoice("split", List.of("whitespace", "none")).toUpperCase(Locale.ROOT));
         config.getChoice("output_mode", List.of("int"));
-        int maxTokens = config.getInt("max_tokens", -1, LayerConfig.MAX_DIMENSION);
-        if (maxTokens >= 0 && maxTokens < 3) {
-            throw config.invalid("max_tokens", maxTokens, "-1 (no limit) or an integer from 3 to " + LayerConfig.MAX_DIMENSION);
-        }
-        int sequenceLength = config.getInt("output_sequence_length", -1, MAX_SEQUENCE_LENGTH);
-        if (sequenceLength == 0) {
-            throw config.invalid("output_sequence_length", 0, "-1 (true lengths) or an integer from 1 to " + MAX_SEQUENCE_LENGTH);
-        }
-        TextVectorization layer = new TextVectorization(maxTokens < 0 ? null : maxTokens, Tokenizer.of(standardize, split),
-                sequenceLength < 0 ? null : sequenceLength, name);
+        TextVectorization layer = new TextVectorization(config.getOptionalInt("max_tokens", 3, LayerConfig.MAX_DIMENSION),
+                Tokenizer.of(standardize, split), config.getOptionalInt("output_sequence_length", 1, MAX_SEQUENCE_LENGTH), name);
         List<String> saved = config.getStrings("vocabulary");
         if (saved.isEmpty()) {
             throw config.error("vocabulary", "is empty; a saved model needs the vocabulary it was trained with (adapt or"

@@ -52,6 +52,15 @@ public final class LayerConfig {
         throw invalid(key, value, "an integer from " + min + " to " + max);
     }
 
+    /** An optional integer stored as -1 when unset (Keras' None): null for -1, else an integer in [min, max]. */
+    public Integer getOptionalInt(String key, int min, int max) {
+        Object value = values.get(key);
+        if (value instanceof Integer number && (number == -1 || number >= min && number <= max)) {
+            return number == -1 ? null : number;
+        }
+        throw invalid(key, value, "-1 (none) or an integer from " + min + " to " + max);
+    }
+
     /** A dimension: an integer from 1 to {@link #MAX_DIMENSION}. */
     public int getDimension(String key) {
         return getInt(key, 1, MAX_DIMENSION);
