@@ -22,7 +22,7 @@ import java.util.Arrays;
  * projection of a token depends only on its id, so forward computes P = E W + b once, one row per
  * vocabulary entry, and copies rows of P instead of a per-token GEMM; backward adds each token's
  * gate gradient into S[id] (in a fixed order), then dW = E^T S and dE = S W^T, GEMMs of
- * vocabulary size instead of token count. dValues is not written: the gradient goes to E directly.
+ * vocabulary size instead of token count. The input's gradient is then E's, not the values'.
  */
 final class LstmDirection {
     /**
@@ -141,13 +141,7 @@ final class LstmDirection {
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
-            if (projected != null) {
-                copyProjectedRows(projected, r0, rows, gates, r0 * width);
-            } else { // the input projection of this chunk's tokens: z = x W + b
-                gemm.sgemm(false, false, rows, width, features, 1f, inputs, r0 * features, Math.max(1, features), kernel, 0,
-                        width, 0f, gates, r0 * width, width);
-                kernels.arithmetic().addBiasRows(rows, width, bias, 0, gates, r0 * width, width);
-            }
+            projectChunk(projected, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
         }
         writeOutput(returnSequences, out, outWidth, column);
@@ -174,16 +168,12 @@ final class LstmDirection {
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
-            if (projected != null) {
-                copyProjectedRows(projected, r0, rows, chunkGates, 0);
-            } else {
+            if (projected == null) { // this chunk's input rows, gathered into the chunk buffer
                 for (int row = 0; row < rows; row++) {
                     System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
                 }
-                gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width,
-                        0f, chunkGates, 0, width);
-                kernels.arithmetic().addBiasRows(rows, width, bias, 0, chunkGates, 0, width);
             }
+            projectChunk(projected, bias, chunkInputs, 0, r0, rows, chunkGates, 0);
             for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
                 int active = this.active[t];
                 int at = (rowStart[t] - r0) * width;
@@ -217,11 +207,22 @@ final class LstmDirection {
         return projected;
     }
 
-    /** Rows [r0, r0 + rows) of the time-major layout take their token's row of P. */
-    private void copyProjectedRows(float[] projected, int r0, int rows, float[] target, int at) {
-        for (int row = 0; row < rows; row++) {
-            System.arraycopy(projected, ids[tokenRow[r0 + row]] * width, target, at + row * width, width);
+    /**
+     * The input projection z = x W + b of rows [r0, r0 + rows) of the time-major layout, into
+     * {@code target} at {@code at}: each row's token row of P in table mode ({@code projected}),
+     * otherwise one GEMM over the rows' inputs, found in {@code inputRows} at {@code inputAt}.
+     */
+    private void projectChunk(float[] projected, float[] bias, float[] inputRows, int inputAt, int r0, int rows, float[] target,
+                              int at) {
+        if (projected != null) {
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(projected, ids[tokenRow[r0 + row]] * width, target, at + row * width, width);
+            }
+            return;
         }
+        kernels.gemm().sgemm(false, false, rows, width, features, 1f, inputRows, inputAt, Math.max(1, features), kernel, 0, width,
+                0f, target, at, width);
+        kernels.arithmetic().addBiasRows(rows, width, bias, 0, target, at, width);
     }
 
     /** Steps [from, to): step t adds h_{t-1} U to its rows, then the cell turns them into gates, c and h. */
@@ -261,16 +262,13 @@ final class LstmDirection {
     /**
      * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
      * out as forward's output) and adds the gradients into the given arrays; a null array is not
-     * wanted. {@code dValues} receives the gradient of the input rows.
+     * wanted. {@code dInput} receives the gradient of the direction's input: the value rows, or in
+     * table mode the embedding table.
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
-                  float[] dKernel, float[] dRecurrent, float[] dBias, float[] dValues) {
-        backward(dOut, outWidth, column, returnSequences, dKernel, dRecurrent, dBias, dValues, null);
-    }
-
-    /** As above; in table mode {@code dTable} (may be null) receives the embedding table's gradient instead of dValues. */
-    void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
-                  float[] dKernel, float[] dRecurrent, float[] dBias, float[] dValues, float[] dTable) {
+                  float[] dKernel, float[] dRecurrent, float[] dBias, float[] dInput) {
+        float[] dValues = table == null ? dInput : null;
+        float[] dTable = table == null ? null : dInput;
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;

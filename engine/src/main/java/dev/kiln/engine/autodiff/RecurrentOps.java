@@ -27,19 +27,19 @@ final class RecurrentOps {
                   boolean returnSequences) {
         int units = checkArguments(values, lengths, offsets, weights);
         EmbeddingRows table = tableMode(values, rows);
+        Variable input = table == null ? values : table.table(); // what the input gradient is for
         LstmDirection direction = newDirection(values, table, lengths, offsets, weights, units, backwards);
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
-        boolean training = needsBackward(values, weights);
+        boolean training = needsBackward(input, weights);
         if (training) {
             direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
         } else {
             direction.forwardOnly(weights.bias().data(), returnSequences, output.data(), units, 0);
         }
-        Variable out = context.result(output, "lstm", values, weights.kernel(), weights.recurrentKernel(), weights.bias(),
-                table == null ? values : table.table());
+        Variable out = context.result(output, "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> direction.backward(out.gradData(), units, 0, returnSequences,
                 gradOrNull(weights.kernel()), gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()),
-                gradOrNull(values), table == null ? null : gradOrNull(table.table())));
+                gradOrNull(input)));
         return out;
     }
 
@@ -52,13 +52,14 @@ final class RecurrentOps {
         }
         Kernels kernels = context.kernels();
         EmbeddingRows table = tableMode(values, rows);
+        Variable input = table == null ? values : table.table(); // what the input gradient is for
         LstmDirection[] directions = {
                 newDirection(values, table, lengths, offsets, forwardWeights, units, false),
                 newDirection(values, table, lengths, offsets, backwardWeights, units, true)};
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
         Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
-        boolean training = needsBackward(values, forwardWeights) || needsBackward(values, backwardWeights);
+        boolean training = needsBackward(input, forwardWeights) || needsBackward(input, backwardWeights);
         kernels.pool().parallelFor(2, d -> {
             if (training) {
                 directions[d].forward(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
@@ -66,18 +67,16 @@ final class RecurrentOps {
                 directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
             }
         });
-        Variable out = context.result(output, "bidirectional_lstm", values, forwardWeights.kernel(),
+        Variable out = context.result(output, "bidirectional_lstm", input, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
-                backwardWeights.recurrentKernel(), backwardWeights.bias(), table == null ? values : table.table());
-        // The input's gradient: the values' rows, or in table mode the embedding table's.
-        Variable input = table == null ? values : table.table();
+                backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
             float[][] dInput = new float[2][];
             kernels.pool().parallelFor(2, d -> {
                 dInput[d] = input.requiresGrad() ? new float[input.value().size()] : null;
                 directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
                         gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                        gradOrNull(weights[d].bias()), table == null ? dInput[d] : null, table == null ? null : dInput[d]);
+                        gradOrNull(weights[d].bias()), dInput[d]);
             });
             if (input.requiresGrad()) {
                 float[] total = input.gradData();
@@ -120,8 +119,8 @@ final class RecurrentOps {
     }
 
     /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */
-    private boolean needsBackward(Variable values, Weights weights) {
-        return context.tape().isRecording() && (values.requiresGrad() || weights.kernel().requiresGrad()
+    private boolean needsBackward(Variable input, Weights weights) {
+        return context.tape().isRecording() && (input.requiresGrad() || weights.kernel().requiresGrad()
                 || weights.recurrentKernel().requiresGrad() || weights.bias().requiresGrad());
     }
 
