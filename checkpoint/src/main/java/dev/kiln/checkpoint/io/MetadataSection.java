@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.io;
 
 import dev.kiln.engine.callback.CallbackState;
 import dev.kiln.engine.json.JsonReader;
+import dev.kiln.engine.json.JsonValues;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ public final class MetadataSection {
     /** The parsed root of a metadata text, which must be an object; {@code file} and {@code section} name it in errors. */
     public static MetadataSection root(Object parsed, String file, String section) throws CheckpointFormatException {
         if (!(parsed instanceof Map<?, ?> map)) {
-            throw new CheckpointFormatException(file + ": " + section + " is " + describe(parsed) + "; allowed: a JSON object");
+            throw new CheckpointFormatException(file + ": " + section + " is " + JsonValues.describe(parsed) + "; allowed: a JSON object");
         }
         return new MetadataSection(objectMap(map), file, section);
     }
@@ -156,33 +157,20 @@ public final class MetadataSection {
 
     /** An error naming item {@code index} of the list at {@code key}, the value found (JSON null included) and what is allowed. */
     public CheckpointFormatException invalidItem(String key, int index, Object found, String allowed) {
-        return new CheckpointFormatException(file + ": " + child(key) + "[" + index + "] is " + describe(found) + "; allowed: " + allowed);
+        return new CheckpointFormatException(file + ": " + child(key) + "[" + index + "] is " + JsonValues.describe(found) + "; allowed: " + allowed);
     }
 
     /** An error naming the field {@code key}, the value found and what is allowed. */
     public CheckpointFormatException invalid(String key, Object found, String allowed) {
         return new CheckpointFormatException(file + ": " + child(key) + " is "
-                + (found == null ? "missing" : describe(found)) + "; allowed: " + allowed);
+                + (found == null ? "missing" : JsonValues.describe(found)) + "; allowed: " + allowed);
     }
 
     /** The path of a field: {@code section.key}, or {@code section["key"]} for keys that are not plain words. */
     private String child(String key) {
         boolean plain = !key.isEmpty() && key.length() <= 60 && key.chars().allMatch(c -> c == '_' || c == '[' || c == ']'
                 || Character.isLetterOrDigit(c) && c < 128);
-        return plain ? path + "." + key : path + "[" + describe(key) + "]";
-    }
-
-    /** A JSON value as a user would write it: strings quoted and shortened, containers by their size. */
-    public static String describe(Object value) {
-        return switch (value) {
-            case null -> "null";
-            case String text -> "\"" + (text.length() <= 60 ? text : text.substring(0, 57) + "...") + "\"";
-            case List<?> list when list.size() <= 8 && list.stream().allMatch(item -> item instanceof Number || item instanceof Boolean)
-                    -> list.toString();
-            case List<?> list -> "a list of " + list.size() + " items";
-            case Map<?, ?> map -> "an object with " + map.size() + " keys";
-            default -> String.valueOf(value);
-        };
+        return plain ? path + "." + key : path + "[" + JsonValues.describe(key) + "]";
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,7 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.json.JsonValues;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,21 +136,14 @@ public final class LayerConfig {
     }
 
     private String where() {
-        return "layer " + (values.get("name") instanceof String name ? "'" + abbreviate(name) + "' " : "") + "(" + abbreviate(type) + ")";
+        return "layer " + (values.get("name") instanceof String name ? "'" + JsonValues.shortened(name) + "' " : "") + "("
+                + JsonValues.shortened(type) + ")";
     }
 
-    /** A value as a user would write it: strings quoted and shortened, containers by their size. */
+    /** A value as a user would write it (JSON's way), a nested config by its type. */
     static String describe(Object value) {
-        return switch (value) {
-            case String text -> "'" + abbreviate(text) + "'";
-            case List<?> list -> "a list of " + list.size() + " items";
-            case LayerConfig nested -> "a layer config (" + abbreviate(nested.type) + ")";
-            default -> String.valueOf(value);
-        };
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        return value instanceof LayerConfig nested ? "a layer config (" + JsonValues.shortened(nested.type) + ")"
+                : JsonValues.describe(value);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.json.JsonValues;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,7 +34,7 @@ public final class LayerRegistry {
     public Layer create(LayerConfig config) {
         Function<LayerConfig, Layer> factory = factories.get(config.type());
         if (factory == null) {
-            throw new LayerConfigException("unknown layer type " + LayerConfig.describe(config.type()) + "; this registry knows "
+            throw new LayerConfigException("unknown layer type '" + JsonValues.shortened(config.type()) + "'; this registry knows "
                     + factories.keySet() + " (register the module's layers, e.g. nlp's TextVectorization)");
         }
         return factory.apply(config);
