@@ -60,6 +60,7 @@ public final class EndToEndHarness {
         String export = option(args, "--export", null);
         InputProjection projection = InputProjection.valueOf(option(args, "--input-projection", "auto").toUpperCase(Locale.ROOT));
         boolean ab = Arrays.asList(args).contains("--ab");
+        int shardSize = Integer.parseInt(option(args, "--shard-size", String.valueOf(Engine.DEFAULT_SHARD_SIZE)));
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);
@@ -83,7 +84,7 @@ public final class EndToEndHarness {
                     : List.of(projection);
             Map<InputProjection, List<double[]>> results = new EnumMap<>(InputProjection.class);
             for (InputProjection run : runs) {
-                Engine engine = Engine.on(pool).withInputProjection(run);
+                Engine engine = Engine.on(pool).withInputProjection(run).withShardSize(shardSize);
                 Sequential model = SeedModel.build(encoder, seed);
                 model.compile(new BinaryCrossentropy(), new Adam(1e-4f), engine);
                 StepTimer timer = new StepTimer();

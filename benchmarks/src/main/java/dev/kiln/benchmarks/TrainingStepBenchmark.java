@@ -1,5 +1,6 @@
 package dev.kiln.benchmarks;
 
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,10 @@ public class TrainingStepBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** How the LSTM projects the embeddings: auto (the engine's default), table or per_token. */
+    @Param({"auto"})
+    public String projection;
+
     List<LabeledBatch> batches;
     Sequential model;
     ComputePool pool;
@@ -49,7 +55,7 @@ public class TrainingStepBenchmark {
         batches = ImdbLikeBatches.batches(11, 16, 64);
         pool = ComputePool.withThreads(threads);
         model = ImdbLikeBatches.seedModel(1);
-        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
+        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool).withInputProjection(InputProjection.valueOf(projection.toUpperCase(Locale.ROOT))));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
         System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
                 batches.size());

@@ -53,6 +53,8 @@ final class LstmDirection {
     private final float[] table;
     private final int[] ids;
     private final int vocabulary;
+    /** Where this direction's working arrays come from (reused from step to step). */
+    private final StepBuffers.Claim buffers;
     // Saved by forward() for backward(): time-major rows.
     private float[] inputs;
     private float[] gates;
@@ -60,14 +62,19 @@ final class LstmDirection {
     private float[] squashed;
     private float[] hidden;
 
-    LstmDirection(Kernels kernels, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
-                  float[] recurrentKernel, int units, boolean backwards) {
-        this(kernels, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null, 0);
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, float[] values, int features, int[] lengths, int[] offsets,
+                  float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
+        this(kernels, buffers, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null, 0);
     }
 
-    /** With {@code table} (and each value row's id in {@code ids}), the table mode described above. */
-    LstmDirection(Kernels kernels, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
-                  float[] recurrentKernel, int units, boolean backwards, float[] table, int[] ids, int vocabulary) {
+    /**
+     * With {@code table} (and each token row's id in {@code ids}), the table mode described above;
+     * {@code values} are then not read and may be null.
+     */
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, float[] values, int features, int[] lengths, int[] offsets,
+                  float[] kernel, float[] recurrentKernel, int units, boolean backwards, float[] table, int[] ids,
+                  int vocabulary) {
+        this.buffers = buffers;
         this.table = table;
         this.ids = ids;
         this.vocabulary = vocabulary;
@@ -128,15 +135,16 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         float[] projected = table == null ? null : projectTable(bias);
         if (table == null) {
-            inputs = new float[tokens * features];
+            inputs = buffers.floats(tokens * features);
             for (int row = 0; row < tokens; row++) {
                 System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
             }
         }
-        gates = new float[tokens * width];
-        cells = new float[tokens * units];
-        squashed = new float[tokens * units];
-        hidden = new float[tokens * units];
+        // Every row of these is written before it is read: no zeroing needed.
+        gates = buffers.floats(tokens * width);
+        cells = buffers.floats(tokens * units);
+        squashed = buffers.floats(tokens * units);
+        hidden = buffers.floats(tokens * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
@@ -158,11 +166,12 @@ final class LstmDirection {
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
         int chunkCapacity = Math.min(tokens, CHUNK_ROWS + batch);
-        float[] chunkInputs = table == null ? new float[chunkCapacity * Math.max(1, features)] : null;
-        float[] chunkGates = new float[chunkCapacity * width];
-        float[] h = new float[batch * units];
-        float[] c = new float[batch * units];
-        float[] squashedRow = new float[batch * units];
+        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
+        float[] chunkGates = buffers.floats(chunkCapacity * width);
+        // The state's rows are written at step 0 before they are read (no previous c, no h U).
+        float[] h = buffers.floats(batch * units);
+        float[] c = buffers.floats(batch * units);
+        float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
         float[] projected = table == null ? null : projectTable(bias);
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
@@ -198,9 +207,14 @@ final class LstmDirection {
         }
     }
 
+    /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
+    float[] zeroedBuffer(int size) {
+        return buffers.zeros(size);
+    }
+
     /** P = E W + b: the input projection of every vocabulary entry. */
     private float[] projectTable(float[] bias) {
-        float[] projected = new float[vocabulary * width];
+        float[] projected = buffers.floats(vocabulary * width);
         kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0, width,
                 0f, projected, 0, width);
         kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);
@@ -273,18 +287,19 @@ final class LstmDirection {
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
         // dh and dc per sorted sequence; dh starts as the output's gradient (final-state mode).
-        float[] dh = new float[batch * units];
-        float[] dc = new float[batch * units];
+        float[] dh = buffers.zeros(batch * units);
+        float[] dc = buffers.zeros(batch * units);
         if (!returnSequences) {
             for (int j = 0; j < batch; j++) {
                 System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
             }
         }
-        float[] dz = new float[Math.min(tokens, CHUNK_ROWS + order.length) * width];
-        float[] previousHidden = dRecurrent == null ? null : new float[dz.length / 4];
-        float[] dInputs = dValues == null || table != null ? null : new float[dz.length / width * Math.max(1, features)];
+        int chunkCapacity = Math.min(tokens, CHUNK_ROWS + order.length);
+        float[] dz = buffers.floats(chunkCapacity * width);
+        float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkCapacity * units);
+        float[] dInputs = dValues == null ? null : buffers.floats(chunkCapacity * Math.max(1, features));
         // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
-        float[] perEntry = table != null && (dKernel != null || dTable != null) ? new float[vocabulary * width] : null;
+        float[] perEntry = table != null && (dKernel != null || dTable != null) ? buffers.zeros(vocabulary * width) : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = rowStart[chunkStart[chunk]];

@@ -3,8 +3,11 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Tensor;
 
-/** What every operation needs: the kernels to compute with, the tape to record on, and how LSTMs project embeddings. */
-record OpContext(Kernels kernels, Tape tape, InputProjection projection) {
+/**
+ * What every operation needs: the kernels to compute with, the tape to record on, how LSTMs
+ * project embeddings, and where large working arrays come from.
+ */
+record OpContext(Kernels kernels, Tape tape, InputProjection projection, StepBuffers buffers) {
 
     /** The output variable of an operation; it takes gradients iff the tape records and an input does. */
     Variable result(Tensor value, String operation, Variable... inputs) {

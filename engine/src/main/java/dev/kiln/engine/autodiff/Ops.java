@@ -4,6 +4,7 @@ import dev.kiln.engine.kernel.Kernels;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The differentiable operations, bound to the kernels they compute with and the tape they record
@@ -35,7 +36,12 @@ public final class Ops {
 
     /** As above, with {@code projection} deciding how an LSTM fed by an Embedding projects its inputs. */
     public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection) {
-        OpContext context = new OpContext(kernels, tape, projection);
+        this(kernels, tape, bindings, projection, StepBuffers.none());
+    }
+
+    /** As above, with the step's working arrays taken from {@code buffers} (reused across steps). */
+    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection, StepBuffers buffers) {
+        OpContext context = new OpContext(kernels, tape, projection, buffers);
         this.bindings = bindings;
         this.tape = tape;
         this.kernels = kernels;
@@ -115,11 +121,14 @@ public final class Ops {
      */
     public Variable lstm(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                          Variable bias, boolean backwards, boolean returnSequences) {
-        return lstm(values, null, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
+        return lstm(() -> values, null, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
     }
 
-    /** The same, knowing that {@code values} are rows of an embedding table ({@code rows}, or null when not). */
-    public Variable lstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Variable kernel,
+    /**
+     * The same, knowing that the values are rows of an embedding table ({@code rows}, or null when
+     * not); {@code values} is only asked for when the LSTM multiplies every token's vector.
+     */
+    public Variable lstm(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Variable kernel,
                          Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
         return recurrent.lstm(values, rows, lengths, offsets, new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards,
                 returnSequences);
@@ -132,11 +141,11 @@ public final class Ops {
      */
     public Variable bidirectionalLstm(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
                                       List<Variable> backwardWeights, boolean returnSequences) {
-        return bidirectionalLstm(values, null, lengths, offsets, forwardWeights, backwardWeights, returnSequences);
+        return bidirectionalLstm(() -> values, null, lengths, offsets, forwardWeights, backwardWeights, returnSequences);
     }
 
-    /** The same, knowing that {@code values} are rows of an embedding table ({@code rows}, or null when not). */
-    public Variable bidirectionalLstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets,
+    /** The same, knowing the values' table rows, as {@link #lstm(Supplier, EmbeddingRows, int[], int[], Variable, Variable, Variable, boolean, boolean)}. */
+    public Variable bidirectionalLstm(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
                                       List<Variable> forwardWeights, List<Variable> backwardWeights, boolean returnSequences) {
         return recurrent.bidirectional(values, rows, lengths, offsets, weights(forwardWeights), weights(backwardWeights),
                 returnSequences);

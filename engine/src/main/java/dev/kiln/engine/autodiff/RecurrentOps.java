@@ -4,6 +4,8 @@ import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
+import java.util.function.Supplier;
+
 /**
  * The fused LSTM operations: one direction ({@link #lstm}) or both at once
  * ({@link #bidirectional}), each a single autodiff operation over whole sequences
@@ -23,13 +25,17 @@ final class RecurrentOps {
     /** The weights of one direction. */
     record Weights(Variable kernel, Variable recurrentKernel, Variable bias) {}
 
-    Variable lstm(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights weights, boolean backwards,
-                  boolean returnSequences) {
-        int units = checkArguments(values, lengths, offsets, weights);
-        EmbeddingRows table = tableMode(values, rows);
-        Variable input = table == null ? values : table.table(); // what the input gradient is for
-        LstmDirection direction = newDirection(values, table, lengths, offsets, weights, units, backwards);
-        Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
+    /**
+     * {@code values} is only asked for on the per-token path: in table mode the token vectors are
+     * never needed, so an Embedding need not gather them.
+     */
+    Variable lstm(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights weights,
+                  boolean backwards, boolean returnSequences) {
+        LstmInput in = LstmInput.of(context.projection(), values, rows);
+        int units = checkArguments(in, lengths, offsets, weights);
+        LstmDirection direction = newDirection(in, lengths, offsets, weights, units, backwards);
+        Variable input = in.differentiated();
+        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, units);
         boolean training = needsBackward(input, weights);
         if (training) {
             direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
@@ -44,21 +50,22 @@ final class RecurrentOps {
     }
 
     /** Forward and backward LSTMs over the same sequences, outputs concatenated (forward first). */
-    Variable bidirectional(Variable values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights forwardWeights,
+    Variable bidirectional(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights forwardWeights,
                            Weights backwardWeights, boolean returnSequences) {
-        int units = checkArguments(values, lengths, offsets, forwardWeights);
-        if (checkArguments(values, lengths, offsets, backwardWeights) != units) {
+        LstmInput in = LstmInput.of(context.projection(), values, rows);
+        int units = checkArguments(in, lengths, offsets, forwardWeights);
+        if (checkArguments(in, lengths, offsets, backwardWeights) != units) {
             throw new IllegalArgumentException("bidirectional lstm: the two directions have different units");
         }
         Kernels kernels = context.kernels();
-        EmbeddingRows table = tableMode(values, rows);
-        Variable input = table == null ? values : table.table(); // what the input gradient is for
+        Variable input = in.differentiated();
+        // Claimed here, in a fixed order, before the directions run on two threads.
         LstmDirection[] directions = {
-                newDirection(values, table, lengths, offsets, forwardWeights, units, false),
-                newDirection(values, table, lengths, offsets, backwardWeights, units, true)};
+                newDirection(in, lengths, offsets, forwardWeights, units, false),
+                newDirection(in, lengths, offsets, backwardWeights, units, true)};
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
-        Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
+        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
         boolean training = needsBackward(input, forwardWeights) || needsBackward(input, backwardWeights);
         kernels.pool().parallelFor(2, d -> {
             if (training) {
@@ -73,7 +80,7 @@ final class RecurrentOps {
         context.onBackward(out, () -> {
             float[][] dInput = new float[2][];
             kernels.pool().parallelFor(2, d -> {
-                dInput[d] = input.requiresGrad() ? new float[input.value().size()] : null;
+                dInput[d] = input.requiresGrad() ? directions[d].zeroedBuffer(input.value().size()) : null;
                 directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
                         gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
                         gradOrNull(weights[d].bias()), dInput[d]);
@@ -88,34 +95,16 @@ final class RecurrentOps {
         return out;
     }
 
-    private LstmDirection newDirection(Variable values, EmbeddingRows table, int[] lengths, int[] offsets, Weights weights,
-                                       int units, boolean backwards) {
+    private LstmDirection newDirection(LstmInput in, int[] lengths, int[] offsets, Weights weights, int units,
+                                       boolean backwards) {
+        StepBuffers.Claim buffers = context.buffers().claim();
+        EmbeddingRows table = in.table();
         return table == null
-                ? new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
+                ? new LstmDirection(context.kernels(), buffers, in.values().data(), in.features(), lengths, offsets,
                         weights.kernel().data(), weights.recurrentKernel().data(), units, backwards)
-                : new LstmDirection(context.kernels(), values.data(), values.shape().dim(1), lengths, offsets,
+                : new LstmDirection(context.kernels(), buffers, null, in.features(), lengths, offsets,
                         weights.kernel().data(), weights.recurrentKernel().data(), units, backwards, table.table().data(),
                         table.ids(), table.table().shape().dim(0));
-    }
-
-    /** {@code rows} when the context's projection chooses the table for these values; null for the per-token path. */
-    private EmbeddingRows tableMode(Variable values, EmbeddingRows rows) {
-        if (rows == null) {
-            return null;
-        }
-        Variable table = rows.table();
-        OpContext.requireRank("lstm embedding table", table, 2);
-        if (rows.ids().length != values.shape().dim(0) || table.shape().dim(1) != values.shape().dim(1)) {
-            throw new IllegalArgumentException("lstm: " + rows.ids().length + " embedding ids and a table of shape "
-                    + table.shape() + " do not describe values of shape " + values.shape());
-        }
-        int vocabulary = table.shape().dim(0);
-        for (int id : rows.ids()) {
-            if (id < 0 || id >= vocabulary) {
-                throw new IllegalArgumentException("lstm: embedding id " + id + " is outside the table's " + vocabulary + " rows");
-            }
-        }
-        return context.projection().useTable(rows, values.shape().dim(0)) ? rows : null;
     }
 
     /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */
@@ -129,9 +118,8 @@ final class RecurrentOps {
     }
 
     /** Checks shapes and ranges; returns the number of units. */
-    private static int checkArguments(Variable values, int[] lengths, int[] offsets, Weights weights) {
-        OpContext.requireRank("lstm", values, 2);
-        int features = values.shape().dim(1);
+    private static int checkArguments(LstmInput in, int[] lengths, int[] offsets, Weights weights) {
+        int features = in.features();
         int units = weights.recurrentKernel().shape().dim(0);
         int width = 4 * units;
         weights.kernel().value().requireShape(Shape.of(features, width), "lstm kernel");
@@ -140,7 +128,7 @@ final class RecurrentOps {
         if (lengths.length != offsets.length) {
             throw new IllegalArgumentException("lstm: " + lengths.length + " lengths but " + offsets.length + " offsets");
         }
-        int total = values.shape().dim(0);
+        int total = in.tokens();
         for (int s = 0; s < lengths.length; s++) {
             if (lengths[s] < 0 || offsets[s] < 0 || offsets[s] + lengths[s] > total) {
                 throw new IllegalArgumentException("lstm: sequence " + s + " (offset " + offsets[s] + ", length "

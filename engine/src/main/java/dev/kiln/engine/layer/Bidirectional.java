@@ -63,7 +63,7 @@ public final class Bidirectional implements Layer {
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         // One fused operation for both directions, so they can run in parallel.
-        Variable output = ops.bidirectionalLstm(sequences.values(), sequences.rows(), sequences.lengths(), sequences.offsets(),
+        Variable output = ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
                 bound(forward, ops), bound(backward, ops), wrapped.returnSequences());
         return wrapped.returnSequences()
                 ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())

@@ -76,8 +76,10 @@ public final class Embedding implements Layer {
             tokens = tokens.withoutZeros();
         }
         Variable table = ops.bind(embeddings);
-        Variable vectors = ops.gather(table, tokens.ids());
-        return new SequenceBatch(vectors, tokens.lengths(), tokens.offsets(), new EmbeddingRows(table, tokens.ids()));
+        int[] ids = tokens.ids();
+        // Deferred: an LSTM that projects the table never needs the vectors (the gather checks the ids when it runs).
+        return SequenceBatch.ofTableRows(new EmbeddingRows(table, ids), tokens.lengths(), tokens.offsets(),
+                () -> ops.gather(table, ids));
     }
 
     @Override

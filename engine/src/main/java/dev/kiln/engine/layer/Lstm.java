@@ -103,7 +103,7 @@ public final class Lstm implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        Variable output = ops.lstm(sequences.values(), sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
+        Variable output = ops.lstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
                 ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
         return returnSequences
                 ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())

@@ -2,24 +2,79 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.EmbeddingRows;
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
- * One vector per real token: {@code values} is [tokens, features], sequence s occupying rows
- * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all. {@code rows}, when
+ * One vector per real token: {@link #values()} is [tokens, features], sequence s occupying rows
+ * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all. {@link #rows()}, when
  * an Embedding made the values, says which table rows they are (null otherwise), so an LSTM can
- * project the table instead of every token.
+ * project the table instead of every token; the Embedding then gathers the vectors only if
+ * someone asks for them.
  */
-public record SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows) implements LayerValue {
+public final class SequenceBatch implements LayerValue {
+    private final int[] lengths;
+    private final int[] offsets;
+    private final EmbeddingRows rows;
+    private Supplier<Variable> gather;
+    private Variable values;
 
-    public SequenceBatch {
-        if (values.shape().rank() != 2) {
-            throw new IllegalArgumentException("SequenceBatch values must be [tokens, features], got " + values.shape());
-        }
+    public SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows) {
+        this.lengths = lengths;
+        this.offsets = offsets;
+        this.rows = rows;
+        this.values = requireMatrix(values);
     }
 
     /** Values that are not known to be rows of a table. */
     public SequenceBatch(Variable values, int[] lengths, int[] offsets) {
         this(values, lengths, offsets, null);
+    }
+
+    private SequenceBatch(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather) {
+        this.lengths = lengths;
+        this.offsets = offsets;
+        this.rows = rows;
+        this.gather = gather;
+    }
+
+    /**
+     * Rows {@code rows.ids()} of an embedding table, whose vectors {@code gather} computes (and
+     * records on the tape) the first time {@link #values()} is called, if ever.
+     */
+    public static SequenceBatch ofTableRows(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather) {
+        return new SequenceBatch(rows, lengths, offsets, gather);
+    }
+
+    private static Variable requireMatrix(Variable values) {
+        if (values.shape().rank() != 2) {
+            throw new IllegalArgumentException("SequenceBatch values must be [tokens, features], got " + values.shape());
+        }
+        return values;
+    }
+
+    /** The token vectors [tokens, features] (gathered now if they were deferred). */
+    public Variable values() {
+        if (values == null) {
+            values = requireMatrix(gather.get());
+            gather = null;
+        }
+        return values;
+    }
+
+    public int[] lengths() {
+        return lengths;
+    }
+
+    public int[] offsets() {
+        return offsets;
+    }
+
+    /** Which embedding rows the values are, or null when they are not known to be table rows. */
+    public EmbeddingRows rows() {
+        return rows;
     }
 
     @Override
@@ -32,13 +87,13 @@ public record SequenceBatch(Variable values, int[] lengths, int[] offsets, Embed
     public SequenceBatch slice(int from, int to) {
         PackedSlice slice = PackedSlice.of(lengths, offsets, from, to, "SequenceBatch");
         int features = features();
-        float[] rows = java.util.Arrays.copyOfRange(values.data(), slice.start() * features, slice.end() * features);
-        return new SequenceBatch(Variable.constant(dev.kiln.engine.tensor.Tensor.wrap(rows, slice.end() - slice.start(), features)),
+        float[] rows = Arrays.copyOfRange(values().data(), slice.start() * features, slice.end() * features);
+        return new SequenceBatch(Variable.constant(Tensor.wrap(rows, slice.end() - slice.start(), features)),
                 slice.lengths(), slice.offsets());
     }
 
     public int features() {
-        return values.shape().dim(1);
+        return values == null ? rows.table().shape().dim(1) : values.shape().dim(1);
     }
 
     public int maxLength() {
@@ -47,5 +102,10 @@ public record SequenceBatch(Variable values, int[] lengths, int[] offsets, Embed
             max = Math.max(max, length);
         }
         return max;
+    }
+
+    @Override
+    public String toString() {
+        return "SequenceBatch[" + lengths.length + " sequences, " + features() + " features]";
     }
 }

@@ -75,6 +75,7 @@ final class FitLoop {
             return history;
         } finally {
             model.attach(null);
+            step.releaseBuffers(); // a model that is done training keeps no step memory
         }
     }
 

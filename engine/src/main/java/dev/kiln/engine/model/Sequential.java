@@ -157,6 +157,15 @@ public final class Sequential implements TrainingContext {
         return c.step().run(new LabeledBatch(inputs, labels), false).logits();
     }
 
+    /**
+     * Drops the working arrays that steps reuse (the LSTM's saved states: tens of megabytes for
+     * the seed model). {@code fit} does this when it returns; after {@code trainOnBatch},
+     * {@code evaluate} or {@code predict} the arrays stay for the next call until this is called.
+     */
+    public void releaseStepBuffers() {
+        requireCompiled().step().releaseBuffers();
+    }
+
     private Compiled requireCompiled() {
         if (compiled == null) {
             throw new IllegalStateException("compile the model (loss, optimizer, engine) before fit, evaluate or predict");

@@ -2,6 +2,7 @@ package dev.kiln.engine.model;
 
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.StepBuffers;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
@@ -21,6 +22,9 @@ import java.util.Map;
  * views of the parameters that share their values but collect their own gradients; the shard
  * gradients are then added into the parameters in shard order. The shards depend only on the
  * batch, never on the thread count, so any number of threads gives bit-identical results.
+ *
+ * <p>Each shard position keeps its working arrays ({@link StepBuffers}) from one step to the next
+ * until {@link #releaseBuffers}; steps run one at a time.
  */
 final class ShardedStep {
     private final Sequential model;
@@ -30,6 +34,7 @@ final class ShardedStep {
     private final int shardSize;
     private final int inferenceShardSize;
     private final InputProjection inputProjection;
+    private final List<StepBuffers> shardBuffers = new ArrayList<>();
 
     ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
         this.model = model;
@@ -42,16 +47,21 @@ final class ShardedStep {
     }
 
     /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
-    Result run(LabeledBatch batch, boolean train) {
+    synchronized Result run(LabeledBatch batch, boolean train) {
         int size = batch.size();
         int shardSize = train ? this.shardSize : inferenceShardSize;
         int shards = (size + shardSize - 1) / shardSize;
+        while (shardBuffers.size() < shards) {
+            shardBuffers.add(StepBuffers.reused());
+        }
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
         pool.parallelFor(shards, shard -> {
             int from = shard * shardSize;
             int to = Math.min(size, from + shardSize);
-            results[shard] = runShard(batch.slice(from, to), size, parameters, train);
+            StepBuffers buffers = shardBuffers.get(shard);
+            buffers.rewind();
+            results[shard] = runShard(batch.slice(from, to), size, parameters, train, buffers);
         });
         double total = 0;
         float[] logits = new float[size];
@@ -68,7 +78,13 @@ final class ShardedStep {
         return new Result(total, logits);
     }
 
-    private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train) {
+    /** Drops the working arrays kept between steps (the next step allocates them again). */
+    synchronized void releaseBuffers() {
+        shardBuffers.clear();
+    }
+
+    private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train,
+                                 StepBuffers buffers) {
         Tape tape = train ? Tape.recording() : Tape.inference();
         Map<Variable, Variable> views = new IdentityHashMap<>();
         if (train) {
@@ -76,7 +92,7 @@ final class ShardedStep {
                 views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
             }
         }
-        Ops ops = new Ops(kernels, tape, views, inputProjection);
+        Ops ops = new Ops(kernels, tape, views, inputProjection, buffers);
         LayerValue output = model.forward(shard.inputs(), ops);
         if (!(output instanceof FeatureBatch features) || features.values().shape().dim(1) != 1) {
             throw new IllegalStateException("the model must end in one logit per example, it outputs " + output);
