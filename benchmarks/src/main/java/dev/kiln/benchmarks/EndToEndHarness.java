@@ -7,6 +7,8 @@ import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.autodiff.InputProjection;
+import dev.kiln.engine.autodiff.StepPhases;
+import dev.kiln.engine.autodiff.StepPhases.Phase;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -84,7 +86,8 @@ public final class EndToEndHarness {
                     : List.of(projection);
             Map<InputProjection, List<double[]>> results = new EnumMap<>(InputProjection.class);
             for (InputProjection run : runs) {
-                Engine engine = Engine.on(pool).withInputProjection(run).withShardSize(shardSize);
+                StepPhases phases = StepPhases.measuring();
+                Engine engine = Engine.on(pool).withInputProjection(run).withShardSize(shardSize).withPhases(phases);
                 Sequential model = SeedModel.build(encoder, seed);
                 model.compile(new BinaryCrossentropy(), new Adam(1e-4f), engine);
                 StepTimer timer = new StepTimer();
@@ -96,6 +99,7 @@ public final class EndToEndHarness {
                                 + "%.1f GFLOPS effective = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
                         label(run, ab, projection), measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(),
                         tokens / seconds, gflops, 100 * gflops / peak, peak, threads);
+                printBreakdown(phases, 1e3 * seconds / measured.size(), measured.size(), label(run, ab, projection));
                 long inferenceStart = System.nanoTime();
                 int reviews = inference(imdb, model);
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
@@ -114,6 +118,21 @@ public final class EndToEndHarness {
                 }
             }
         }
+    }
+
+    /** Where a step's time went (wall), and the LSTM's thread time by part (its two directions run at once). */
+    private static void printBreakdown(StepPhases phases, double stepMillis, int steps, String label) {
+        double model = phases.millis(Phase.MODEL_WALL) / steps;
+        double lstmForward = phases.millis(Phase.LSTM_FORWARD_WALL) / steps;
+        double lstmBackward = phases.millis(Phase.LSTM_BACKWARD_WALL) / steps;
+        double optimizer = phases.millis(Phase.OPTIMIZER_WALL) / steps;
+        System.out.printf(Locale.ROOT, "  step%s, wall ms: %.1f = LSTM forward %.1f + LSTM backward %.1f + embedding, dense and loss %.1f"
+                        + " + gradient sum and Adam %.1f + data and callbacks %.1f%n", label, stepMillis, lstmForward, lstmBackward,
+                model - lstmForward - lstmBackward, optimizer, stepMillis - model - optimizer);
+        System.out.printf(Locale.ROOT, "  LSTM thread ms per step (both directions): input side %.1f, recurrence forward %.1f,"
+                        + " recurrence backward %.1f, recurrent weight gradients %.1f%n",
+                phases.millis(Phase.INPUT_SIDE) / steps, phases.millis(Phase.RECURRENCE_FORWARD) / steps,
+                phases.millis(Phase.RECURRENCE_BACKWARD) / steps, phases.millis(Phase.WEIGHT_GRADIENTS) / steps);
     }
 
     private static String label(InputProjection run, boolean ab, InputProjection requested) {

@@ -6,6 +6,11 @@ import dev.kiln.engine.kernel.LstmCell;
 
 import java.util.Arrays;
 
+import static dev.kiln.engine.autodiff.StepPhases.Phase.INPUT_SIDE;
+import static dev.kiln.engine.autodiff.StepPhases.Phase.RECURRENCE_BACKWARD;
+import static dev.kiln.engine.autodiff.StepPhases.Phase.RECURRENCE_FORWARD;
+import static dev.kiln.engine.autodiff.StepPhases.Phase.WEIGHT_GRADIENTS;
+
 /**
  * One direction of the fused LSTM over one batch: the forward pass, and the backward pass through
  * time from the state it saved. Only real tokens are computed.
@@ -55,6 +60,7 @@ final class LstmDirection {
     private final int vocabulary;
     /** Where this direction's working arrays come from (reused from step to step). */
     private final StepBuffers.Claim buffers;
+    private final StepPhases phases;
     // Saved by forward() for backward(): time-major rows.
     private float[] inputs;
     private float[] gates;
@@ -62,19 +68,21 @@ final class LstmDirection {
     private float[] squashed;
     private float[] hidden;
 
-    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, float[] values, int features, int[] lengths, int[] offsets,
-                  float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
-        this(kernels, buffers, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null, 0);
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, float[] values, int features, int[] lengths,
+                  int[] offsets, float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
+        this(kernels, buffers, phases, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null,
+                0);
     }
 
     /**
      * With {@code table} (and each token row's id in {@code ids}), the table mode described above;
      * {@code values} are then not read and may be null.
      */
-    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, float[] values, int features, int[] lengths, int[] offsets,
-                  float[] kernel, float[] recurrentKernel, int units, boolean backwards, float[] table, int[] ids,
-                  int vocabulary) {
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, float[] values, int features, int[] lengths,
+                  int[] offsets, float[] kernel, float[] recurrentKernel, int units, boolean backwards, float[] table,
+                  int[] ids, int vocabulary) {
         this.buffers = buffers;
+        this.phases = phases;
         this.table = table;
         this.ids = ids;
         this.vocabulary = vocabulary;
@@ -133,7 +141,9 @@ final class LstmDirection {
      */
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
+        long began = phases.start();
         float[] projected = table == null ? null : projectTable(bias);
+        phases.stop(INPUT_SIDE, began);
         if (table == null) {
             inputs = buffers.floats(tokens * features);
             for (int row = 0; row < tokens; row++) {
@@ -149,8 +159,12 @@ final class LstmDirection {
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
+            began = phases.start();
             projectChunk(projected, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
+            phases.stop(INPUT_SIDE, began);
+            began = phases.start();
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
+            phases.stop(RECURRENCE_FORWARD, began);
         }
         writeOutput(returnSequences, out, outWidth, column);
     }
@@ -304,6 +318,7 @@ final class LstmDirection {
         for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = rowStart[chunkStart[chunk]];
             // dz rows of this chunk live at dz[(row - r0) * width].
+            long began = phases.start();
             for (int t = chunkStart[chunk + 1] - 1; t >= chunkStart[chunk]; t--) {
                 int rows = active[t];
                 int row0 = rowStart[t];
@@ -319,14 +334,18 @@ final class LstmDirection {
                     gemm.sgemm(false, rows, 1f, dz, (row0 - r0) * width, width, packedUt, 0f, dh, 0, units);
                 }
             }
+            phases.stop(RECURRENCE_BACKWARD, began);
             if (table != null) {
+                began = phases.start();
                 scatterByEntry(chunk, dz, perEntry);
+                phases.stop(INPUT_SIDE, began);
                 weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null);
             } else {
                 weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues);
             }
         }
         if (perEntry != null) {
+            long began = phases.start();
             if (dKernel != null) { // dW += E^T S
                 gemm.sgemm(true, false, features, width, vocabulary, 1f, table, 0, Math.max(1, features), perEntry, 0, width,
                         1f, dKernel, 0, width);
@@ -335,6 +354,7 @@ final class LstmDirection {
                 gemm.sgemm(false, true, vocabulary, features, width, 1f, perEntry, 0, width, kernel, 0, width, 1f,
                         dTable, 0, Math.max(1, features));
             }
+            phases.stop(INPUT_SIDE, began);
         }
     }
 
@@ -356,10 +376,13 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         int r0 = rowStart[chunkStart[chunk]];
         int rows = rowStart[chunkStart[chunk + 1]] - r0;
+        long began = phases.start();
         if (dKernel != null) { // dW += X^T dZ
             gemm.sgemm(true, false, features, width, rows, 1f, inputs, r0 * features, Math.max(1, features), dz, 0, width,
                     1f, dKernel, 0, width);
         }
+        phases.stop(INPUT_SIDE, began);
+        began = phases.start();
         if (dRecurrent != null) { // dU += H_{t-1}^T dZ, with H_{-1} = 0
             for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
                 int at = (rowStart[t] - r0) * units;
@@ -375,6 +398,8 @@ final class LstmDirection {
         if (dBias != null) {
             kernels.arithmetic().addColumnSums(rows, width, dz, 0, width, dBias, 0);
         }
+        phases.stop(WEIGHT_GRADIENTS, began);
+        began = phases.start();
         if (dValues != null) { // dX = dZ W^T, scattered back to the input rows
             gemm.sgemm(false, true, rows, features, width, 1f, dz, 0, width, kernel, 0, width, 0f,
                     dInputs, 0, Math.max(1, features));
@@ -382,5 +407,6 @@ final class LstmDirection {
                 kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dValues, tokenRow[r0 + row] * features);
             }
         }
+        phases.stop(INPUT_SIDE, began);
     }
 }

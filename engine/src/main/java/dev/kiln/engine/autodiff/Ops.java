@@ -36,12 +36,16 @@ public final class Ops {
 
     /** As above, with {@code projection} deciding how an LSTM fed by an Embedding projects its inputs. */
     public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection) {
-        this(kernels, tape, bindings, projection, StepBuffers.none());
+        this(kernels, tape, bindings, projection, StepBuffers.none(), StepPhases.off());
     }
 
-    /** As above, with the step's working arrays taken from {@code buffers} (reused across steps). */
-    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection, StepBuffers buffers) {
-        OpContext context = new OpContext(kernels, tape, projection, buffers);
+    /**
+     * As above, with the step's working arrays taken from {@code buffers} (reused across steps)
+     * and the LSTM's phases timed by {@code phases}.
+     */
+    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection, StepBuffers buffers,
+               StepPhases phases) {
+        OpContext context = new OpContext(kernels, tape, projection, buffers, phases);
         this.bindings = bindings;
         this.tape = tape;
         this.kernels = kernels;

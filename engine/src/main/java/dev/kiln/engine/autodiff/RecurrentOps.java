@@ -6,6 +6,9 @@ import dev.kiln.engine.tensor.Tensor;
 
 import java.util.function.Supplier;
 
+import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_BACKWARD_WALL;
+import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_FORWARD_WALL;
+
 /**
  * The fused LSTM operations: one direction ({@link #lstm}) or both at once
  * ({@link #bidirectional}), each a single autodiff operation over whole sequences
@@ -37,15 +40,20 @@ final class RecurrentOps {
         Variable input = in.differentiated();
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, units);
         boolean training = needsBackward(input, weights);
+        long began = context.phases().start();
         if (training) {
             direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
         } else {
             direction.forwardOnly(weights.bias().data(), returnSequences, output.data(), units, 0);
         }
+        context.phases().stop(LSTM_FORWARD_WALL, began);
         Variable out = context.result(output, "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
-        context.onBackward(out, () -> direction.backward(out.gradData(), units, 0, returnSequences,
-                gradOrNull(weights.kernel()), gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()),
-                gradOrNull(input)));
+        context.onBackward(out, () -> {
+            long backwardBegan = context.phases().start();
+            direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
+                    gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), gradOrNull(input));
+            context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
+        });
         return out;
     }
 
@@ -67,6 +75,7 @@ final class RecurrentOps {
         int outWidth = 2 * units;
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
         boolean training = needsBackward(input, forwardWeights) || needsBackward(input, backwardWeights);
+        long began = context.phases().start();
         kernels.pool().parallelFor(2, d -> {
             if (training) {
                 directions[d].forward(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
@@ -74,10 +83,12 @@ final class RecurrentOps {
                 directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
             }
         });
+        context.phases().stop(LSTM_FORWARD_WALL, began);
         Variable out = context.result(output, "bidirectional_lstm", input, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
+            long backwardBegan = context.phases().start();
             float[][] dInput = new float[2][];
             kernels.pool().parallelFor(2, d -> {
                 dInput[d] = input.requiresGrad() ? directions[d].zeroedBuffer(input.value().size()) : null;
@@ -91,6 +102,7 @@ final class RecurrentOps {
                     kernels.arithmetic().axpy(total.length, 1f, part, 0, total, 0);
                 }
             }
+            context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
     }
@@ -100,9 +112,9 @@ final class RecurrentOps {
         StepBuffers.Claim buffers = context.buffers().claim();
         EmbeddingRows table = in.table();
         return table == null
-                ? new LstmDirection(context.kernels(), buffers, in.values().data(), in.features(), lengths, offsets,
+                ? new LstmDirection(context.kernels(), buffers, context.phases(), in.values().data(), in.features(), lengths, offsets,
                         weights.kernel().data(), weights.recurrentKernel().data(), units, backwards)
-                : new LstmDirection(context.kernels(), buffers, null, in.features(), lengths, offsets,
+                : new LstmDirection(context.kernels(), buffers, context.phases(), null, in.features(), lengths, offsets,
                         weights.kernel().data(), weights.recurrentKernel().data(), units, backwards, table.table().data(),
                         table.ids(), table.table().shape().dim(0));
     }

@@ -1,6 +1,7 @@
 package dev.kiln.engine.model;
 
 import dev.kiln.engine.autodiff.InputProjection;
+import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
@@ -9,7 +10,7 @@ import dev.kiln.engine.kernel.Kernels;
  * into, and how an LSTM fed by an Embedding projects its inputs. The shard size, not the thread
  * count, decides the arithmetic, so results are bit-identical on 1, 2 or 16 threads.
  */
-public record Engine(Kernels kernels, int shardSize, InputProjection inputProjection) {
+public record Engine(Kernels kernels, int shardSize, InputProjection inputProjection, StepPhases phases) {
     /**
      * A batch of 64 is one shard: the two LSTM directions already give two parallel tasks, and
      * one shard computes the table projection once per batch and runs the recurrence on 64 rows
@@ -22,6 +23,7 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
             throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
         }
         java.util.Objects.requireNonNull(inputProjection, "inputProjection");
+        java.util.Objects.requireNonNull(phases, "phases");
     }
 
     /**
@@ -30,17 +32,22 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
      * the default once the demo's accuracy is re-validated with it over several seeds.
      */
     public static Engine on(ComputePool pool) {
-        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE, InputProjection.PER_TOKEN);
+        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE, InputProjection.PER_TOKEN, StepPhases.off());
     }
 
     /** The same engine with another shard size. */
     public Engine withShardSize(int size) {
-        return new Engine(kernels, size, inputProjection);
+        return new Engine(kernels, size, inputProjection, phases);
     }
 
     /** The same engine with the input projection forced (or AUTO). */
     public Engine withInputProjection(InputProjection projection) {
-        return new Engine(kernels, shardSize, projection);
+        return new Engine(kernels, shardSize, projection, phases);
+    }
+
+    /** The same engine with the phases of every training step timed into {@code phases} (benchmarks). */
+    public Engine withPhases(StepPhases phases) {
+        return new Engine(kernels, shardSize, inputProjection, phases);
     }
 
     /**

@@ -112,8 +112,7 @@ final class FitLoop {
                 LabeledBatch batch = batches.next();
                 int current = index;
                 callbacks.forEach(c -> c.onTrainBatchBegin(current, Logs.empty()));
-                ShardedStep.Result result = step.run(batch, true);
-                optimizer.step(model.parameters());
+                ShardedStep.Result result = step.train(batch, optimizer);
                 loss.add(result.loss(), batch.size());
                 accuracy.update(result.logits(), batch.labels());
                 logs = metrics(loss.result(), accuracy.result());

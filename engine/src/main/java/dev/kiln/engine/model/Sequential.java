@@ -121,9 +121,7 @@ public final class Sequential implements TrainingContext {
     /** One training step on one batch (Keras' train_on_batch); returns the batch's loss before the update. */
     public double trainOnBatch(LabeledBatch batch) {
         Compiled c = requireCompiled();
-        ShardedStep.Result result = c.step().run(batch, true);
-        c.optimizer().step(parameters());
-        return result.loss();
+        return c.step().train(batch, c.optimizer()).loss();
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.kiln.engine.model;
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.StepBuffers;
+import dev.kiln.engine.autodiff.StepPhases;
+import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
@@ -34,6 +36,7 @@ final class ShardedStep {
     private final int shardSize;
     private final int inferenceShardSize;
     private final InputProjection inputProjection;
+    private final StepPhases phases;
     private final List<StepBuffers> shardBuffers = new ArrayList<>();
 
     ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
@@ -44,6 +47,7 @@ final class ShardedStep {
         this.shardSize = engine.shardSize(); // >= 1, checked by Engine
         this.inferenceShardSize = engine.inferenceShardSize();
         this.inputProjection = engine.inputProjection();
+        this.phases = engine.phases();
     }
 
     /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
@@ -56,6 +60,7 @@ final class ShardedStep {
         }
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
+        long began = phases.start();
         pool.parallelFor(shards, shard -> {
             int from = shard * shardSize;
             int to = Math.min(size, from + shardSize);
@@ -63,6 +68,8 @@ final class ShardedStep {
             buffers.rewind();
             results[shard] = runShard(batch.slice(from, to), size, parameters, train, buffers);
         });
+        phases.stop(StepPhases.Phase.MODEL_WALL, began);
+        began = phases.start();
         double total = 0;
         float[] logits = new float[size];
         for (int shard = 0; shard < shards; shard++) {
@@ -75,7 +82,17 @@ final class ShardedStep {
                 }
             }
         }
+        phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
         return new Result(total, logits);
+    }
+
+    /** A training step: gradients of the batch's loss, then the optimizer's update. */
+    Result train(LabeledBatch batch, Optimizer optimizer) {
+        Result result = run(batch, true);
+        long began = phases.start();
+        optimizer.step(model.parameters());
+        phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
+        return result;
     }
 
     /** Drops the working arrays kept between steps (the next step allocates them again). */
@@ -92,7 +109,7 @@ final class ShardedStep {
                 views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
             }
         }
-        Ops ops = new Ops(kernels, tape, views, inputProjection, buffers);
+        Ops ops = new Ops(kernels, tape, views, inputProjection, buffers, phases);
         LayerValue output = model.forward(shard.inputs(), ops);
         if (!(output instanceof FeatureBatch features) || features.values().shape().dim(1) != 1) {
             throw new IllegalStateException("the model must end in one logit per example, it outputs " + output);

@@ -1,0 +1,76 @@
+package dev.kiln.engine.autodiff;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Where a training step's time goes, for benchmarks: nanoseconds added up per {@link Phase}
+ * over every step and thread that ran while it was attached (see the engine's
+ * {@code withPhases}). {@link #off()} measures nothing and costs nothing.
+ */
+public final class StepPhases {
+    /** What is timed; the LSTM's four parts are thread time (its two directions run at once), the rest wall time. */
+    public enum Phase {
+        /** The LSTM's input side: the table projection or per-token GEMMs, and their gradients (dW, dE or dX). */
+        INPUT_SIDE,
+        /** The LSTM's sequential forward steps: h U and the cell. */
+        RECURRENCE_FORWARD,
+        /** The LSTM's backward steps through time: the cell's gradient and dz U^T. */
+        RECURRENCE_BACKWARD,
+        /** The LSTM's recurrent weight gradients: dU and db. */
+        WEIGHT_GRADIENTS,
+        /** Wall time of the LSTM operations' forward passes. */
+        LSTM_FORWARD_WALL,
+        /** Wall time of the LSTM operations' backward passes. */
+        LSTM_BACKWARD_WALL,
+        /** Wall time of the model's forward and backward passes with the loss (every shard). */
+        MODEL_WALL,
+        /** Wall time of adding the shards' gradients and the optimizer's update. */
+        OPTIMIZER_WALL
+    }
+
+    private final LongAdder[] nanos;
+
+    private StepPhases(boolean on) {
+        nanos = on ? new LongAdder[Phase.values().length] : null;
+        if (on) {
+            for (int p = 0; p < nanos.length; p++) {
+                nanos[p] = new LongAdder();
+            }
+        }
+    }
+
+    /** A timer that adds up. */
+    public static StepPhases measuring() {
+        return new StepPhases(true);
+    }
+
+    /** A timer that measures nothing. */
+    public static StepPhases off() {
+        return new StepPhases(false);
+    }
+
+    /** A start time for {@link #stop}, or 0 when off. */
+    public long start() {
+        return nanos == null ? 0 : System.nanoTime();
+    }
+
+    /** Adds the time since {@code start} to {@code phase}. */
+    public void stop(Phase phase, long start) {
+        if (nanos != null) {
+            nanos[phase.ordinal()].add(System.nanoTime() - start);
+        }
+    }
+
+    /** Milliseconds added up so far in {@code phase}. */
+    public double millis(Phase phase) {
+        return nanos == null ? 0 : nanos[phase.ordinal()].sum() / 1e6;
+    }
+
+    public void reset() {
+        if (nanos != null) {
+            for (LongAdder adder : nanos) {
+                adder.reset();
+            }
+        }
+    }
+}
