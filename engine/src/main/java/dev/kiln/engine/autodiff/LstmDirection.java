@@ -61,6 +61,7 @@ final class LstmDirection {
     /** Where this direction's working arrays come from (reused from step to step). */
     private final StepBuffers.Claim buffers;
     private final StepPhases phases;
+    private final ProjectionCache projections;
     // Saved by forward() for backward(): time-major rows.
     private float[] inputs;
     private float[] gates;
@@ -83,6 +84,7 @@ final class LstmDirection {
                   int[] ids, int vocabulary) {
         this.buffers = buffers;
         this.phases = phases;
+        this.projections = buffers.projections();
         this.table = table;
         this.ids = ids;
         this.vocabulary = vocabulary;
@@ -142,7 +144,7 @@ final class LstmDirection {
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
-        float[] projected = table == null ? null : projectTable(bias);
+        float[] projected = table == null ? null : projectTable(bias, buffers.floats(vocabulary * width));
         phases.stop(INPUT_SIDE, began);
         if (table == null) {
             inputs = buffers.floats(tokens * features);
@@ -187,7 +189,9 @@ final class LstmDirection {
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        float[] projected = table == null ? null : projectTable(bias);
+        // Kept across batches while E, W and b stay the same (the cache checks): inference only, as training changes them.
+        float[] projected = table == null ? null
+                : projections.projection(table, kernel, bias, () -> projectTable(bias, new float[vocabulary * width]));
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
@@ -226,9 +230,8 @@ final class LstmDirection {
         return buffers.zeros(size);
     }
 
-    /** P = E W + b: the input projection of every vocabulary entry. */
-    private float[] projectTable(float[] bias) {
-        float[] projected = buffers.floats(vocabulary * width);
+    /** P = E W + b, the input projection of every vocabulary entry, into {@code projected}. */
+    private float[] projectTable(float[] bias, float[] projected) {
         kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0, width,
                 0f, projected, 0, width);
         kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);

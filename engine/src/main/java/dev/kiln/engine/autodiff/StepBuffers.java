@@ -10,7 +10,8 @@ import java.util.List;
  * pass). A step's operations {@link #claim} a {@link Claim} each, in the order they run, and
  * take their arrays from it in a fixed order; {@link #rewind} starts the next step over the same
  * arrays. The same model on batches of other sizes claims the same sequence, so arrays only
- * grow, to the largest batch seen. {@link #release} drops them all.
+ * grow, to the largest batch seen. Inference also keeps each LSTM's table projection here
+ * ({@link ProjectionCache}). {@link #release} drops them all.
  *
  * <p>Not thread-safe: one step at a time, and each claim is used by one thread at a time (claim
  * on the thread that runs the operation, before handing parts of it to others).
@@ -19,10 +20,12 @@ import java.util.List;
 public final class StepBuffers {
     private final boolean reuse;
     private final List<Claim> claims = new ArrayList<>();
+    private final ProjectionCache projections;
     private int next;
 
     private StepBuffers(boolean reuse) {
         this.reuse = reuse;
+        this.projections = new ProjectionCache(reuse);
     }
 
     /** Buffers kept from step to step. */
@@ -38,10 +41,10 @@ public final class StepBuffers {
     /** The next claim of this step. */
     public Claim claim() {
         if (!reuse) {
-            return new Claim(false);
+            return new Claim(false, projections);
         }
         if (next == claims.size()) {
-            claims.add(new Claim(true));
+            claims.add(new Claim(true, projections));
         }
         Claim claim = claims.get(next++);
         claim.rewind();
@@ -56,8 +59,11 @@ public final class StepBuffers {
     /** Drops every array (a model that stops training should not keep its step's memory). */
     public void release() {
         claims.clear();
+        projections.clear();
         next = 0;
     }
+
+
 
     /** Bytes held, for tests and reports. */
     public long bytesHeld() {
@@ -73,11 +79,18 @@ public final class StepBuffers {
     /** One operation's arrays for one step, handed out in the order it asks for them. */
     public static final class Claim {
         private final boolean reuse;
+        private final ProjectionCache projections;
         private final List<float[]> arrays = new ArrayList<>();
         private int next;
 
-        private Claim(boolean reuse) {
+        private Claim(boolean reuse, ProjectionCache projections) {
             this.reuse = reuse;
+            this.projections = projections;
+        }
+
+        /** The step buffers' projection cache. */
+        ProjectionCache projections() {
+            return projections;
         }
 
         private void rewind() {

@@ -27,12 +27,11 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
     }
 
     /**
-     * The CPU's widest vectors on {@code pool}, default shards, per-token input projection: the
-     * table path (AUTO or TABLE, {@link #withInputProjection}) changes float rounding, and becomes
-     * the default once the demo's accuracy is re-validated with it over several seeds.
+     * The CPU's widest vectors on {@code pool}, default shards, and the input projection chosen
+     * per batch by its cost ({@link InputProjection#AUTO}: the table path for the seed model).
      */
     public static Engine on(ComputePool pool) {
-        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE, InputProjection.PER_TOKEN, StepPhases.off());
+        return new Engine(Kernels.preferred(pool), DEFAULT_SHARD_SIZE, InputProjection.AUTO, StepPhases.off());
     }
 
     /** The same engine with another shard size. */

@@ -4,6 +4,7 @@ import dev.kiln.engine.autodiff.GradientCheck;
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.StepBuffers;
+import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
@@ -24,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Reused step buffers hold the previous step's numbers; nothing may read them. A run of random
  * steps (batches of random sizes, shrinking and growing; training and inference; table and
- * per-token paths mixed) on one reused {@link StepBuffers} gives bit-for-bit the outputs and
- * gradients of fresh arrays, and {@link StepBuffers#release} lets them go.
+ * per-token paths mixed; weights changed between some steps, so a kept table projection must
+ * notice) on one reused {@link StepBuffers} gives bit-for-bit the outputs and gradients of fresh
+ * arrays, and {@link StepBuffers#release} lets them go.
  */
 class StepBuffersProperties {
 
@@ -57,6 +59,10 @@ class StepBuffersProperties {
                 for (int i = 0; i < fresh.size(); i++) {
                     assertArrayEquals(fresh.get(i), withReuse.get(i), "step " + step + ", array " + i);
                 }
+                if (random.nextBoolean()) { // a weight changes (as an optimizer step or a load would): no stale projection
+                    float[] weights = parameters.get(random.nextBoolean() ? 0 : random.nextInt(parameters.size())).data(); // often E
+                    weights[random.nextInt(weights.length)] += 0.25f;
+                }
             }
         }
         assertTrue(reused.bytesHeld() > 0, "the buffers were kept");
@@ -81,7 +87,7 @@ class StepBuffersProperties {
                                      long gradientSeed) {
         parameters.forEach(Variable::zeroGrad);
         Tape tape = train ? Tape.recording() : Tape.inference();
-        Ops ops = new Ops(kernels, tape, Map.of(), projection, buffers);
+        Ops ops = new Ops(kernels, tape, Map.of(), projection, buffers, StepPhases.off());
         LayerValue value = recurrent.forward(embedding.forward(tokens, ops), ops);
         Variable output = value instanceof SequenceBatch s ? s.values() : ((FeatureBatch) value).values();
         List<float[]> results = new ArrayList<>(List.of(output.data().clone()));
