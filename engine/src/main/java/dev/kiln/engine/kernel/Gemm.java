@@ -227,7 +227,12 @@ public final class Gemm {
                     tiles.tile(accumulate, ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
                             o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
                 }
-                for (; i < rows; i++) {
+                if (i + 2 <= rows) {
+                    tiles.tile(accumulate, 2, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
+                    i += 2;
+                }
+                if (i < rows) {
                     tiles.tile(accumulate, 1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
                             o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
                 }

@@ -11,7 +11,7 @@ interface GemmTiles {
 
     /**
      * C[rows, width] = alpha * A[rows, kc] * B[kc, width], added to C when {@code accumulate},
-     * for rows 4 or 1 and width up to 4 vectors. A(i, p) is a[a0 + i*lda + p] (row-major: Gemm transposes A first if needed); B(p, j) is the float at index p*strip + j of packedB, where
+     * for rows 4, 2 or 1 and width up to 4 vectors. A(i, p) is a[a0 + i*lda + p] (row-major: Gemm transposes A first if needed); B(p, j) is the float at index p*strip + j of packedB, where
      * strip = 4 vectors; C is row-major with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1 beforehand: a
      * smaller epilogue keeps C2 from moving the accumulators to the heap.)
      */

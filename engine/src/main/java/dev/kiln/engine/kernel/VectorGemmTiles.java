@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
  * keeps a 4-row by 4-vector tile of C in 16 registers while it streams a strip of B: per step of
  * k it loads 4 vectors of B and broadcasts 4 elements of A into 16 FMAs. Narrower strips use
- * masked one-vector kernels, leftover rows the one-row kernels.
+ * masked one-vector kernels, leftover rows the two- and one-row kernels.
  */
 final class VectorGemmTiles implements GemmTiles {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
@@ -29,6 +29,8 @@ final class VectorGemmTiles implements GemmTiles {
         if (width == STRIP) {
             if (rows == ROWS) {
                 kernel4x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
+            } else if (rows == 2) {
+                kernel2x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
             } else {
                 kernel1x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
             }
@@ -39,7 +41,9 @@ final class VectorGemmTiles implements GemmTiles {
             if (rows == ROWS) {
                 kernel4x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
             } else {
-                kernel1x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
+                for (int r = 0; r < rows; r++) {
+                    kernel1x1(accumulate, kc, alpha, a, a0 + r * lda, lda, b, v, c, c0 + r * ldc + v, ldc, mask);
+                }
             }
         }
     }
@@ -116,6 +120,54 @@ final class VectorGemmTiles implements GemmTiles {
             c31.mul(alphas).intoArray(c, c0 + 3 * ldc + L);
             c32.mul(alphas).intoArray(c, c0 + 3 * ldc + 2 * L);
             c33.mul(alphas).intoArray(c, c0 + 3 * ldc + 3 * L);
+        }
+    }
+
+    /**
+     * Two rows: the tail of a C whose row count is not a multiple of 4 (an LSTM step's active
+     * rows shrink one at a time), at twice the FMAs per load of B of the one-row kernel. Every
+     * element sums over k in the same order as in the other kernels, so results do not depend on
+     * which kernel computed them.
+     */
+    private static void kernel2x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
+                                  MemorySegment b, float[] c, int c0, int ldc) {
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        int a1 = a0 + lda;
+        for (int p = 0; p < kc; p++) {
+            long bp = p * STRIP_BYTES;
+            FloatVector b0v = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1v = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
+            FloatVector b2v = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector b3v = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0v, c00);
+            c01 = av.fma(b1v, c01);
+            c02 = av.fma(b2v, c02);
+            c03 = av.fma(b3v, c03);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0v, c10);
+            c11 = av.fma(b1v, c11);
+            c12 = av.fma(b2v, c12);
+            c13 = av.fma(b3v, c13);
+        }
+        store(accumulate, alphas, c00, c, c0);
+        store(accumulate, alphas, c01, c, c0 + L);
+        store(accumulate, alphas, c02, c, c0 + 2 * L);
+        store(accumulate, alphas, c03, c, c0 + 3 * L);
+        store(accumulate, alphas, c10, c, c0 + ldc);
+        store(accumulate, alphas, c11, c, c0 + ldc + L);
+        store(accumulate, alphas, c12, c, c0 + ldc + 2 * L);
+        store(accumulate, alphas, c13, c, c0 + ldc + 3 * L);
+    }
+
+    /** C[at..] = alpha * sum, or C[at..] += alpha * sum when accumulating (the epilogue of every whole-vector kernel). */
+    private static void store(boolean accumulate, FloatVector alphas, FloatVector sum, float[] c, int at) {
+        if (accumulate) {
+            sum.fma(alphas, FloatVector.fromArray(S, c, at)).intoArray(c, at);
+        } else {
+            sum.mul(alphas).intoArray(c, at);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
@@ -11,7 +12,8 @@ import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.testing.SharedFiles;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The seed architecture in miniature (Embedding(20, 8, mask) -> Bidirectional(LSTM(5)) -> Dense(6,
  * relu) -> Dense(1)) against PyTorch float64 reference values: logits, loss, every gradient and
- * two Adam steps. Kiln computes in float32, so values are compared with
+ * two Adam steps, on both input projections (the embedding table projected once, and every
+ * token's vector). Kiln computes in float32, so values are compared with
  * |kiln - reference| <= 1e-6 + 2e-5 * |reference|.
  */
 class BiLstmFixtureTest {
@@ -60,44 +63,47 @@ class BiLstmFixtureTest {
         labels = floats(fixture.get("labels"));
     }
 
-    @Test
-    void logitsLossAndEveryGradientMatchTheReference() {
+    @ParameterizedTest
+    @EnumSource(value = InputProjection.class, names = {"TABLE", "PER_TOKEN"})
+    void logitsLossAndEveryGradientMatchTheReference(InputProjection projection) {
         assertEquals(List.of(5, 7, 1, 3), java.util.Arrays.stream(inputs.lengths()).boxed().toList(),
                 "true lengths from the mask");
-        Variable loss = lossAndGradients();
+        Variable loss = lossAndGradients(projection);
         assertClose("loss", new float[] {loss.value().item()}, new float[] {((Number) fixture.get("loss")).floatValue()});
         assertGradients(section("gradients"));
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = InputProjection.class, names = {"TABLE", "PER_TOKEN"})
     @SuppressWarnings("unchecked")
-    void twoAdamStepsMatchTheReference() {
+    void twoAdamStepsMatchTheReference(InputProjection projection) {
         Adam adam = new Adam(0.001f);
         Map<String, Object> step1 = (Map<String, Object>) ((Map<String, Object>) fixture.get("adam")).get("step1");
         Map<String, Object> step2 = (Map<String, Object>) ((Map<String, Object>) fixture.get("adam")).get("step2");
 
-        lossAndGradients();
+        lossAndGradients(projection);
         adam.step(model.parameters());
         assertState("step 1", adam, step1);
 
-        lossAndGradients();
+        lossAndGradients(projection);
         assertGradients((Map<String, Object>) step2.get("gradients"));
         adam.step(model.parameters());
         assertState("step 2", adam, step2);
     }
 
-    private Variable lossAndGradients() {
+    private Variable lossAndGradients(InputProjection projection) {
         Tape tape = Tape.recording();
-        Ops ops = new Ops(KERNELS, tape);
+        Ops ops = new Ops(KERNELS, tape, Map.of(), projection);
         Variable logits = ((FeatureBatch) model.forward(inputs, ops)).values();
         Variable loss = ops.binaryCrossEntropyWithLogits(logits, labels);
         tape.backward(loss);
         return loss;
     }
 
-    @Test
-    void logitsMatchTheReference() {
-        Ops ops = new Ops(KERNELS, Tape.inference());
+    @ParameterizedTest
+    @EnumSource(value = InputProjection.class, names = {"TABLE", "PER_TOKEN"})
+    void logitsMatchTheReference(InputProjection projection) {
+        Ops ops = new Ops(KERNELS, Tape.inference(), Map.of(), projection);
         Variable logits = ((FeatureBatch) model.forward(inputs, ops)).values();
         assertClose("logits", logits.data(), floats(fixture.get("logits")));
     }

@@ -64,7 +64,7 @@ final class DemoCommand {
                 settings.epochs(), settings.batchSize(), new java.math.BigDecimal(Float.toString(settings.learningRate())).stripTrailingZeros().toPlainString(), settings.maxTokens(), settings.threads(),
                 settings.seed(), line.has("quick") ? " (quick mode)" : "");
         try (ComputePool pool = ComputePool.withThreads(settings.threads())) {
-            Engine engine = Engine.on(pool);
+            Engine engine = settings.engine(pool);
             ImdbData data = ImdbData.load(settings, out);
             TextVectorization encoder = adapt(settings, data, pool, out);
             showEncodings(encoder, data.train().subList(0, 3), out);

@@ -1,6 +1,11 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.engine.autodiff.InputProjection;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.model.Engine;
+
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -15,11 +20,11 @@ import java.util.Set;
  */
 record TrainSettings(Path data, boolean download, Path out, int epochs, int batchSize, float learningRate, int maxTokens,
                      int threads, long seed, int limit, int shuffleBuffer, int validationSteps, int patience,
-                     Path checkpoint, int saveFreq, Path backupDir) {
+                     Path checkpoint, int saveFreq, Path backupDir, InputProjection projection) {
 
     static final int QUICK_REVIEWS = 4_000;
     static final Set<String> OPTIONS = Set.of("data", "out", "epochs", "batch-size", "learning-rate", "max-tokens", "threads",
-            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps");
+            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps", "input-projection");
     static final Set<String> SWITCHES = Set.of("quick", "download");
 
     static final String HELP = """
@@ -40,13 +45,31 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
               --save-freq F        'epoch' or a number of batches (default epoch)
               --resume DIR         BackupAndRestore folder: back up every epoch and, after a crash, resume
                                    exactly where the last backup was taken
+              --input-projection P how the LSTM projects the embeddings: auto (by cost: the table for this
+                                   model), table (project the embedding table once per batch) or
+                                   per_token (multiply every token's vector); the same numbers up to
+                                   float rounding (default auto)
               --quick              a first look: 4,000 reviews per split, 2 epochs, learning rate 1e-3 (under a minute)
             """;
 
     /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
     TrainSettings withoutBackup() {
         return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
-                validationSteps, patience, checkpoint, saveFreq, null);
+                validationSteps, patience, checkpoint, saveFreq, null, projection);
+    }
+
+    private static InputProjection projection(String name) throws CommandLine.UsageException {
+        for (InputProjection projection : InputProjection.values()) {
+            if (projection.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return projection;
+            }
+        }
+        throw new CommandLine.UsageException("--input-projection expects auto, table or per_token, got '" + name + "'");
+    }
+
+    /** The engine these settings ask for on {@code pool}. */
+    Engine engine(ComputePool pool) {
+        return Engine.on(pool).withInputProjection(projection);
     }
 
     static TrainSettings from(CommandLine line) throws CommandLine.UsageException {
@@ -72,6 +95,6 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                 line.integer("threads", Runtime.getRuntime().availableProcessors(), 1), line.longValue("seed", 42),
                 line.integer("limit", quick ? QUICK_REVIEWS : 0, 0), 10_000, line.integer("validation-steps", 30, 1),
                 line.integer("patience", 5, 0), line.path("checkpoint", out.resolve("best_model")), frequency,
-                line.path("resume", null));
+                line.path("resume", null), projection(line.string("input-projection", "auto")));
     }
 }
