@@ -12,6 +12,7 @@ import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.testing.SharedFiles;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,6 +72,25 @@ class BiLstmFixtureTest {
         Variable loss = lossAndGradients(projection);
         assertClose("loss", new float[] {loss.value().item()}, new float[] {((Number) fixture.get("loss")).floatValue()});
         assertGradients(section("gradients"));
+    }
+
+    /** The two paths against each other on the fixture: logits and every gradient within 1e-5 relative (1e-9 absolute). */
+    @Test
+    void theTablePathMatchesThePerTokenPathWithin1e5() {
+        Variable perTokenLoss = lossAndGradients(InputProjection.PER_TOKEN);
+        List<float[]> perToken = model.parameters().stream().map(p -> p.grad().data().clone()).toList();
+        model.parameters().forEach(Variable::zeroGrad);
+        Variable tableLoss = lossAndGradients(InputProjection.TABLE);
+        assertEquals(perTokenLoss.value().item(), tableLoss.value().item(), 1e-5 * Math.abs(perTokenLoss.value().item()), "loss");
+        List<Variable> parameters = model.parameters();
+        for (int p = 0; p < parameters.size(); p++) {
+            float[] expected = perToken.get(p);
+            float[] actual = parameters.get(p).grad().data();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5 * Math.abs(expected[i]) + 1e-9,
+                        "gradient of " + parameters.get(p).name() + " at " + i);
+            }
+        }
     }
 
     @ParameterizedTest
