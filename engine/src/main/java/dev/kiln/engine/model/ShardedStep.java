@@ -102,6 +102,7 @@ final class ShardedStep {
 
     private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train,
                                  StepBuffers buffers) {
+        long began = phases.start();
         Tape tape = train ? Tape.recording() : Tape.inference();
         Map<Variable, Variable> views = new IdentityHashMap<>();
         if (train) {
@@ -124,6 +125,7 @@ final class ShardedStep {
                 gradients.add(grad.data());
             }
         }
+        phases.stop(StepPhases.Phase.SHARDS, began);
         return new ShardResult(shardLoss.value().item(), logits.data(), gradients);
     }
 
