@@ -106,12 +106,18 @@ public final class EndToEndHarness {
                         label, measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(),
                         tokens / seconds, gflops, 100 * gflops / peak, peak, threads);
                 printBreakdown(phases, 1e3 * seconds / measured.size(), measured.size(), label);
+                phases.reset();
                 long inferenceStart = System.nanoTime();
                 int reviews = inference(imdb, model);
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 double reviewsPerSecond = reviews / inferenceSeconds;
                 System.out.printf(Locale.ROOT, "kiln inference%s: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n",
                         label, reviews, inferenceSeconds, reviewsPerSecond, threads);
+                System.out.printf(Locale.ROOT, "  inference s: %.2f = LSTM %.2f + tokenizing, embedding and dense %.2f"
+                                + " + reading and batching the reviews %.2f%n", inferenceSeconds,
+                        phases.millis(Phase.LSTM_FORWARD_WALL) / 1e3,
+                        (phases.millis(Phase.MODEL_WALL) - phases.millis(Phase.LSTM_FORWARD_WALL)) / 1e3,
+                        inferenceSeconds - (phases.millis(Phase.MODEL_WALL) + phases.millis(Phase.OPTIMIZER_WALL)) / 1e3);
                 results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
             }
             if (ab) {
