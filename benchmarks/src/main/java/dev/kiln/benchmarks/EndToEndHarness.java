@@ -106,12 +106,18 @@ public final class EndToEndHarness {
                         label, measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(),
                         tokens / seconds, gflops, 100 * gflops / peak, peak, threads);
                 printBreakdown(phases, 1e3 * seconds / measured.size(), measured.size(), label);
+                phases.reset();
                 long inferenceStart = System.nanoTime();
                 int reviews = inference(imdb, model);
                 double inferenceSeconds = (System.nanoTime() - inferenceStart) / 1e9;
                 double reviewsPerSecond = reviews / inferenceSeconds;
                 System.out.printf(Locale.ROOT, "kiln inference%s: %,d test reviews in %.2f s = %,.0f reviews/s on %d threads%n",
                         label, reviews, inferenceSeconds, reviewsPerSecond, threads);
+                System.out.printf(Locale.ROOT, "  inference s: %.2f = LSTM %.2f + tokenizing, embedding and dense %.2f"
+                                + " + reading and batching the reviews %.2f%n", inferenceSeconds,
+                        phases.millis(Phase.LSTM_FORWARD_WALL) / 1e3,
+                        (phases.millis(Phase.MODEL_WALL) - phases.millis(Phase.LSTM_FORWARD_WALL)) / 1e3,
+                        inferenceSeconds - (phases.millis(Phase.MODEL_WALL) + phases.millis(Phase.OPTIMIZER_WALL)) / 1e3);
                 results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
             }
             if (ab) {
@@ -135,15 +141,21 @@ public final class EndToEndHarness {
                 InputProjection.AUTO, Engine.DEFAULT_SHARD_SIZE);
     }
 
-    /** Where a step's time went (wall), and the LSTM's thread time by part (its two directions run at once). */
+    /**
+     * Where a step's time went: wall time of the model's passes, of the update and of the rest;
+     * inside the model, the shards' time (added over shards, which run in parallel) of the LSTM
+     * and of everything else; inside the LSTM, each part's thread time (its two directions run at once).
+     */
     private static void printBreakdown(StepPhases phases, double stepMillis, int steps, String label) {
         double model = phases.millis(Phase.MODEL_WALL) / steps;
+        double optimizer = phases.millis(Phase.OPTIMIZER_WALL) / steps;
         double lstmForward = phases.millis(Phase.LSTM_FORWARD_WALL) / steps;
         double lstmBackward = phases.millis(Phase.LSTM_BACKWARD_WALL) / steps;
-        double optimizer = phases.millis(Phase.OPTIMIZER_WALL) / steps;
-        System.out.printf(Locale.ROOT, "  step%s, wall ms: %.1f = LSTM forward %.1f + LSTM backward %.1f + embedding, dense and loss %.1f"
-                        + " + gradient sum and Adam %.1f + data and callbacks %.1f%n", label, stepMillis, lstmForward, lstmBackward,
-                model - lstmForward - lstmBackward, optimizer, stepMillis - model - optimizer);
+        double shards = phases.millis(Phase.SHARDS) / steps;
+        System.out.printf(Locale.ROOT, "  step%s, wall ms: %.1f = model forward and backward %.1f + gradient sum and Adam %.1f"
+                + " + data and callbacks %.1f%n", label, stepMillis, model, optimizer, stepMillis - model - optimizer);
+        System.out.printf(Locale.ROOT, "  shards' ms per step (added over shards): %.1f = LSTM forward %.1f + LSTM backward %.1f"
+                + " + embedding, dense and loss %.1f%n", shards, lstmForward, lstmBackward, shards - lstmForward - lstmBackward);
         System.out.printf(Locale.ROOT, "  LSTM thread ms per step (both directions): input side %.1f, recurrence forward %.1f,"
                         + " recurrence backward %.1f, recurrent weight gradients %.1f%n",
                 phases.millis(Phase.INPUT_SIDE) / steps, phases.millis(Phase.RECURRENCE_FORWARD) / steps,

@@ -144,7 +144,8 @@ final class LstmDirection {
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
-        float[] projected = table == null ? null : projectTable(bias, buffers.floats(vocabulary * width));
+        // Once per batch: the other shards of the step find it in the cache.
+        float[] projected = table == null ? null : projectTable(bias);
         phases.stop(INPUT_SIDE, began);
         if (table == null) {
             inputs = buffers.floats(tokens * features);
@@ -189,9 +190,8 @@ final class LstmDirection {
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        // Kept across batches while E, W and b stay the same (the cache checks): inference only, as training changes them.
-        float[] projected = table == null ? null
-                : projections.projection(table, kernel, bias, () -> projectTable(bias, new float[vocabulary * width]));
+        // Kept across batches while E, W and b stay the same (the cache checks).
+        float[] projected = table == null ? null : projectTable(bias);
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
@@ -230,12 +230,15 @@ final class LstmDirection {
         return buffers.zeros(size);
     }
 
-    /** P = E W + b, the input projection of every vocabulary entry, into {@code projected}. */
-    private float[] projectTable(float[] bias, float[] projected) {
+    /** P = E W + b, the input projection of every vocabulary entry, from the cache or computed into it. */
+    private float[] projectTable(float[] bias) {
+        return projections.projection(table, kernel, bias, vocabulary * width, projected -> projectTable(bias, projected));
+    }
+
+    private void projectTable(float[] bias, float[] projected) {
         kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0, width,
                 0f, projected, 0, width);
         kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);
-        return projected;
     }
 
     /**

@@ -3,23 +3,36 @@ package dev.kiln.engine.autodiff;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 /**
- * The table projections P = E W + b of a model's LSTM directions, kept across inference batches:
- * while the weights stay the same, every batch would compute the same P. Each entry keeps a
- * copy of the E, W and b it was computed from and is recomputed as soon as any of them differs
- * (after an optimizer step, a load, a restore or any other write), so no caller has to announce
- * a change. Comparing costs one pass over E and W, a small fraction of computing P.
- * Thread-safe: shards of one batch may ask at once; they get the same array, computed once.
- * Part of {@link StepBuffers}, which releases it with the rest.
+ * The table projections P = E W + b of a model's LSTM directions, kept from one call to the
+ * next: the shards of a training batch share one P per direction (their weights are the same),
+ * and inference batches reuse it while the weights stay the same. Each entry keeps a copy of the
+ * E, W and b it was computed from and is recomputed as soon as any of them differs (after an
+ * optimizer step, a load, a restore or any other write), so no caller has to announce a change;
+ * comparing costs one pass over E and W, a small fraction of computing P. Recomputing reuses the
+ * entry's arrays, so a training step allocates nothing here.
+ *
+ * <p>Thread-safe: shards of one batch may ask at once; they get the same array, computed once.
+ * Steps run one after another (a step's P is never recomputed while that step still reads it).
  */
-final class ProjectionCache {
+public final class ProjectionCache {
     private final boolean keep;
     private final Map<float[], Entry> byKernel = new IdentityHashMap<>();
 
-    ProjectionCache(boolean keep) {
+    private ProjectionCache(boolean keep) {
         this.keep = keep;
+    }
+
+    /** A cache shared by every shard of a model's steps. */
+    public static ProjectionCache keeping() {
+        return new ProjectionCache(true);
+    }
+
+    /** No cache: every call computes into a new array. */
+    static ProjectionCache disabled() {
+        return new ProjectionCache(false);
     }
 
     private static final class Entry {
@@ -30,26 +43,40 @@ final class ProjectionCache {
     }
 
     /**
-     * P for these weights: the cached array if E, W and b are unchanged, else {@code compute}'s
-     * result (which the cache keeps, so the caller must not write to it).
+     * P for these weights ({@code size} floats): the kept array if E, W and b are unchanged, else
+     * the kept (or a new) array after {@code compute} has written P into it. The caller must not
+     * write to it.
      */
-    synchronized float[] projection(float[] table, float[] kernel, float[] bias, Supplier<float[]> compute) {
+    synchronized float[] projection(float[] table, float[] kernel, float[] bias, int size, Consumer<float[]> compute) {
         if (!keep) {
-            return compute.get();
+            float[] projection = new float[size];
+            compute.accept(projection);
+            return projection;
         }
         Entry entry = byKernel.computeIfAbsent(kernel, k -> new Entry());
-        if (entry.projection == null || !Arrays.equals(entry.table, table) || !Arrays.equals(entry.kernel, kernel)
-                || !Arrays.equals(entry.bias, bias)) {
-            entry.projection = compute.get();
-            entry.table = table.clone();
-            entry.kernel = kernel.clone();
-            entry.bias = bias.clone();
+        if (entry.projection == null || entry.projection.length != size || !Arrays.equals(entry.table, table)
+                || !Arrays.equals(entry.kernel, kernel) || !Arrays.equals(entry.bias, bias)) {
+            if (entry.projection == null || entry.projection.length != size) {
+                entry.projection = new float[size];
+            }
+            compute.accept(entry.projection);
+            entry.table = copyInto(entry.table, table);
+            entry.kernel = copyInto(entry.kernel, kernel);
+            entry.bias = copyInto(entry.bias, bias);
         }
         return entry.projection;
     }
 
+    private static float[] copyInto(float[] target, float[] source) {
+        if (target == null || target.length != source.length) {
+            return source.clone();
+        }
+        System.arraycopy(source, 0, target, 0, source.length);
+        return target;
+    }
+
     /** Drops every entry. */
-    synchronized void clear() {
+    public synchronized void clear() {
         byKernel.clear();
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
  * pass). A step's operations {@link #claim} a {@link Claim} each, in the order they run, and
  * take their arrays from it in a fixed order; {@link #rewind} starts the next step over the same
  * arrays. The same model on batches of other sizes claims the same sequence, so arrays only
- * grow, to the largest batch seen. Inference also keeps each LSTM's table projection here
- * ({@link ProjectionCache}). {@link #release} drops them all.
+ * grow, to the largest batch seen. Each LSTM's table projection is kept in a
+ * {@link ProjectionCache}, which the shards of a model share. {@link #release} drops them all.
  *
  * <p>Not thread-safe: one step at a time, and each claim is used by one thread at a time (claim
  * on the thread that runs the operation, before handing parts of it to others).
@@ -23,19 +23,24 @@ public final class StepBuffers {
     private final ProjectionCache projections;
     private int next;
 
-    private StepBuffers(boolean reuse) {
+    private StepBuffers(boolean reuse, ProjectionCache projections) {
         this.reuse = reuse;
-        this.projections = new ProjectionCache(reuse);
+        this.projections = projections;
     }
 
-    /** Buffers kept from step to step. */
+    /** Buffers kept from step to step, with a projection cache of their own. */
     public static StepBuffers reused() {
-        return new StepBuffers(true);
+        return reused(ProjectionCache.keeping());
+    }
+
+    /** Buffers kept from step to step, sharing {@code projections} with the other shards of the same model. */
+    public static StepBuffers reused(ProjectionCache projections) {
+        return new StepBuffers(true, projections);
     }
 
     /** No reuse: every array is new (and zeroed). */
     public static StepBuffers none() {
-        return new StepBuffers(false);
+        return new StepBuffers(false, ProjectionCache.disabled());
     }
 
     /** The next claim of this step. */

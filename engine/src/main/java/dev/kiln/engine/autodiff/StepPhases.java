@@ -18,12 +18,14 @@ public final class StepPhases {
         RECURRENCE_BACKWARD,
         /** The LSTM's recurrent weight gradients: dU and db. */
         WEIGHT_GRADIENTS,
-        /** Wall time of the LSTM operations' forward passes. */
+        /** Wall time of the LSTM operations' forward passes (added over shards). */
         LSTM_FORWARD_WALL,
-        /** Wall time of the LSTM operations' backward passes. */
+        /** Wall time of the LSTM operations' backward passes (added over shards). */
         LSTM_BACKWARD_WALL,
-        /** Wall time of the model's forward and backward passes with the loss (every shard). */
+        /** Wall time of the model's forward and backward passes with the loss (all shards, in parallel). */
         MODEL_WALL,
+        /** Each shard's forward and backward time with the loss, added over shards (thread time). */
+        SHARDS,
         /** Wall time of adding the shards' gradients and the optimizer's update. */
         OPTIMIZER_WALL
     }

@@ -46,8 +46,7 @@ final class VectorLstmCellLoops implements LstmCellLoops {
                 c[cOff + r * units + u] = cPrev == null ? cell : Math.fma(gates[g + units + u], cPrev[cPrevOff + r * units + u], cell);
             }
         }
-        System.arraycopy(c, cOff, tanhC, tanhCOff, rows * units);
-        tanhInPlace(tanhC, tanhCOff, tanhCOff + rows * units);
+        tanh(c, cOff, tanhC, tanhCOff, rows * units);
         for (int r = 0; r < rows; r++) {
             int o = gatesOff + r * 4 * units + 3 * units;
             int s = r * units;
@@ -82,13 +81,14 @@ final class VectorLstmCellLoops implements LstmCellLoops {
         }
     }
 
-    private static void tanhInPlace(float[] x, int from, int to) {
-        int i = from;
-        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-            VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+    /** y[yOff .. yOff+n) = tanh(x[xOff .. xOff+n)). */
+    private static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
-        for (; i < to; i++) {
-            x[i] = Activations.tanhScalar(x[i]);
+        for (; i < n; i++) {
+            y[yOff + i] = Activations.tanhScalar(x[xOff + i]);
         }
     }
 

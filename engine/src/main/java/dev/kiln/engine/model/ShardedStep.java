@@ -2,6 +2,7 @@ package dev.kiln.engine.model;
 
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.ProjectionCache;
 import dev.kiln.engine.autodiff.StepBuffers;
 import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.optim.Optimizer;
@@ -38,6 +39,8 @@ final class ShardedStep {
     private final InputProjection inputProjection;
     private final StepPhases phases;
     private final List<StepBuffers> shardBuffers = new ArrayList<>();
+    /** One table projection per LSTM direction and batch, shared by the shards. */
+    private final ProjectionCache projections = ProjectionCache.keeping();
 
     ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
         this.model = model;
@@ -56,7 +59,7 @@ final class ShardedStep {
         int shardSize = train ? this.shardSize : inferenceShardSize;
         int shards = (size + shardSize - 1) / shardSize;
         while (shardBuffers.size() < shards) {
-            shardBuffers.add(StepBuffers.reused());
+            shardBuffers.add(StepBuffers.reused(projections));
         }
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
@@ -98,10 +101,12 @@ final class ShardedStep {
     /** Drops the working arrays kept between steps (the next step allocates them again). */
     synchronized void releaseBuffers() {
         shardBuffers.clear();
+        projections.clear();
     }
 
     private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train,
                                  StepBuffers buffers) {
+        long began = phases.start();
         Tape tape = train ? Tape.recording() : Tape.inference();
         Map<Variable, Variable> views = new IdentityHashMap<>();
         if (train) {
@@ -124,6 +129,7 @@ final class ShardedStep {
                 gradients.add(grad.data());
             }
         }
+        phases.stop(StepPhases.Phase.SHARDS, began);
         return new ShardResult(shardLoss.value().item(), logits.data(), gradients);
     }
 
