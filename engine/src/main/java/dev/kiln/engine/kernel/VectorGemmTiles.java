@@ -12,8 +12,7 @@ import java.nio.ByteOrder;
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
  * keeps a 4-row by 4-vector tile of C in 16 registers while it streams a strip of B: per step of
  * k it loads 4 vectors of B and broadcasts 4 elements of A into 16 FMAs. Narrower strips use
- * masked one-vector kernels, leftover rows the two- and one-row kernels. The tiles are written
- * out by hand, one variable per register: C2 keeps named vectors in registers, not arrays of them.
+ * masked one-vector kernels, leftover rows the two- and one-row kernels.
  */
 final class VectorGemmTiles implements GemmTiles {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
@@ -87,22 +86,41 @@ final class VectorGemmTiles implements GemmTiles {
             c32 = av.fma(b2v, c32);
             c33 = av.fma(b3v, c33);
         }
-        store(accumulate, alphas, c00, c, c0);
-        store(accumulate, alphas, c01, c, c0 + L);
-        store(accumulate, alphas, c02, c, c0 + 2 * L);
-        store(accumulate, alphas, c03, c, c0 + 3 * L);
-        store(accumulate, alphas, c10, c, c0 + ldc);
-        store(accumulate, alphas, c11, c, c0 + ldc + L);
-        store(accumulate, alphas, c12, c, c0 + ldc + 2 * L);
-        store(accumulate, alphas, c13, c, c0 + ldc + 3 * L);
-        store(accumulate, alphas, c20, c, c0 + 2 * ldc);
-        store(accumulate, alphas, c21, c, c0 + 2 * ldc + L);
-        store(accumulate, alphas, c22, c, c0 + 2 * ldc + 2 * L);
-        store(accumulate, alphas, c23, c, c0 + 2 * ldc + 3 * L);
-        store(accumulate, alphas, c30, c, c0 + 3 * ldc);
-        store(accumulate, alphas, c31, c, c0 + 3 * ldc + L);
-        store(accumulate, alphas, c32, c, c0 + 3 * ldc + 2 * L);
-        store(accumulate, alphas, c33, c, c0 + 3 * ldc + 3 * L);
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            c10.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
+            c11.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
+            c12.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 2 * L)).intoArray(c, c0 + ldc + 2 * L);
+            c13.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 3 * L)).intoArray(c, c0 + ldc + 3 * L);
+            c20.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
+            c21.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
+            c22.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 2 * L)).intoArray(c, c0 + 2 * ldc + 2 * L);
+            c23.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 3 * L)).intoArray(c, c0 + 2 * ldc + 3 * L);
+            c30.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
+            c31.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
+            c32.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 2 * L)).intoArray(c, c0 + 3 * ldc + 2 * L);
+            c33.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 3 * L)).intoArray(c, c0 + 3 * ldc + 3 * L);
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            c02.mul(alphas).intoArray(c, c0 + 2 * L);
+            c03.mul(alphas).intoArray(c, c0 + 3 * L);
+            c10.mul(alphas).intoArray(c, c0 + ldc);
+            c11.mul(alphas).intoArray(c, c0 + ldc + L);
+            c12.mul(alphas).intoArray(c, c0 + ldc + 2 * L);
+            c13.mul(alphas).intoArray(c, c0 + ldc + 3 * L);
+            c20.mul(alphas).intoArray(c, c0 + 2 * ldc);
+            c21.mul(alphas).intoArray(c, c0 + 2 * ldc + L);
+            c22.mul(alphas).intoArray(c, c0 + 2 * ldc + 2 * L);
+            c23.mul(alphas).intoArray(c, c0 + 2 * ldc + 3 * L);
+            c30.mul(alphas).intoArray(c, c0 + 3 * ldc);
+            c31.mul(alphas).intoArray(c, c0 + 3 * ldc + L);
+            c32.mul(alphas).intoArray(c, c0 + 3 * ldc + 2 * L);
+            c33.mul(alphas).intoArray(c, c0 + 3 * ldc + 3 * L);
+        }
     }
 
     /**
@@ -166,10 +184,17 @@ final class VectorGemmTiles implements GemmTiles {
             c2v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 2 * L) * Float.BYTES, NATIVE), c2v);
             c3v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 3 * L) * Float.BYTES, NATIVE), c3v);
         }
-        store(accumulate, alphas, c0v, c, c0);
-        store(accumulate, alphas, c1v, c, c0 + L);
-        store(accumulate, alphas, c2v, c, c0 + 2 * L);
-        store(accumulate, alphas, c3v, c, c0 + 3 * L);
+        if (accumulate) {
+            c0v.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+        } else {
+            c0v.mul(alphas).intoArray(c, c0);
+            c1v.mul(alphas).intoArray(c, c0 + L);
+            c2v.mul(alphas).intoArray(c, c0 + 2 * L);
+            c3v.mul(alphas).intoArray(c, c0 + 3 * L);
+        }
     }
 
     private static void kernel4x1(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
