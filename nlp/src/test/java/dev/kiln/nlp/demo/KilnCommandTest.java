@@ -47,7 +47,7 @@ class KilnCommandTest {
         assertEquals(0, kiln("train", "--help"));
         String train = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--epochs", "--batch-size", "--learning-rate", "--max-tokens", "--threads", "--seed", "--data",
-                "--checkpoint", "--save-freq", "--resume", "--quick", "--download")) {
+                "--checkpoint", "--save-freq", "--resume", "--quick", "--download", "--input-projection")) {
             assertTrue(train.contains(option), option);
         }
     }
@@ -64,6 +64,8 @@ class KilnCommandTest {
         assertTrue(errors().contains("unknown option --colour"), errors());
         assertEquals(2, kiln("train", "--save-freq", "sometimes"));
         assertTrue(errors().contains("--save-freq expects 'epoch' or a positive number of batches"), errors());
+        assertEquals(2, kiln("train", "--input-projection", "fast"));
+        assertTrue(errors().contains("--input-projection expects auto, table or per_token, got 'fast'"), errors());
         assertEquals(2, kiln("train", "--learning-rate"));
         assertTrue(errors().contains("--learning-rate needs a value"), errors());
         assertEquals(2, kiln("predict"));
