@@ -14,7 +14,8 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
     /**
      * A batch of 64 is one shard: the two LSTM directions already give two parallel tasks, and
      * one shard computes the table projection once per batch and runs the recurrence on 64 rows
-     * (16-example shards were 14 % slower on 2 threads). More threads want smaller shards.
+     * (with 16-example shards a step took 12-16 % longer on 2 threads, alternated in one session).
+     * More threads want smaller shards; the results change with the shard size, not the threads.
      */
     public static final int DEFAULT_SHARD_SIZE = 64;
 

@@ -26,6 +26,8 @@ import java.util.Set;
  * Layers applied in order, each layer's output the next one's input; and, once compiled with a
  * loss, an optimizer and an {@link Engine}, Keras' fit / evaluate / predict. The model ends in
  * one logit per example (binary classification, BinaryCrossentropy(from_logits=True)).
+ * A compiled model runs one step at a time (it reuses its step buffers): fit, evaluate and
+ * predict called from several threads wait for each other.
  */
 public final class Sequential implements TrainingContext {
     private final List<Layer> layers;
