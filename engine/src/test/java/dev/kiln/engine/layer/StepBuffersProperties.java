@@ -44,10 +44,12 @@ class StepBuffersProperties {
         List<Variable> parameters = new ArrayList<>(embedding.parameters());
         parameters.addAll(recurrent.parameters());
         StepBuffers reused = StepBuffers.reused();
+        boolean anyToken = false; // with mask_zero, a vocabulary of 1 leaves no tokens at all
         try (ComputePool pool = ComputePool.withThreads(2)) {
             Kernels kernels = Kernels.preferred(pool);
             for (int step = 0; step < 6; step++) {
                 TokenBatch tokens = randomBatch(random, vocabulary);
+                anyToken |= tokens.withoutZeros().ids().length > 0;
                 InputProjection projection = random.nextBoolean() ? InputProjection.TABLE : InputProjection.PER_TOKEN;
                 boolean train = random.nextInt(3) > 0;
                 long gradientSeed = random.nextLong();
@@ -65,7 +67,7 @@ class StepBuffersProperties {
                 }
             }
         }
-        assertTrue(reused.bytesHeld() > 0, "the buffers were kept");
+        assertTrue(!anyToken || reused.bytesHeld() > 0, "the buffers were kept");
         reused.release();
         assertTrue(reused.bytesHeld() == 0, "release drops them");
     }
