@@ -64,7 +64,7 @@ public final class EndToEndHarness {
         int steps = Integer.parseInt(option(args, "--steps", "0"));
         long seed = Long.parseLong(option(args, "--seed", "42"));
         String export = option(args, "--export", null);
-        InputProjection projection = InputProjection.valueOf(option(args, "--input-projection", "auto").toUpperCase(Locale.ROOT));
+        InputProjection projection = InputProjection.named(option(args, "--input-projection", "auto"));
         boolean ab = Arrays.asList(args).contains("--ab");
         int shardSize = Integer.parseInt(option(args, "--shard-size", String.valueOf(Engine.DEFAULT_SHARD_SIZE)));
         try (ComputePool pool = ComputePool.withThreads(threads)) {
@@ -85,14 +85,13 @@ public final class EndToEndHarness {
             }
             double peak = PeakFlops.measure(threads);
             warmUp(encoder, seed, pool, measured);
-            Configuration chosen = new Configuration(projection.name().toLowerCase(Locale.ROOT), projection, shardSize);
+            Configuration chosen = new Configuration(projection.keyword(), projection, shardSize);
             List<Configuration> runs = ab ? List.of(Configuration.BEFORE, Configuration.FUSED, Configuration.BEFORE,
                     Configuration.FUSED) : List.of(chosen);
             Map<Configuration, List<double[]>> results = new HashMap<>();
             for (Configuration run : runs) {
                 StepPhases phases = StepPhases.measuring();
-                Engine engine = Engine.on(pool).withInputProjection(run.projection()).withShardSize(run.shardSize())
-                        .withPhases(phases);
+                Engine engine = run.engine(pool).withPhases(phases);
                 Sequential model = SeedModel.build(encoder, seed);
                 model.compile(new BinaryCrossentropy(), new Adam(1e-4f), engine);
                 StepTimer timer = new StepTimer();
@@ -139,6 +138,10 @@ public final class EndToEndHarness {
         /** Today's default: the projection chosen by cost (the table here), 64-example shards. */
         static final Configuration FUSED = new Configuration("fused: auto, shards of " + Engine.DEFAULT_SHARD_SIZE,
                 InputProjection.AUTO, Engine.DEFAULT_SHARD_SIZE);
+
+        Engine engine(ComputePool pool) {
+            return Engine.on(pool).withInputProjection(projection).withShardSize(shardSize);
+        }
     }
 
     /**
@@ -177,8 +180,7 @@ public final class EndToEndHarness {
     private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches) {
         for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
             Sequential model = SeedModel.build(encoder, seed + 1);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool)
-                    .withInputProjection(configuration.projection()).withShardSize(configuration.shardSize()));
+            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), configuration.engine(pool));
             for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
                 model.trainOnBatch(batch);
             }

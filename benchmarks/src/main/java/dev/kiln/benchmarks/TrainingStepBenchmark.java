@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +54,7 @@ public class TrainingStepBenchmark {
         batches = ImdbLikeBatches.batches(11, 16, 64);
         pool = ComputePool.withThreads(threads);
         model = ImdbLikeBatches.seedModel(1);
-        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool).withInputProjection(InputProjection.valueOf(projection.toUpperCase(Locale.ROOT))));
+        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
         System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
                 batches.size());

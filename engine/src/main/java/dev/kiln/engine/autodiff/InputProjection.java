@@ -1,5 +1,7 @@
 package dev.kiln.engine.autodiff;
 
+import java.util.Locale;
+
 /**
  * How an LSTM fed by an Embedding computes its input projection x W + b. TABLE projects the
  * embedding table once and gathers rows (forward), and scatters gate gradients per vocabulary
@@ -12,6 +14,21 @@ public enum InputProjection {
 
     /** AUTO's threshold: tokens per table row above which projecting the table costs less. */
     public static final int TABLE_FACTOR = 2;
+
+    /** The name users write: auto, table or per_token. */
+    public String keyword() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The projection a user named by its {@link #keyword()}; an error says which names there are. */
+    public static InputProjection named(String keyword) {
+        for (InputProjection projection : values()) {
+            if (projection.keyword().equals(keyword)) {
+                return projection;
+            }
+        }
+        throw new IllegalArgumentException("expects auto, table or per_token, got '" + keyword + "'");
+    }
 
     boolean useTable(EmbeddingRows rows, int tokens) {
         return rows != null && switch (this) {

@@ -61,7 +61,6 @@ final class LstmDirection {
     /** Where this direction's working arrays come from (reused from step to step). */
     private final StepBuffers.Claim buffers;
     private final StepPhases phases;
-    private final ProjectionCache projections;
     // Saved by forward() for backward(): time-major rows.
     private float[] inputs;
     private float[] gates;
@@ -69,28 +68,18 @@ final class LstmDirection {
     private float[] squashed;
     private float[] hidden;
 
-    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, float[] values, int features, int[] lengths,
-                  int[] offsets, float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
-        this(kernels, buffers, phases, values, features, lengths, offsets, kernel, recurrentKernel, units, backwards, null, null,
-                0);
-    }
-
-    /**
-     * With {@code table} (and each token row's id in {@code ids}), the table mode described above;
-     * {@code values} are then not read and may be null.
-     */
-    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, float[] values, int features, int[] lengths,
-                  int[] offsets, float[] kernel, float[] recurrentKernel, int units, boolean backwards, float[] table,
-                  int[] ids, int vocabulary) {
+    /** A direction over {@code input}: the token vectors, or in table mode the table and each token's id. */
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, LstmInput input, int[] lengths, int[] offsets,
+                  float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
         this.buffers = buffers;
         this.phases = phases;
-        this.projections = buffers.projections();
-        this.table = table;
-        this.ids = ids;
-        this.vocabulary = vocabulary;
+        EmbeddingRows rows = input.table();
+        this.table = rows == null ? null : rows.table().data();
+        this.ids = rows == null ? null : rows.ids();
+        this.vocabulary = rows == null ? 0 : rows.table().shape().dim(0);
         this.kernels = kernels;
-        this.values = values;
-        this.features = features;
+        this.values = rows == null ? input.values().data() : null;
+        this.features = input.features();
         this.units = units;
         this.width = 4 * units;
         this.kernel = kernel;
@@ -232,7 +221,7 @@ final class LstmDirection {
 
     /** P = E W + b, the input projection of every vocabulary entry, from the cache or computed into it. */
     private float[] projectTable(float[] bias) {
-        return projections.projection(table, kernel, bias, vocabulary * width, projected -> projectTable(bias, projected));
+        return buffers.projections().projection(table, kernel, bias, vocabulary * width, projected -> projectTable(bias, projected));
     }
 
     private void projectTable(float[] bias, float[] projected) {

@@ -18,21 +18,13 @@ import java.util.function.Consumer;
  * Steps run one after another (a step's P is never recomputed while that step still reads it).
  */
 public final class ProjectionCache {
-    private final boolean keep;
     private final Map<float[], Entry> byKernel = new IdentityHashMap<>();
 
-    private ProjectionCache(boolean keep) {
-        this.keep = keep;
-    }
+    private ProjectionCache() {}
 
-    /** A cache shared by every shard of a model's steps. */
+    /** An empty cache, to be shared by every shard of a model's steps. */
     public static ProjectionCache keeping() {
-        return new ProjectionCache(true);
-    }
-
-    /** No cache: every call computes into a new array. */
-    static ProjectionCache disabled() {
-        return new ProjectionCache(false);
+        return new ProjectionCache();
     }
 
     private static final class Entry {
@@ -48,15 +40,11 @@ public final class ProjectionCache {
      * write to it.
      */
     synchronized float[] projection(float[] table, float[] kernel, float[] bias, int size, Consumer<float[]> compute) {
-        if (!keep) {
-            float[] projection = new float[size];
-            compute.accept(projection);
-            return projection;
-        }
         Entry entry = byKernel.computeIfAbsent(kernel, k -> new Entry());
-        if (entry.projection == null || entry.projection.length != size || !Arrays.equals(entry.table, table)
-                || !Arrays.equals(entry.kernel, kernel) || !Arrays.equals(entry.bias, bias)) {
-            if (entry.projection == null || entry.projection.length != size) {
+        boolean sized = entry.projection != null && entry.projection.length == size;
+        if (!sized || !Arrays.equals(entry.table, table) || !Arrays.equals(entry.kernel, kernel)
+                || !Arrays.equals(entry.bias, bias)) {
+            if (!sized) {
                 entry.projection = new float[size];
             }
             compute.accept(entry.projection);

@@ -109,14 +109,8 @@ final class RecurrentOps {
 
     private LstmDirection newDirection(LstmInput in, int[] lengths, int[] offsets, Weights weights, int units,
                                        boolean backwards) {
-        StepBuffers.Claim buffers = context.buffers().claim();
-        EmbeddingRows table = in.table();
-        return table == null
-                ? new LstmDirection(context.kernels(), buffers, context.phases(), in.values().data(), in.features(), lengths, offsets,
-                        weights.kernel().data(), weights.recurrentKernel().data(), units, backwards)
-                : new LstmDirection(context.kernels(), buffers, context.phases(), null, in.features(), lengths, offsets,
-                        weights.kernel().data(), weights.recurrentKernel().data(), units, backwards, table.table().data(),
-                        table.ids(), table.table().shape().dim(0));
+        return new LstmDirection(context.kernels(), context.buffers().claim(), context.phases(), in, lengths, offsets,
+                weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
     }
 
     /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */

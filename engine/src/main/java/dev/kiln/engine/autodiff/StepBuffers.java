@@ -38,18 +38,18 @@ public final class StepBuffers {
         return new StepBuffers(true, projections);
     }
 
-    /** No reuse: every array is new (and zeroed). */
+    /** No reuse: every claim is new, and so is every array it hands out. */
     public static StepBuffers none() {
-        return new StepBuffers(false, ProjectionCache.disabled());
+        return new StepBuffers(false, ProjectionCache.keeping());
     }
 
     /** The next claim of this step. */
     public Claim claim() {
         if (!reuse) {
-            return new Claim(false, projections);
+            return new Claim(projections); // kept by nobody: its arrays are new
         }
         if (next == claims.size()) {
-            claims.add(new Claim(true, projections));
+            claims.add(new Claim(projections));
         }
         Claim claim = claims.get(next++);
         claim.rewind();
@@ -68,8 +68,6 @@ public final class StepBuffers {
         next = 0;
     }
 
-
-
     /** Bytes held, for tests and reports. */
     public long bytesHeld() {
         long bytes = 0;
@@ -83,13 +81,11 @@ public final class StepBuffers {
 
     /** One operation's arrays for one step, handed out in the order it asks for them. */
     public static final class Claim {
-        private final boolean reuse;
         private final ProjectionCache projections;
         private final List<float[]> arrays = new ArrayList<>();
         private int next;
 
-        private Claim(boolean reuse, ProjectionCache projections) {
-            this.reuse = reuse;
+        private Claim(ProjectionCache projections) {
             this.projections = projections;
         }
 
@@ -104,9 +100,6 @@ public final class StepBuffers {
 
         /** An array of at least {@code size} floats whose contents are left over from earlier steps. */
         float[] floats(int size) {
-            if (!reuse) {
-                return new float[size];
-            }
             if (next == arrays.size()) {
                 arrays.add(new float[size]);
             } else if (arrays.get(next).length < size) {
@@ -119,9 +112,7 @@ public final class StepBuffers {
         /** An array of at least {@code size} floats whose first {@code size} are zero. */
         float[] zeros(int size) {
             float[] array = floats(size);
-            if (reuse) {
-                Arrays.fill(array, 0, size, 0f);
-            }
+            Arrays.fill(array, 0, size, 0f);
             return array;
         }
     }

@@ -5,6 +5,8 @@ import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
+import java.util.Objects;
+
 /**
  * Where a model computes: the kernels (with their thread pool), the shard size a batch is split
  * into, and how an LSTM fed by an Embedding projects its inputs. The shard size, not the thread
@@ -23,8 +25,8 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
         if (shardSize < 1) {
             throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
         }
-        java.util.Objects.requireNonNull(inputProjection, "inputProjection");
-        java.util.Objects.requireNonNull(phases, "phases");
+        Objects.requireNonNull(inputProjection, "inputProjection");
+        Objects.requireNonNull(phases, "phases");
     }
 
     /**

@@ -89,8 +89,8 @@ final class ShardedStep {
         return new Result(total, logits);
     }
 
-    /** A training step: gradients of the batch's loss, then the optimizer's update. */
-    Result train(LabeledBatch batch, Optimizer optimizer) {
+    /** A training step: gradients of the batch's loss, then the optimizer's update (no other step in between). */
+    synchronized Result train(LabeledBatch batch, Optimizer optimizer) {
         Result result = run(batch, true);
         long began = phases.start();
         optimizer.step(model.parameters());

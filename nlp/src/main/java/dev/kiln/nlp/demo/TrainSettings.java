@@ -5,7 +5,6 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.Engine;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -59,12 +58,11 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
     }
 
     private static InputProjection projection(String name) throws CommandLine.UsageException {
-        for (InputProjection projection : InputProjection.values()) {
-            if (projection.name().toLowerCase(Locale.ROOT).equals(name)) {
-                return projection;
-            }
+        try {
+            return InputProjection.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--input-projection " + e.getMessage());
         }
-        throw new CommandLine.UsageException("--input-projection expects auto, table or per_token, got '" + name + "'");
     }
 
     /** The engine these settings ask for on {@code pool}. */
