@@ -1,10 +1,15 @@
 package dev.kiln.benchmarks;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.ModelFile;
-import dev.kiln.engine.layer.LayerRegistry;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
+import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
@@ -53,7 +58,7 @@ public class CheckpointBenchmark {
         Sequential model;
         Adam adam;
         AtomicFileWriter fsync = new AtomicFileWriter(true);
-        LayerRegistry registry = LayerRegistry.withEngineLayers();
+        ModelParts registry = ModelParts.engine();
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -61,15 +66,16 @@ public class CheckpointBenchmark {
                     "kiln-bench");
             file = dir.resolve("seed.kiln");
             model = ImdbLikeBatches.seedModel(1);
-            adam = new Adam(1e-4f);
-            List<Tensor> m = new ArrayList<>();
-            List<Tensor> v = new ArrayList<>();
+            adam = new Adam(1e-4);
+            Map<String, Tensor> slots = new LinkedHashMap<>(); // a trained Adam's state: moments the size of the weights
             model.parameters().forEach(p -> {
-                m.add(p.value().copy());
-                v.add(p.value().copy());
+                slots.put("m/" + p.name(), p.value().copy());
+                slots.put("v/" + p.name(), p.value().copy());
             });
-            adam.restore(391, m, v);
-            ModelFile.save(file, model, adam, fsync);
+            adam.restoreState(new PartState(Map.of("iterations", 391L), slots));
+            model.compile(adam, BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
+                    Engine.on(ComputePool.singleThreaded()));
+            ModelFile.save(file, model, fsync);
             System.out.printf("%n# seed model file: %,d bytes%n", Files.size(file));
         }
 
@@ -110,7 +116,7 @@ public class CheckpointBenchmark {
 
     @Benchmark
     public Path saveSeedModelWithFsync(SeedModel state) throws IOException {
-        ModelFile.save(state.file, state.model, state.adam, state.fsync);
+        ModelFile.save(state.file, state.model, state.fsync);
         return state.file;
     }
 

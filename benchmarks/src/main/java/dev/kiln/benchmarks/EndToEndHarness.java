@@ -1,11 +1,13 @@
 package dev.kiln.benchmarks;
 
+import dev.kiln.engine.model.FitOptions;
 import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.autodiff.StepPhases.Phase;
@@ -93,10 +95,10 @@ public final class EndToEndHarness {
                 StepPhases phases = StepPhases.measuring();
                 Engine engine = run.engine(pool).withPhases(phases);
                 Sequential model = SeedModel.build(encoder, seed);
-                model.compile(new BinaryCrossentropy(), new Adam(1e-4f), engine);
+                model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
                 StepTimer timer = new StepTimer();
                 long start = System.nanoTime();
-                model.fit(Dataset.fromList(measured), 1, null, 0, List.of(timer), 0, null);
+                model.fit(Dataset.fromList(measured), FitOptions.epochs(1).callbacks(List.of(timer)));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double gflops = TRAIN_FLOP_PER_TOKEN * tokens / seconds / 1e9;
                 String label = " [" + run.name() + "]";
@@ -170,7 +172,7 @@ public final class EndToEndHarness {
         int reviews = 0;
         try (DatasetIterator<LabeledBatch> test = imdb.testing(BATCH).iterator()) {
             while (test.hasNext()) {
-                reviews += model.predict(test.next().inputs()).length;
+                reviews += model.predict(test.next().inputs()).data().length;
             }
         }
         return reviews;
@@ -180,7 +182,7 @@ public final class EndToEndHarness {
     private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches) {
         for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
             Sequential model = SeedModel.build(encoder, seed + 1);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), configuration.engine(pool));
+            model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), configuration.engine(pool));
             for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
                 model.trainOnBatch(batch);
             }
@@ -199,7 +201,7 @@ public final class EndToEndHarness {
                 out.write(ints(Arrays.stream(rows).mapToInt(r -> r.length).toArray()));
                 out.write(ints(Arrays.stream(rows).flatMapToInt(Arrays::stream).toArray()));
                 ByteBuffer labels = ByteBuffer.allocate(4 * rows.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (float label : batch.labels()) {
+                for (float label : batch.targets()) {
                     labels.putFloat(label);
                 }
                 out.write(labels.array());

@@ -2,7 +2,8 @@ package dev.kiln.benchmarks;
 
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -54,7 +55,7 @@ public class TrainingStepBenchmark {
         batches = ImdbLikeBatches.batches(11, 16, 64);
         pool = ComputePool.withThreads(threads);
         model = ImdbLikeBatches.seedModel(1);
-        model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
+        model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
         System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
                 batches.size());
@@ -74,6 +75,6 @@ public class TrainingStepBenchmark {
     @Benchmark
     public float[] predictBatch() {
         LabeledBatch batch = batches.get(next++ & 15);
-        return model.predict(batch.inputs());
+        return model.predict(batch.inputs()).data();
     }
 }

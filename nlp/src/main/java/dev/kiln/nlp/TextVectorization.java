@@ -4,7 +4,7 @@ import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Layer;
-import dev.kiln.engine.layer.LayerConfig;
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.layer.LayerValue;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.layer.ParameterSource;
@@ -73,7 +73,7 @@ public final class TextVectorization implements Layer {
      * the built-in standardize and split, and a non-empty vocabulary of distinct tokens that fits
      * max_tokens (a saved model must be able to encode text).
      */
-    public static TextVectorization fromConfig(LayerConfig config) {
+    public static TextVectorization fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "max_tokens", "standardize", "split", "output_mode", "output_sequence_length",
                 "vocabulary"));
         String name = config.getName();
@@ -86,7 +86,7 @@ public final class TextVectorization implements Layer {
                 config.getChoice("standardize", List.of("lower_and_strip_punctuation", "none")).toUpperCase(Locale.ROOT));
         Tokenizer.Split split = Tokenizer.Split.valueOf(config.getChoice("split", List.of("whitespace", "none")).toUpperCase(Locale.ROOT));
         config.getChoice("output_mode", List.of("int"));
-        TextVectorization layer = new TextVectorization(config.getOptionalInt("max_tokens", 3, LayerConfig.MAX_DIMENSION),
+        TextVectorization layer = new TextVectorization(config.getOptionalInt("max_tokens", 3, PartConfig.MAX_DIMENSION),
                 Tokenizer.of(standardize, split), config.getOptionalInt("output_sequence_length", 1, MAX_SEQUENCE_LENGTH), name);
         List<String> saved = config.getStrings("vocabulary");
         if (saved.isEmpty()) {
@@ -197,8 +197,8 @@ public final class TextVectorization implements Layer {
     }
 
     @Override
-    public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name)
+    public PartConfig config() {
+        return PartConfig.layer(TYPE).put("name", name)
                 .put("max_tokens", maxTokens == null ? -1 : maxTokens)
                 .put("standardize", tokenizer.standardize().name().toLowerCase(Locale.ROOT))
                 .put("split", tokenizer.split().name().toLowerCase(Locale.ROOT))

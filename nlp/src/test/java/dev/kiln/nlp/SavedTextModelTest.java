@@ -1,10 +1,11 @@
 package dev.kiln.nlp;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.layer.LayerRegistry;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
@@ -27,14 +28,14 @@ class SavedTextModelTest {
         try (ComputePool pool = ComputePool.withThreads(2)) {
             Sequential model = TinyTextModel.build(vectorizer, List.of("a fine film", "a dull film", "fine acting and a fine plot"), pool);
             Path file = folder.resolve("best_model.kiln");
-            ModelFile.save(file, model, null, new AtomicFileWriter(true));
+            ModelFile.save(file, model, new AtomicFileWriter(true));
 
-            LayerRegistry registry = LayerRegistry.withEngineLayers().register(TextVectorization.TYPE, TextVectorization::fromConfig);
+            ModelParts registry = ModelParts.engine().withLayer(TextVectorization.TYPE, TextVectorization::fromConfig);
             Sequential loaded = ModelFile.load(file, registry).model();
-            loaded.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            loaded.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             assertEquals(vectorizer.getVocabulary(), ((TextVectorization) loaded.layers().get(0)).getVocabulary());
             Texts reviews = Texts.of("A fine film!", "dull", "never seen words");
-            assertArrayEquals(model.predict(reviews), loaded.predict(reviews));
+            assertArrayEquals(model.predict(reviews).data(), loaded.predict(reviews).data());
         }
     }
 }

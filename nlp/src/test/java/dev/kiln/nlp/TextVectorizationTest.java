@@ -141,9 +141,9 @@ class TextVectorizationTest {
         TextVectorization vectorizer = new TextVectorization(20);
         try (ComputePool pool = ComputePool.withThreads(2)) {
             Sequential model = TinyTextModel.build(vectorizer, List.of("a fine film", "a dull film", "fine fine acting"), pool);
-            float[] logits = model.predict(Texts.of("A fine film!", "", "unknown words only"));
+            float[] logits = model.predict(Texts.of("A fine film!", "", "unknown words only")).data();
             assertEquals(3, logits.length);
-            float[] again = model.predict(Texts.of("a fine film", "", "unknown words only"));
+            float[] again = model.predict(Texts.of("a fine film", "", "unknown words only")).data();
             assertEquals(logits[0], again[0], "punctuation and case do not change the prediction");
             assertTrue(Float.isFinite(logits[1]), "an empty review is a valid, fully masked input");
         }

@@ -6,7 +6,8 @@ import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.Lstm;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
@@ -26,7 +27,7 @@ final class TinyTextModel {
                 new Dense(4, Activation.RELU, "dense"),
                 new Dense(1, Activation.LINEAR, "dense_1")));
         model.build(0, new Rng(3));
-        model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+        model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
         return model;
     }
 }

@@ -17,7 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Keras' BackupAndRestore, exact: it saves the whole training state (weights, the optimizer's
@@ -32,7 +33,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
     public static final String FILE_NAME = "backup.kiln";
 
     private final Path file;
-    private final int saveEveryBatches;  // 0 = every epoch
+    private final OptionalInt saveEveryBatches; // empty: at every epoch's end
     private final boolean deleteOnEnd;
     private final AtomicFileWriter writer;
     private final PrintStream out;
@@ -40,25 +41,22 @@ public final class BackupAndRestore implements TrainingStateSaver {
     private long batchesPerEpoch;
     private long batchesSeen;
 
-    /**
-     * @param saveEveryBatches 0 for save_freq='epoch', or N to back up every N training batches (counted across epochs)
-     * @param deleteOnEnd      delete the backup when fit ends normally (Keras' default, true)
-     */
-    public BackupAndRestore(Path dir, int saveEveryBatches, boolean deleteOnEnd, boolean fsync, PrintStream out) {
-        if (saveEveryBatches < 0) {
-            throw new IllegalArgumentException("BackupAndRestore save_freq must be 'epoch' (0) or a positive number of batches, got "
-                    + saveEveryBatches);
-        }
-        this.file = dir.resolve(FILE_NAME);
-        this.saveEveryBatches = saveEveryBatches;
-        this.deleteOnEnd = deleteOnEnd;
-        this.writer = new AtomicFileWriter(fsync);
-        this.out = out;
+    private BackupAndRestore(Builder b) {
+        this.file = b.dir.resolve(FILE_NAME);
+        this.saveEveryBatches = b.saveEveryBatches;
+        this.deleteOnEnd = b.deleteOnEnd;
+        this.writer = new AtomicFileWriter(b.fsync);
+        this.out = b.out;
     }
 
     /** BackupAndRestore(backup_dir) with Keras' defaults: every epoch, delete at the end; fsync on. */
     public BackupAndRestore(Path dir) {
-        this(dir, 0, true, true, System.out);
+        this(builder(dir));
+    }
+
+    /** Options beyond the folder, Keras' defaults unless set: {@code BackupAndRestore.builder(dir).saveFreq(100).build()}. */
+    public static Builder builder(Path dir) {
+        return new Builder(dir);
     }
 
     public Path file() {
@@ -82,16 +80,16 @@ public final class BackupAndRestore implements TrainingStateSaver {
         }
         try {
             // Checked before anything is restored, so a refused backup leaves the model as it was.
-            if (ModelFile.readMetadata(file).get("training") instanceof Map<?, ?> saved
-                    && saved.get("batches_per_epoch") instanceof Number count && count.longValue() != batchesPerEpoch) {
-                throw new IllegalStateException(file + " was taken with " + count + " batches per epoch; this fit has "
+            OptionalLong count = ModelFile.readBatchesPerEpoch(file);
+            if (count.isEmpty()) {
+                throw new IllegalStateException(file + " holds a model but no training state: it is not a backup");
+            }
+            if (count.getAsLong() != batchesPerEpoch) {
+                throw new IllegalStateException(file + " was taken with " + count.getAsLong() + " batches per epoch; this fit has "
                         + batchesPerEpoch + ". The data pipeline changed, so resuming would not be exact; delete the backup"
                         + " to start over, or restore the pipeline.");
             }
-            TrainingState state = TrainingState.of(ModelFile.restoreInto(file, model, model.optimizer()), file);
-            if (state == null) {
-                throw new IllegalStateException(file + " holds a model but no training state: it is not a backup");
-            }
+            TrainingState state = ModelFile.restoreInto(file, model).orElseThrow();
 
             batchesSeen = state.backupBatches();
             FitProgress progress = model.fitProgress();
@@ -109,14 +107,14 @@ public final class BackupAndRestore implements TrainingStateSaver {
     @Override
     public void onTrainBatchEnd(int batch, Logs logs) {
         batchesSeen++;
-        if (saveEveryBatches > 0 && batchesSeen % saveEveryBatches == 0) {
+        if (saveEveryBatches.isPresent() && batchesSeen % saveEveryBatches.getAsInt() == 0) {
             save();
         }
     }
 
     @Override
     public void onEpochEnd(int epoch, Logs logs) {
-        if (saveEveryBatches == 0) {
+        if (saveEveryBatches.isEmpty()) {
             save();
         }
     }
@@ -134,14 +132,64 @@ public final class BackupAndRestore implements TrainingStateSaver {
 
     private void save() {
         FitProgress progress = model.fitProgress();
-        TrainingState state = new TrainingState(progress.position(), model.stopRequested(), model.optimizer().iterations(),
+        TrainingState state = new TrainingState(progress.position(), model.stopRequested(), model.optimizer().orElseThrow().iterations(),
                 batchesSeen, batchesPerEpoch, progress.callbackStates());
-        ModelSnapshot snapshot = ModelSnapshot.view(model, model.optimizer(), false).with(state.metadata(), state.tensors());
+        ModelSnapshot snapshot = ModelSnapshot.view(model, false).with(state.metadata(), state.tensors());
         try {
             Files.createDirectories(file.getParent());
             ModelFile.write(file, snapshot, writer);
         } catch (IOException e) {
             throw new UncheckedIOException("BackupAndRestore could not save " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** BackupAndRestore's options, Keras' defaults unless set. */
+    public static final class Builder {
+        private final Path dir;
+        private OptionalInt saveEveryBatches = OptionalInt.empty();
+        private boolean deleteOnEnd = true;
+        private boolean fsync = true;
+        private PrintStream out = System.out;
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** Back up every {@code batches} training batches (counted across epochs) instead of at each epoch's end. */
+        public Builder saveFreq(int batches) {
+            if (batches < 1) {
+                throw new IllegalArgumentException("BackupAndRestore save frequency must be >= 1 batch, got " + batches);
+            }
+            saveEveryBatches = OptionalInt.of(batches);
+            return this;
+        }
+
+        /** Back up at each epoch's end (the default). */
+        public Builder saveFreqEpoch() {
+            saveEveryBatches = OptionalInt.empty();
+            return this;
+        }
+
+        /** Whether to delete the backup when fit ends normally (Keras' delete_checkpoint, default true). */
+        public Builder deleteOnEnd(boolean on) {
+            deleteOnEnd = on;
+            return this;
+        }
+
+        /** Whether each backup is forced to disk before it replaces the previous one (default true). */
+        public Builder fsync(boolean on) {
+            fsync = on;
+            return this;
+        }
+
+        /** Where the resume message goes (default standard output). */
+        public Builder out(PrintStream stream) {
+            out = stream;
+            return this;
+        }
+
+        public BackupAndRestore build() {
+            return new BackupAndRestore(this);
         }
     }
 }

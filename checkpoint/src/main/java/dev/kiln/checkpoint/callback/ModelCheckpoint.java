@@ -4,7 +4,7 @@ import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.CheckpointRecord;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.checkpoint.model.ModelSnapshot;
-import dev.kiln.engine.callback.CallbackState;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.callback.FitParameters;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.Mode;
@@ -189,8 +189,8 @@ public final class ModelCheckpoint implements StatefulCallback {
         CheckpointRecord record = new CheckpointRecord(monitor, maximize, value, epoch + 1,
                 batch < 0 ? OptionalInt.empty() : OptionalInt.of(batch + 1));
         // A background save needs a copy: training changes the tensors while it writes.
-        ModelSnapshot snapshot = (options.async() ? ModelSnapshot.capture(model, model.optimizer(), saveWeightsOnly)
-                : ModelSnapshot.view(model, model.optimizer(), saveWeightsOnly)).with(record.metadata(), Map.of());
+        ModelSnapshot snapshot = (options.async() ? ModelSnapshot.capture(model, saveWeightsOnly)
+                : ModelSnapshot.view(model, saveWeightsOnly)).with(record.metadata(), Map.of());
         Path target = Path.of(path);
         Retention.SavedFile file = new Retention.SavedFile(target, value, sequence++);
         saved.removeIf(f -> f.path().equals(target));
@@ -212,7 +212,7 @@ public final class ModelCheckpoint implements StatefulCallback {
         }
         Optional<CheckpointRecord> record;
         try {
-            record = CheckpointRecord.of(ModelFile.readMetadata(file), file);
+            record = ModelFile.readCheckpointRecord(file);
         } catch (IOException e) {
             throw new IllegalStateException("ModelCheckpoint: " + file + " exists but is not a readable Kiln model ("
                     + e.getMessage() + "); move it away or choose another filepath, so it is not overwritten blindly", e);
@@ -242,21 +242,21 @@ public final class ModelCheckpoint implements StatefulCallback {
     }
 
     @Override
-    public CallbackState saveState() {
+    public PartState saveState() {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("best", CallbackState.storable(best));
+        values.put("best", PartState.storable(best));
         values.put("best_read_back", bestReadBack);
         values.put("batches_since_save", batchesSinceSave);
         values.put("last_batch", lastBatch);
         values.put("sequence", sequence);
         values.put("saved_paths", saved.stream().map(f -> f.path().toString()).toList());
-        values.put("saved_values", saved.stream().map(f -> CallbackState.storable(f.value())).toList());
+        values.put("saved_values", saved.stream().map(f -> PartState.storable(f.value())).toList());
         values.put("saved_sequences", saved.stream().map(Retention.SavedFile::sequence).toList());
-        return new CallbackState(values);
+        return new PartState(values);
     }
 
     @Override
-    public void restoreState(CallbackState state) {
+    public void restoreState(PartState state) {
         best = state.getDouble("best");
         bestReadBack = state.getBoolean("best_read_back");
         batchesSinceSave = state.getInt("batches_since_save");
@@ -267,7 +267,7 @@ public final class ModelCheckpoint implements StatefulCallback {
         List<?> sequences = state.getList("saved_sequences");
         saved.clear();
         for (int i = 0; i < paths.size(); i++) {
-            saved.add(new Retention.SavedFile(Path.of((String) paths.get(i)), CallbackState.number(values.get(i), "saved_values"),
+            saved.add(new Retention.SavedFile(Path.of((String) paths.get(i)), PartState.number(values.get(i), "saved_values"),
                     ((Number) sequences.get(i)).longValue()));
         }
     }

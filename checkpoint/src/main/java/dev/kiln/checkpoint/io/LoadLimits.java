@@ -5,7 +5,7 @@ import dev.kiln.engine.json.JsonReader;
 /**
  * The limits every loader applies to a file before it allocates (the Kiln format, safetensors,
  * and any format added later), and the memory bound they give. checkpoint/FORMAT.md states them;
- * layer configs have their own ranges (LayerConfig.MAX_DIMENSION, TextVectorization's
+ * layer configs have their own ranges (PartConfig.MAX_DIMENSION, TextVectorization's
  * MAX_SEQUENCE_LENGTH), checked when a layer is created from a file.
  */
 public final class LoadLimits {

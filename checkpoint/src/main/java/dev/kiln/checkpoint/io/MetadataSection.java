@@ -1,6 +1,6 @@
 package dev.kiln.checkpoint.io;
 
-import dev.kiln.engine.callback.CallbackState;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonValues;
 
@@ -76,11 +76,11 @@ public final class MetadataSection {
         return (int) integer(key, min, max);
     }
 
-    /** A stored double: a number, or "NaN", "Infinity", "-Infinity" as {@link CallbackState#storable} writes them. */
+    /** A stored double: a number, or "NaN", "Infinity", "-Infinity" as {@link PartState#storable} writes them. */
     public double storedDouble(String key) throws CheckpointFormatException {
         Object value = values.get(key);
         try {
-            return CallbackState.number(value, key);
+            return PartState.number(value, key);
         } catch (IllegalArgumentException e) {
             throw invalid(key, value, "a number, or \"NaN\", \"Infinity\", \"-Infinity\"");
         }

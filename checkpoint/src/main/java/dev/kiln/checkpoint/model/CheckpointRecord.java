@@ -2,7 +2,7 @@ package dev.kiln.checkpoint.model;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.MetadataSection;
-import dev.kiln.engine.callback.CallbackState;
+import dev.kiln.engine.part.PartState;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,19 +24,19 @@ public record CheckpointRecord(String monitor, boolean maximize, double value, i
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("monitor", monitor);
         record.put("mode", maximize ? "max" : "min");
-        record.put("value", CallbackState.storable(value));
+        record.put("value", PartState.storable(value));
         record.put("epoch", epoch);
         record.put("batch", batch.isPresent() ? batch.getAsInt() : null);
         return Map.of(SECTION, record);
     }
 
-    /** The record among a file's extra metadata sections; empty when there is none, an error naming the field when malformed. */
-    public static Optional<CheckpointRecord> of(Map<String, Object> extraMetadata, Path file) throws CheckpointFormatException {
-        Object raw = extraMetadata.get(SECTION);
-        if (raw == null) {
+    /** The record in a file's metadata; empty when there is none, an error naming the field when malformed. */
+    static Optional<CheckpointRecord> of(MetadataSection metadata, Path file) throws CheckpointFormatException {
+        Optional<MetadataSection> optional = metadata.optionalObject(SECTION);
+        if (optional.isEmpty()) {
             return Optional.empty();
         }
-        MetadataSection section = MetadataSection.root(raw, file.toString(), "metadata." + SECTION);
+        MetadataSection section = optional.get();
         OptionalInt batch = section.has("batch") ? OptionalInt.of(section.intValue("batch", 1, Integer.MAX_VALUE)) : OptionalInt.empty();
         return Optional.of(new CheckpointRecord(section.string("monitor"),
                 section.choice("mode", List.of("min", "max")).equals("max"), section.storedDouble("value"),

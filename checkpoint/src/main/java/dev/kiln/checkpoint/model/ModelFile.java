@@ -7,69 +7,82 @@ import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
-import dev.kiln.engine.layer.LayerConfig;
-import dev.kiln.engine.layer.LayerRegistry;
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.layer.ParameterSource;
 import dev.kiln.engine.layer.SavedParameters;
 import dev.kiln.engine.layer.ValueSpec;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.loss.Loss;
+import dev.kiln.engine.metric.BinaryAccuracy;
+import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.part.Part;
+import dev.kiln.engine.part.PartRegistry;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Saves and loads a whole Sequential model: the architecture (every layer's config, the
- * TextVectorization vocabulary included), the weights, and the optimizer state (Adam: iterations, m, v), in
- * the v1 container; or the weights alone ({@link #saveWeights}/{@link #loadWeights}). The metadata
- * is JSON: {@code {"kiln_model": 1, "weights_only": bool, "layers": [{"class_name", "config"}],
- * "optimizer": {...} | null, ...extra sections}}; tensors are {@code weights/<name>},
- * {@code optimizer/m/<name>}, {@code optimizer/v/<name>} and extra ones (training state).
+ * Saves and loads a whole Sequential model in the v1 container: the architecture (every layer's
+ * config, the TextVectorization vocabulary included), the weights, the compile configuration
+ * (loss and metrics) and the optimizer (config and state); or the weights alone
+ * ({@link #saveWeights}/{@link #loadWeights}). Every part is saved by its config and rebuilt
+ * through the registries of {@link ModelParts}, so no concrete class is known here. Model schema 2
+ * (FORMAT.md) is written; schema 1 files are read too.
  */
 public final class ModelFile {
-    private static final int MODEL_SCHEMA = 1;
+    private static final int MODEL_SCHEMA = 2;
     private static final String WEIGHTS = "weights/";
     private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer", "compile");
 
     /**
-     * A loaded model, its optimizer when one was saved, and the file's extra metadata sections
-     * and tensors (those beyond the model schema: checkpoint and training state).
+     * A loaded model with what its file recorded: the loss and metrics it was compiled with, its
+     * optimizer (with its state), and the checkpoint record and training state when present.
      */
-    public record Loaded(Sequential model, Optimizer optimizer, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
+    public record Loaded(Sequential model, Optional<Loss> loss, List<Metric> metrics, Optional<Optimizer> optimizer,
+                         Optional<CheckpointRecord> checkpoint, Optional<TrainingState> training) {
 
-        /** Compiles the model as it was saved (BinaryCrossentropy(from_logits), accuracy, the saved optimizer) on {@code engine}. */
+        public Loaded {
+            metrics = List.copyOf(metrics);
+        }
+
+        /**
+         * Compiles the model as it was saved (its loss, metrics and optimizer) on {@code engine}; a
+         * file saved without an optimizer compiles for evaluate and predict.
+         */
         public Sequential compile(Engine engine) {
-            if (optimizer == null) {
-                throw new IllegalStateException("the model was saved without an optimizer; call model().compile(loss, optimizer, engine)");
+            Loss savedLoss = loss.orElseThrow(() -> new IllegalStateException(
+                    "the model was saved uncompiled; call model().compile(optimizer, loss, metrics, engine)"));
+            if (optimizer.isPresent()) {
+                model.compile(optimizer.get(), savedLoss, metrics, engine);
+            } else {
+                model.compile(savedLoss, metrics, engine);
             }
-            model.compile(new BinaryCrossentropy(), optimizer, engine);
             return model;
         }
     }
 
-    /** The one compile configuration Kiln has, in Keras' names (ordered maps: files are byte-for-byte reproducible). */
-    private static final Map<String, Object> COMPILE_CONFIG = compileConfig();
-
     private ModelFile() {}
 
-    /** Saves architecture, weights and, when {@code optimizer} is not null, its state. */
-    public static void save(Path path, Sequential model, Optimizer optimizer, AtomicFileWriter writer) throws IOException {
-        write(path, ModelSnapshot.view(model, optimizer, false), writer);
+    /** Saves architecture, weights, the compile configuration and the optimizer's state. */
+    public static void save(Path path, Sequential model, AtomicFileWriter writer) throws IOException {
+        write(path, ModelSnapshot.view(model, false), writer);
     }
 
     /** Saves the weights (with the architecture, for inspect) but no optimizer state. */
     public static void saveWeights(Path path, Sequential model, AtomicFileWriter writer) throws IOException {
-        write(path, ModelSnapshot.view(model, null, true), writer);
+        write(path, ModelSnapshot.view(model, true), writer);
     }
 
     /** Writes a snapshot; this may run on another thread than the training. */
@@ -78,17 +91,14 @@ public final class ModelFile {
         metadata.put("kiln_model", MODEL_SCHEMA);
         metadata.put("weights_only", snapshot.weightsOnly());
         List<Object> layers = new ArrayList<>();
-        for (LayerConfig layer : snapshot.layers()) {
-            layers.add(configJson(layer));
+        for (PartConfig layer : snapshot.layers()) {
+            layers.add(PartJson.write(layer));
         }
         metadata.put("layers", layers);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        snapshot.weights().forEach((name, value) -> tensors.put("weights/" + name, value));
-        metadata.put("optimizer", snapshot.optimizer() == null ? null
-                : OptimizerState.write(snapshot.optimizer(), List.copyOf(snapshot.weights().keySet()), tensors));
-        if (snapshot.compiled()) {
-            metadata.put("compile", COMPILE_CONFIG);
-        }
+        snapshot.weights().forEach((name, value) -> tensors.put(WEIGHTS + name, value));
+        metadata.put("optimizer", snapshot.optimizer().map(saved -> OptimizerState.write(saved, tensors)).orElse(null));
+        snapshot.compile().ifPresent(compile -> metadata.put("compile", compileJson(compile)));
         for (Map.Entry<String, Object> section : snapshot.extraMetadata().entrySet()) {
             if (SCHEMA_KEYS.contains(section.getKey())) {
                 throw new IllegalArgumentException("metadata section '" + section.getKey() + "' is the model schema's own");
@@ -96,7 +106,7 @@ public final class ModelFile {
             metadata.put(section.getKey(), section.getValue());
         }
         for (Map.Entry<String, Tensor> tensor : snapshot.extraTensors().entrySet()) {
-            if (tensor.getKey().startsWith("weights/") || tensor.getKey().startsWith("optimizer/")) {
+            if (tensor.getKey().startsWith(WEIGHTS) || tensor.getKey().startsWith(OptimizerState.TENSORS)) {
                 throw new IllegalArgumentException("tensor name '" + tensor.getKey() + "' is in the model schema's namespace");
             }
             tensors.put(tensor.getKey(), tensor.getValue());
@@ -104,74 +114,99 @@ public final class ModelFile {
         TensorFile.write(path, JsonWriter.write(metadata), tensors, writer);
     }
 
-    /** The metadata of a model file (validated structure, no tensor data read). */
+    /** The metadata of a model file as JSON values (validated structure, no tensor data read), for inspection. */
     public static Map<String, Object> readMetadata(Path path) throws IOException {
         MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
         schema(metadata);
         return metadata.raw();
     }
 
+    /** The checkpoint record of a model file, without reading its tensors; empty when it has none. */
+    public static Optional<CheckpointRecord> readCheckpointRecord(Path path) throws IOException {
+        MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
+        schema(metadata);
+        return CheckpointRecord.of(metadata, path);
+    }
+
+    /** The training state's batches per epoch of a backup, without reading its tensors; empty when it has no training state. */
+    public static OptionalLong readBatchesPerEpoch(Path path) throws IOException {
+        MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
+        schema(metadata);
+        return TrainingState.batchesPerEpoch(metadata);
+    }
+
     /**
-     * Loads a whole model: each layer is created from its config by the registry (which validates
-     * it), then built from the file's tensors, each checked against the shape its config implies
-     * before it is used (no random initialization, no copy). The model must be able to predict:
-     * its layers feed each other and it ends in one logit per example. Any problem is a
-     * {@link CheckpointFormatException} naming the file and the field.
+     * Loads a whole model: each part is created from its config by its registry in {@code parts}
+     * (which validates it), then the layers are built from the file's tensors, each checked against
+     * the shape its config implies before it is used (no random initialization, no copy), and the
+     * optimizer's state checked against the parameters. The model must be able to predict: its
+     * layers feed each other and it ends in one vector per example, which the saved loss can score.
+     * Any problem is a {@link CheckpointFormatException} naming the file and the field.
      */
-    public static Loaded load(Path path, LayerRegistry registry) throws IOException {
+    public static Loaded load(Path path, ModelParts parts) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
         MetadataSection metadata = parse(contents.metadata(), path);
-        schema(metadata);
-        Optional<MetadataSection> compile = metadata.optionalObject("compile");
-        if (compile.isPresent()) {
-            requireTheCompileConfig(compile.get());
-        }
-        List<Layer> layers = new ArrayList<>();
+        long schema = schema(metadata);
         if (metadata.list("layers").isEmpty()) {
             throw metadata.invalid("layers", List.of(), "a list of at least one layer");
         }
+        List<Layer> layers = new ArrayList<>();
         for (MetadataSection layer : metadata.objects("layers")) {
-            LayerConfig config = configOf(layer);
-            try {
-                layers.add(registry.create(config));
-            } catch (IllegalArgumentException e) {
-                throw layer.error(e.getMessage());
-            }
+            layers.add(create(parts.layers(), PartJson.read(layer, "layer"), layer));
         }
         Sequential model;
+        ValueSpec output;
         try {
             model = new Sequential(layers);
             SavedParameters weights = ParameterSource.saved(prefixed(contents.tensors(), WEIGHTS), WEIGHTS);
-            ValueSpec output = model.build(ValueSpec.input(0), weights);
+            output = model.build(ValueSpec.input(0), weights);
             weights.requireAllUsed();
-            if (!ValueSpec.FEATURES.equals(output.kind()) || output.width() != 1) {
-                throw new IllegalArgumentException("the model outputs " + output.kind() + " of width " + output.width()
-                        + "; Kiln's models end in one logit per example");
+            if (!ValueSpec.FEATURES.equals(output.kind())) {
+                throw new IllegalArgumentException("the model outputs " + output.kind() + "; a model must end in one vector per"
+                        + " example (a Dense layer)");
             }
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": " + e.getMessage());
         }
-        Optimizer optimizer = optimizer(metadata, contents.tensors(), model.parameters(), path);
-        Extras extras = extras(metadata, contents.tensors());
-        return new Loaded(model, optimizer, extras.metadata(), extras.tensors());
+        Optional<Loss> loss = Optional.empty();
+        List<Metric> metrics = List.of();
+        Optional<MetadataSection> compile = metadata.optionalObject("compile");
+        if (compile.isPresent()) {
+            loss = Optional.of(loss(compile.get(), schema, parts, output.width()));
+            metrics = metrics(compile.get(), schema, parts);
+        }
+        Optional<Optimizer> optimizer = Optional.empty();
+        Optional<MetadataSection> optimizerSection = metadata.optionalObject("optimizer");
+        if (optimizerSection.isPresent()) {
+            ModelSnapshot.SavedOptimizer saved = OptimizerState.read(optimizerSection.get(), contents.tensors(), schema);
+            optimizer = Optional.of(OptimizerState.create(saved, parts.optimizers(), model.parameters(), optimizerSection.get(),
+                    path));
+        }
+        return new Loaded(model, loss, metrics, optimizer, CheckpointRecord.of(metadata, path),
+                TrainingState.of(metadata, contents.tensors(), schema, path));
     }
 
     /**
      * Puts a saved training state back into a live model without rebuilding it (so any layer
      * type works, registered or not): the weights (as {@link #loadWeights}) and, when the file
-     * has one, the optimizer state into {@code live} (of the same kind). Returns the file's extra
-     * sections and tensors.
+     * has one, the optimizer state into the model's optimizer (of the same type). Everything is
+     * checked before anything changes. Returns the file's training state, if it has one.
      */
-    public static Extras restoreInto(Path path, Sequential model, Optimizer live) throws IOException {
+    public static Optional<TrainingState> restoreInto(Path path, Sequential model) throws IOException {
         TensorFile.Contents contents = TensorFile.read(path);
         MetadataSection metadata = parse(contents.metadata(), path);
-        schema(metadata);
-        Optimizer saved = optimizer(metadata, contents.tensors(), model.parameters(), path);
-        if (saved != null) {
-            OptimizerState.restore(saved, live, path); // checked before any weight changes
+        long schema = schema(metadata);
+        List<Tensor> weights = checkedWeights(path, contents.tensors(), model);
+        Optional<TrainingState> training = TrainingState.of(metadata, contents.tensors(), schema, path);
+        Optional<MetadataSection> optimizerSection = metadata.optionalObject("optimizer");
+        if (optimizerSection.isPresent()) {
+            Optimizer live = model.optimizer().orElseThrow(() -> new CheckpointFormatException(path
+                    + ": holds an optimizer state; the model is compiled without an optimizer"));
+            OptimizerState.restore(OptimizerState.read(optimizerSection.get(), contents.tensors(), schema), live,
+                    model.parameters(), path);
         }
-        copyWeights(path, contents.tensors(), model);
-        return extras(metadata, contents.tensors());
+        copy(weights, model);
+        return training;
     }
 
     /**
@@ -190,6 +225,12 @@ public final class ModelFile {
 
     /** Checks every parameter against the file's weights, then copies them all (all or nothing). */
     private static void copyWeights(Path path, Map<String, Tensor> tensors, Sequential model) throws CheckpointFormatException {
+        copy(checkedWeights(path, tensors, model), model);
+    }
+
+    /** The file's tensor for each parameter, checked: every parameter with its shape, no tensor left over. */
+    private static List<Tensor> checkedWeights(Path path, Map<String, Tensor> tensors, Sequential model)
+            throws CheckpointFormatException {
         List<Variable> parameters = model.parameters();
         SavedParameters saved = ParameterSource.saved(prefixed(tensors, WEIGHTS), WEIGHTS);
         List<Tensor> sources = new ArrayList<>();
@@ -201,61 +242,81 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": " + e.getMessage());
         }
+        return sources;
+    }
+
+    private static void copy(List<Tensor> sources, Sequential model) {
+        List<Variable> parameters = model.parameters();
         for (int p = 0; p < parameters.size(); p++) {
             System.arraycopy(sources.get(p).data(), 0, parameters.get(p).data(), 0, sources.get(p).size());
         }
     }
 
-    private static Map<String, Object> compileConfig() {
-        Map<String, Object> loss = new LinkedHashMap<>();
-        loss.put("class_name", "BinaryCrossentropy");
-        loss.put("from_logits", true);
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("loss", Collections.unmodifiableMap(loss));
-        config.put("metrics", List.of("accuracy"));
-        return Collections.unmodifiableMap(config);
-    }
-
-    /** Kiln has one compile configuration (BinaryCrossentropy(from_logits=True), metrics ["accuracy"]); anything else is named. */
-    private static void requireTheCompileConfig(MetadataSection compile) throws CheckpointFormatException {
-        MetadataSection loss = compile.object("loss");
-        loss.choice("class_name", List.of("BinaryCrossentropy"));
-        if (!loss.bool("from_logits")) {
-            throw loss.invalid("from_logits", false, "true (the one loss this build compiles takes logits)");
-        }
-        if (!List.of("accuracy").equals(compile.rawValue("metrics"))) {
-            throw compile.invalid("metrics", compile.rawValue("metrics"), "[\"accuracy\"] (the one metric this build has)");
+    private static <T extends Part> T create(PartRegistry<T> registry, PartConfig config, MetadataSection where)
+            throws CheckpointFormatException {
+        try {
+            return registry.create(config);
+        } catch (IllegalArgumentException e) {
+            throw where.error(e.getMessage());
         }
     }
 
-    /** The saved optimizer (settings and state) checked against the parameters, or null. */
-    private static Optimizer optimizer(MetadataSection metadata, Map<String, Tensor> tensors, List<Variable> parameters,
-                                       Path path) throws CheckpointFormatException {
-        Optional<MetadataSection> section = metadata.optionalObject("optimizer");
-        return section.isEmpty() ? null : OptimizerState.read(section.get(), tensors, parameters, path);
+    private static Map<String, Object> compileJson(ModelSnapshot.CompileConfig compile) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("loss", PartJson.write(compile.loss()));
+        json.put("metrics", compile.metrics().stream().map(PartJson::write).toList());
+        return json;
     }
 
-    /** A file's metadata sections and tensors beyond the model schema (checkpoint record, training state). */
-    public record Extras(Map<String, Object> metadata, Map<String, Tensor> tensors) {}
-
-    private static Extras extras(MetadataSection metadata, Map<String, Tensor> tensors) {
-        Map<String, Object> extraMetadata = metadata.raw();
-        extraMetadata.keySet().removeAll(SCHEMA_KEYS);
-        Map<String, Tensor> extraTensors = new LinkedHashMap<>();
-        tensors.forEach((name, tensor) -> {
-            if (!name.startsWith("weights/") && !name.startsWith("optimizer/")) {
-                extraTensors.put(name, tensor);
+    /** The saved loss, which must score the model's output. Schema 1 has one: BinaryCrossentropy(from_logits=True). */
+    private static Loss loss(MetadataSection compile, long schema, ModelParts parts, int outputWidth)
+            throws CheckpointFormatException {
+        MetadataSection section = compile.object("loss");
+        Loss loss;
+        if (schema == 1) {
+            section.choice("class_name", List.of(BinaryCrossentropy.TYPE));
+            if (!section.bool("from_logits")) {
+                throw section.invalid("from_logits", false, "true (schema 1 files hold only BinaryCrossentropy(from_logits=True))");
             }
-        });
-        return new Extras(extraMetadata, extraTensors);
+            loss = BinaryCrossentropy.fromLogits();
+        } else {
+            loss = create(parts.losses(), PartJson.read(section, "loss"), section);
+        }
+        try {
+            loss.requireOutputWidth(outputWidth);
+        } catch (IllegalArgumentException e) {
+            throw section.error(e.getMessage());
+        }
+        return loss;
+    }
+
+    /** The saved metrics. Schema 1 has one: ["accuracy"], binary accuracy on logits. */
+    private static List<Metric> metrics(MetadataSection compile, long schema, ModelParts parts) throws CheckpointFormatException {
+        if (schema == 1) {
+            if (!List.of("accuracy").equals(compile.rawValue("metrics"))) {
+                throw compile.invalid("metrics", compile.rawValue("metrics"), "[\"accuracy\"] (the one metric of schema 1)");
+            }
+            return List.of(BinaryAccuracy.onLogits());
+        }
+        List<Metric> metrics = new ArrayList<>();
+        for (MetadataSection metric : compile.objects("metrics")) {
+            metrics.add(create(parts.metrics(), PartJson.read(metric, "metric"), metric));
+        }
+        try {
+            Sequential.requireDistinctNames(metrics);
+        } catch (IllegalArgumentException e) {
+            throw compile.error(e.getMessage());
+        }
+        return metrics;
     }
 
     private static MetadataSection parse(String json, Path path) throws CheckpointFormatException {
         return MetadataSection.parse(json, path.toString(), "metadata");
     }
 
-    private static void schema(MetadataSection metadata) throws CheckpointFormatException {
-        metadata.integer("kiln_model", 1, MODEL_SCHEMA);
+    /** The file's model schema version (1 or 2). */
+    private static long schema(MetadataSection metadata) throws CheckpointFormatException {
+        return metadata.integer("kiln_model", 1, MODEL_SCHEMA);
     }
 
     static Tensor checked(Variable parameter, Tensor tensor, String prefix, Path path) throws CheckpointFormatException {
@@ -264,46 +325,6 @@ public final class ModelFile {
                     + (tensor == null ? "missing" : "of shape " + tensor.shape()) + ", the model needs " + parameter.shape());
         }
         return tensor;
-    }
-
-    private static Map<String, Object> configJson(LayerConfig config) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        config.values().forEach((key, value) -> values.put(key, value instanceof LayerConfig nested ? configJson(nested) : value));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("class_name", config.type());
-        json.put("config", values);
-        return json;
-    }
-
-    /** A layer config from its JSON form: scalars, lists of strings and nested layer configs, nothing else. */
-    private static LayerConfig configOf(MetadataSection json) throws CheckpointFormatException {
-        LayerConfig.Builder builder = LayerConfig.builder(json.string("class_name"));
-        MetadataSection config = json.object("config");
-        for (String key : config.keys()) {
-            switch (config.rawValue(key)) {
-                case null -> { } // as if absent: the layer names it if it needs it
-                case Integer number -> builder.put(key, number);
-                case Long number -> builder.put(key, number);
-                case Double number -> builder.put(key, number);
-                case Boolean flag -> builder.put(key, flag);
-                case String text -> builder.put(key, text);
-                case Map<?, ?> nested -> builder.put(key, configOf(config.object(key)));
-                case List<?> list -> builder.put(key, strings(config, key, list));
-                default -> throw config.invalid(key, config.rawValue(key), "a number, a string, true or false, a list of strings or a layer config");
-            }
-        }
-        return builder.build();
-    }
-
-    private static List<String> strings(MetadataSection config, String key, List<?> list) throws CheckpointFormatException {
-        List<String> strings = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof String text)) {
-                throw config.invalidItem(key, i, list.get(i), "a string");
-            }
-            strings.add(text);
-        }
-        return strings;
     }
 
     /** The tensors whose names start with {@code prefix}, under the rest of their names. */

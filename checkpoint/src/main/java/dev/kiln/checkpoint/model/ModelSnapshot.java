@@ -2,11 +2,11 @@ package dev.kiln.checkpoint.model;
 
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
-import dev.kiln.engine.layer.LayerConfig;
+import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.optim.Optimizer;
-import dev.kiln.engine.optim.Sgd;
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -14,18 +14,21 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a model file holds, copied out of a model at one moment: layer configs, weights by
- * parameter name, a detached copy of the optimizer (Adam or Sgd, or null), and extra metadata sections
- * and tensors (the checkpoint's monitored value, the training state). Because it is a copy it can
- * be written on another thread while training goes on (asynchronous saves).
+ * parameter name, the compile configuration (loss and metrics), the optimizer's config and state,
+ * and extra metadata sections and tensors (the checkpoint's monitored value, the training state).
+ * A {@link #capture} copies every tensor, so it can be written on another thread while training
+ * goes on (asynchronous saves).
  *
  * @param weightsOnly a weights-only file (no optimizer state)
- * @param compiled    the model was compiled: its loss and metrics are recorded
+ * @param compile     the loss and metrics, when the model was compiled
  */
-public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weights, Optimizer optimizer, boolean weightsOnly,
-                            boolean compiled, Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
+public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights, Optional<SavedOptimizer> optimizer,
+                            boolean weightsOnly, Optional<CompileConfig> compile, Map<String, Object> extraMetadata,
+                            Map<String, Tensor> extraTensors) {
 
     public ModelSnapshot {
         layers = List.copyOf(layers);
@@ -34,44 +37,49 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
     }
 
+    /** An optimizer as a file holds it: its config and its state. */
+    public record SavedOptimizer(PartConfig config, PartState state) {}
+
+    /** How a model was compiled: its loss and metrics, as configs. */
+    public record CompileConfig(PartConfig loss, List<PartConfig> metrics) {
+        public CompileConfig {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
     /**
-     * A copy of the model's architecture and weights, and of {@code optimizer} unless it is null or
+     * A copy of the model's architecture and weights, and of its optimizer's state unless
      * weightsOnly: for a save that runs while training goes on (background saving).
      */
-    public static ModelSnapshot capture(Sequential model, Optimizer optimizer, boolean weightsOnly) {
-        return of(model, weightsOnly ? null : copy(optimizer), weightsOnly, true);
+    public static ModelSnapshot capture(Sequential model, boolean weightsOnly) {
+        return of(model, weightsOnly, true);
     }
 
     /** The model's own tensors, not copied: for a save written before training goes on. */
-    public static ModelSnapshot view(Sequential model, Optimizer optimizer, boolean weightsOnly) {
-        return of(model, weightsOnly ? null : optimizer, weightsOnly, false);
+    public static ModelSnapshot view(Sequential model, boolean weightsOnly) {
+        return of(model, weightsOnly, false);
     }
 
-    private static ModelSnapshot of(Sequential model, Optimizer optimizer, boolean weightsOnly, boolean copyWeights) {
-        List<LayerConfig> layers = new ArrayList<>();
+    private static ModelSnapshot of(Sequential model, boolean weightsOnly, boolean copy) {
+        List<PartConfig> layers = new ArrayList<>();
         for (Layer layer : model.layers()) {
             layers.add(layer.config());
         }
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Variable parameter : model.parameters()) {
-            weights.put(parameter.name(), copyWeights ? parameter.value().copy() : parameter.value());
+            weights.put(parameter.name(), copy ? parameter.value().copy() : parameter.value());
         }
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, model.isCompiled(), Map.of(), Map.of());
-    }
-
-    /** A detached copy of an optimizer's settings and state. */
-    static Optimizer copy(Optimizer optimizer) {
-        return switch (optimizer) {
-            case null -> null;
-            case Adam adam -> {
-                Adam copy = new Adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
-                copy.restore(adam.iterations(), adam.moments(), adam.velocities()); // restore copies the tensors
-                yield copy;
+        Optional<SavedOptimizer> optimizer = Optional.empty();
+        Optional<CompileConfig> compile = Optional.empty();
+        if (model.isCompiled()) {
+            compile = Optional.of(new CompileConfig(model.loss().config(), model.metrics().stream().map(Metric::config).toList()));
+            if (!weightsOnly && model.optimizer().isPresent()) {
+                Optimizer live = model.optimizer().get();
+                optimizer = Optional.of(new SavedOptimizer(live.config(),
+                        copy ? live.saveState().detached() : live.saveState()));
             }
-            case Sgd sgd -> new Sgd(sgd.learningRate()).restore(sgd.iterations());
-            default -> throw new IllegalArgumentException("cannot save the state of a " + optimizer.getClass().getSimpleName()
-                    + " optimizer (Adam and Sgd can be saved)");
-        };
+        }
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compile, Map.of(), Map.of());
     }
 
     /** This snapshot with more metadata sections and tensors. */
@@ -80,6 +88,6 @@ public record ModelSnapshot(List<LayerConfig> layers, Map<String, Tensor> weight
         allMetadata.putAll(metadata);
         Map<String, Tensor> allTensors = new LinkedHashMap<>(extraTensors);
         allTensors.putAll(tensors);
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compiled, allMetadata, allTensors);
+        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compile, allMetadata, allTensors);
     }
 }

@@ -3,90 +3,90 @@ package dev.kiln.checkpoint.model;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.optim.Optimizer;
-import dev.kiln.engine.optim.Sgd;
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartRegistry;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * An optimizer in a model file: the "optimizer" metadata section (class_name, hyper-parameters,
- * iterations) and, for Adam, the tensors {@code optimizer/m/<parameter>} and
- * {@code optimizer/v/<parameter>}. Adam and SGD are known; a file naming another is refused.
+ * An optimizer in a model file, for any registered optimizer: the "optimizer" metadata section
+ * {@code {"class_name", "config", "state": {values}}} and its state's tensors as
+ * {@code optimizer/<name>} (slots: {@code optimizer/m/<parameter>}). Schema 1 files, written
+ * before optimizers were parts, hold Adam or SGD in a flat form that is read too.
  */
 final class OptimizerState {
+    static final String TENSORS = "optimizer/";
+
     private OptimizerState() {}
 
-    /** The metadata section for {@code optimizer}, adding its tensors (named after {@code parameters}) to {@code tensors}. */
-    static Map<String, Object> write(Optimizer optimizer, List<String> parameters, Map<String, Tensor> tensors) {
-        Map<String, Object> section = new LinkedHashMap<>();
-        switch (optimizer) {
-            case Adam adam -> {
-                section.put("class_name", "Adam");
-                section.put("learning_rate", (double) adam.learningRate());
-                section.put("beta_1", (double) adam.beta1());
-                section.put("beta_2", (double) adam.beta2());
-                section.put("epsilon", (double) adam.epsilon());
-                section.put("iterations", adam.iterations());
-                for (int p = 0; p < adam.moments().size(); p++) {
-                    tensors.put("optimizer/m/" + parameters.get(p), adam.moments().get(p));
-                    tensors.put("optimizer/v/" + parameters.get(p), adam.velocities().get(p));
-                }
-            }
-            case Sgd sgd -> {
-                section.put("class_name", "SGD");
-                section.put("learning_rate", (double) sgd.learningRate());
-                section.put("iterations", sgd.iterations());
-            }
-            default -> throw new IllegalArgumentException("cannot save a " + optimizer.getClass().getSimpleName() + " optimizer");
-        }
+    /** The metadata section for a saved optimizer, adding its tensors to {@code tensors}. */
+    static Map<String, Object> write(ModelSnapshot.SavedOptimizer saved, Map<String, Tensor> tensors) {
+        Map<String, Object> section = new LinkedHashMap<>(PartJson.write(saved.config()));
+        section.put("state", saved.state().values());
+        saved.state().tensors().forEach((name, tensor) -> tensors.put(TENSORS + name, tensor));
         return section;
     }
 
-    /** The optimizer a file's section describes, its state checked against the model's parameters. */
-    static Optimizer read(MetadataSection section, Map<String, Tensor> tensors, List<Variable> parameters, Path path)
-            throws CheckpointFormatException {
-        String className = section.choice("class_name", List.of("Adam", "SGD"));
-        long iterations = section.integer("iterations", 0, Long.MAX_VALUE);
-        Adam adam;
+    /** The config and state a file's section describes (not yet checked against a model). */
+    static ModelSnapshot.SavedOptimizer read(MetadataSection section, Map<String, Tensor> tensors, long schema) throws CheckpointFormatException {
+        PartConfig config;
+        Map<String, Object> values;
+        if (schema == 1) {
+            String type = section.choice("class_name", List.of("Adam", "SGD"));
+            PartConfig.Builder builder = PartConfig.builder("optimizer", type);
+            for (String key : section.keys()) {
+                if (!Set.of("class_name", "iterations").contains(key)) {
+                    builder.put(key, section.number(key, 0, Double.MAX_VALUE));
+                }
+            }
+            config = builder.build();
+            values = Map.of("iterations", section.integer("iterations", 0, Long.MAX_VALUE));
+        } else {
+            config = PartJson.read(section, "optimizer");
+            values = section.object("state").raw();
+        }
+        Map<String, Tensor> stateTensors = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> {
+            if (name.startsWith(TENSORS)) {
+                stateTensors.put(name.substring(TENSORS.length()), tensor);
+            }
+        });
+        return new ModelSnapshot.SavedOptimizer(config, new PartState(values, stateTensors));
+    }
+
+    /** The optimizer a saved section describes, with its state, checked against the model's parameters. */
+    static Optimizer create(ModelSnapshot.SavedOptimizer saved, PartRegistry<Optimizer> registry, List<Variable> parameters, MetadataSection section,
+                            Path path) throws CheckpointFormatException {
+        Optimizer optimizer;
         try {
-            if (className.equals("SGD")) {
-                return new Sgd(rate(section)).restore(iterations);
-            }
-            adam = new Adam(rate(section), (float) section.number("beta_1", 0, 1), (float) section.number("beta_2", 0, 1),
-                    (float) section.number("epsilon", 0, Float.MAX_VALUE));
+            optimizer = registry.create(saved.config());
         } catch (IllegalArgumentException e) {
-            throw section.error(e.getMessage()); // the optimizer's own rule, e.g. beta_2 < 1
+            throw section.error(e.getMessage());
         }
-        List<Tensor> m = new ArrayList<>();
-        List<Tensor> v = new ArrayList<>();
-        if (!parameters.isEmpty() && tensors.containsKey("optimizer/m/" + parameters.get(0).name())) {
-            for (Variable parameter : parameters) {
-                m.add(ModelFile.checked(parameter, tensors.get("optimizer/m/" + parameter.name()), "optimizer/m/", path));
-                v.add(ModelFile.checked(parameter, tensors.get("optimizer/v/" + parameter.name()), "optimizer/v/", path));
-            }
-        }
-        adam.restore(iterations, m, v);
-        return adam;
+        restore(saved, optimizer, parameters, path);
+        return optimizer;
     }
 
-    /** A learning rate; the optimizer refuses 0. */
-    private static float rate(MetadataSection section) throws CheckpointFormatException {
-        return (float) section.number("learning_rate", 0, Float.MAX_VALUE);
-    }
-
-    /** Puts a saved optimizer's state into the live one of the same kind. */
-    static void restore(Optimizer saved, Optimizer live, Path path) throws CheckpointFormatException {
-        switch (saved) {
-            case Adam adam when live instanceof Adam target -> target.restore(adam.iterations(), adam.moments(), adam.velocities());
-            case Sgd sgd when live instanceof Sgd target -> target.restore(sgd.iterations());
-            default -> throw new CheckpointFormatException(path + ": holds the state of a " + saved.getClass().getSimpleName()
-                    + " optimizer; the model is compiled with " + (live == null ? "none" : live.getClass().getSimpleName()));
+    /** Puts a saved state into {@code live}, which must be of the saved type; checked before anything changes. */
+    static void restore(ModelSnapshot.SavedOptimizer saved, Optimizer live, List<Variable> parameters, Path path) throws CheckpointFormatException {
+        if (!saved.config().type().equals(live.config().type())) {
+            throw new CheckpointFormatException(path + ": holds the state of a " + saved.config().type()
+                    + " optimizer; the model is compiled with " + live.config().type());
+        }
+        PartState before = live.saveState().detached();
+        try {
+            live.restoreState(saved.state());
+            live.build(parameters);
+        } catch (IllegalArgumentException e) {
+            live.restoreState(before); // a state that does not fit leaves the optimizer as it was
+            throw new CheckpointFormatException(path + ": metadata.optimizer: " + e.getMessage());
         }
     }
 }

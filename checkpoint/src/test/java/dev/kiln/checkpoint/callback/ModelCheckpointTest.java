@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.callback;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.callback.FitParameters;
@@ -8,9 +9,9 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.layer.Lstm;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
@@ -50,7 +51,7 @@ class ModelCheckpointTest {
         model = new Sequential(List.of(new Embedding(10, 3, true, "embedding"), new Lstm(2, false, "lstm"),
                 new Dense(1, Activation.LINEAR, "dense")));
         model.build(0, new Rng(1));
-        model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+        model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
     }
 
     @AfterEach
@@ -94,7 +95,7 @@ class ModelCheckpointTest {
         assertTrue(text.contains("NaN is never the best"), text);
         assertTrue(text.contains("Can save best model only with val_loss available, skipping."), text);
         assertEquals(0.7, checkpoint.best(), 1e-12);
-        assertTrue(ModelFile.load(best, LayerRegistry.withEngineLayers()).model().isBuilt());
+        assertTrue(ModelFile.load(best, ModelParts.engine()).model().isBuilt());
     }
 
     @Test
@@ -229,7 +230,7 @@ class ModelCheckpointTest {
         CheckpointOptions async = NO_FSYNC.withAsync(true);
         epochs(ModelCheckpoint.builder(folder + "/a-{epoch}.kiln").options(async).out(out).build(), "val_loss", 0.5, 0.4, 0.3);
         for (int epoch = 1; epoch <= 3; epoch++) {
-            assertTrue(ModelFile.load(folder.resolve("a-" + epoch + ".kiln"), LayerRegistry.withEngineLayers()).model().isBuilt());
+            assertTrue(ModelFile.load(folder.resolve("a-" + epoch + ".kiln"), ModelParts.engine()).model().isBuilt());
         }
         Path notAFolder = folder.resolve("plain-file");
         Files.write(notAFolder, new byte[] {0});

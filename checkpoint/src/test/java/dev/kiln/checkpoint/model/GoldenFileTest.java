@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.model;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.engine.kernel.ComputePool;
@@ -7,10 +8,10 @@ import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.TokenBatch;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -45,11 +46,11 @@ class GoldenFileTest {
         }
         TensorFile.Layout layout = TensorFile.inspect(GOLDEN);
         assertEquals(1, layout.formatVersion());
-        ModelFile.Loaded loaded = ModelFile.load(GOLDEN, LayerRegistry.withEngineLayers());
-        assertEquals(2, loaded.optimizer().iterations());
+        ModelFile.Loaded loaded = ModelFile.load(GOLDEN, ModelParts.engine());
+        assertEquals(2, loaded.optimizer().orElseThrow().iterations());
         try (ComputePool pool = ComputePool.singleThreaded()) {
-            loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), Engine.on(pool));
-            float[] logits = loaded.model().predict(TokenBatch.ofRows(INPUT));
+            loaded.model().compile(loaded.optimizer().orElseThrow(), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            float[] logits = loaded.model().predict(TokenBatch.ofRows(INPUT)).data();
             assertArrayEquals(EXPECTED_LOGITS, logits, 1e-6f, Arrays.toString(logits));
         }
     }
@@ -63,13 +64,13 @@ class GoldenFileTest {
         model.build(0, new Rng(2026));
         Adam adam = new Adam(0.01f);
         try (ComputePool pool = ComputePool.singleThreaded()) {
-            model.compile(new BinaryCrossentropy(), adam, Engine.on(pool));
+            model.compile(adam, BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             LabeledBatch batch = new LabeledBatch(TokenBatch.ofRows(new int[][] {{1, 2, 3}, {4, 5}}), new float[] {1, 0});
             model.trainOnBatch(batch);
             model.trainOnBatch(batch);
-            System.out.println("golden logits: " + Arrays.toString(model.predict(TokenBatch.ofRows(INPUT))));
+            System.out.println("golden logits: " + Arrays.toString(model.predict(TokenBatch.ofRows(INPUT)).data()));
         }
         Files.createDirectories(GOLDEN.getParent());
-        ModelFile.save(GOLDEN, model, adam, new AtomicFileWriter(true));
+        ModelFile.save(GOLDEN, model, new AtomicFileWriter(true));
     }
 }

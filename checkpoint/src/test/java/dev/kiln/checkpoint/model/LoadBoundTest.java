@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.model;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
@@ -7,7 +8,6 @@ import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.random.Rng;
@@ -42,16 +42,16 @@ class LoadBoundTest {
 
     private static long allocatedWhileLoading(Path file) throws IOException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        ModelFile.load(file, LayerRegistry.withEngineLayers()); // warm: class loading is not the file's cost
+        ModelFile.load(file, ModelParts.engine()); // warm: class loading is not the file's cost
         long before = threads.getCurrentThreadAllocatedBytes();
-        ModelFile.load(file, LayerRegistry.withEngineLayers());
+        ModelFile.load(file, ModelParts.engine());
         return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
     @Test
     void theCostliestMetadataStaysWithinTheBound(@TempDir Path folder) throws IOException {
         Path plain = folder.resolve("plain.kiln");
-        ModelFile.save(plain, model(), null, new AtomicFileWriter(false));
+        ModelFile.save(plain, model(), new AtomicFileWriter(false));
         String metadata = TensorFile.read(plain).metadata();
         for (String unit : List.of("{},", "{\"\":0},", "\"\",", "\"a\",", "0,", "1000,", "[],", "[[]],", "1.5,", "true,")) {
             String padding = "[" + unit.repeat(PADDING_BYTES / unit.length()) + "0]";
@@ -69,7 +69,7 @@ class LoadBoundTest {
     @Test
     void hugeLayersAreRefusedBeforeTheyAreAllocated(@TempDir Path folder) throws IOException {
         Path plain = folder.resolve("plain.kiln");
-        ModelFile.save(plain, model(), null, new AtomicFileWriter(false));
+        ModelFile.save(plain, model(), new AtomicFileWriter(false));
         TensorFile.Contents contents = TensorFile.read(plain);
         String[][] cases = {
                 {"\"units\": 3", "\"units\": 4194304", "tensor weights/lstm/kernel has shape [4, 12]; the layer's config needs [4, 16777216]"},
@@ -84,7 +84,7 @@ class LoadBoundTest {
             TensorFile.write(file, edited, contents.tensors(), new AtomicFileWriter(false));
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();
-            var error = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(file, LayerRegistry.withEngineLayers()));
+            var error = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(file, ModelParts.engine()));
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertTrue(error.getMessage().startsWith(file + ": ") && error.getMessage().endsWith(c[2]), error.getMessage());
             assertTrue(allocated < LoadLimits.heapBound(Files.size(file), edited.length()), "allocated " + allocated);

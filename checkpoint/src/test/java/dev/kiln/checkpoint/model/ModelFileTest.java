@@ -1,5 +1,10 @@
 package dev.kiln.checkpoint.model;
 
+import dev.kiln.engine.optim.Optimizers;
+import dev.kiln.engine.metric.Metrics;
+import dev.kiln.engine.loss.Losses;
+import dev.kiln.engine.part.PartRegistry;
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
@@ -9,15 +14,19 @@ import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.TokenBatch;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.optim.AdamW;
+import dev.kiln.engine.optim.LearningRateSchedule;
+import dev.kiln.engine.optim.OptimizerOptions;
+import dev.kiln.engine.optim.RmsProp;
 import dev.kiln.engine.optim.Sgd;
 import dev.kiln.engine.random.Rng;
 import org.junit.jupiter.api.Test;
@@ -84,25 +93,25 @@ class ModelFileTest {
         try (ComputePool pool = ComputePool.withThreads(2)) {
             Sequential uninterrupted = model(7);
             Adam adam = new Adam(0.01f);
-            uninterrupted.compile(new BinaryCrossentropy(), adam, Engine.on(pool));
+            uninterrupted.compile(adam, BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             for (LabeledBatch batch : data) {
                 uninterrupted.trainOnBatch(batch);
             }
 
             Sequential first = model(7);
             Adam firstAdam = new Adam(0.01f);
-            first.compile(new BinaryCrossentropy(), firstAdam, Engine.on(pool));
+            first.compile(firstAdam, BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             for (LabeledBatch batch : data.subList(0, 3)) {
                 first.trainOnBatch(batch);
             }
             Path file = folder.resolve("model.kiln");
-            ModelFile.save(file, first, firstAdam, new AtomicFileWriter(true));
+            ModelFile.save(file, first, new AtomicFileWriter(true));
 
-            ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
+            ModelFile.Loaded loaded = ModelFile.load(file, ModelParts.engine());
             assertArrayEquals(weights(first), weights(loaded.model()), "weights as saved");
-            assertEquals(3, loaded.optimizer().iterations());
-            loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), Engine.on(pool));
-            assertArrayEquals(first.predict(data.get(0).inputs()), loaded.model().predict(data.get(0).inputs()));
+            assertEquals(3, loaded.optimizer().orElseThrow().iterations());
+            loaded.model().compile(loaded.optimizer().orElseThrow(), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            assertArrayEquals(first.predict(data.get(0).inputs()).data(), loaded.model().predict(data.get(0).inputs()).data());
             for (LabeledBatch batch : data.subList(3, 6)) {
                 loaded.model().trainOnBatch(batch);
             }
@@ -114,27 +123,45 @@ class ModelFileTest {
     @Test
     void unknownLayersAndWrongShapesAreNamed(@TempDir Path folder) throws IOException {
         Path file = folder.resolve("model.kiln");
-        ModelFile.save(file, model(1), null, new AtomicFileWriter(false));
-        var unknown = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(file, new LayerRegistry()));
+        ModelFile.save(file, model(1), new AtomicFileWriter(false));
+        ModelParts noLayers = new ModelParts(new PartRegistry<>("layer"), Losses.registry(), Metrics.registry(), Optimizers.registry());
+        var unknown = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(file, noLayers));
         assertTrue(unknown.getMessage().contains("unknown layer type 'Embedding'"), unknown.getMessage());
-        ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
-        assertEquals(null, loaded.optimizer());
+        ModelFile.Loaded loaded = ModelFile.load(file, ModelParts.engine());
+        assertTrue(loaded.optimizer().isEmpty());
         assertThrows(IllegalStateException.class, () -> loaded.compile(null), "no optimizer was saved");
 
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential compiled = model(1);
-            compiled.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
-            ModelFile.save(file, compiled, compiled.optimizer(), new AtomicFileWriter(false));
+            compiled.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            ModelFile.save(file, compiled, new AtomicFileWriter(false));
         }
         TensorFile.Contents contents = TensorFile.read(file);
         Path changed = folder.resolve("changed.kiln");
-        TensorFile.write(changed, contents.metadata().replace("\"from_logits\": true", "\"from_logits\": false"), contents.tensors(),
+        TensorFile.write(changed, contents.metadata().replace("\"class_name\": \"BinaryCrossentropy\"", "\"class_name\": \"Focal\""),
+                contents.tensors(), new AtomicFileWriter(false));
+        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, ModelParts.engine()));
+        assertTrue(refused.getMessage().startsWith(changed + ": metadata.compile.loss: unknown loss type 'Focal'; this registry knows"),
+                refused.getMessage());
+        String sparse = contents.metadata().replace("\"class_name\": \"BinaryCrossentropy\"",
+                "\"class_name\": \"SparseCategoricalCrossentropy\"");
+        TensorFile.write(changed, sparse, contents.tensors(), new AtomicFileWriter(false));
+        var unknownKey = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, ModelParts.engine()));
+        assertTrue(unknownKey.getMessage().endsWith("metadata.compile.loss: loss 'binary_crossentropy' (SparseCategoricalCrossentropy):"
+                + " unknown key 'label_smoothing'; SparseCategoricalCrossentropy takes [name, reduction, from_logits]"),
+                unknownKey.getMessage());
+        TensorFile.write(changed, sparse.replaceAll(",\\s*\"label_smoothing\":\\s*0\\.0,\\s*\"axis\":\\s*-1", ""), contents.tensors(),
                 new AtomicFileWriter(false));
-        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, LayerRegistry.withEngineLayers()));
-        assertTrue(refused.getMessage().contains("compile") && refused.getMessage().endsWith("metadata.compile.loss.from_logits is false; allowed: true (the one loss this build compiles takes logits)"), refused.getMessage());
+        var oneClass = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(changed, ModelParts.engine()));
+        assertTrue(oneClass.getMessage().endsWith("metadata.compile.loss: SparseCategoricalCrossentropy needs a model output of at least"
+                + " 2 classes, got 1 (for one output use BinaryCrossentropy)"), oneClass.getMessage());
     }
 
-    /** Every layer type and option, every optimizer: configs, weights, optimizer state and predictions survive; training continues exactly. */
+    /**
+     * Every layer type and option, every optimizer with its options (clipping, weight decay,
+     * momentum), a non-default loss and metric: configs, weights, optimizer state and predictions
+     * survive; training continues exactly.
+     */
     @Test
     void everyLayerAndOptimizerRoundTripsAndContinuesExactly(@TempDir Path folder) throws IOException {
         List<java.util.function.Supplier<Sequential>> architectures = List.of(
@@ -143,37 +170,44 @@ class ModelFileTest {
                 () -> new Sequential(List.of(new Embedding(30, 5, false, "embedding"),
                         new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"), new Dense(4, Activation.RELU, "dense"),
                         new Dense(1, Activation.LINEAR, "out"))));
-        List<java.util.function.Supplier<Optimizer>> optimizers = List.of(() -> new Adam(0.01f, 0.8f, 0.99f, 1e-6f), () -> new Sgd(0.05f));
+        List<java.util.function.Supplier<Optimizer>> optimizers = List.of(
+                () -> new Adam(LearningRateSchedule.constant(0.01), 0.8, 0.99, 1e-6, false, OptimizerOptions.named("adam")),
+                () -> new Adam(LearningRateSchedule.constant(0.01), 0.9, 0.999, 1e-7, true,
+                        OptimizerOptions.named("amsgrad").withGlobalClipnorm(0.5)),
+                () -> new AdamW(0.01),
+                () -> new RmsProp(LearningRateSchedule.constant(0.01), 0.8, 0.5, 1e-6, true, OptimizerOptions.named("rms").withClipvalue(0.1)),
+                () -> new Sgd(LearningRateSchedule.constant(0.05), 0.9, true, OptimizerOptions.named("sgd").withClipnorm(1)),
+                () -> new Sgd(0.05));
         List<LabeledBatch> data = batches(3);
         try (ComputePool pool = ComputePool.withThreads(2)) {
             for (var architecture : architectures) {
                 for (var optimizer : optimizers) {
                     Sequential uninterrupted = architecture.get();
                     uninterrupted.build(0, new Rng(4));
-                    uninterrupted.compile(new BinaryCrossentropy(), optimizer.get(), Engine.on(pool));
+                    uninterrupted.compile(optimizer.get(), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
                     data.forEach(uninterrupted::trainOnBatch);
 
                     Sequential first = architecture.get();
                     first.build(0, new Rng(4));
                     Optimizer firstOptimizer = optimizer.get();
-                    first.compile(new BinaryCrossentropy(), firstOptimizer, Engine.on(pool));
+                    first.compile(firstOptimizer, BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
                     data.subList(0, 2).forEach(first::trainOnBatch);
                     Path file = folder.resolve("round-trip.kiln");
-                    ModelFile.save(file, first, firstOptimizer, new AtomicFileWriter(false));
+                    ModelFile.save(file, first, new AtomicFileWriter(false));
 
-                    ModelFile.Loaded loaded = ModelFile.load(file, LayerRegistry.withEngineLayers());
+                    ModelFile.Loaded loaded = ModelFile.load(file, ModelParts.engine());
                     for (int l = 0; l < first.layers().size(); l++) {
                         assertEquals(first.layers().get(l).config(), loaded.model().layers().get(l).config());
                     }
-                    assertEquals(firstOptimizer.getClass(), loaded.optimizer().getClass());
-                    assertEquals(firstOptimizer.learningRate(), loaded.optimizer().learningRate());
-                    assertEquals(2, loaded.optimizer().iterations());
-                    assertEquals(List.of("accuracy"), ((java.util.Map<?, ?>) ModelFile.readMetadata(file).get("compile")).get("metrics"));
+                    assertEquals(firstOptimizer.config(), loaded.optimizer().orElseThrow().config());
+                    assertEquals(2, loaded.optimizer().orElseThrow().iterations());
+                    assertEquals(first.loss().config(), loaded.loss().orElseThrow().config());
+                    assertEquals(first.metrics().getFirst().config(), loaded.metrics().getFirst().config());
                     loaded.compile(Engine.on(pool)); // loss, metrics and optimizer as saved
-                    assertArrayEquals(first.predict(data.get(0).inputs()), loaded.model().predict(data.get(0).inputs()));
+                    assertArrayEquals(first.predict(data.get(0).inputs()).data(), loaded.model().predict(data.get(0).inputs()).data());
                     data.subList(2, data.size()).forEach(loaded.model()::trainOnBatch);
                     assertArrayEquals(weights(uninterrupted), weights(loaded.model()),
-                            firstOptimizer.getClass().getSimpleName() + " on " + first.layers().size() + " layers");
+                            firstOptimizer.config() + " on " + first.layers().size() + " layers");
                 }
             }
         }
@@ -181,18 +215,18 @@ class ModelFileTest {
                 new Dense(1, Activation.LINEAR, "out")));
         backwards.build(0, new Rng(9));
         Path file = folder.resolve("backwards.kiln");
-        ModelFile.save(file, backwards, null, new AtomicFileWriter(false));
-        Sequential loaded = ModelFile.load(file, LayerRegistry.withEngineLayers()).model();
+        ModelFile.save(file, backwards, new AtomicFileWriter(false));
+        Sequential loaded = ModelFile.load(file, ModelParts.engine()).model();
         assertEquals(backwards.layers().get(1).config(), loaded.layers().get(1).config(), "go_backwards survives");
         assertArrayEquals(weights(backwards), weights(loaded));
 
-        // A model that could not predict (no one-logit head) is refused when it is loaded, not at its first prediction.
-        Sequential headless = new Sequential(List.of(new Embedding(30, 5, true, "embedding"), new Lstm(4, false, "lstm")));
+        // A model that could not predict (no vector per example) is refused when it is loaded, not at its first prediction.
+        Sequential headless = new Sequential(List.of(new Embedding(30, 5, true, "embedding")));
         headless.build(0, new Rng(9));
         Path headlessFile = folder.resolve("headless.kiln");
-        ModelFile.save(headlessFile, headless, null, new AtomicFileWriter(false));
-        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(headlessFile, LayerRegistry.withEngineLayers()));
-        assertEquals(headlessFile + ": the model outputs one vector per example of width 4; Kiln's models end in one logit per example",
-                refused.getMessage());
+        ModelFile.save(headlessFile, headless, new AtomicFileWriter(false));
+        var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(headlessFile, ModelParts.engine()));
+        assertEquals(headlessFile + ": the model outputs sequences of vectors; a model must end in one vector per example"
+                + " (a Dense layer)", refused.getMessage());
     }
 }

@@ -1,9 +1,9 @@
 package dev.kiln.checkpoint.resume;
 
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.checkpoint.callback.BackupAndRestore;
 import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.checkpoint.model.ModelFile;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Tensor;
@@ -95,7 +95,7 @@ class KillTest {
         }
         Path best = runDir.resolve("best.kiln");
         if (Files.exists(best)) {
-            assertTrue(ModelFile.load(best, LayerRegistry.withEngineLayers()).model().isBuilt());
+            assertTrue(ModelFile.load(best, ModelParts.engine()).model().isBuilt());
         }
     }
 

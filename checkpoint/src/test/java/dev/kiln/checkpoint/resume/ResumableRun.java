@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.resume;
 
+import dev.kiln.engine.model.FitOptions;
 import dev.kiln.checkpoint.callback.BackupAndRestore;
 import dev.kiln.checkpoint.callback.CheckpointOptions;
 import dev.kiln.checkpoint.callback.ModelCheckpoint;
@@ -16,7 +17,8 @@ import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.TokenBatch;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -69,15 +71,14 @@ public final class ResumableRun {
             Sequential model = new Sequential(List.of(new Embedding(VOCABULARY, 6, true, "embedding"), new Lstm(5, false, "lstm"),
                     new Dense(1, Activation.LINEAR, "dense")));
             model.build(0, new Rng(3));
-            model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+            model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             List<Callback> callbacks = new ArrayList<>(extra);
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            callbacks.add(new EarlyStopping("val_loss", 0, 3, Mode.AUTO, null, true, 0, 0, quiet));
+            callbacks.add(EarlyStopping.builder("val_loss").patience(3).restoreBestWeights(true).out(quiet).build());
             callbacks.add(ModelCheckpoint.builder(dir.resolve("best.kiln").toString()).saveBestOnly(true)
                     .options(CheckpointOptions.defaults()).out(quiet).build());
-            callbacks.add(new BackupAndRestore(dir.resolve("backup"), backupEvery, true, true, quiet));
-            History history = model.fit(data(11, EXAMPLES, true, batchSize), EPOCHS, data(12, 24, false, BATCH), 2, callbacks, 0,
-                    null);
+            callbacks.add(BackupAndRestore.builder(dir.resolve("backup")).saveFreq(backupEvery).out(quiet).build());
+            History history = model.fit(data(11, EXAMPLES, true, batchSize), FitOptions.epochs(EPOCHS).validation(data(12, 24, false, BATCH), 2).callbacks(callbacks));
             return new Outcome(model, history);
         }
     }

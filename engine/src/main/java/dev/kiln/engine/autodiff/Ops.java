@@ -171,13 +171,9 @@ public final class Ops {
         return reductions.mean(x);
     }
 
-    /** Mean binary cross-entropy of logits [batch] or [batch, 1] against 0/1 labels. */
-    public Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels) {
-        return reductions.binaryCrossEntropyWithLogits(logits, labels);
-    }
-
-    /** The summed loss divided by {@code denominator}: a shard's part of the mean over a larger batch. */
-    public Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels, int denominator) {
-        return reductions.binaryCrossEntropyWithLogits(logits, labels, denominator);
+    /** An example-wise loss summed with weights and divided by {@code denominator} (Keras' sum_over_batch_size). */
+    public Variable exampleLoss(Variable outputs, ExampleLoss loss, float[] targets, int targetWidth, float[] weights,
+                                int denominator) {
+        return reductions.exampleLoss(outputs, loss, targets, targetWidth, weights, denominator);
     }
 }

@@ -2,9 +2,7 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.tensor.Tensor;
 
-import java.util.Arrays;
-
-/** Sums to a scalar and the binary cross-entropy loss, each with its backward rule beside it. */
+/** Sums to a scalar and the losses, each with its backward rule beside it. */
 final class ReductionOps {
     private final OpContext context;
 
@@ -38,56 +36,41 @@ final class ReductionOps {
     }
 
     /**
-     * Mean binary cross-entropy of logits against 0/1 labels, in the stable form
-     * {@code max(x, 0) - x*z + log(1 + e^-|x|)} (Keras' from_logits=True). Logits of shape [batch]
-     * or [batch, 1]. A NaN logit gives a NaN loss (it is not hidden); labels must be in [0, 1].
-     * Gradient: (sigmoid(x) - z) / batch.
+     * Keras' "sum_over_batch_size" reduction of an example-wise loss: the sum over these examples
+     * of weight x loss, divided by {@code denominator} (the whole batch's size when this is one
+     * shard of it). Outputs [n, width]; {@code targets} holds targetWidth values per example. The
+     * gradient of each example is computed with its loss and scaled in the backward pass.
      */
-    Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels) {
-        if (labels.length == 0) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: empty batch");
+    Variable exampleLoss(Variable outputs, ExampleLoss loss, float[] targets, int targetWidth, float[] weights,
+                         int denominator) {
+        OpContext.requireRank("loss", outputs, 2);
+        int n = outputs.shape().dim(0);
+        int width = outputs.shape().dim(1);
+        if (denominator < 1 || targets.length != n * targetWidth || weights.length != n) {
+            throw new IllegalArgumentException("loss: " + n + " examples need " + n * targetWidth + " targets and " + n
+                    + " weights and a denominator >= 1; got " + targets.length + ", " + weights.length + " and " + denominator);
         }
-        return binaryCrossEntropyWithLogits(logits, labels, labels.length);
-    }
-
-    /** The same loss summed over this batch and divided by {@code denominator} (a shard's share of a batch mean). */
-    Variable binaryCrossEntropyWithLogits(Variable logits, float[] labels, int denominator) {
-        if (denominator < 1) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: denominator must be >= 1, got " + denominator);
-        }
-        int batch = logits.shape().rank() == 0 ? 1 : logits.shape().dim(0);
-        if (logits.value().size() != batch || (logits.shape().rank() == 2 && logits.shape().dim(1) != 1)
-                || logits.shape().rank() > 2) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: logits must have shape [batch] or [batch, 1], got "
-                    + logits.shape());
-        }
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: " + labels.length
-                    + " labels for a batch of " + batch + " logits");
-        }
-
-        for (int i = 0; i < batch; i++) {
-            if (!(labels[i] >= 0f && labels[i] <= 1f)) {
-                throw new IllegalArgumentException("binaryCrossEntropyWithLogits: label " + labels[i] + " at index " + i
-                        + " is not in [0, 1]");
+        float[] x = outputs.data();
+        float[] gradient = new float[n * width];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double value;
+            try {
+                value = loss.example(x, i * width, width, targets, i * targetWidth, gradient, i * width);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("example " + i + " of the batch: " + e.getMessage(), e);
+            }
+            total += weights[i] * value;
+            for (int j = i * width; j < (i + 1) * width; j++) {
+                gradient[j] *= weights[i];
             }
         }
-        float[] x = logits.data();
-        float[] softplus = new float[batch];
-        context.kernels().activations().softplus(batch, x, 0, softplus, 0);
-        double total = 0;
-        for (int i = 0; i < batch; i++) {
-            total += softplus[i] - x[i] * labels[i];
-        }
-        float[] labelCopy = Arrays.copyOf(labels, batch);
-        Variable out = context.result(Tensor.scalar((float) (total / denominator)), "binaryCrossEntropy", logits);
+        Variable out = context.result(Tensor.scalar((float) (total / denominator)), "loss", outputs);
         context.onBackward(out, () -> {
-            float[] probabilities = new float[batch];
-            context.kernels().activations().sigmoid(batch, x, 0, probabilities, 0);
             float scale = out.gradData()[0] / denominator;
-            float[] dx = logits.gradData();
-            for (int i = 0; i < batch; i++) {
-                dx[i] += (probabilities[i] - labelCopy[i]) * scale;
+            float[] dx = outputs.gradData();
+            for (int j = 0; j < dx.length; j++) {
+                dx[j] += gradient[j] * scale;
             }
         });
         return out;

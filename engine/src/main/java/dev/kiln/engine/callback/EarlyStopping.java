@@ -1,5 +1,6 @@
 package dev.kiln.engine.callback;
 
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.io.PrintStream;
@@ -7,20 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
- * Stops training when a monitored value stops improving, counting exactly as Keras 2 does: at
+ * Stops training when a monitored value stops improving, counting exactly as Keras does: at
  * each epoch end wait += 1; a strict improvement (by more than minDelta) sets best and resets
  * wait to 0 (only if it also beats the baseline, when one is set); otherwise training stops
  * once wait >= patience and epoch > 0. Epochs before startFromEpoch are not counted. With
- * restoreBestWeights the best epoch's weights are put back when it stops early.
+ * restoreBestWeights the best epoch's weights are put back when training ends (Keras 3's rule:
+ * whether or not it stopped early).
  */
 public final class EarlyStopping implements StatefulCallback {
     private final String monitor;
     private final double minDelta;
     private final int patience;
     private final boolean maximize;
-    private final Double baseline;
+    private final OptionalDouble baseline;
     private final boolean restoreBestWeights;
     private final int startFromEpoch;
     private final int verbose;
@@ -33,34 +36,31 @@ public final class EarlyStopping implements StatefulCallback {
     private int bestEpoch;
     private List<Tensor> bestWeights;
 
-    /** Keras' arguments; {@code baseline} may be null. Messages (verbose > 0) go to {@code out}. */
-    public EarlyStopping(String monitor, double minDelta, int patience, Mode mode, Double baseline,
-                         boolean restoreBestWeights, int startFromEpoch, int verbose, PrintStream out) {
-        if (patience < 0) {
-            throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
-        }
-        if (startFromEpoch < 0) {
-            throw new IllegalArgumentException("EarlyStopping: startFromEpoch must be >= 0, got " + startFromEpoch);
-        }
-        this.monitor = monitor;
-        this.minDelta = Math.abs(minDelta);
-        this.patience = patience;
-        this.maximize = switch (mode) {
+    private EarlyStopping(Builder b) {
+        this.monitor = b.monitor;
+        this.minDelta = Math.abs(b.minDelta);
+        this.patience = b.patience;
+        this.maximize = switch (b.mode) {
             case MIN -> false;
             case MAX -> true;
-            // Keras 2's EarlyStopping rule: max if the name ends with acc, accuracy or auc.
+            // Keras' rule for mode="auto": max if the name ends with acc, accuracy or auc.
             case AUTO -> monitor.endsWith("acc") || monitor.endsWith("accuracy") || monitor.endsWith("auc");
         };
-        this.baseline = baseline;
-        this.restoreBestWeights = restoreBestWeights;
-        this.startFromEpoch = startFromEpoch;
-        this.verbose = verbose;
-        this.out = out;
+        this.baseline = b.baseline;
+        this.restoreBestWeights = b.restoreBestWeights;
+        this.startFromEpoch = b.startFromEpoch;
+        this.verbose = b.verbose;
+        this.out = b.out;
     }
 
     /** EarlyStopping(monitor, patience) with Keras' other defaults. */
     public EarlyStopping(String monitor, int patience) {
-        this(monitor, 0, patience, Mode.AUTO, null, false, 0, 0, System.out);
+        this(builder(monitor).patience(patience));
+    }
+
+    /** Keras' options beyond the monitored value, its defaults unless set: {@code EarlyStopping.builder("val_loss").patience(5).build()}. */
+    public static Builder builder(String monitor) {
+        return new Builder(monitor);
     }
 
     @Override
@@ -89,7 +89,8 @@ public final class EarlyStopping implements StatefulCallback {
             return;
         }
         if (restoreBestWeights && bestWeights == null) {
-            bestWeights = context.weightsSnapshot();
+            bestWeights = context.weightsSnapshot(); // never improved yet: the current weights are the best
+            bestEpoch = epoch;
         }
         wait++;
         if (isImprovement(current, best)) {
@@ -98,7 +99,7 @@ public final class EarlyStopping implements StatefulCallback {
             if (restoreBestWeights) {
                 bestWeights = context.weightsSnapshot();
             }
-            if (baseline == null || isImprovement(current, baseline)) {
+            if (baseline.isEmpty() || isImprovement(current, baseline.getAsDouble())) {
                 wait = 0;
             }
             return;
@@ -106,19 +107,20 @@ public final class EarlyStopping implements StatefulCallback {
         if (wait >= patience && epoch > 0) {
             stoppedEpoch = epoch;
             context.requestStop();
-            if (restoreBestWeights && bestWeights != null) {
-                if (verbose > 0) {
-                    out.println("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
-                }
-                context.restoreWeights(bestWeights);
-            }
         }
     }
 
+    /** Keras 3's rule: with restoreBestWeights the best epoch's weights come back when training ends, stopped early or not. */
     @Override
     public void onTrainEnd(Logs logs) {
         if (stoppedEpoch > 0 && verbose > 0) {
             out.println(String.format(Locale.ROOT, "Epoch %d: early stopping", stoppedEpoch + 1));
+        }
+        if (restoreBestWeights && bestWeights != null) {
+            if (verbose > 0) {
+                out.println("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
+            }
+            context.restoreWeights(bestWeights);
         }
     }
 
@@ -132,23 +134,23 @@ public final class EarlyStopping implements StatefulCallback {
     }
 
     @Override
-    public CallbackState saveState() {
+    public PartState saveState() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("wait", wait);
         values.put("stopped_epoch", stoppedEpoch);
-        values.put("best", CallbackState.storable(best));
+        values.put("best", PartState.storable(best));
         values.put("best_epoch", bestEpoch);
         values.put("has_best_weights", bestWeights != null);
-        return new CallbackState(values, bestWeights == null ? List.of() : bestWeights);
+        return new PartState(values, PartState.numbered(bestWeights == null ? List.of() : bestWeights));
     }
 
     @Override
-    public void restoreState(CallbackState state) {
+    public void restoreState(PartState state) {
         wait = state.getInt("wait");
         stoppedEpoch = state.getInt("stopped_epoch");
         best = state.getDouble("best");
         bestEpoch = state.getInt("best_epoch");
-        bestWeights = state.getBoolean("has_best_weights") ? List.copyOf(state.tensors()) : null;
+        bestWeights = state.getBoolean("has_best_weights") ? List.copyOf(state.tensors().values()) : null;
     }
 
     public int stoppedEpoch() {
@@ -165,5 +167,80 @@ public final class EarlyStopping implements StatefulCallback {
 
     public int waitCount() {
         return wait;
+    }
+
+    /** EarlyStopping's options, Keras' defaults unless set. */
+    public static final class Builder {
+        private final String monitor;
+        private double minDelta;
+        private int patience;
+        private Mode mode = Mode.AUTO;
+        private OptionalDouble baseline = OptionalDouble.empty();
+        private boolean restoreBestWeights;
+        private int startFromEpoch;
+        private int verbose;
+        private PrintStream out = System.out;
+
+        private Builder(String monitor) {
+            this.monitor = monitor;
+        }
+
+        /** A change smaller than this does not count as an improvement (default 0). */
+        public Builder minDelta(double delta) {
+            minDelta = delta;
+            return this;
+        }
+
+        /** Epochs without improvement before stopping (default 0). */
+        public Builder patience(int epochs) {
+            if (epochs < 0) {
+                throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + epochs);
+            }
+            patience = epochs;
+            return this;
+        }
+
+        /** Whether lower or higher is better (default AUTO: higher for names ending in acc, accuracy, auc). */
+        public Builder mode(Mode value) {
+            mode = value;
+            return this;
+        }
+
+        /** Keep waiting until the monitored value beats this baseline too. */
+        public Builder baseline(double value) {
+            baseline = OptionalDouble.of(value);
+            return this;
+        }
+
+        /** Put the best epoch's weights back when training ends (default false). */
+        public Builder restoreBestWeights(boolean on) {
+            restoreBestWeights = on;
+            return this;
+        }
+
+        /** Epochs to wait before counting at all (default 0). */
+        public Builder startFromEpoch(int epoch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("EarlyStopping: start_from_epoch must be >= 0, got " + epoch);
+            }
+            startFromEpoch = epoch;
+            return this;
+        }
+
+        /** 1 prints when it stops and restores (default 0: silent). */
+        public Builder verbose(int level) {
+            verbose = level;
+            return this;
+        }
+
+        /** Where messages go (default standard output). */
+        public Builder out(PrintStream stream) {
+            out = stream;
+            return this;
+        }
+
+        public EarlyStopping build() {
+            return new EarlyStopping(this);
+        }
     }
 }

@@ -1,27 +1,31 @@
 package dev.kiln.engine.callback;
 
+import dev.kiln.engine.part.PartState;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Where a fit is: the epoch it is in, how many of that epoch's batches are done, and the running
- * sums behind the epoch's loss and accuracy so far. A fit resumed from a position continues with
- * the next batch and ends exactly as the uninterrupted run would have.
+ * state of the epoch's metrics so far, by log name ("loss", "accuracy", ...). A fit resumed from
+ * a position continues with the next batch and ends exactly as the uninterrupted run would have.
  *
- * @param epoch         the 0-based epoch
- * @param batchesDone   batches of that epoch already trained on (0 at an epoch's start)
- * @param lossSum       sum over those batches of batch loss x batch size
- * @param examples      examples in those batches
- * @param correct       of those, how many the accuracy metric counted right
+ * @param epoch       the 0-based epoch
+ * @param batchesDone batches of that epoch already trained on (0 at an epoch's start)
+ * @param metrics     each training metric's state after those batches (empty at an epoch's start)
  */
-public record FitPosition(int epoch, int batchesDone, double lossSum, long examples, long correct) {
+public record FitPosition(int epoch, int batchesDone, Map<String, PartState> metrics) {
 
     public FitPosition {
-        if (epoch < 0 || batchesDone < 0 || examples < 0 || correct < 0 || correct > examples) {
-            throw new IllegalArgumentException("not a fit position: epoch " + epoch + ", batchesDone " + batchesDone
-                    + ", examples " + examples + ", correct " + correct);
+        if (epoch < 0 || batchesDone < 0) {
+            throw new IllegalArgumentException("not a fit position: epoch " + epoch + ", batchesDone " + batchesDone);
         }
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
     /** The start of an epoch. */
     public static FitPosition startOf(int epoch) {
-        return new FitPosition(epoch, 0, 0, 0, 0);
+        return new FitPosition(epoch, 0, Map.of());
     }
 }

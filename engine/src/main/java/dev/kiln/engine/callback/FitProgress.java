@@ -1,5 +1,7 @@
 package dev.kiln.engine.callback;
 
+import dev.kiln.engine.part.PartState;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ public final class FitProgress {
     private final List<Callback> callbacks;
     private volatile FitPosition position;
     private FitPosition resumePosition;
-    private Map<String, CallbackState> resumeStates = Map.of();
+    private Map<String, PartState> resumeStates = Map.of();
 
     /** Made by the fit loop with its callbacks, starting at {@code start}. */
     public FitProgress(List<Callback> callbacks, FitPosition start) {
@@ -40,8 +42,8 @@ public final class FitProgress {
     }
 
     /** Every stateful callback's current state, by state name. */
-    public Map<String, CallbackState> callbackStates() {
-        Map<String, CallbackState> states = new LinkedHashMap<>();
+    public Map<String, PartState> callbackStates() {
+        Map<String, PartState> states = new LinkedHashMap<>();
         for (StatefulCallback callback : statefulCallbacks()) {
             states.put(callback.stateName(), callback.saveState());
         }
@@ -49,7 +51,7 @@ public final class FitProgress {
     }
 
     /** Asks the fit to continue from {@code saved}, giving the callbacks these states; call it in onTrainBegin. */
-    public void resumeFrom(FitPosition saved, Map<String, CallbackState> states) {
+    public void resumeFrom(FitPosition saved, Map<String, PartState> states) {
         this.resumePosition = saved;
         this.resumeStates = Map.copyOf(states);
     }
@@ -63,7 +65,7 @@ public final class FitProgress {
             return null;
         }
         for (StatefulCallback callback : statefulCallbacks()) {
-            CallbackState state = resumeStates.get(callback.stateName());
+            PartState state = resumeStates.get(callback.stateName());
             if (state != null) {
                 callback.restoreState(state);
             }

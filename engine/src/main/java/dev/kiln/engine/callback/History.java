@@ -1,5 +1,7 @@
 package dev.kiln.engine.callback;
 
+import dev.kiln.engine.part.PartState;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,15 +44,15 @@ public final class History implements StatefulCallback {
     }
 
     @Override
-    public CallbackState saveState() {
+    public PartState saveState() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("epochs", List.copyOf(epochs));
-        history.forEach((name, series) -> values.put("logs/" + name, series.stream().map(CallbackState::storable).toList()));
-        return new CallbackState(values);
+        history.forEach((name, series) -> values.put("logs/" + name, series.stream().map(PartState::storable).toList()));
+        return new PartState(values);
     }
 
     @Override
-    public void restoreState(CallbackState state) {
+    public void restoreState(PartState state) {
         epochs.clear();
         history.clear();
         for (Object epoch : state.getList("epochs")) {
@@ -60,7 +62,7 @@ public final class History implements StatefulCallback {
             if (key.startsWith("logs/")) {
                 List<Double> series = new ArrayList<>();
                 for (Object value : state.getList(key)) {
-                    series.add(CallbackState.number(value, key));
+                    series.add(PartState.number(value, key));
                 }
                 history.put(key.substring("logs/".length()), series);
             }

@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 
@@ -27,10 +28,10 @@ public final class Bidirectional implements Layer {
         this.backward = layer.copy(name + "/backward_" + layer.name(), true);
     }
 
-    public static Bidirectional fromConfig(LayerConfig config) {
+    public static Bidirectional fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "merge_mode", "layer"));
         config.getChoice("merge_mode", List.of("concat"));
-        LayerConfig wrapped = config.getConfig("layer");
+        PartConfig wrapped = config.getConfig("layer");
         if (!wrapped.type().equals(Lstm.TYPE)) {
             throw config.invalid("layer", wrapped, "a layer config of type " + Lstm.TYPE);
         }
@@ -43,8 +44,8 @@ public final class Bidirectional implements Layer {
     }
 
     @Override
-    public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name).put("merge_mode", "concat").put("layer", wrapped.config()).build();
+    public PartConfig config() {
+        return PartConfig.layer(TYPE).put("name", name).put("merge_mode", "concat").put("layer", wrapped.config()).build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.tensor.Shape;
@@ -26,7 +27,7 @@ public final class Dense implements Layer {
         this.name = name;
     }
 
-    public static Dense fromConfig(LayerConfig config) {
+    public static Dense fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "units", "activation"));
         return new Dense(config.getDimension("units"), Activation.fromKerasName(config.getChoice("activation", Activation.kerasNames())),
                 config.getName());
@@ -38,8 +39,8 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name).put("units", units)
+    public PartConfig config() {
+        return PartConfig.layer(TYPE).put("name", name).put("units", units)
                 .put("activation", activation.kerasName()).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.autodiff.EmbeddingRows;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
@@ -32,7 +33,7 @@ public final class Embedding implements Layer {
         this.name = name;
     }
 
-    public static Embedding fromConfig(LayerConfig config) {
+    public static Embedding fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "input_dim", "output_dim", "mask_zero"));
         return new Embedding(config.getDimension("input_dim"), config.getDimension("output_dim"), config.getBoolean("mask_zero"),
                 config.getName());
@@ -44,8 +45,8 @@ public final class Embedding implements Layer {
     }
 
     @Override
-    public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name).put("input_dim", inputDim).put("output_dim", outputDim)
+    public PartConfig config() {
+        return PartConfig.layer(TYPE).put("name", name).put("input_dim", inputDim).put("output_dim", outputDim)
                 .put("mask_zero", maskZero).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.part.Part;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.random.Rng;
@@ -12,13 +13,10 @@ import java.util.List;
  * {@link #parameters()} (trainable tensors, named "layer/weight"). Layers are final classes that
  * implement this interface; wrappers (Bidirectional) hold other layers rather than extend them.
  */
-public interface Layer {
+public interface Layer extends Part {
 
     /** The layer's name, unique within its model (Keras style: "dense", "dense_1"). */
     String name();
-
-    /** Constructor arguments, including the name; {@code config().type()} is the registry key. */
-    LayerConfig config();
 
     /**
      * Creates the weights for an input described by {@code input}, taking each parameter from

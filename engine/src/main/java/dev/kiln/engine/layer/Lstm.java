@@ -1,5 +1,6 @@
 package dev.kiln.engine.layer;
 
+import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.tensor.Shape;
@@ -22,7 +23,7 @@ import java.util.List;
 public final class Lstm implements Layer {
     public static final String TYPE = "LSTM";
     /** 4 x units must fit a dimension. */
-    static final int MAX_UNITS = LayerConfig.MAX_DIMENSION / 4;
+    static final int MAX_UNITS = PartConfig.MAX_DIMENSION / 4;
 
     private final int units;
     private final boolean goBackwards;
@@ -48,7 +49,7 @@ public final class Lstm implements Layer {
         this.name = name;
     }
 
-    public static Lstm fromConfig(LayerConfig config) {
+    public static Lstm fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "units", "go_backwards", "return_sequences"));
         return new Lstm(config.getInt("units", 1, MAX_UNITS), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
                 config.getName());
@@ -73,8 +74,8 @@ public final class Lstm implements Layer {
     }
 
     @Override
-    public LayerConfig config() {
-        return LayerConfig.builder(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards)
+    public PartConfig config() {
+        return PartConfig.layer(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards)
                 .put("return_sequences", returnSequences).build();
     }
 

@@ -5,6 +5,6 @@
  * token) and FeatureBatch (one vector per example). Layers compute only through Ops; they hold
  * no threads and no kernels. A layer is built from a ParameterSource (fresh initial values or
  * saved tensors, each checked against the shape its config implies) against the ValueSpec of
- * what the layer before it outputs; configs from files are validated by LayerConfig's getters.
+ * what the layer before it outputs; configs from files are validated by PartConfig's getters.
  */
 package dev.kiln.engine.layer;

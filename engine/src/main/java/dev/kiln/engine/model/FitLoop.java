@@ -9,7 +9,11 @@ import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingStateSaver;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.data.DatasetIterator;
+import dev.kiln.engine.metric.Metric;
+import dev.kiln.engine.metric.Predictions;
+import dev.kiln.engine.metric.WeightedMean;
 import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.part.PartState;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,38 +21,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keras 2's fit: per epoch, reset the metrics; for each batch take a step and update the running
- * loss and accuracy with the predictions made before the update; then validate on the first
- * validationSteps batches of the validation data (from its start, every epoch); then the epoch's
- * callbacks, in order: the user's, History, the progress bar, and last the state savers
- * (BackupAndRestore). Epoch n trains on pass n of the data ({@link Dataset#iterator(long)}), so a
- * fit resumed mid-epoch (a saver asks for it in onTrainBegin) replays the same batches. Every
- * pass is closed when its loop ends, however it ends, so no prefetch thread outlives it.
+ * Keras' fit: per epoch, reset the metrics; for each batch take a step and update the running
+ * loss and the metrics with the predictions made before the update; then validate (from the
+ * validation data's start, every epoch); then the epoch's callbacks, in order: the user's,
+ * History, the progress bar, and last the state savers (BackupAndRestore). Epoch n trains on pass
+ * n of the data ({@link Dataset#iterator(long)}), so a fit resumed mid-epoch (a saver asks for it
+ * in onTrainBegin) replays the same batches and continues the metrics from their saved state.
+ * Every pass is closed when its loop ends, however it ends, so no prefetch thread outlives it.
  */
 final class FitLoop {
+    static final String LOSS = "loss";
+
     private final Sequential model;
     private final ShardedStep step;
     private final Optimizer optimizer;
+    private final List<Metric> metrics;
 
-    FitLoop(Sequential model, ShardedStep step, Optimizer optimizer) {
+    FitLoop(Sequential model, ShardedStep step, Optimizer optimizer, List<Metric> metrics) {
         this.model = model;
         this.step = step;
         this.optimizer = optimizer;
+        this.metrics = metrics;
     }
 
-    History run(Dataset<LabeledBatch> train, int epochs, Dataset<LabeledBatch> validation, int validationSteps,
-                List<Callback> userCallbacks, int initialEpoch, Callback progressBar) {
-        if (epochs < 1 || initialEpoch < 0 || initialEpoch >= epochs) {
-            throw new IllegalArgumentException("fit needs 0 <= initialEpoch < epochs, got initialEpoch " + initialEpoch
-                    + " and epochs " + epochs);
-        }
-        if (validation != null && validationSteps < 1) {
-            throw new IllegalArgumentException("validationSteps must be >= 1, got " + validationSteps);
-        }
+    History run(Dataset<LabeledBatch> train, FitOptions options) {
         History history = new History();
-        List<Callback> callbacks = inCallOrder(userCallbacks, history, progressBar);
+        List<Callback> callbacks = inCallOrder(options.callbacks(), history, options.progress().orElse(null));
+        int initialEpoch = options.initialEpoch();
         FitProgress progress = new FitProgress(callbacks, FitPosition.startOf(initialEpoch));
-        FitParameters parameters = new FitParameters(progressBar == null ? 0 : 1, epochs, train.cardinality());
+        FitParameters parameters = new FitParameters(options.progress().isPresent() ? 1 : 0, options.epochs(), train.cardinality());
         model.clearStopRequest();
         model.attach(progress);
         try {
@@ -59,12 +60,14 @@ final class FitLoop {
             FitPosition resumed = progress.applyResume();
             FitPosition start = resumed != null ? resumed : FitPosition.startOf(initialEpoch);
             Logs epochLogs = Logs.empty();
-            for (int epoch = start.epoch(); epoch < epochs && !model.stopRequested(); epoch++) {
+            for (int epoch = start.epoch(); epoch < options.epochs() && !model.stopRequested(); epoch++) {
                 int current = epoch;
                 callbacks.forEach(c -> c.onEpochBegin(current, Logs.empty()));
-                epochLogs = trainEpoch(train, epoch == start.epoch() ? start : FitPosition.startOf(epoch), callbacks, progress);
-                if (validation != null) {
-                    epochLogs = epochLogs.with(prefixed(model.evaluate(validation, validationSteps)));
+                epochLogs = trainEpoch(train, epoch == start.epoch() ? start : FitPosition.startOf(epoch), callbacks, progress,
+                        options.classWeight());
+                if (options.validation().isPresent()) {
+                    Logs validation = model.evaluate(options.validation().get(), options.validationSteps().orElse(-1));
+                    epochLogs = epochLogs.with(prefixed(validation));
                 }
                 Logs logs = epochLogs;
                 progress.advanceTo(FitPosition.startOf(epoch + 1));
@@ -92,12 +95,11 @@ final class FitLoop {
     }
 
     /** Trains on pass {@code from.epoch()} of the data, from batch {@code from.batchesDone()} on. */
-    private Logs trainEpoch(Dataset<LabeledBatch> train, FitPosition from, List<Callback> callbacks, FitProgress progress) {
+    private Logs trainEpoch(Dataset<LabeledBatch> train, FitPosition from, List<Callback> callbacks, FitProgress progress,
+                            Map<Integer, Double> classWeight) {
         int epoch = from.epoch();
-        RunningMean loss = new RunningMean();
-        loss.restore(from.lossSum(), from.examples());
-        BinaryAccuracy accuracy = new BinaryAccuracy();
-        accuracy.restore(from.correct(), from.examples());
+        WeightedMean loss = new WeightedMean();
+        restore(loss, metrics, from);
         try (DatasetIterator<LabeledBatch> batches = train.iterator(epoch)) {
             for (int skipped = 0; skipped < from.batchesDone(); skipped++) {
                 if (!batches.hasNext()) {
@@ -107,17 +109,16 @@ final class FitLoop {
                 batches.next();
             }
             int index = from.batchesDone();
-            Logs logs = metrics(loss.result(), accuracy.result());
+            Logs logs = logs(loss, metrics);
             while (batches.hasNext()) {
-                LabeledBatch batch = batches.next();
+                LabeledBatch batch = ClassWeights.apply(batches.next(), classWeight);
                 int current = index;
                 callbacks.forEach(c -> c.onTrainBatchBegin(current, Logs.empty()));
                 ShardedStep.Result result = step.train(batch, optimizer);
-                loss.add(result.loss(), batch.size());
-                accuracy.update(result.logits(), batch.labels());
-                logs = metrics(loss.result(), accuracy.result());
+                update(loss, metrics, batch, result);
+                logs = logs(loss, metrics);
                 index++;
-                progress.advanceTo(new FitPosition(epoch, index, loss.total(), loss.count(), accuracy.correct()));
+                progress.advanceTo(new FitPosition(epoch, index, states(loss, metrics)));
                 Logs batchLogs = logs;
                 callbacks.forEach(c -> c.onTrainBatchEnd(current, batchLogs));
             }
@@ -128,11 +129,55 @@ final class FitLoop {
         }
     }
 
-    static Logs metrics(double loss, double accuracy) {
+    /** Adds a batch's loss (weighted by the batch size, as Keras' loss tracker) and predictions. */
+    static void update(WeightedMean loss, List<Metric> metrics, LabeledBatch batch, ShardedStep.Result result) {
+        loss.add(result.loss(), batch.size());
+        Predictions predictions = new Predictions(result.outputs(), result.width(), batch.targets(),
+                batch.targetWidth(), batch.weights());
+        for (Metric metric : metrics) {
+            metric.update(predictions);
+        }
+    }
+
+    /** Keras' logs: the loss, then each metric by its name. */
+    static Logs logs(WeightedMean loss, List<Metric> metrics) {
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", loss);
-        values.put("accuracy", accuracy);
+        values.put(LOSS, loss.result());
+        for (Metric metric : metrics) {
+            values.put(metric.name(), metric.result());
+        }
         return Logs.of(values);
+    }
+
+    private static Map<String, PartState> states(WeightedMean loss, List<Metric> metrics) {
+        Map<String, PartState> states = new LinkedHashMap<>();
+        states.put(LOSS, loss.state());
+        for (Metric metric : metrics) {
+            states.put(metric.name(), metric.saveState());
+        }
+        return states;
+    }
+
+    /** Resets the loss and metrics, or continues them from a mid-epoch position's saved states. */
+    private static void restore(WeightedMean loss, List<Metric> metrics, FitPosition from) {
+        loss.reset();
+        metrics.forEach(Metric::reset);
+        if (from.batchesDone() == 0) {
+            return;
+        }
+        loss.restore(saved(from, LOSS));
+        for (Metric metric : metrics) {
+            metric.restoreState(saved(from, metric.name()));
+        }
+    }
+
+    private static PartState saved(FitPosition from, String name) {
+        PartState state = from.metrics().get(name);
+        if (state == null) {
+            throw new IllegalStateException("cannot resume: the saved position has no state for the metric '" + name
+                    + "' (it has " + from.metrics().keySet() + "); the model was compiled with other metrics");
+        }
+        return state;
     }
 
     private static Map<String, Double> prefixed(Logs logs) {

@@ -2,21 +2,49 @@ package dev.kiln.engine.model;
 
 import dev.kiln.engine.layer.LayerValue;
 
-/** A batch of model inputs with one 0/1 label per example. */
-public record LabeledBatch(LayerValue inputs, float[] labels) {
+import java.util.Arrays;
+
+/**
+ * A batch of model inputs with each example's targets ({@code targetWidth} values: a 0/1 label,
+ * a class index, a one-hot row, regression values) and its sample weight (Keras' sample_weight:
+ * it multiplies the example's loss and its weight in the metrics).
+ */
+public record LabeledBatch(LayerValue inputs, float[] targets, int targetWidth, float[] weights) {
 
     public LabeledBatch {
-        if (inputs.batchSize() != labels.length) {
-            throw new IllegalArgumentException("a batch of " + inputs.batchSize() + " inputs has " + labels.length + " labels");
+        int size = inputs.batchSize();
+        if (targetWidth < 1 || targets.length != (long) size * targetWidth) {
+            throw new IllegalArgumentException("a batch of " + size + " inputs has " + targets.length + " targets; with "
+                    + targetWidth + " per example it needs " + (long) size * targetWidth);
+        }
+        if (weights.length != size) {
+            throw new IllegalArgumentException("a batch of " + size + " inputs has " + weights.length + " sample weights");
         }
     }
 
+    /** One target per example, every sample weight 1. */
+    public LabeledBatch(LayerValue inputs, float[] labels) {
+        this(inputs, labels, 1, ones(inputs.batchSize()));
+    }
+
     public int size() {
-        return labels.length;
+        return weights.length;
+    }
+
+    /** The same batch with these sample weights. */
+    public LabeledBatch withWeights(float[] sampleWeights) {
+        return new LabeledBatch(inputs, targets, targetWidth, sampleWeights);
     }
 
     /** Examples [from, to). */
     public LabeledBatch slice(int from, int to) {
-        return new LabeledBatch(inputs.slice(from, to), java.util.Arrays.copyOfRange(labels, from, to));
+        return new LabeledBatch(inputs.slice(from, to), Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth),
+                targetWidth, Arrays.copyOfRange(weights, from, to));
+    }
+
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1f);
+        return ones;
     }
 }

@@ -8,6 +8,9 @@ import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.data.DatasetIterator;
+import dev.kiln.engine.loss.Loss;
+import dev.kiln.engine.metric.Metric;
+import dev.kiln.engine.metric.WeightedMean;
 import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.autodiff.Variable;
@@ -20,12 +23,13 @@ import dev.kiln.engine.random.Rng;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Layers applied in order, each layer's output the next one's input; and, once compiled with a
- * loss, an optimizer and an {@link Engine}, Keras' fit / evaluate / predict. The model ends in
- * one logit per example (binary classification, BinaryCrossentropy(from_logits=True)).
+ * Layers applied in order, each layer's output the next one's input; and, once compiled with an
+ * optimizer, a loss, metrics and an {@link Engine}, Keras' fit / evaluate / predict. The model
+ * ends in one vector per example (a logit, class scores, regression values).
  * A compiled model runs one step at a time (it reuses its step buffers): fit, evaluate and
  * predict called from several threads wait for each other.
  */
@@ -35,7 +39,12 @@ public final class Sequential implements TrainingContext {
     private volatile boolean stopRequested;
     private volatile FitProgress fitProgress;
 
-    private record Compiled(Optimizer optimizer, ShardedStep step) {}
+    private record Compiled(Optional<Optimizer> optimizer, Loss loss, List<Metric> metrics, ShardedStep step) {
+        Optimizer requireOptimizer() {
+            return optimizer.orElseThrow(() -> new IllegalStateException(
+                    "the model was compiled without an optimizer (for evaluate and predict); compile it with one to train"));
+        }
+    }
 
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
@@ -95,66 +104,98 @@ public final class Sequential implements TrainingContext {
         return all;
     }
 
-    /** Sets the loss, the optimizer and where to compute (Keras' compile, metrics = accuracy). */
-    public void compile(BinaryCrossentropy loss, Optimizer optimizer, Engine engine) {
-        compiled = new Compiled(optimizer, new ShardedStep(this, loss, engine));
+    /**
+     * Keras' compile: the optimizer, the loss, the metrics (logged in this order after the loss) and
+     * where to compute. Metric names must be distinct and not "loss".
+     */
+    public void compile(Optimizer optimizer, Loss loss, List<Metric> metrics, Engine engine) {
+        compiled = compiled(Optional.of(optimizer), loss, metrics, engine);
+    }
+
+    /** Compiles for evaluate and predict only: fit and trainOnBatch then ask for an optimizer. */
+    public void compile(Loss loss, List<Metric> metrics, Engine engine) {
+        compiled = compiled(Optional.empty(), loss, metrics, engine);
+    }
+
+    private Compiled compiled(Optional<Optimizer> optimizer, Loss loss, List<Metric> metrics, Engine engine) {
+        requireDistinctNames(metrics);
+        return new Compiled(optimizer, loss, List.copyOf(metrics), new ShardedStep(this, loss, engine));
+    }
+
+    /** Metrics are logged by name, after "loss": two of the same name (or one named "loss") are refused. */
+    public static void requireDistinctNames(List<Metric> metrics) {
+        Set<String> names = new HashSet<>(Set.of(FitLoop.LOSS));
+        for (Metric metric : metrics) {
+            if (!names.add(metric.name())) {
+                throw new IllegalArgumentException("two metrics (or a metric and the loss) are named '" + metric.name()
+                        + "'; names must be distinct");
+            }
+        }
     }
 
     public boolean isCompiled() {
         return compiled != null;
     }
 
-    public Optimizer optimizer() {
+    /** The optimizer the model was compiled with; empty when compiled for inference. */
+    public Optional<Optimizer> optimizer() {
         return requireCompiled().optimizer();
     }
 
-    /**
-     * Trains for epochs [initialEpoch, epochs). With {@code validation}, each epoch ends with an
-     * evaluation on its first {@code validationSteps} batches. {@code progress} is the progress
-     * bar (or null for none). Returns the History of epoch logs.
-     */
-    public History fit(Dataset<LabeledBatch> train, int epochs, Dataset<LabeledBatch> validation, int validationSteps,
-                       List<Callback> callbacks, int initialEpoch, Callback progress) {
+    public Loss loss() {
+        return requireCompiled().loss();
+    }
+
+    public List<Metric> metrics() {
+        return requireCompiled().metrics();
+    }
+
+    /** Trains on {@code train} as {@code options} say (epochs, validation, callbacks...); returns the History of epoch logs. */
+    public History fit(Dataset<LabeledBatch> train, FitOptions options) {
         Compiled c = requireCompiled();
-        return new FitLoop(this, c.step(), c.optimizer()).run(train, epochs, validation, validationSteps, callbacks,
-                initialEpoch, progress);
+        return new FitLoop(this, c.step(), c.requireOptimizer(), c.metrics()).run(train, options);
     }
 
     /** One training step on one batch (Keras' train_on_batch); returns the batch's loss before the update. */
     public double trainOnBatch(LabeledBatch batch) {
         Compiled c = requireCompiled();
-        return c.step().train(batch, c.optimizer()).loss();
+        return c.step().train(batch, c.requireOptimizer()).loss();
+    }
+
+    /** The loss and metrics over all batches of the data's next pass ({@link Dataset#iterator()}). */
+    public Logs evaluate(Dataset<LabeledBatch> data) {
+        return evaluate(data, -1);
     }
 
     /**
-     * Loss and accuracy over the first {@code steps} batches ({@code steps} < 0: all of them) of
-     * the data's next pass ({@link Dataset#iterator()}), which is closed on return.
+     * The loss and metrics over the first {@code steps} batches ({@code steps} < 0: all of them) of
+     * the data's next pass ({@link Dataset#iterator()}), which is closed on return. The metrics are
+     * reset first, as Keras' evaluate does.
      */
     public Logs evaluate(Dataset<LabeledBatch> data, int steps) {
         Compiled c = requireCompiled();
-        RunningMean loss = new RunningMean();
-        BinaryAccuracy accuracy = new BinaryAccuracy();
+        WeightedMean loss = new WeightedMean();
+        c.metrics().forEach(Metric::reset);
         int done = 0;
         try (DatasetIterator<LabeledBatch> batches = data.iterator()) {
             while ((steps < 0 || done < steps) && batches.hasNext()) {
                 LabeledBatch batch = batches.next();
-                ShardedStep.Result result = c.step().run(batch, false);
-                loss.add(result.loss(), batch.size());
-                accuracy.update(result.logits(), batch.labels());
+                FitLoop.update(loss, c.metrics(), batch, c.step().run(batch, ShardedStep.Pass.EVALUATE));
                 done++;
             }
         }
         if (done == 0) {
             throw new IllegalStateException("evaluate: the data yielded no batches");
         }
-        return FitLoop.metrics(loss.result(), accuracy.result());
+        return FitLoop.logs(loss, c.metrics());
     }
 
-    /** The logit of each example (probability = sigmoid(logit)). */
-    public float[] predict(LayerValue inputs) {
+    /** The model's outputs for {@code inputs}: [examples, width] (logits for a from_logits loss). */
+    public Tensor predict(LayerValue inputs) {
         Compiled c = requireCompiled();
-        float[] labels = new float[inputs.batchSize()];
-        return c.step().run(new LabeledBatch(inputs, labels), false).logits();
+        int n = inputs.batchSize();
+        ShardedStep.Result result = c.step().run(new LabeledBatch(inputs, new float[n]), ShardedStep.Pass.PREDICT);
+        return Tensor.wrap(result.outputs(), n, result.width());
     }
 
     /**
@@ -168,7 +209,7 @@ public final class Sequential implements TrainingContext {
 
     private Compiled requireCompiled() {
         if (compiled == null) {
-            throw new IllegalStateException("compile the model (loss, optimizer, engine) before fit, evaluate or predict");
+            throw new IllegalStateException("compile the model (optimizer, loss, metrics, engine) before fit, evaluate or predict");
         }
         return compiled;
     }

@@ -12,6 +12,7 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.LayerValue;
+import dev.kiln.engine.loss.Loss;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.Map;
  */
 final class ShardedStep {
     private final Sequential model;
-    private final BinaryCrossentropy loss;
+    private final Loss loss;
     private final Kernels kernels;
     private final ComputePool pool;
     private final int shardSize;
@@ -42,7 +43,7 @@ final class ShardedStep {
     /** One table projection per LSTM direction and batch, shared by the shards. */
     private final ProjectionCache projections = ProjectionCache.keeping();
 
-    ShardedStep(Sequential model, BinaryCrossentropy loss, Engine engine) {
+    ShardedStep(Sequential model, Loss loss, Engine engine) {
         this.model = model;
         this.loss = loss;
         this.kernels = engine.kernels();
@@ -53,8 +54,12 @@ final class ShardedStep {
         this.phases = engine.phases();
     }
 
-    /** The batch's mean loss and its logits; with {@code train}, gradients are added to the parameters. */
-    synchronized Result run(LabeledBatch batch, boolean train) {
+    /** What a step computes: outputs only, outputs and loss, or also gradients (added to the parameters). */
+    enum Pass { PREDICT, EVALUATE, TRAIN }
+
+    /** The batch's loss (0 when predicting: the targets are not read) and its outputs. */
+    synchronized Result run(LabeledBatch batch, Pass pass) {
+        boolean train = pass == Pass.TRAIN;
         int size = batch.size();
         int shardSize = train ? this.shardSize : inferenceShardSize;
         int shards = (size + shardSize - 1) / shardSize;
@@ -69,15 +74,16 @@ final class ShardedStep {
             int to = Math.min(size, from + shardSize);
             StepBuffers buffers = shardBuffers.get(shard);
             buffers.rewind();
-            results[shard] = runShard(batch.slice(from, to), size, parameters, train, buffers);
+            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, buffers);
         });
         phases.stop(StepPhases.Phase.MODEL_WALL, began);
         began = phases.start();
         double total = 0;
-        float[] logits = new float[size];
+        int width = results[0].width;
+        float[] outputs = new float[size * width];
         for (int shard = 0; shard < shards; shard++) {
             total += results[shard].loss;
-            System.arraycopy(results[shard].logits, 0, logits, shard * shardSize, results[shard].logits.length);
+            System.arraycopy(results[shard].outputs, 0, outputs, shard * shardSize * width, results[shard].outputs.length);
             if (train) {
                 for (int p = 0; p < parameters.size(); p++) {
                     kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, results[shard].gradients.get(p), 0,
@@ -86,12 +92,12 @@ final class ShardedStep {
             }
         }
         phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
-        return new Result(total, logits);
+        return new Result(total, outputs, width);
     }
 
     /** A training step: gradients of the batch's loss, then the optimizer's update (no other step in between). */
     synchronized Result train(LabeledBatch batch, Optimizer optimizer) {
-        Result result = run(batch, true);
+        Result result = run(batch, Pass.TRAIN);
         long began = phases.start();
         optimizer.step(model.parameters());
         phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
@@ -104,9 +110,10 @@ final class ShardedStep {
         projections.clear();
     }
 
-    private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, boolean train,
+    private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, Pass pass,
                                  StepBuffers buffers) {
         long began = phases.start();
+        boolean train = pass == Pass.TRAIN;
         Tape tape = train ? Tape.recording() : Tape.inference();
         Map<Variable, Variable> views = new IdentityHashMap<>();
         if (train) {
@@ -116,11 +123,17 @@ final class ShardedStep {
         }
         Ops ops = new Ops(kernels, tape, views, inputProjection, buffers, phases);
         LayerValue output = model.forward(shard.inputs(), ops);
-        if (!(output instanceof FeatureBatch features) || features.values().shape().dim(1) != 1) {
-            throw new IllegalStateException("the model must end in one logit per example, it outputs " + output);
+        if (!(output instanceof FeatureBatch features)) {
+            throw new IllegalStateException("the model must end in one vector per example, it outputs " + output);
         }
-        Variable logits = features.values();
-        Variable shardLoss = loss.compute(ops, logits, shard.labels(), batchSize);
+        Variable outputs = features.values();
+        int width = outputs.shape().dim(1);
+        if (pass == Pass.PREDICT) {
+            phases.stop(StepPhases.Phase.SHARDS, began);
+            return new ShardResult(0, outputs.data(), width, List.of());
+        }
+        requireTargetsFit(width, shard.targetWidth());
+        Variable shardLoss = ops.exampleLoss(outputs, loss, shard.targets(), shard.targetWidth(), shard.weights(), batchSize);
         List<float[]> gradients = new ArrayList<>();
         if (train) {
             tape.backward(shardLoss);
@@ -130,11 +143,20 @@ final class ShardedStep {
             }
         }
         phases.stop(StepPhases.Phase.SHARDS, began);
-        return new ShardResult(shardLoss.value().item(), logits.data(), gradients);
+        return new ShardResult(shardLoss.value().item(), outputs.data(), width, gradients);
     }
 
-    private record ShardResult(double loss, float[] logits, List<float[]> gradients) {}
+    /** The model's output width must suit the loss, and the batch carry as many targets as the loss reads. */
+    private void requireTargetsFit(int outputWidth, int targetWidth) {
+        loss.requireOutputWidth(outputWidth);
+        if (loss.targetWidth(outputWidth) != targetWidth) {
+            throw new IllegalArgumentException(loss.config().type() + " on " + outputWidth + " outputs per example needs "
+                    + loss.targetWidth(outputWidth) + " targets per example; the batch has " + targetWidth);
+        }
+    }
 
-    /** The batch-mean loss and one logit per example. */
-    record Result(double loss, float[] logits) {}
+    private record ShardResult(double loss, float[] outputs, int width, List<float[]> gradients) {}
+
+    /** The batch's loss (Keras' sum_over_batch_size) and the model's outputs, {@code width} per example. */
+    record Result(double loss, float[] outputs, int width) {}
 }

@@ -1,116 +1,85 @@
 package dev.kiln.engine.optim;
 
-import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.tensor.Tensor;
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartRegistry;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adam as Keras computes it, in float32, with the "epsilon hat" form: with t = iterations + 1,
+ * Adam as Keras computes it, in float32, with the "epsilon hat" form: with t the 1-based step,
  * alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2);
- * w -= alpha * m / (sqrt(v) + epsilon). Epsilon is added to the uncorrected sqrt(v). Every
- * parameter is updated densely, including embedding rows that got no gradient this step.
+ * w -= alpha * m / (sqrt(v) + epsilon). Epsilon is added to the uncorrected sqrt(v). With amsgrad,
+ * v is replaced by its running maximum vhat in the denominator. Every parameter is updated
+ * densely, including embedding rows that got no gradient this step. Slots: m, v (and vhat).
  */
-public final class Adam implements Optimizer {
-    private final float learningRate;
+public final class Adam implements SteppedOptimizer {
+    public static final String TYPE = "Adam";
+
     private final float beta1;
     private final float beta2;
     private final float epsilon;
-    private final List<Tensor> moments = new ArrayList<>();
-    private final List<Tensor> velocities = new ArrayList<>();
-    private long iterations;
+    private final boolean amsgrad;
+    private final OptimizerSteps steps;
 
-    public Adam(float learningRate, float beta1, float beta2, float epsilon) {
-        require(learningRate > 0 && Float.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
-        require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
-        require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
+    public Adam(LearningRateSchedule learningRate, double beta1, double beta2, double epsilon, boolean amsgrad,
+                OptimizerOptions options) {
+        require(beta1 >= 0 && beta1 < 1, "beta_1 must be in [0, 1), got " + beta1);
+        require(beta2 >= 0 && beta2 < 1, "beta_2 must be in [0, 1), got " + beta2);
         require(epsilon >= 0, "epsilon must be >= 0, got " + epsilon);
-        this.learningRate = learningRate;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.epsilon = (float) epsilon;
+        this.amsgrad = amsgrad;
+        this.steps = new OptimizerSteps(learningRate, options, amsgrad ? List.of("m", "v", "vhat") : List.of("m", "v"));
     }
 
-    /** Keras' defaults: beta1 0.9, beta2 0.999, epsilon 1e-7. */
-    public Adam(float learningRate) {
-        this(learningRate, 0.9f, 0.999f, 1e-7f);
+    /** Keras' defaults: beta_1 0.9, beta_2 0.999, epsilon 1e-7, no amsgrad, clipping or weight decay. */
+    public Adam(double learningRate) {
+        this(LearningRateSchedule.constant(learningRate), 0.9f, 0.999f, 1e-7f, false, OptimizerOptions.named("adam"));
+    }
+
+    public static Adam fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
+        config.requireOnly(keys(List.of("beta_1", "beta_2", "epsilon", "amsgrad")));
+        return new Adam(OptimizerSteps.learningRate(config, 0.001, schedules), (float) config.getDouble("beta_1", 0.9, 0, 1),
+                (float) config.getDouble("beta_2", 0.999, 0, 1), (float) config.getDouble("epsilon", 1e-7, 0, Double.MAX_VALUE),
+                config.getBoolean("amsgrad", false), OptimizerOptions.fromConfig(config, "adam", 0));
+    }
+
+    /** The keys every optimizer config has, plus {@code own}. */
+    static List<String> keys(List<String> own) {
+        return java.util.stream.Stream.concat(OptimizerOptions.KEYS.stream(), own.stream()).toList();
     }
 
     @Override
-    public void step(List<Variable> parameters) {
-        if (moments.isEmpty()) {
-            for (Variable parameter : parameters) {
-                moments.add(Tensor.zeros(parameter.shape()));
-                velocities.add(Tensor.zeros(parameter.shape()));
-            }
-        } else if (moments.size() != parameters.size()) {
-            throw new IllegalArgumentException("Adam was built for " + moments.size() + " parameters, got " + parameters.size());
-        }
-        float t = iterations + 1;
+    public PartConfig config() {
+        return config(TYPE);
+    }
+
+    /** The config under {@code type} (AdamW saves the same keys under its own name). */
+    PartConfig config(String type) {
+        return steps.options().config(type, steps.schedule()).put("beta_1", (double) beta1).put("beta_2", (double) beta2)
+                .put("epsilon", (double) epsilon).put("amsgrad", amsgrad).build();
+    }
+
+    @Override
+    public OptimizerSteps steps() {
+        return steps;
+    }
+
+    @Override
+    public void update(float[] w, float[] g, float[][] slots, float learningRate, long t) {
+        float[] m = slots[0];
+        float[] v = slots[1];
+        float[] denominator = amsgrad ? slots[2] : v;
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        for (int p = 0; p < parameters.size(); p++) {
-            Variable parameter = parameters.get(p);
-            moments.get(p).requireShape(parameter.shape(), "Adam moment of " + parameter.name());
-            float[] w = parameter.data();
-            float[] g = parameter.grad().data();
-            float[] m = moments.get(p).data();
-            float[] v = velocities.get(p).data();
-            for (int i = 0; i < w.length; i++) {
-                m[i] += (g[i] - m[i]) * (1 - beta1);
-                v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
-                w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
+        for (int i = 0; i < w.length; i++) {
+            m[i] += (g[i] - m[i]) * (1 - beta1);
+            v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
+            if (amsgrad) {
+                denominator[i] = Math.max(denominator[i], v[i]);
             }
-            parameter.zeroGrad();
+            w[i] -= alpha * m[i] / ((float) Math.sqrt(denominator[i]) + epsilon);
         }
-        iterations++;
-    }
-
-    @Override
-    public long iterations() {
-        return iterations;
-    }
-
-    @Override
-    public float learningRate() {
-        return learningRate;
-    }
-
-    public float beta1() {
-        return beta1;
-    }
-
-    public float beta2() {
-        return beta2;
-    }
-
-    public float epsilon() {
-        return epsilon;
-    }
-
-    /** Restores a saved state: the step count and the moments, one pair per parameter in step order. */
-    public void restore(long savedIterations, List<Tensor> savedMoments, List<Tensor> savedVelocities) {
-        if (savedIterations < 0 || savedMoments.size() != savedVelocities.size()) {
-            throw new IllegalArgumentException("Adam state: " + savedIterations + " iterations, " + savedMoments.size()
-                    + " moments and " + savedVelocities.size() + " velocities");
-        }
-        moments.clear();
-        velocities.clear();
-        for (int p = 0; p < savedMoments.size(); p++) {
-            moments.add(savedMoments.get(p).copy());
-            velocities.add(savedVelocities.get(p).copy());
-        }
-        iterations = savedIterations;
-    }
-
-    /** The first-moment estimates, one per parameter in step order (empty before the first step). */
-    public List<Tensor> moments() {
-        return moments;
-    }
-
-    /** The second-moment estimates, one per parameter in step order. */
-    public List<Tensor> velocities() {
-        return velocities;
     }
 
     private static void require(boolean condition, String message) {

@@ -1,17 +1,30 @@
 package dev.kiln.engine.optim;
 
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.part.Part;
+import dev.kiln.engine.part.Stateful;
 
 import java.util.List;
 
-/** Updates parameters from their accumulated gradients, then clears the gradients. */
-public interface Optimizer {
+/**
+ * Updates parameters from their accumulated gradients, then clears the gradients. An optimizer is
+ * a part: rebuilt from its {@link #config()} by {@link Optimizers#registry()}, its step count and
+ * slots saved and restored as its state ({@link OptimizerSteps} does both for the engine's own).
+ */
+public interface Optimizer extends Part, Stateful {
 
-    /** One update step over {@code parameters} (their order must be the same every step). */
+    /** One update step over {@code parameters} (the same ones, in the same order, every step). */
     void step(List<Variable> parameters);
+
+    /**
+     * Creates the optimizer's slots for {@code parameters}, or checks restored ones against them
+     * (a loader calls it so a saved state that does not fit fails at load, not at the first step).
+     */
+    void build(List<Variable> parameters);
 
     /** Steps taken so far (Keras' "iterations"). */
     long iterations();
 
-    float learningRate();
+    /** The learning rate the next step uses (a schedule's value at {@link #iterations()}). */
+    double learningRate();
 }

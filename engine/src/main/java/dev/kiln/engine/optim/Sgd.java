@@ -1,50 +1,66 @@
 package dev.kiln.engine.optim;
 
-import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartRegistry;
 
 import java.util.List;
 
-/** Plain gradient descent: w -= lr * g. */
-public final class Sgd implements Optimizer {
-    private final float learningRate;
-    private long iterations;
+/**
+ * Keras' SGD(momentum, nesterov): without momentum w -= lr g; with it the velocity
+ * m = momentum m - lr g, then w += m, or with nesterov w += momentum m - lr g. Slot: momentum
+ * (only when momentum > 0).
+ */
+public final class Sgd implements SteppedOptimizer {
+    public static final String TYPE = "SGD";
 
-    public Sgd(float learningRate) {
-        if (!(learningRate > 0 && Float.isFinite(learningRate))) {
-            throw new IllegalArgumentException("Sgd: learning rate must be > 0, got " + learningRate);
+    private final float momentum;
+    private final boolean nesterov;
+    private final OptimizerSteps steps;
+
+    public Sgd(LearningRateSchedule learningRate, double momentum, boolean nesterov, OptimizerOptions options) {
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("SGD: momentum must be in [0, 1], got " + momentum);
         }
-        this.learningRate = learningRate;
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+        this.steps = new OptimizerSteps(learningRate, options, momentum > 0 ? List.of("momentum") : List.of());
+    }
+
+    /** Plain gradient descent. */
+    public Sgd(double learningRate) {
+        this(LearningRateSchedule.constant(learningRate), 0, false, OptimizerOptions.named("SGD"));
+    }
+
+    public static Sgd fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
+        config.requireOnly(Adam.keys(List.of("momentum", "nesterov")));
+        return new Sgd(OptimizerSteps.learningRate(config, 0.01, schedules), config.getDouble("momentum", 0, 0, 1),
+                config.getBoolean("nesterov", false), OptimizerOptions.fromConfig(config, "SGD", 0));
     }
 
     @Override
-    public void step(List<Variable> parameters) {
-        for (Variable parameter : parameters) {
-            float[] w = parameter.data();
-            float[] g = parameter.grad().data();
+    public PartConfig config() {
+        return steps.options().config(TYPE, steps.schedule()).put("momentum", (double) momentum).put("nesterov", nesterov)
+                .build();
+    }
+
+    @Override
+    public OptimizerSteps steps() {
+        return steps;
+    }
+
+    @Override
+    public void update(float[] w, float[] g, float[][] slots, float learningRate, long t) {
+        if (momentum == 0) {
             for (int i = 0; i < w.length; i++) {
                 w[i] -= learningRate * g[i];
             }
-            parameter.zeroGrad();
+            return;
         }
-        iterations++;
-    }
-
-    @Override
-    public long iterations() {
-        return iterations;
-    }
-
-    @Override
-    public float learningRate() {
-        return learningRate;
-    }
-
-    /** Restores a saved step count (plain SGD has no other state). */
-    public Sgd restore(long savedIterations) {
-        if (savedIterations < 0) {
-            throw new IllegalArgumentException("Sgd: iterations must be >= 0, got " + savedIterations);
+        float[] m = slots[0];
+        for (int i = 0; i < w.length; i++) {
+            m[i] = momentum * m[i] - learningRate * g[i];
+            w[i] += nesterov ? momentum * m[i] - learningRate * g[i] : m[i];
         }
-        iterations = savedIterations;
-        return this;
     }
+
 }

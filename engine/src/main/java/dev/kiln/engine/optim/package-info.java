@@ -1,5 +1,6 @@
 /**
- * Optimizers: Adam in Keras' epsilon-hat form and plain Sgd. They update parameters from their
- * accumulated gradients and then clear them.
+ * Optimizers with Keras 3's formulas and configs (Adam with amsgrad, AdamW, RMSprop, SGD with
+ * momentum and nesterov), their shared machinery (learning-rate schedules, gradient clipping,
+ * weight decay, slots saved as state) and the registry that rebuilds them from configs.
  */
 package dev.kiln.engine.optim;

@@ -1,5 +1,6 @@
 package dev.kiln.engine.autodiff;
 
+import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Shape;
@@ -58,7 +59,7 @@ class AutodiffTest {
         float[] labels = {1f, 0f, 1f, 1f, 1f};
         Variable x = Variable.parameter(Tensor.wrap(logits.clone(), 5, 1), "logits");
         Tape tape = Tape.recording();
-        Variable loss = new Ops(KERNELS, tape).binaryCrossEntropyWithLogits(x, labels);
+        Variable loss = new Ops(KERNELS, tape).exampleLoss(x, BinaryCrossentropy.fromLogits(), labels, 1, ones(5), 5);
         double expected = 0;
         for (int i = 0; i < logits.length; i++) {
             double z = logits[i];
@@ -70,19 +71,25 @@ class AutodiffTest {
         assertTrue(Float.isFinite(loss.value().item()));
     }
 
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
+    }
+
     /** Documented: a NaN logit is not hidden; the loss is NaN so callers can detect it. */
     @Test
     void nanLogitGivesNanLossAndBadLabelsAreRejected() {
         Ops ops = new Ops(KERNELS, Tape.inference());
-        Variable nan = Variable.constant(Tensor.wrap(new float[] {Float.NaN, 1f}, 2));
-        assertTrue(Float.isNaN(ops.binaryCrossEntropyWithLogits(nan, new float[] {1f, 0f}).value().item()));
-        Variable ok = Variable.constant(Tensor.wrap(new float[] {0f, 1f}, 2));
+        BinaryCrossentropy loss = BinaryCrossentropy.fromLogits();
+        Variable nan = Variable.constant(Tensor.wrap(new float[] {Float.NaN, 1f}, 2, 1));
+        assertTrue(Float.isNaN(ops.exampleLoss(nan, loss, new float[] {1f, 0f}, 1, ones(2), 2).value().item()));
+        Variable ok = Variable.constant(Tensor.wrap(new float[] {0f, 1f}, 2, 1));
         var label = assertThrows(IllegalArgumentException.class,
-                () -> ops.binaryCrossEntropyWithLogits(ok, new float[] {1f, Float.NaN}));
-        assertTrue(label.getMessage().contains("label NaN at index 1 is not in [0, 1]"), label.getMessage());
-        var count = assertThrows(IllegalArgumentException.class,
-                () -> ops.binaryCrossEntropyWithLogits(ok, new float[] {1f}));
-        assertTrue(count.getMessage().contains("1 labels for a batch of 2"), count.getMessage());
+                () -> ops.exampleLoss(ok, loss, new float[] {1f, Float.NaN}, 1, ones(2), 2));
+        assertEquals("example 1 of the batch: binary cross-entropy takes targets in [0, 1], got NaN", label.getMessage());
+        var count = assertThrows(IllegalArgumentException.class, () -> ops.exampleLoss(ok, loss, new float[] {1f}, 1, ones(2), 2));
+        assertTrue(count.getMessage().contains("2 examples need 2 targets"), count.getMessage());
     }
 
     @Test

@@ -86,7 +86,7 @@ class EarlyStoppingTest {
     @Test
     void minDeltaAndAutoModeForAccuracy() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        EarlyStopping accuracy = new EarlyStopping("val_accuracy", 0.05, 2, Mode.AUTO, null, false, 0, 0, quiet);
+        EarlyStopping accuracy = EarlyStopping.builder("val_accuracy").minDelta(0.05).patience(2).out(quiet).build();
         // +0.03 and +0.04 are not improvements by more than 0.05, so patience 2 runs out at index 2
         assertEquals(2, run(accuracy, new FakeModel(), "val_accuracy", 0.5, 0.53, 0.54, 0.9));
         assertEquals(0.5, accuracy.best(), 1e-12);
@@ -95,32 +95,44 @@ class EarlyStoppingTest {
     @Test
     void baselineKeepsCountingUntilItIsBeaten() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        EarlyStopping callback = new EarlyStopping("val_loss", 0, 2, Mode.MIN, 0.5, false, 0, 0, quiet);
+        EarlyStopping callback = EarlyStopping.builder("val_loss").patience(2).mode(Mode.MIN).baseline(0.5).out(quiet).build();
         // improvements that do not beat 0.5 never reset wait: the first non-improvement stops at once
         assertEquals(2, run(callback, new FakeModel(), "val_loss", 0.9, 0.8, 0.85));
-        EarlyStopping beaten = new EarlyStopping("val_loss", 0, 2, Mode.MIN, 0.5, false, 0, 0, quiet);
+        EarlyStopping beaten = EarlyStopping.builder("val_loss").patience(2).mode(Mode.MIN).baseline(0.5).out(quiet).build();
         assertEquals(-1, run(beaten, new FakeModel(), "val_loss", 0.9, 0.4, 0.45));
     }
 
+    /** Keras 3's rule: the best epoch's weights come back when training ends, not at the stopping epoch. */
     @Test
-    void restoreBestWeightsPutsTheBestEpochBack() {
+    void restoreBestWeightsPutsTheBestEpochBackAtTrainEnd() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
-        EarlyStopping callback = new EarlyStopping("val_loss", 0, 2, Mode.MIN, null, true, 0, 1, out);
+        EarlyStopping callback = EarlyStopping.builder("val_loss").patience(2).mode(Mode.MIN).restoreBestWeights(true).verbose(1)
+                .out(out).build();
         FakeModel model = new FakeModel();
         assertEquals(3, run(callback, model, "val_loss", 0.9, 0.5, 0.6, 0.7, 0.1));
-        assertEquals(1f, model.weight, "weights of epoch index 1");
+        assertEquals(3f, model.weight, "not yet restored when it stops");
         callback.onTrainEnd(Logs.empty());
+        assertEquals(1f, model.weight, "weights of epoch index 1");
         String printed = text.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("Restoring model weights from the end of the best epoch: 2."), printed);
         assertTrue(printed.contains("Epoch 4: early stopping"), printed);
     }
 
     @Test
+    void restoreBestWeightsAlsoWhenTrainingRanToTheEnd() {
+        EarlyStopping callback = EarlyStopping.builder("val_loss").patience(5).restoreBestWeights(true).build();
+        FakeModel model = new FakeModel();
+        assertEquals(-1, run(callback, model, "val_loss", 0.9, 0.5, 0.6));
+        assertEquals(2f, model.weight, "the last epoch's weights until training ends");
+        callback.onTrainEnd(Logs.empty());
+        assertEquals(1f, model.weight, "the best epoch's weights after it");
+    }
+
+    @Test
     void aMissingMetricWarnsAndDoesNotCount() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        EarlyStopping callback = new EarlyStopping("val_loss", 0, 0, Mode.AUTO, null, false, 0, 0,
-                new PrintStream(text, true, StandardCharsets.UTF_8));
+        EarlyStopping callback = EarlyStopping.builder("val_loss").out(new PrintStream(text, true, StandardCharsets.UTF_8)).build();
         FakeModel model = new FakeModel();
         callback.setContext(model, new FitParameters(0, 3, 1));
         callback.onTrainBegin(Logs.empty());
@@ -133,7 +145,7 @@ class EarlyStoppingTest {
     @Test
     void startFromEpochSkipsTheFirstEpochs() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        EarlyStopping callback = new EarlyStopping("val_loss", 0, 1, Mode.MIN, null, false, 3, 0, quiet);
+        EarlyStopping callback = EarlyStopping.builder("val_loss").patience(1).mode(Mode.MIN).startFromEpoch(3).out(quiet).build();
         List<Double> worse = new ArrayList<>(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
         assertEquals(4, run(callback, new FakeModel(), "val_loss", worse.stream().mapToDouble(d -> d).toArray()));
     }

@@ -1,5 +1,7 @@
 package dev.kiln.engine.model;
 
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.History;
@@ -77,10 +79,10 @@ class FitTest {
     void theSeedArchitectureLearnsAMarkerAnywhereInALongSequence() {
         try (ComputePool pool = ComputePool.withThreads(2)) {
             Sequential model = seedArchitecture(8, 1);
-            model.compile(new BinaryCrossentropy(), new Adam(0.02f), Engine.on(pool));
+            model.compile(new Adam(0.02f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             Dataset<LabeledBatch> train = Dataset.fromList(markerTask(1, 1024, 30, 32));
             Dataset<LabeledBatch> test = Dataset.fromList(markerTask(2, 512, 30, 64));
-            History history = model.fit(train, 6, test, 8, List.of(), 0, null);
+            History history = model.fit(train, FitOptions.epochs(6).validation(test, 8));
             double accuracy = history.history().get("val_accuracy").getLast();
             assertTrue(accuracy >= 0.95, "validation accuracy " + accuracy + ", history " + history.history());
         }
@@ -93,9 +95,9 @@ class FitTest {
         for (int threads : new int[] {1, 2, 16}) {
             try (ComputePool pool = ComputePool.withThreads(threads)) {
                 Sequential model = seedArchitecture(4, 3);
-                model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool).withShardSize(4));
+                model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool).withShardSize(4));
                 Dataset<LabeledBatch> train = Dataset.fromList(markerTask(5, 96, 12, 24)).shuffle(50, 9);
-                model.fit(train, 2, null, 0, List.of(), 0, null);
+                model.fit(train, FitOptions.epochs(2));
                 List<Float> flat = new ArrayList<>();
                 for (Tensor weights : model.weightsSnapshot()) {
                     for (float value : weights.data()) {
@@ -118,7 +120,7 @@ class FitTest {
     void epochLogsAreBatchWeightedRunningMeansInKerasOrder() {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = seedArchitecture(3, 4);
-            model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+            model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             List<LabeledBatch> batches = markerTask(6, 50, 8, 16); // batches of 16, 16, 16, 2
             List<Logs> perBatch = new ArrayList<>();
             List<Double> lossBeforeUpdate = new ArrayList<>();
@@ -133,7 +135,7 @@ class FitTest {
                     perBatch.add(logs);
                 }
             };
-            History history = model.fit(Dataset.fromList(batches), 1, Dataset.fromList(batches), 2, List.of(recorder), 0, null);
+            History history = model.fit(Dataset.fromList(batches), FitOptions.epochs(1).validation(Dataset.fromList(batches), 2).callbacks(List.of(recorder)));
             double weighted = 0;
             for (int b = 0; b < batches.size(); b++) {
                 weighted += lossBeforeUpdate.get(b) * batches.get(b).size();
@@ -150,9 +152,9 @@ class FitTest {
     void earlyStoppingEndsFitAndHistoryHasOneEntryPerEpochRun() {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = seedArchitecture(3, 7);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-9f), Engine.on(pool)); // too small to improve
+            model.compile(new Adam(1e-9f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool)); // too small to improve
             Dataset<LabeledBatch> data = Dataset.fromList(markerTask(8, 32, 6, 16));
-            History history = model.fit(data, 10, data, 1, List.of(new EarlyStopping("val_loss", 2)), 0, null);
+            History history = model.fit(data, FitOptions.epochs(10).validation(data, 1).callbacks(List.of(new EarlyStopping("val_loss", 2))));
             assertTrue(history.epochs().size() < 10, "stopped early: " + history.epochs());
         }
     }
@@ -161,19 +163,19 @@ class FitTest {
     void clearErrorsForMisuse() {
         Sequential model = seedArchitecture(3, 7);
         Dataset<LabeledBatch> data = Dataset.fromList(markerTask(8, 4, 3, 4));
-        var notCompiled = assertThrows(IllegalStateException.class, () -> model.fit(data, 1, null, 0, List.of(), 0, null));
+        var notCompiled = assertThrows(IllegalStateException.class, () -> model.fit(data, FitOptions.epochs(1)));
         assertTrue(notCompiled.getMessage().contains("compile the model"), notCompiled.getMessage());
         try (ComputePool pool = ComputePool.singleThreaded()) {
-            model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+            model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             var empty = assertThrows(IllegalStateException.class,
-                    () -> model.fit(Dataset.fromList(List.of()), 1, null, 0, List.of(), 0, null));
+                    () -> model.fit(Dataset.fromList(List.of()), FitOptions.epochs(1)));
             assertEquals("the training data yielded no batches in epoch 1", empty.getMessage());
-            var epochs = assertThrows(IllegalArgumentException.class, () -> model.fit(data, 2, null, 0, List.of(), 2, null));
-            assertTrue(epochs.getMessage().contains("initialEpoch 2 and epochs 2"), epochs.getMessage());
+            var epochs = assertThrows(IllegalArgumentException.class, () -> model.fit(data, FitOptions.epochs(2).initialEpoch(2)));
+            assertTrue(epochs.getMessage().contains("initial epoch 2 and epochs 2"), epochs.getMessage());
         }
         var labels = assertThrows(IllegalArgumentException.class,
                 () -> new LabeledBatch(TokenBatch.ofRows(new int[][] {{1}, {2}}), new float[] {1f}));
-        assertEquals("a batch of 2 inputs has 1 labels", labels.getMessage());
+        assertEquals("a batch of 2 inputs has 1 targets; with 1 per example it needs 2", labels.getMessage());
         var duplicate = assertThrows(IllegalArgumentException.class, () -> new Sequential(List.of(
                 new Dense(1, Activation.LINEAR, "dense"), new Dense(1, Activation.LINEAR, "dense"))));
         assertTrue(duplicate.getMessage().contains("two layers are named 'dense'"), duplicate.getMessage());

@@ -1,5 +1,7 @@
 package dev.kiln.engine.model;
 
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.Logs;
@@ -84,7 +86,7 @@ class LeakTest {
                 new Bidirectional(new Lstm(2, false, "lstm"), "bidirectional"),
                 new Dense(1, Activation.LINEAR, "dense")));
         model.build(0, new Rng(seed));
-        model.compile(new BinaryCrossentropy(), new Adam(0.01f), Engine.on(pool));
+        model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
         return model;
     }
 
@@ -100,17 +102,17 @@ class LeakTest {
                         model.requestStop();
                     }
                 };
-                var history = model.fit(prefetched(train, round, -1), 5, validationData, 2, List.of(stopAfterFirstEpoch), 0, null);
+                var history = model.fit(prefetched(train, round, -1), FitOptions.epochs(5).validation(validationData, 2).callbacks(List.of(stopAfterFirstEpoch)));
                 assertEquals(1, history.epochs().size());
             }
             case 6 -> {
-                var neverImproves = new EarlyStopping("val_loss", 1e9, 0, Mode.MIN, null, false, 0, 0, System.out);
-                var history = model.fit(prefetched(train, round, -1), 5, validationData, 2, List.of(neverImproves), 0, null);
+                var neverImproves = EarlyStopping.builder("val_loss").minDelta(1e9).mode(Mode.MIN).build();
+                var history = model.fit(prefetched(train, round, -1), FitOptions.epochs(5).validation(validationData, 2).callbacks(List.of(neverImproves)));
                 assertTrue(history.epochs().size() < 5, "stopped early: " + history.epochs());
             }
             case 9 -> assertEquals("bad batch", assertThrows(IllegalStateException.class,
-                    () -> model.fit(prefetched(train, round, 2), 1, validationData, 2, List.of(), 0, null)).getMessage());
-            default -> model.fit(prefetched(train, round, -1), 1, validationData, 2, List.of(), 0, null);
+                    () -> model.fit(prefetched(train, round, 2), FitOptions.epochs(1).validation(validationData, 2))).getMessage());
+            default -> model.fit(prefetched(train, round, -1), FitOptions.epochs(1).validation(validationData, 2));
         }
     }
 

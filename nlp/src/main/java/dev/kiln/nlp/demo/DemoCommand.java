@@ -4,10 +4,8 @@ import dev.kiln.checkpoint.model.CheckpointRecord;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.imdb.Review;
 
@@ -71,7 +69,7 @@ final class DemoCommand {
 
             Sequential model = SeedModel.build(encoder, settings.seed());
             out.print(model.summary());
-            model.compile(new BinaryCrossentropy(), new Adam(settings.learningRate()), engine);
+            SeedModel.compile(model, settings.learningRate(), engine);
             out.println("\nThe untrained model on a sample review:");
             PredictCommand.print(model, SAMPLES.subList(0, 1), out);
 
@@ -87,7 +85,7 @@ final class DemoCommand {
             int trained = checkpointRecord(best, settings.checkpoint()).epoch();
             Path continued = settings.out().resolve("best_model_continued");
             out.printf(Locale.ROOT, "%nContinuing training from the best model (epoch %d, Adam step %d) for %d more epoch(s);"
-                    + " checkpoint: %s%n", trained, best.optimizer().iterations(), continueEpochs, continued);
+                    + " checkpoint: %s%n", trained, best.optimizer().orElseThrow().iterations(), continueEpochs, continued);
             TrainSettings noBackup = settings.withoutBackup();
             History more = Fitting.fit(best.model(), data, noBackup, continued, trained, trained + continueEpochs, List.of(), out);
             Fitting.writeHistory(more, settings.out(), "continued_", out);
@@ -133,7 +131,7 @@ final class DemoCommand {
         if (!Files.exists(file)) {
             throw new IOException(file + ": no best model was saved (no epoch had a finite val_loss)");
         }
-        ModelFile.Loaded loaded = ModelFile.load(file, SeedModel.registry());
+        ModelFile.Loaded loaded = ModelFile.load(file, SeedModel.parts());
         loaded.compile(engine);
         CheckpointRecord record = checkpointRecord(loaded, file);
         out.printf(Locale.ROOT, "%nLoaded %s (saved at epoch %s with %s %.5f):%n", file, record.epoch(), record.monitor(),
@@ -143,7 +141,6 @@ final class DemoCommand {
 
     /** The ModelCheckpoint record the loaded file carries. */
     private static CheckpointRecord checkpointRecord(ModelFile.Loaded loaded, Path file) throws IOException {
-        return CheckpointRecord.of(loaded.extraMetadata(), file)
-                .orElseThrow(() -> new IOException(file + ": no checkpoint record (not written by ModelCheckpoint)"));
+        return loaded.checkpoint().orElseThrow(() -> new IOException(file + ": no checkpoint record (not written by ModelCheckpoint)"));
     }
 }

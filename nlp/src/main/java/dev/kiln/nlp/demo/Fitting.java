@@ -6,8 +6,8 @@ import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
-import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.callback.ProgressBar;
+import dev.kiln.engine.model.FitOptions;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.nlp.plot.HistoryFiles;
 
@@ -31,16 +31,17 @@ final class Fitting {
     static History fit(Sequential model, ImdbData data, TrainSettings settings, Path checkpoint, int initialEpoch, int epochs,
                        List<Callback> extra, PrintStream out) {
         List<Callback> callbacks = new ArrayList<>();
-        callbacks.add(new EarlyStopping("val_loss", 0, settings.patience(), Mode.AUTO, null, false, 0, 1, out));
+        callbacks.add(EarlyStopping.builder("val_loss").patience(settings.patience()).verbose(1).out(out).build());
         ModelCheckpoint.Builder checkpointing = ModelCheckpoint.builder(checkpoint.toString()).saveBestOnly(true).verbose(1).out(out);
         callbacks.add((settings.saveFreq() == 0 ? checkpointing.saveFreqEpoch() : checkpointing.saveFreq(settings.saveFreq())).build());
         callbacks.addAll(extra);
         if (settings.backupDir() != null) {
-            callbacks.add(new BackupAndRestore(settings.backupDir(), 0, true, true, out));
+            callbacks.add(BackupAndRestore.builder(settings.backupDir()).out(out).build());
         }
-        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed()), epochs,
-                data.testing(settings.batchSize()), settings.validationSteps(), callbacks, initialEpoch,
-                new ProgressBar(out, System.console() != null, System::nanoTime));
+        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed()),
+                FitOptions.epochs(epochs).initialEpoch(initialEpoch)
+                        .validation(data.testing(settings.batchSize()), settings.validationSteps()).callbacks(callbacks)
+                        .progress(new ProgressBar(out, System.console() != null, System::nanoTime)));
     }
 
     static void writeHistory(History history, Path folder, String prefix, PrintStream out) throws IOException {
@@ -51,7 +52,7 @@ final class Fitting {
     /** Loss and accuracy on every review of the test split (all 25,000 unless --limit or --quick). */
     static Logs evaluateOnTestSplit(Sequential model, ImdbData data, TrainSettings settings, String what, PrintStream out) {
         long start = System.nanoTime();
-        Logs logs = model.evaluate(data.testing(settings.batchSize()), -1);
+        Logs logs = model.evaluate(data.testing(settings.batchSize()));
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf(Locale.ROOT, "%s on the test split (%,d reviews, %.1f s, %,.0f reviews/s): loss %.4f - accuracy %.4f%n",
                 what, data.test().size(), seconds, data.test().size() / seconds, logs.get("loss"), logs.get("accuracy"));

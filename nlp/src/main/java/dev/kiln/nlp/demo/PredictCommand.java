@@ -2,10 +2,8 @@ package dev.kiln.nlp.demo;
 
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.nlp.Texts;
 
 import java.io.IOException;
@@ -34,15 +32,14 @@ final class PredictCommand {
         }
         Path file = line.path("model", Path.of("kiln-output", "best_model"));
         try (ComputePool pool = ComputePool.withThreads(line.integer("threads", Runtime.getRuntime().availableProcessors(), 1))) {
-            Sequential model = ModelFile.load(file, SeedModel.registry()).model();
-            model.compile(new BinaryCrossentropy(), new Adam(1e-4f), Engine.on(pool));
+            Sequential model = ModelFile.load(file, SeedModel.parts()).compile(Engine.on(pool));
             print(model, line.positional(), out);
         }
     }
 
     /** One line per text: verdict, probability and logit, then the text (shortened). */
     static void print(Sequential model, List<String> texts, PrintStream out) {
-        float[] logits = model.predict(new Texts(texts));
+        float[] logits = model.predict(new Texts(texts)).data();
         for (int i = 0; i < texts.size(); i++) {
             double probability = 1 / (1 + Math.exp(-logits[i]));
             out.printf(Locale.ROOT, "%-8s p(positive) = %.3f  logit %+.4f  \"%s\"%n", probability > 0.5 ? "positive" : "negative",

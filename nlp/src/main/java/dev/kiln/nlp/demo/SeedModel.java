@@ -5,9 +5,13 @@ import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.LayerRegistry;
 import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
+import dev.kiln.engine.model.Engine;
+import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.nlp.TextVectorization;
 
@@ -38,8 +42,13 @@ public final class SeedModel {
         return model;
     }
 
-    /** The layer factories a saved text model needs: the engine's and TextVectorization. */
-    public static LayerRegistry registry() {
-        return LayerRegistry.withEngineLayers().register(TextVectorization.TYPE, TextVectorization::fromConfig);
+    /** Compiles as the seed does: Adam(learningRate), BinaryCrossentropy(from_logits=True), accuracy (on the logits). */
+    public static void compile(Sequential model, double learningRate, Engine engine) {
+        model.compile(new Adam(learningRate), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
+    }
+
+    /** The part registries a saved text model needs: the engine's and TextVectorization. */
+    public static ModelParts parts() {
+        return ModelParts.engine().withLayer(TextVectorization.TYPE, TextVectorization::fromConfig);
     }
 }

@@ -2,9 +2,7 @@ package dev.kiln.nlp.demo;
 
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import dev.kiln.nlp.TextVectorization;
 
 import java.io.IOException;
@@ -33,7 +31,7 @@ final class TrainCommand {
             TextVectorization encoder = DemoCommand.adapt(settings, data, pool, out);
             Sequential model = SeedModel.build(encoder, settings.seed());
             out.print(model.summary());
-            model.compile(new BinaryCrossentropy(), new Adam(settings.learningRate()), settings.engine(pool));
+            SeedModel.compile(model, settings.learningRate(), settings.engine(pool));
             History history = Fitting.fit(model, data, settings, settings.checkpoint(), 0, settings.epochs(), List.of(), out);
             Fitting.writeHistory(history, settings.out(), "", out);
             Fitting.evaluateOnTestSplit(model, data, settings, "The final model", out);

@@ -1,5 +1,6 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.checkpoint.model.CheckpointRecord;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.callback.Callback;
 import dev.kiln.engine.callback.FitParameters;
@@ -7,7 +8,8 @@ import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.TrainingContext;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
@@ -43,7 +45,7 @@ class DemoFlowIT {
     private static final class Recorder implements Callback {
         final Map<Integer, float[]> logits = new HashMap<>();
         final Map<Integer, Long> steps = new HashMap<>();
-        final Map<Integer, List<Tensor>> moments = new HashMap<>();
+        final Map<Integer, Map<String, Tensor>> moments = new HashMap<>();
         private Sequential model;
 
         @Override
@@ -53,10 +55,10 @@ class DemoFlowIT {
 
         @Override
         public void onEpochEnd(int epoch, Logs logs) {
-            logits.put(epoch + 1, model.predict(new Texts(DemoCommand.SAMPLES)));
-            Adam adam = (Adam) model.optimizer();
+            logits.put(epoch + 1, model.predict(new Texts(DemoCommand.SAMPLES)).data());
+            Adam adam = (Adam) model.optimizer().orElseThrow();
             steps.put(epoch + 1, adam.iterations());
-            moments.put(epoch + 1, adam.moments().stream().map(Tensor::copy).toList());
+            moments.put(epoch + 1, adam.saveState().detached().tensors());
         }
     }
 
@@ -71,7 +73,7 @@ class DemoFlowIT {
             Engine engine = Engine.on(pool);
             ImdbData data = ImdbData.load(settings, console);
             Sequential model = SeedModel.build(DemoCommand.adapt(settings, data, pool, console), settings.seed());
-            model.compile(new BinaryCrossentropy(), new Adam(settings.learningRate()), engine);
+            model.compile(new Adam(settings.learningRate()), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
             Recorder recorder = new Recorder();
             History history = Fitting.fit(model, data, settings, settings.checkpoint(), 0, settings.epochs(), List.of(recorder), console);
             String text = printed.toString(StandardCharsets.UTF_8);
@@ -89,26 +91,26 @@ class DemoFlowIT {
                     bestEpoch = epoch;
                 }
             }
-            Map<String, Object> record = castMap(ModelFile.readMetadata(settings.checkpoint()).get("checkpoint"));
-            assertEquals(bestEpoch, ((Number) record.get("epoch")).intValue());
-            assertEquals(best, ((Number) record.get("value")).doubleValue(), 0.0);
+            CheckpointRecord record = ModelFile.readCheckpointRecord(settings.checkpoint()).orElseThrow();
+            assertEquals(bestEpoch, record.epoch());
+            assertEquals(best, record.value(), 0.0);
 
             // The loaded model is the saved one: same logits, same optimizer step and moments.
-            ModelFile.Loaded loaded = ModelFile.load(settings.checkpoint(), SeedModel.registry());
-            loaded.model().compile(new BinaryCrossentropy(), loaded.optimizer(), engine);
-            assertArrayEquals(recorder.logits.get(bestEpoch), loaded.model().predict(new Texts(DemoCommand.SAMPLES)));
-            assertEquals(recorder.steps.get(bestEpoch), loaded.optimizer().iterations());
-            Adam loadedAdam = (Adam) loaded.optimizer();
-            for (int p = 0; p < loadedAdam.moments().size(); p++) {
-                assertArrayEquals(recorder.moments.get(bestEpoch).get(p).data(), loadedAdam.moments().get(p).data());
-            }
+            ModelFile.Loaded loaded = ModelFile.load(settings.checkpoint(), SeedModel.parts());
+            loaded.compile(engine);
+            assertArrayEquals(recorder.logits.get(bestEpoch), loaded.model().predict(new Texts(DemoCommand.SAMPLES)).data());
+            assertEquals(recorder.steps.get(bestEpoch), loaded.optimizer().orElseThrow().iterations());
+            Adam loadedAdam = (Adam) loaded.optimizer().orElseThrow();
+            Map<String, Tensor> savedMoments = recorder.moments.get(bestEpoch);
+            assertEquals(savedMoments.keySet(), loadedAdam.saveState().tensors().keySet());
+            savedMoments.forEach((name, tensor) -> assertArrayEquals(tensor.data(), loadedAdam.saveState().tensors().get(name).data(), name));
 
             // Continued training starts from that state and goes on counting steps.
-            long stepsBefore = loaded.optimizer().iterations();
+            long stepsBefore = loaded.optimizer().orElseThrow().iterations();
             Path continued = out.resolve("best_model_continued");
             History more = Fitting.fit(loaded.model(), data, settings, continued, bestEpoch, bestEpoch + 1, List.of(), console);
             assertEquals(List.of(bestEpoch), more.epochs());
-            assertEquals(stepsBefore + data.training(64, 10_000, 1).cardinality(), loaded.optimizer().iterations());
+            assertEquals(stepsBefore + data.training(64, 10_000, 1).cardinality(), loaded.optimizer().orElseThrow().iterations());
             assertTrue(Files.exists(continued), "the first epoch of a new ModelCheckpoint always improves on inf");
             Fitting.writeHistory(more, out, "continued_", console);
             String continuedChart = Files.readString(out.resolve("continued_loss.svg"));
@@ -171,10 +173,5 @@ class DemoFlowIT {
             }
         }
         return count;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object value) {
-        return (Map<String, Object>) value;
     }
 }

@@ -3,7 +3,8 @@ package dev.kiln.nlp.demo;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
@@ -88,9 +89,9 @@ class KilnCommandTest {
             TextVectorization encoder = new TextVectorization(20);
             encoder.adapt(List.of("a great film", "a dull film", "great acting"), pool);
             Sequential model = SeedModel.build(encoder, 5);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
-            ModelFile.save(file, model, null, new AtomicFileWriter(false));
-            expected = model.predict(new Texts(List.of("a great film", "dull")));
+            model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            ModelFile.save(file, model, new AtomicFileWriter(false));
+            expected = model.predict(new Texts(List.of("a great film", "dull"))).data();
         }
         assertEquals(0, kiln("predict", "--model", file.toString(), "--threads", "1", "a great film", "dull"), errors());
         String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");

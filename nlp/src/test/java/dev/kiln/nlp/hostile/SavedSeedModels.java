@@ -1,5 +1,6 @@
 package dev.kiln.nlp.hostile;
 
+import dev.kiln.engine.model.FitOptions;
 import dev.kiln.checkpoint.callback.BackupAndRestore;
 import dev.kiln.checkpoint.callback.CheckpointOptions;
 import dev.kiln.checkpoint.callback.ModelCheckpoint;
@@ -10,7 +11,8 @@ import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.model.BinaryCrossentropy;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -94,13 +96,13 @@ final class SavedSeedModels {
         try (ComputePool pool = ComputePool.withThreads(2)) {
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, texts(1, 3000), pool);
             Sequential model = SeedModel.build(encoder, 5);
-            model.compile(new BinaryCrossentropy(), new Adam(1e-3f), Engine.on(pool));
+            model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             List<Callback> callbacks = List.of(
-                    new EarlyStopping("val_loss", 0, 3, Mode.AUTO, null, true, 0, 0, quiet),
+                    EarlyStopping.builder("val_loss").patience(3).restoreBestWeights(true).out(quiet).build(),
                     ModelCheckpoint.builder(folder.resolve("best.kiln").toString()).saveBestOnly(true)
                             .options(CheckpointOptions.defaults().withFsync(false)).out(quiet).build(),
-                    new BackupAndRestore(folder.resolve("backup"), 3, false, false, quiet));
-            model.fit(batches(2, 4), 2, batches(3, 1), 1, callbacks, 0, null);
+                    BackupAndRestore.builder(folder.resolve("backup")).saveFreq(3).deleteOnEnd(false).fsync(false).out(quiet).build());
+            model.fit(batches(2, 4), FitOptions.epochs(2).validation(batches(3, 1), 1).callbacks(callbacks));
             ModelFile.saveWeights(folder.resolve("weights.kiln"), model, new AtomicFileWriter(false));
         }
         return new SavedSeedModels(folder, Map.of(

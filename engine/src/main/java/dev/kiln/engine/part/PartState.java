@@ -1,4 +1,4 @@
-package dev.kiln.engine.callback;
+package dev.kiln.engine.part;
 
 import dev.kiln.engine.tensor.Tensor;
 
@@ -8,20 +8,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A callback's progress in a form a checkpoint can store: named plain values (strings, booleans,
- * ints, longs, doubles - infinities and NaN included -, and lists of them) and tensors (a weights
- * snapshot). Values come back from a file as the JSON reader gives them, so read them through the
- * typed getters, which also name a missing or mistyped value.
+ * A stateful part's progress (a metric's running sums, an optimizer's step and slots, a
+ * callback's counters) in a form a checkpoint can store: named plain values (strings, booleans,
+ * ints, longs, doubles - infinities and NaN included -, and lists of them) and named tensors (a
+ * weights snapshot, an optimizer's moments). Values come back from a file as the JSON reader gives
+ * them, so read them through the typed getters, which also name a missing or mistyped value.
  */
-public record CallbackState(Map<String, Object> values, List<Tensor> tensors) {
+public record PartState(Map<String, Object> values, Map<String, Tensor> tensors) {
 
-    public CallbackState {
+    public PartState {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        tensors = List.copyOf(tensors);
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
-    public CallbackState(Map<String, Object> values) {
-        this(values, List.of());
+    public PartState(Map<String, Object> values) {
+        this(values, Map.of());
+    }
+
+    /** Tensors named by their position: "0", "1", ... (a list kept in order). */
+    public static Map<String, Tensor> numbered(List<Tensor> tensors) {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            named.put(Integer.toString(i), tensors.get(i));
+        }
+        return named;
+    }
+
+    /** This state with every tensor copied, so it stays as it is while the part goes on. */
+    public PartState detached() {
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> copies.put(name, tensor.copy()));
+        return new PartState(values, copies);
     }
 
     public double getDouble(String key) {
@@ -81,12 +98,12 @@ public record CallbackState(Map<String, Object> values, List<Tensor> tensors) {
     private Object require(String key) {
         Object value = values.get(key);
         if (value == null) {
-            throw new IllegalArgumentException("callback state has no value '" + key + "' (has " + values.keySet() + ")");
+            throw new IllegalArgumentException("the saved state has no value '" + key + "' (has " + values.keySet() + ")");
         }
         return value;
     }
 
     private static IllegalArgumentException mistyped(String key, String expected, Object found) {
-        return new IllegalArgumentException("callback state value '" + key + "' should be " + expected + ", found " + found);
+        return new IllegalArgumentException("saved state value '" + key + "' should be " + expected + ", found " + found);
     }
 }

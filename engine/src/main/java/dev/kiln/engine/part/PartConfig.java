@@ -1,4 +1,4 @@
-package dev.kiln.engine.layer;
+package dev.kiln.engine.part;
 
 import dev.kiln.engine.json.JsonValues;
 
@@ -8,23 +8,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A layer's constructor arguments as named values (int, long, double, boolean, String, a list of
- * strings, or a nested LayerConfig), in a stable order. It is what a checkpoint stores to rebuild
- * the layer, so it holds no weights. Configs come from files too, so the getters validate:
- * a missing, mistyped or out-of-range value is a {@link LayerConfigException} naming the layer,
- * the key, the value found and what is allowed.
+ * A part's constructor arguments (a layer's, a loss's, a metric's, an optimizer's...) as named
+ * values (int, long, double, boolean, String, a list of strings or of numbers, or a nested
+ * PartConfig), in a stable order. It is what a checkpoint stores to rebuild the part, so it holds
+ * no weights and no state. Configs come from files too, so the getters validate: a missing,
+ * mistyped or out-of-range value is a {@link PartConfigException} naming the part, the key, the
+ * value found and what is allowed.
  */
-public final class LayerConfig {
+public final class PartConfig {
+    private final String kind;
     private final String type;
     private final Map<String, Object> values;
 
-    private LayerConfig(String type, Map<String, Object> values) {
+    private PartConfig(String kind, String type, Map<String, Object> values) {
+        this.kind = kind;
         this.type = type;
         this.values = Collections.unmodifiableMap(values);
     }
 
-    public static Builder builder(String type) {
-        return new Builder(type);
+    /** A config of a part of {@code kind} ("layer", "loss", "metric", "optimizer", "schedule"), named in errors. */
+    public static Builder builder(String kind, String type) {
+        return new Builder(kind, type);
+    }
+
+    /** A layer's config. */
+    public static Builder layer(String type) {
+        return new Builder("layer", type);
+    }
+
+    /** What kind of part this configures ("layer", "loss", ...). */
+    public String kind() {
+        return kind;
     }
 
     /** The layer type this config rebuilds (the registry key). */
@@ -98,32 +112,77 @@ public final class LayerConfig {
         throw invalid("name", value, "a non-empty string of at most " + MAX_NAME_LENGTH + " characters without '/'");
     }
 
-    public LayerConfig getConfig(String key) {
-        return get(key, LayerConfig.class, "a layer config");
+    /** A finite number in [min, max]; an integer in the file counts as a number. */
+    public double getDouble(String key, double min, double max) {
+        Object value = values.get(key);
+        if (value instanceof Number number && !(value instanceof Long) && number.doubleValue() >= min
+                && number.doubleValue() <= max) {
+            return number.doubleValue();
+        }
+        throw invalid(key, value, "a number from " + min + " to " + max);
+    }
+
+    // Options with a default: absent keys take it (Keras writes every key, a hand-written config may not).
+
+    public boolean getBoolean(String key, boolean fallback) {
+        return values.containsKey(key) ? getBoolean(key) : fallback;
+    }
+
+    public double getDouble(String key, double fallback, double min, double max) {
+        return values.containsKey(key) ? getDouble(key, min, max) : fallback;
+    }
+
+    public int getInt(String key, int fallback, int min, int max) {
+        return values.containsKey(key) ? getInt(key, min, max) : fallback;
+    }
+
+    public String getChoice(String key, String fallback, List<String> allowed) {
+        return values.containsKey(key) ? getChoice(key, allowed) : fallback;
+    }
+
+    public String getName(String fallback) {
+        return values.containsKey("name") ? getName() : fallback;
+    }
+
+    public PartConfig getConfig(String key) {
+        return get(key, PartConfig.class, "a config");
+    }
+
+    /** A list of numbers (an integer in the file counts as a number). */
+    public List<Double> getNumbers(String key) {
+        Object value = values.get(key);
+        if (value instanceof List<?> list && list.stream().allMatch(item -> item instanceof Number)) {
+            return list.stream().map(item -> ((Number) item).doubleValue()).toList();
+        }
+        throw invalid(key, value, "a list of numbers");
     }
 
     @SuppressWarnings("unchecked")
     public List<String> getStrings(String key) {
-        return get(key, List.class, "a list of strings");
+        Object value = values.get(key);
+        if (value instanceof List<?> list && list.stream().allMatch(item -> item instanceof String)) {
+            return (List<String>) list;
+        }
+        throw invalid(key, value, "a list of strings");
     }
 
     /** Refuses keys other than {@code known}: an option this build does not know may change the computation. */
     public void requireOnly(List<String> known) {
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
-                throw new LayerConfigException(where() + ": unknown key '" + key + "'; " + type + " takes " + known);
+                throw new PartConfigException(where() + ": unknown key '" + key + "'; " + type + " takes " + known);
             }
         }
     }
 
-    /** An error naming this layer and {@code key}: "layer 'x' (Type): 'key' " + problem. */
-    public LayerConfigException error(String key, String problem) {
-        return new LayerConfigException(where() + ": '" + key + "' " + problem);
+    /** An error naming this part and {@code key}: "layer 'x' (Type): 'key' " + problem. */
+    public PartConfigException error(String key, String problem) {
+        return new PartConfigException(where() + ": '" + key + "' " + problem);
     }
 
-    /** An error naming this layer, {@code key}, the value found and what is allowed. */
-    public LayerConfigException invalid(String key, Object found, String allowed) {
-        return new LayerConfigException(where() + ": '" + key + "' is " + (found == null ? "missing" : describe(found))
+    /** An error naming this part, {@code key}, the value found and what is allowed. */
+    public PartConfigException invalid(String key, Object found, String allowed) {
+        return new PartConfigException(where() + ": '" + key + "' is " + (found == null ? "missing" : describe(found))
                 + "; allowed: " + allowed);
     }
 
@@ -136,19 +195,20 @@ public final class LayerConfig {
     }
 
     private String where() {
-        return "layer " + (values.get("name") instanceof String name ? "'" + JsonValues.shortened(name) + "' " : "") + "("
+        return kind + " " + (values.get("name") instanceof String name ? "'" + JsonValues.shortened(name) + "' " : "") + "("
                 + JsonValues.shortened(type) + ")";
     }
 
     /** A value as a user would write it (JSON's way), a nested config by its type. */
     static String describe(Object value) {
-        return value instanceof LayerConfig nested ? "a layer config (" + JsonValues.shortened(nested.type) + ")"
+        return value instanceof PartConfig nested ? "a " + nested.kind + " config (" + JsonValues.shortened(nested.type) + ")"
                 : JsonValues.describe(value);
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof LayerConfig config && type.equals(config.type) && values.equals(config.values);
+        return other instanceof PartConfig config && kind.equals(config.kind) && type.equals(config.type)
+                && values.equals(config.values);
     }
 
     @Override
@@ -163,10 +223,12 @@ public final class LayerConfig {
 
     /** Collects values in insertion order. */
     public static final class Builder {
+        private final String kind;
         private final String type;
         private final Map<String, Object> values = new LinkedHashMap<>();
 
-        private Builder(String type) {
+        private Builder(String kind, String type) {
+            this.kind = kind;
             this.type = type;
         }
 
@@ -190,7 +252,7 @@ public final class LayerConfig {
             return this;
         }
 
-        public Builder put(String key, LayerConfig value) {
+        public Builder put(String key, PartConfig value) {
             values.put(key, value);
             return this;
         }
@@ -201,13 +263,14 @@ public final class LayerConfig {
             return this;
         }
 
-        public Builder put(String key, List<String> value) {
+        /** A list of strings or of numbers. */
+        public Builder put(String key, List<?> value) {
             values.put(key, List.copyOf(value));
             return this;
         }
 
-        public LayerConfig build() {
-            return new LayerConfig(type, new LinkedHashMap<>(values));
+        public PartConfig build() {
+            return new PartConfig(kind, type, new LinkedHashMap<>(values));
         }
     }
 }

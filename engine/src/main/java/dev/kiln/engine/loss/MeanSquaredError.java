@@ -1,0 +1,41 @@
+package dev.kiln.engine.loss;
+
+import dev.kiln.engine.part.PartConfig;
+
+import java.util.List;
+
+/** Keras' MeanSquaredError: the mean of (output - target)^2 over an example's outputs. */
+public final class MeanSquaredError implements Loss {
+    public static final String TYPE = "MeanSquaredError";
+
+    private final String name;
+
+    public MeanSquaredError(String name) {
+        this.name = name;
+    }
+
+    public MeanSquaredError() {
+        this("mean_squared_error");
+    }
+
+    public static MeanSquaredError fromConfig(PartConfig config) {
+        Loss.requireKeys(config, List.of());
+        return new MeanSquaredError(config.getName("mean_squared_error"));
+    }
+
+    @Override
+    public PartConfig config() {
+        return Loss.config(TYPE, name).build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public double example(float[] outputs, int outputOffset, int width, float[] targets, int targetOffset, float[] gradient,
+                          int gradientOffset) {
+        return ErrorMean.of(outputs, outputOffset, width, targets, targetOffset, gradient, gradientOffset, e -> e * e, e -> 2 * e);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kiln.engine.metric;
+
+import dev.kiln.engine.part.PartConfig;
+
+import java.util.List;
+
+/** Keras' CategoricalAccuracy: 1 when the largest output is at the one-hot target's largest value (first of ties). */
+public final class CategoricalAccuracy implements ExampleMetric {
+    public static final String TYPE = "CategoricalAccuracy";
+
+    private final String name;
+    private final WeightedMean mean = new WeightedMean();
+
+    public CategoricalAccuracy(String name) {
+        this.name = name;
+    }
+
+    public static CategoricalAccuracy fromConfig(PartConfig config) {
+        config.requireOnly(List.of("name"));
+        return new CategoricalAccuracy(config.getName("categorical_accuracy"));
+    }
+
+    @Override
+    public PartConfig config() {
+        return Metric.config(TYPE, name).build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public WeightedMean mean() {
+        return mean;
+    }
+
+    @Override
+    public double example(Predictions batch, int i) {
+        return batch.argmax(i) == targetClass(batch, i) ? 1 : 0;
+    }
+
+    /** The class of a one-hot target row: the index of its largest value (the first of ties). */
+    static int targetClass(Predictions batch, int i) {
+        int width = batch.targetWidth();
+        int targetClass = 0;
+        for (int j = 1; j < width; j++) {
+            if (batch.targets()[i * width + j] > batch.targets()[i * width + targetClass]) {
+                targetClass = j;
+            }
+        }
+        return targetClass;
+    }
+}

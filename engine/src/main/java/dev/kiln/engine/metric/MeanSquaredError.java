@@ -1,0 +1,47 @@
+package dev.kiln.engine.metric;
+
+import dev.kiln.engine.part.PartConfig;
+
+import java.util.List;
+
+/** Keras' MeanSquaredError metric: the weighted mean over examples of the mean squared error of their outputs. */
+public final class MeanSquaredError implements ExampleMetric {
+    public static final String TYPE = "MeanSquaredError";
+
+    private final String name;
+    private final WeightedMean mean = new WeightedMean();
+
+    public MeanSquaredError(String name) {
+        this.name = name;
+    }
+
+    public static MeanSquaredError fromConfig(PartConfig config) {
+        config.requireOnly(List.of("name"));
+        return new MeanSquaredError(config.getName("mean_squared_error"));
+    }
+
+    @Override
+    public PartConfig config() {
+        return Metric.config(TYPE, name).build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public WeightedMean mean() {
+        return mean;
+    }
+
+    @Override
+    public double example(Predictions batch, int i) {
+        double total = 0;
+        for (int j = 0; j < batch.width(); j++) {
+            double error = (double) batch.outputs()[i * batch.width() + j] - batch.targets()[i * batch.targetWidth() + j];
+            total += error * error;
+        }
+        return total / batch.width();
+    }
+}

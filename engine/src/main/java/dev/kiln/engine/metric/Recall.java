@@ -1,0 +1,69 @@
+package dev.kiln.engine.metric;
+
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartState;
+
+import java.util.List;
+
+/**
+ * Keras' Recall(thresholds): TP / (TP + FN) over every output, an output above the threshold (default
+ * 0.5) predicted positive, a non-zero target positive; 0 while the denominator is 0. One threshold
+ * (Keras also takes a list, which gives a vector Kiln's scalar logs cannot hold).
+ */
+public final class Recall implements Metric {
+    public static final String TYPE = "Recall";
+
+    private final String name;
+    private final double threshold;
+    private final ThresholdCounts counts;
+
+    public Recall(double threshold, String name) {
+        this.name = name;
+        this.threshold = threshold;
+        this.counts = new ThresholdCounts(threshold);
+    }
+
+    public Recall() {
+        this(0.5, "recall");
+    }
+
+    public static Recall fromConfig(PartConfig config) {
+        config.requireOnly(List.of("name", "thresholds"));
+        return new Recall(config.getDouble("thresholds", 0.5, 0, 1), config.getName("recall"));
+    }
+
+    @Override
+    public PartConfig config() {
+        return Metric.config(TYPE, name).put("thresholds", threshold).build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void update(Predictions batch) {
+        counts.update(batch);
+    }
+
+    @Override
+    public double result() {
+        return counts.recall();
+    }
+
+    @Override
+    public void reset() {
+        counts.reset();
+    }
+
+    @Override
+    public PartState saveState() {
+        return counts.state();
+    }
+
+    @Override
+    public void restoreState(PartState state) {
+        counts.restore(state);
+    }
+}

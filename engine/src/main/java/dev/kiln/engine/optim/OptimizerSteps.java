@@ -1,0 +1,208 @@
+package dev.kiln.engine.optim;
+
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartRegistry;
+import dev.kiln.engine.part.PartState;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every optimizer does around its own update rule, in Keras 3's order: take the learning rate
+ * from the schedule at the current step count, clip the gradients, apply decoupled weight decay,
+ * run the rule on each parameter with its slots (Adam's m and v, a momentum...), clear the
+ * gradients, count the step. It also keeps the slots and the step count as the optimizer's saved
+ * state: values {"iterations": n}, tensors "slot/parameter name".
+ */
+public final class OptimizerSteps {
+
+    /** An optimizer's rule for one parameter: update {@code w} from {@code g} and its slots, at step {@code t} (1-based). */
+    @FunctionalInterface
+    public interface Rule {
+        void update(float[] w, float[] g, float[][] slots, float learningRate, long t);
+    }
+
+    private final LearningRateSchedule schedule;
+    private final OptimizerOptions options;
+    private final List<String> slotNames;
+    private final List<Tensor[]> slots = new ArrayList<>(); // per parameter, one tensor per slot name
+    private final List<float[][]> slotArrays = new ArrayList<>(); // their arrays, as the rule takes them
+    private List<String> parameterNames = List.of();
+    private Map<String, Tensor> pendingSlots = Map.of(); // restored, checked against the parameters at build
+    private long iterations;
+
+    public OptimizerSteps(LearningRateSchedule schedule, OptimizerOptions options, List<String> slotNames) {
+        this.schedule = schedule;
+        this.options = options;
+        this.slotNames = List.copyOf(slotNames);
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    public OptimizerOptions options() {
+        return options;
+    }
+
+    public long iterations() {
+        return iterations;
+    }
+
+    /** The rate the next step uses. */
+    public double learningRate() {
+        return schedule.at(iterations);
+    }
+
+    /**
+     * Creates the slots (zeros) for {@code parameters}, or checks restored ones against them: every
+     * slot of every parameter with its shape, none for another parameter.
+     */
+    public void build(List<Variable> parameters) {
+        List<String> names = parameters.stream().map(Variable::name).toList();
+        if (!slots.isEmpty() && pendingSlots.isEmpty()) {
+            if (!names.equals(parameterNames)) {
+                throw new IllegalArgumentException("the optimizer was built for parameters " + parameterNames + ", got " + names);
+            }
+            return;
+        }
+        Map<String, Tensor> unused = new LinkedHashMap<>(pendingSlots);
+        List<Tensor[]> built = new ArrayList<>();
+        for (Variable parameter : parameters) {
+            Tensor[] tensors = new Tensor[slotNames.size()];
+            for (int s = 0; s < slotNames.size(); s++) {
+                String key = slotNames.get(s) + "/" + parameter.name();
+                Tensor saved = unused.remove(key);
+                if (saved == null && !pendingSlots.isEmpty()) {
+                    throw new IllegalArgumentException("the optimizer state has no slot '" + key + "'");
+                }
+                if (saved != null && !saved.shape().equals(parameter.shape())) {
+                    throw new IllegalArgumentException("optimizer slot '" + key + "' has shape " + saved.shape() + "; the parameter has "
+                            + parameter.shape());
+                }
+                tensors[s] = saved == null ? Tensor.zeros(parameter.shape()) : saved.copy();
+            }
+            built.add(tensors);
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("optimizer slots " + unused.keySet() + " match no parameter of the model");
+        }
+        slots.clear();
+        slots.addAll(built);
+        slotArrays.clear();
+        for (Tensor[] tensors : built) {
+            float[][] arrays = new float[tensors.length][];
+            for (int s = 0; s < tensors.length; s++) {
+                arrays[s] = tensors[s].data();
+            }
+            slotArrays.add(arrays);
+        }
+        parameterNames = names;
+        pendingSlots = Map.of();
+    }
+
+    /** One step over {@code parameters} (the same ones, in the same order, every step). */
+    public void step(List<Variable> parameters, Rule rule) {
+        build(parameters);
+        float learningRate = (float) schedule.at(iterations);
+        double globalScale = globalClipScale(parameters);
+        for (int p = 0; p < parameters.size(); p++) {
+            Variable parameter = parameters.get(p);
+            float[] w = parameter.data();
+            float[] g = parameter.grad().data();
+            clip(g, globalScale);
+            if (options.weightDecay() != 0) {
+                float decay = (float) (options.weightDecay() * learningRate);
+                for (int i = 0; i < w.length; i++) {
+                    w[i] -= w[i] * decay;
+                }
+            }
+            rule.update(w, g, slotArrays.get(p), learningRate, iterations + 1);
+            parameter.zeroGrad();
+        }
+        iterations++;
+    }
+
+    /** global_clipnorm's factor: bound / max(global norm, bound), or 1. */
+    private double globalClipScale(List<Variable> parameters) {
+        if (options.globalClipnorm().isEmpty()) {
+            return 1;
+        }
+        double squares = 0;
+        for (Variable parameter : parameters) {
+            squares += sumOfSquares(parameter.grad().data());
+        }
+        double bound = options.globalClipnorm().getAsDouble();
+        return bound / Math.max(Math.sqrt(squares), bound);
+    }
+
+    private void clip(float[] g, double globalScale) {
+        double scale = globalScale;
+        if (options.clipnorm().isPresent()) {
+            double bound = options.clipnorm().getAsDouble();
+            scale = bound / Math.max(Math.sqrt(sumOfSquares(g)), bound);
+        }
+        if (scale != 1) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (g[i] * scale);
+            }
+        }
+        if (options.clipvalue().isPresent()) {
+            float bound = (float) options.clipvalue().getAsDouble();
+            for (int i = 0; i < g.length; i++) {
+                g[i] = Math.min(Math.max(g[i], -bound), bound);
+            }
+        }
+    }
+
+    private static double sumOfSquares(float[] values) {
+        double sum = 0;
+        for (float value : values) {
+            sum += (double) value * value;
+        }
+        return sum;
+    }
+
+    public PartState saveState() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int p = 0; p < slots.size(); p++) {
+            for (int s = 0; s < slotNames.size(); s++) {
+                tensors.put(slotNames.get(s) + "/" + parameterNames.get(p), slots.get(p)[s]);
+            }
+        }
+        tensors.putAll(pendingSlots);
+        return new PartState(Map.of("iterations", iterations), tensors);
+    }
+
+    /** Takes a saved step count and slots; the slots are checked against the parameters at the next build or step. */
+    public void restoreState(PartState state) {
+        long saved = state.getLong("iterations");
+        if (saved < 0) {
+            throw new IllegalArgumentException("saved state value 'iterations' should be >= 0, found " + saved);
+        }
+        for (String key : state.tensors().keySet()) {
+            if (slotNames.stream().noneMatch(slot -> key.startsWith(slot + "/"))) {
+                throw new IllegalArgumentException("optimizer state tensor '" + key + "' is no slot of this optimizer (slots: "
+                        + slotNames + ")");
+            }
+        }
+        iterations = saved;
+        slots.clear();
+        slotArrays.clear();
+        parameterNames = List.of();
+        pendingSlots = new LinkedHashMap<>(state.tensors());
+    }
+
+    /** The learning rate of a saved config: a number, or a schedule's config rebuilt by {@code schedules}. */
+    static LearningRateSchedule learningRate(PartConfig config, double fallback, PartRegistry<LearningRateSchedule> schedules) {
+        Object value = config.values().get("learning_rate");
+        if (value instanceof PartConfig schedule) {
+            return schedules.create(schedule);
+        }
+        return LearningRateSchedule.constant(config.getDouble("learning_rate", fallback, Double.MIN_VALUE, Double.MAX_VALUE));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kiln.engine.optim;
+
+import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.part.PartRegistry;
+
+import java.util.List;
+
+/**
+ * Keras' RMSprop(rho, momentum, epsilon, centered): velocity = rho velocity + (1 - rho) g^2;
+ * centered, also average = rho average + (1 - rho) g and the denominator velocity - average^2 + eps,
+ * else velocity + eps; increment = lr g / sqrt(denominator); with momentum,
+ * m = momentum m + increment and w -= m, else w -= increment. Slots: velocity (average, momentum).
+ */
+public final class RmsProp implements SteppedOptimizer {
+    public static final String TYPE = "RMSprop";
+
+    private final float rho;
+    private final float momentum;
+    private final float epsilon;
+    private final boolean centered;
+    private final OptimizerSteps steps;
+
+    public RmsProp(LearningRateSchedule learningRate, double rho, double momentum, double epsilon, boolean centered,
+                   OptimizerOptions options) {
+        if (!(rho >= 0 && rho < 1) || !(momentum >= 0 && momentum < 1) || !(epsilon >= 0)) {
+            throw new IllegalArgumentException("RMSprop: rho and momentum must be in [0, 1) and epsilon >= 0, got " + rho + ", "
+                    + momentum + " and " + epsilon);
+        }
+        this.rho = (float) rho;
+        this.momentum = (float) momentum;
+        this.epsilon = (float) epsilon;
+        this.centered = centered;
+        List<String> slots = new java.util.ArrayList<>(List.of("velocity"));
+        if (centered) {
+            slots.add("average_gradient");
+        }
+        if (momentum > 0) {
+            slots.add("momentum");
+        }
+        this.steps = new OptimizerSteps(learningRate, options, slots);
+    }
+
+    /** Keras' defaults: rho 0.9, no momentum, epsilon 1e-7, not centered. */
+    public RmsProp(double learningRate) {
+        this(LearningRateSchedule.constant(learningRate), 0.9, 0, 1e-7, false, OptimizerOptions.named("rmsprop"));
+    }
+
+    public static RmsProp fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
+        config.requireOnly(Adam.keys(List.of("rho", "momentum", "epsilon", "centered")));
+        return new RmsProp(OptimizerSteps.learningRate(config, 0.001, schedules), config.getDouble("rho", 0.9, 0, 1),
+                config.getDouble("momentum", 0, 0, 1), config.getDouble("epsilon", 1e-7, 0, Double.MAX_VALUE),
+                config.getBoolean("centered", false), OptimizerOptions.fromConfig(config, "rmsprop", 0));
+    }
+
+    @Override
+    public PartConfig config() {
+        return steps.options().config(TYPE, steps.schedule()).put("rho", (double) rho).put("momentum", (double) momentum)
+                .put("epsilon", (double) epsilon).put("centered", centered).build();
+    }
+
+    @Override
+    public OptimizerSteps steps() {
+        return steps;
+    }
+
+    @Override
+    public void update(float[] w, float[] g, float[][] slots, float learningRate, long t) {
+        float[] velocity = slots[0];
+        float[] average = centered ? slots[1] : null;
+        float[] m = momentum > 0 ? slots[slots.length - 1] : null;
+        for (int i = 0; i < w.length; i++) {
+            velocity[i] = rho * velocity[i] + (1 - rho) * g[i] * g[i];
+            float denominator;
+            if (centered) {
+                average[i] = rho * average[i] + (1 - rho) * g[i];
+                denominator = velocity[i] - average[i] * average[i] + epsilon;
+            } else {
+                denominator = velocity[i] + epsilon;
+            }
+            float increment = learningRate * g[i] / (float) Math.sqrt(denominator);
+            if (m != null) {
+                m[i] = momentum * m[i] + increment;
+                w[i] -= m[i];
+            } else {
+                w[i] -= increment;
+            }
+        }
+    }
+
+}
