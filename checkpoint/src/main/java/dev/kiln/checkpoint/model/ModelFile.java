@@ -44,7 +44,8 @@ import java.util.Set;
 public final class ModelFile {
     private static final int MODEL_SCHEMA = 2;
     private static final String WEIGHTS = "weights/";
-    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "optimizer", "compile");
+    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "class_names", "optimizer",
+            "compile");
 
     /**
      * A loaded model with what its file recorded: the loss and metrics it was compiled with, its
@@ -95,6 +96,9 @@ public final class ModelFile {
             layers.add(PartJson.write(layer));
         }
         metadata.put("layers", layers);
+        if (!snapshot.classNames().isEmpty()) {
+            metadata.put("class_names", snapshot.classNames());
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         snapshot.weights().forEach((name, value) -> tensors.put(WEIGHTS + name, value));
         metadata.put("optimizer", snapshot.optimizer().map(saved -> OptimizerState.write(saved, tensors)).orElse(null));
@@ -167,6 +171,9 @@ public final class ModelFile {
             }
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": " + e.getMessage());
+        }
+        if (metadata.has("class_names")) {
+            model.setClassNames(classNames(metadata, output.width()));
         }
         Optional<Loss> loss = Optional.empty();
         List<Metric> metrics = List.of();
@@ -259,6 +266,17 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw where.error(e.getMessage());
         }
+    }
+
+    /** Distinct, non-empty names, one per output (two for a single output: negative, positive). */
+    private static List<String> classNames(MetadataSection metadata, int outputWidth) throws CheckpointFormatException {
+        List<?> names = metadata.list("class_names");
+        int expected = outputWidth == 1 ? 2 : outputWidth;
+        if (names.size() != expected || names.stream().anyMatch(n -> !(n instanceof String text) || text.isEmpty())
+                || names.stream().distinct().count() != names.size()) {
+            throw metadata.invalid("class_names", names, expected + " distinct non-empty strings (one per output; two for one output)");
+        }
+        return names.stream().map(String.class::cast).toList();
     }
 
     private static Map<String, Object> compileJson(ModelSnapshot.CompileConfig compile) {

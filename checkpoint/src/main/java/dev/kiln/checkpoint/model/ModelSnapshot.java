@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything a model file holds, copied out of a model at one moment: layer configs, weights by
+ * Everything a model file holds, copied out of a model at one moment: layer configs, class names, weights by
  * parameter name, the compile configuration (loss and metrics), the optimizer's config and state,
  * and extra metadata sections and tensors (the checkpoint's monitored value, the training state).
  * A {@link #capture} copies every tensor, so it can be written on another thread while training
@@ -26,12 +26,13 @@ import java.util.Optional;
  * @param weightsOnly a weights-only file (no optimizer state)
  * @param compile     the loss and metrics, when the model was compiled
  */
-public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights, Optional<SavedOptimizer> optimizer,
-                            boolean weightsOnly, Optional<CompileConfig> compile, Map<String, Object> extraMetadata,
-                            Map<String, Tensor> extraTensors) {
+public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Map<String, Tensor> weights,
+                            Optional<SavedOptimizer> optimizer, boolean weightsOnly, Optional<CompileConfig> compile,
+                            Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
 
     public ModelSnapshot {
         layers = List.copyOf(layers);
+        classNames = List.copyOf(classNames);
         weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         extraMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(extraMetadata));
         extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
@@ -79,7 +80,7 @@ public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights
                         copy ? live.saveState().detached() : live.saveState()));
             }
         }
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compile, Map.of(), Map.of());
+        return new ModelSnapshot(layers, model.classNames(), weights, optimizer, weightsOnly, compile, Map.of(), Map.of());
     }
 
     /** This snapshot with more metadata sections and tensors. */
@@ -88,6 +89,6 @@ public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights
         allMetadata.putAll(metadata);
         Map<String, Tensor> allTensors = new LinkedHashMap<>(extraTensors);
         allTensors.putAll(tensors);
-        return new ModelSnapshot(layers, weights, optimizer, weightsOnly, compile, allMetadata, allTensors);
+        return new ModelSnapshot(layers, classNames, weights, optimizer, weightsOnly, compile, allMetadata, allTensors);
     }
 }

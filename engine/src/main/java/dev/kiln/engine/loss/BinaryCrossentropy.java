@@ -84,4 +84,9 @@ public final class BinaryCrossentropy implements Loss {
         }
         return total / width;
     }
+
+    @Override
+    public OutputMeaning outputMeaning() {
+        return fromLogits ? OutputMeaning.LOGITS : OutputMeaning.PROBABILITIES;
+    }
 }

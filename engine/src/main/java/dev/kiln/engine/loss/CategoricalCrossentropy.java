@@ -69,4 +69,9 @@ public final class CategoricalCrossentropy implements Loss {
         return CrossEntropy.of(fromLogits, outputs, outputOffset, width, j -> targets[targetOffset + j] * keep + spread,
                 gradient, gradientOffset);
     }
+
+    @Override
+    public OutputMeaning outputMeaning() {
+        return fromLogits ? OutputMeaning.CLASS_LOGITS : OutputMeaning.CLASS_PROBABILITIES;
+    }
 }

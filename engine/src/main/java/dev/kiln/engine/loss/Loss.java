@@ -41,4 +41,9 @@ public interface Loss extends Part, ExampleLoss {
         config.requireOnly(all);
         config.getChoice("reduction", REDUCTION, List.of(REDUCTION));
     }
+
+    /** What the model's outputs mean under this loss (regression values unless a loss says otherwise). */
+    default OutputMeaning outputMeaning() {
+        return OutputMeaning.VALUES;
+    }
 }

@@ -67,4 +67,9 @@ public final class SparseCategoricalCrossentropy implements Loss {
         }
         return (int) target;
     }
+
+    @Override
+    public OutputMeaning outputMeaning() {
+        return fromLogits ? OutputMeaning.CLASS_LOGITS : OutputMeaning.CLASS_PROBABILITIES;
+    }
 }

@@ -35,6 +35,7 @@ import java.util.Set;
  */
 public final class Sequential implements TrainingContext {
     private final List<Layer> layers;
+    private List<String> classNames = List.of();
     private Compiled compiled;
     private volatile boolean stopRequested;
     private volatile FitProgress fitProgress;
@@ -61,6 +62,22 @@ public final class Sequential implements TrainingContext {
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    /**
+     * Names the classes a classifier's outputs stand for (saved with the model, used to turn
+     * predictions into answers): one per output, or two for a single sigmoid or logit output
+     * (negative class, then positive). Empty for none.
+     */
+    public void setClassNames(List<String> names) {
+        if (names.stream().anyMatch(name -> name.isEmpty()) || names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("class names must be distinct and non-empty, got " + names);
+        }
+        classNames = List.copyOf(names);
+    }
+
+    public List<String> classNames() {
+        return classNames;
     }
 
     /** Creates every layer's weights, in order, from one generator: the same seed gives the same model. */

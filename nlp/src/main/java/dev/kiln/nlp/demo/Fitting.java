@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The seed's fit call: train on the shuffled train split, validate on the first
@@ -38,9 +40,10 @@ final class Fitting {
         if (settings.backupDir() != null) {
             callbacks.add(BackupAndRestore.builder(settings.backupDir()).out(out).build());
         }
-        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed()),
+        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed(), settings.target()),
                 FitOptions.epochs(epochs).initialEpoch(initialEpoch)
-                        .validation(data.testing(settings.batchSize()), settings.validationSteps()).callbacks(callbacks)
+                        .validation(data.testing(settings.batchSize(), settings.target()), settings.validationSteps())
+                        .callbacks(callbacks)
                         .progress(new ProgressBar(out, System.console() != null, System::nanoTime)));
     }
 
@@ -49,13 +52,19 @@ final class Fitting {
         out.println("History written: " + String.join(", ", files.stream().map(Path::toString).toList()));
     }
 
-    /** Loss and accuracy on every review of the test split (all 25,000 unless --limit or --quick). */
+    /** The loss and metrics on every review of the test split (all 25,000 unless --limit or --quick). */
     static Logs evaluateOnTestSplit(Sequential model, ImdbData data, TrainSettings settings, String what, PrintStream out) {
         long start = System.nanoTime();
-        Logs logs = model.evaluate(data.testing(settings.batchSize()));
+        Logs logs = model.evaluate(data.testing(settings.batchSize(), settings.target()));
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "%s on the test split (%,d reviews, %.1f s, %,.0f reviews/s): loss %.4f - accuracy %.4f%n",
-                what, data.test().size(), seconds, data.test().size() / seconds, logs.get("loss"), logs.get("accuracy"));
+        out.printf(Locale.ROOT, "%s on the test split (%,d reviews, %.1f s, %,.0f reviews/s): %s%n",
+                what, data.test().size(), seconds, data.test().size() / seconds, formatted(logs.asMap()));
         return logs;
+    }
+
+    /** "loss 0.3512 - accuracy 0.8650", Keras' order. */
+    static String formatted(Map<String, Double> logs) {
+        return logs.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(" - "));
     }
 }

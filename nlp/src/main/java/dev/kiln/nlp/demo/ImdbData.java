@@ -73,24 +73,38 @@ public final class ImdbData {
         return train.stream().map(Review::text).toList();
     }
 
-    /** shuffle(buffer, seed) -> batch -> (texts, labels) -> prefetch: a new order every epoch. */
+    /** shuffle(buffer, seed) -> batch -> (texts, sentiment labels) -> prefetch: a new order every epoch. */
     public Dataset<LabeledBatch> training(int batchSize, int shuffleBuffer, long seed) {
-        return Dataset.fromList(train).shuffle(shuffleBuffer, seed).batch(batchSize).map(ImdbData::toBatch).prefetch(2);
+        return training(batchSize, shuffleBuffer, seed, Target.SENTIMENT);
     }
 
-    /** The test split in its fixed order, batched. */
+    /** The same with {@code target}'s value of each review as its target. */
+    Dataset<LabeledBatch> training(int batchSize, int shuffleBuffer, long seed, Target target) {
+        return Dataset.fromList(train).shuffle(shuffleBuffer, seed).batch(batchSize).map(b -> toBatch(b, target)).prefetch(2);
+    }
+
+    /** The test split in its fixed order, batched, with sentiment labels. */
     public Dataset<LabeledBatch> testing(int batchSize) {
-        return Dataset.fromList(test).batch(batchSize).map(ImdbData::toBatch).prefetch(2);
+        return testing(batchSize, Target.SENTIMENT);
     }
 
+    Dataset<LabeledBatch> testing(int batchSize, Target target) {
+        return Dataset.fromList(test).batch(batchSize).map(b -> toBatch(b, target)).prefetch(2);
+    }
+
+    /** Reviews as a batch of texts with their sentiment labels. */
     public static LabeledBatch toBatch(List<Review> reviews) {
-        float[] labels = new float[reviews.size()];
+        return toBatch(reviews, Target.SENTIMENT);
+    }
+
+    static LabeledBatch toBatch(List<Review> reviews, Target target) {
+        float[] targets = new float[reviews.size()];
         List<String> texts = new ArrayList<>(reviews.size());
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; i < targets.length; i++) {
             texts.add(reviews.get(i).text());
-            labels[i] = reviews.get(i).label();
+            targets[i] = target.of(reviews.get(i));
         }
-        return new LabeledBatch(new Texts(texts), labels);
+        return new LabeledBatch(new Texts(texts), targets);
     }
 
     private static List<Review> storedOrder(List<Review> sorted, int limit, long salt) {

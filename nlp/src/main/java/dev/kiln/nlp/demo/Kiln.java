@@ -3,6 +3,7 @@ package dev.kiln.nlp.demo;
 import dev.kiln.checkpoint.CheckpointTool;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -17,8 +18,8 @@ public final class Kiln {
             usage: kiln COMMAND [options]      (kiln COMMAND --help for the options of one command)
               demo      the whole IMDB workflow: adapt, build, fit with checkpointing, plots, load the best
                         model, predict, continue training, test accuracy (--quick: under a minute)
-              train     train the seed model with checkpointing (epochs, batch size, learning rate, ...)
-              predict   classify review texts with a saved model
+              train     train the seed model with checkpointing (--target sentiment, rating or stars; epochs, ...)
+              predict   answer for texts with a saved model (class and probabilities, or value)
               inspect   show a checkpoint's architecture, training state and tensor table
               export    write a model's weights as safetensors (export --safetensors MODEL OUT)
               import    make a model file from safetensors weights (import --safetensors IN --template MODEL OUT)
@@ -28,10 +29,15 @@ public final class Kiln {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(run(List.of(args), System.out, System.err));
+        System.exit(run(List.of(args), System.in, System.out, System.err));
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** Runs a command; {@code in} is what predict reads texts from when it is given none. */
+    static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.getFirst())) {
             out.print(HELP);
             return args.isEmpty() ? 2 : 0;
@@ -59,7 +65,7 @@ public final class Kiln {
                     if (help) {
                         out.print(PredictCommand.HELP);
                     } else {
-                        PredictCommand.run(rest, out);
+                        PredictCommand.run(rest, in, out);
                     }
                 }
                 case "inspect", "export", "import" -> {

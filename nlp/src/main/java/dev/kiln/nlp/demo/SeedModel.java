@@ -6,8 +6,6 @@ import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.Lstm;
-import dev.kiln.engine.loss.BinaryCrossentropy;
-import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
@@ -20,7 +18,8 @@ import java.util.List;
 /**
  * The seed workflow's model: TextVectorization (adapted) -> Embedding(vocabulary, 64,
  * mask_zero) -> Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1), so it takes raw review
- * text and returns one logit per review.
+ * text and returns one logit per review; for train's other targets the last layer is the head the
+ * target needs (8 class scores for the rating, one value for the stars).
  */
 public final class SeedModel {
     private SeedModel() {}
@@ -32,19 +31,31 @@ public final class SeedModel {
         return encoder;
     }
 
+    /** The seed model: one logit per review. */
     public static Sequential build(TextVectorization encoder, long seed) {
+        return build(encoder, seed, Target.SENTIMENT);
+    }
+
+    /** The seed architecture with the head {@code target} needs, and its class names. */
+    static Sequential build(TextVectorization encoder, long seed, Target target) {
         Sequential model = new Sequential(List.of(encoder,
                 new Embedding(encoder.vocabularySize(), 64, true, "embedding"),
                 new Bidirectional(new Lstm(64, false, "lstm"), "bidirectional"),
                 new Dense(64, Activation.RELU, "dense"),
-                new Dense(1, Activation.LINEAR, "dense_1")));
+                target.head()));
         model.build(0, new Rng(seed));
+        model.setClassNames(target.classNames());
         return model;
     }
 
     /** Compiles as the seed does: Adam(learningRate), BinaryCrossentropy(from_logits=True), accuracy (on the logits). */
     public static void compile(Sequential model, double learningRate, Engine engine) {
-        model.compile(new Adam(learningRate), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
+        compile(model, learningRate, engine, Target.SENTIMENT);
+    }
+
+    /** Adam(learningRate) with {@code target}'s loss and metrics. */
+    static void compile(Sequential model, double learningRate, Engine engine, Target target) {
+        model.compile(new Adam(learningRate), target.loss(), target.metrics(), engine);
     }
 
     /** The part registries a saved text model needs: the engine's and TextVectorization. */

@@ -16,10 +16,11 @@ import java.util.Set;
  * @param limit        reviews per split to use (0 = all)
  * @param saveFreq     0 = save at epoch ends, else every N batches
  * @param backupDir    BackupAndRestore folder (resume after a crash), or null
+ * @param target       what the model learns from a review (train's --target; the demo's is sentiment)
  */
 record TrainSettings(Path data, boolean download, Path out, int epochs, int batchSize, float learningRate, int maxTokens,
                      int threads, long seed, int limit, int shuffleBuffer, int validationSteps, int patience,
-                     Path checkpoint, int saveFreq, Path backupDir, InputProjection projection) {
+                     Path checkpoint, int saveFreq, Path backupDir, InputProjection projection, Target target) {
 
     static final int QUICK_REVIEWS = 4_000;
     static final Set<String> OPTIONS = Set.of("data", "out", "epochs", "batch-size", "learning-rate", "max-tokens", "threads",
@@ -54,7 +55,7 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
     /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
     TrainSettings withoutBackup() {
         return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
-                validationSteps, patience, checkpoint, saveFreq, null, projection);
+                validationSteps, patience, checkpoint, saveFreq, null, projection, target);
     }
 
     private static InputProjection projection(String name) throws CommandLine.UsageException {
@@ -93,6 +94,7 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                 line.integer("threads", Runtime.getRuntime().availableProcessors(), 1), line.longValue("seed", 42),
                 line.integer("limit", quick ? QUICK_REVIEWS : 0, 0), 10_000, line.integer("validation-steps", 30, 1),
                 line.integer("patience", 5, 0), line.path("checkpoint", out.resolve("best_model")), frequency,
-                line.path("resume", null), projection(line.string("input-projection", "auto")));
+                line.path("resume", null), projection(line.string("input-projection", "auto")),
+                Target.named(line.string("target", "sentiment")));
     }
 }

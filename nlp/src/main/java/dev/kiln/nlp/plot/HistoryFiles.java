@@ -14,20 +14,20 @@ import java.util.Map;
 
 /**
  * Writes a fit's History as {@code <prefix>history.csv} (one row per epoch, every logged value
- * with all its digits) and as the charts a Keras tutorial draws: accuracy and loss per epoch,
- * train vs validation, as {@code <prefix>accuracy.png/.svg} and {@code <prefix>loss.png/.svg}.
+ * with all its digits) and as the charts a Keras tutorial draws: each metric and the loss per
+ * epoch, train vs validation, as {@code <prefix><metric>.png/.svg} (accuracy.png, ..., loss.png).
  */
 public final class HistoryFiles {
     private HistoryFiles() {}
 
-    /** Writes the CSV and the four charts into {@code folder}; returns the files written. */
+    /** Writes the CSV and a PNG and an SVG chart per metric into {@code folder}; returns the files written. */
     public static List<Path> write(History history, Path folder, String prefix) throws IOException {
         Files.createDirectories(folder);
         List<Path> written = new ArrayList<>();
         Path csv = folder.resolve(prefix + "history.csv");
         Files.writeString(csv, csv(history), StandardCharsets.UTF_8);
         written.add(csv);
-        for (String metric : List.of("accuracy", "loss")) {
+        for (String metric : charted(history)) {
             List<LineChart.Series> series = new ArrayList<>();
             Map<String, List<Double>> values = history.history();
             if (values.containsKey(metric)) {
@@ -39,7 +39,7 @@ public final class HistoryFiles {
             if (series.isEmpty()) {
                 continue;
             }
-            String title = (metric.equals("loss") ? "Loss" : "Accuracy") + " per epoch";
+            String title = Character.toUpperCase(metric.charAt(0)) + metric.substring(1).replace('_', ' ') + " per epoch";
             int firstEpoch = history.epochs().isEmpty() ? 1 : history.epochs().getFirst() + 1;
             LineChart chart = new LineChart(title, "epoch", metric, firstEpoch, series);
             Path png = folder.resolve(prefix + metric + ".png");
@@ -52,6 +52,18 @@ public final class HistoryFiles {
             written.add(svg);
         }
         return written;
+    }
+
+    /** The training metrics (not the val_ copies), the loss last: accuracy, ..., loss. */
+    private static List<String> charted(History history) {
+        List<String> metrics = new ArrayList<>();
+        for (String name : history.history().keySet()) {
+            if (!name.startsWith("val_") && !name.equals("loss")) {
+                metrics.add(name);
+            }
+        }
+        metrics.add("loss");
+        return metrics;
     }
 
     /** epoch (1-based) then each logged value, in the History's key order. */

@@ -1,6 +1,7 @@
 package dev.kiln.nlp.demo;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.engine.json.JsonReader;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.loss.BinaryCrossentropy;
@@ -13,11 +14,13 @@ import dev.kiln.nlp.Texts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,9 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KilnCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private byte[] input = new byte[0];
 
     private int kiln(String... args) {
-        return Kiln.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Kiln.run(List.of(args), new ByteArrayInputStream(input), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String errors() {
@@ -69,8 +74,6 @@ class KilnCommandTest {
         assertTrue(errors().contains("--input-projection expects auto, table or per_token, got 'fast'"), errors());
         assertEquals(2, kiln("train", "--learning-rate"));
         assertTrue(errors().contains("--learning-rate needs a value"), errors());
-        assertEquals(2, kiln("predict"));
-        assertTrue(errors().contains("give at least one review text"), errors());
     }
 
     @Test
@@ -97,10 +100,61 @@ class KilnCommandTest {
         String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(2, lines.length);
         for (int i = 0; i < 2; i++) {
-            assertTrue(lines[i].contains(String.format(Locale.ROOT, "logit %+.4f", expected[i])), lines[i]);
+            assertTrue(lines[i].contains(String.format(Locale.ROOT, "output %+.4f", expected[i])), lines[i]);
             assertTrue(lines[i].startsWith(expected[i] > 0 ? "positive" : "negative"), lines[i]);
         }
         assertEquals(1, kiln("predict", "--model", dir.resolve("none").toString(), "text"));
         assertTrue(errors().contains(dir.resolve("none").toString()), errors());
+
+        // Texts from standard input, one per line, answered as JSON lines.
+        out.reset();
+        input = "a great film\ndull\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals(0, kiln("predict", "--model", file.toString(), "--threads", "1", "--json", "-"), errors());
+        String[] json = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(2, json.length);
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> answer = (Map<?, ?>) JsonReader.parse(json[i], "line " + i);
+            assertEquals(i == 0 ? "a great film" : "dull", answer.get("text"));
+            assertEquals(expected[i] > 0 ? "positive" : "negative", answer.get("label"));
+            double positive = 1 / (1 + Math.exp(-expected[i]));
+            assertEquals(positive, ((Number) ((Map<?, ?>) answer.get("probabilities")).get("positive")).doubleValue(), 1e-6);
+            assertEquals(expected[i], ((Number) ((List<?>) answer.get("outputs")).getFirst()).floatValue());
+        }
+        input = new byte[0];
+        assertEquals(2, kiln("predict", "--model", file.toString()));
+        assertTrue(errors().contains("give at least one text"), errors());
+    }
+
+    /** A rating model answers with its class names and probabilities; a stars model with a value. */
+    @Test
+    void predictNamesClassesAndValues(@TempDir Path dir) throws IOException {
+        try (ComputePool pool = ComputePool.withThreads(1)) {
+            TextVectorization encoder = new TextVectorization(20);
+            encoder.adapt(List.of("a great film", "a dull film", "great acting"), pool);
+            for (Target target : List.of(Target.RATING, Target.STARS)) {
+                Sequential model = SeedModel.build(encoder, 5, target);
+                SeedModel.compile(model, 1e-3, Engine.on(pool), target);
+                Path file = dir.resolve(target + ".kiln");
+                ModelFile.save(file, model, new AtomicFileWriter(false));
+                float[] outputs = model.predict(new Texts(List.of("a great film"))).data();
+                out.reset();
+                assertEquals(0, kiln("predict", "--model", file.toString(), "--threads", "1", "--json", "a great film"), errors());
+                Map<?, ?> answer = (Map<?, ?>) JsonReader.parse(out.toString(StandardCharsets.UTF_8).strip(), "answer");
+                if (target == Target.RATING) {
+                    Map<?, ?> probabilities = (Map<?, ?>) answer.get("probabilities");
+                    assertEquals(target.classNames(), List.copyOf(probabilities.keySet()));
+                    double sum = probabilities.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+                    assertEquals(1, sum, 1e-9);
+                    int best = 0;
+                    for (int c = 1; c < outputs.length; c++) {
+                        best = outputs[c] > outputs[best] ? c : best;
+                    }
+                    assertEquals(target.classNames().get(best), answer.get("label"));
+                } else {
+                    assertEquals(null, answer.get("label"));
+                    assertEquals(outputs[0], ((Number) ((List<?>) answer.get("outputs")).getFirst()).floatValue());
+                }
+            }
+        }
     }
 }
