@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +44,15 @@ class BackupAndRestoreTest {
     }
 
     private static final ResumableRun.Outcome UNINTERRUPTED = ResumableRun.train(tempDir(), 1, List.of(), 1);
+    /** Per setup, an uninterrupted run and the folder it wrote (its CSV log). */
+    private static final Map<ResumableRun.Setup, Map.Entry<Path, ResumableRun.Outcome>> REFERENCES = new ConcurrentHashMap<>();
+
+    private static Map.Entry<Path, ResumableRun.Outcome> reference(ResumableRun.Setup setup) {
+        return REFERENCES.computeIfAbsent(setup, s -> {
+            Path dir = tempDir();
+            return Map.entry(dir, ResumableRun.train(dir, 1, List.of(), 1, 8, s));
+        });
+    }
 
     private static Path tempDir() {
         try {
@@ -64,6 +75,27 @@ class BackupAndRestoreTest {
         assertEquals(UNINTERRUPTED.history().history(), resumed.history().history(), "epoch logs are exactly the same");
         assertFalse(Files.exists(dir.resolve("backup").resolve(BackupAndRestore.FILE_NAME)), "the backup is deleted at the end");
         assertTrue(Files.exists(dir.resolve("best.kiln")));
+    }
+
+    /**
+     * Every optimizer, schedule, metric and stateful callback resumes exactly too: the weights, the
+     * epoch logs (every metric) and the CSV log of a crashed and resumed run are those of a run
+     * never interrupted.
+     */
+    @Property(tries = 12)
+    void everyPartResumesBitIdentically(@ForAll ResumableRun.Setup setup, @ForAll @IntRange(min = 1, max = 70) int crashAtBatch,
+                                        @ForAll @IntRange(min = 1, max = 5) int backupEvery) throws IOException {
+        Map.Entry<Path, ResumableRun.Outcome> reference = reference(setup);
+        Path dir = Files.createTempDirectory("kiln-resume");
+        assertThrows(IllegalStateException.class,
+                () -> ResumableRun.train(dir, 2, List.of(new CrashAt(crashAtBatch)), backupEvery, 8, setup));
+        ResumableRun.Outcome resumed = ResumableRun.train(dir, 1, List.of(), backupEvery, 8, setup);
+        assertSameWeights(reference.getValue().model(), resumed.model());
+        assertEquals(reference.getValue().history().history(), resumed.history().history(), "epoch logs are exactly the same");
+        Path log = reference.getKey().resolve("log.csv");
+        if (Files.exists(log)) {
+            assertEquals(Files.readString(log), Files.readString(dir.resolve("log.csv")), "the CSV log has each epoch once");
+        }
     }
 
     @Test

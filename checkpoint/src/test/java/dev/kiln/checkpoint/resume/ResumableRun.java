@@ -22,7 +22,29 @@ import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.callback.CsvLogger;
+import dev.kiln.engine.callback.LearningRateScheduler;
+import dev.kiln.engine.callback.ReduceLROnPlateau;
+import dev.kiln.engine.loss.Huber;
+import dev.kiln.engine.loss.Loss;
+import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
+import dev.kiln.engine.metric.Auc;
+import dev.kiln.engine.metric.F1Score;
+import dev.kiln.engine.metric.MeanAbsoluteError;
+import dev.kiln.engine.metric.Metric;
+import dev.kiln.engine.metric.Precision;
+import dev.kiln.engine.metric.Recall;
+import dev.kiln.engine.metric.SparseCategoricalAccuracy;
+import dev.kiln.engine.metric.SparseTopKCategoricalAccuracy;
 import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.optim.AdamW;
+import dev.kiln.engine.optim.CosineDecay;
+import dev.kiln.engine.optim.ExponentialDecay;
+import dev.kiln.engine.optim.LearningRateSchedule;
+import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.optim.OptimizerOptions;
+import dev.kiln.engine.optim.RmsProp;
+import dev.kiln.engine.optim.Sgd;
 import dev.kiln.engine.random.Rng;
 
 import java.io.IOException;
@@ -31,11 +53,13 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * One small, fully specified training run with checkpointing (shuffled synthetic sequences, an
  * LSTM model, EarlyStopping, ModelCheckpoint with saveBestOnly, BackupAndRestore every few
- * batches), so tests can crash it and compare the resumed result with an uninterrupted one. Its
+ * batches, and a {@link Setup} of loss, metrics, optimizer and callbacks), so tests can crash it and compare the resumed result with an uninterrupted one. Its
  * {@code main} is the child JVM of the kill test: {@code ResumableRun DIR}, then it writes
  * {@code DIR/final.kiln} and prints DONE.
  */
@@ -67,19 +91,87 @@ public final class ResumableRun {
 
     /** The same run with another batch size: another data pipeline (a backup of the first must be refused). */
     public static Outcome train(Path dir, int threads, List<Callback> extra, int backupEvery, int batchSize) {
+        return train(dir, threads, extra, backupEvery, batchSize, Setup.SEED);
+    }
+
+    /** The run with {@code setup}'s head, loss, metrics, optimizer and extra stateful callbacks. */
+    public static Outcome train(Path dir, int threads, List<Callback> extra, int backupEvery, int batchSize, Setup setup) {
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             Sequential model = new Sequential(List.of(new Embedding(VOCABULARY, 6, true, "embedding"), new Lstm(5, false, "lstm"),
-                    new Dense(1, Activation.LINEAR, "dense")));
+                    new Dense(setup.outputs(), Activation.LINEAR, "dense")));
             model.build(0, new Rng(3));
-            model.compile(new Adam(0.01f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            model.compile(setup.optimizer(), setup.loss(), setup.metrics(), Engine.on(pool));
             List<Callback> callbacks = new ArrayList<>(extra);
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             callbacks.add(EarlyStopping.builder("val_loss").patience(3).restoreBestWeights(true).out(quiet).build());
             callbacks.add(ModelCheckpoint.builder(dir.resolve("best.kiln").toString()).saveBestOnly(true)
                     .options(CheckpointOptions.defaults()).out(quiet).build());
+            callbacks.addAll(setup.callbacks(dir, quiet));
             callbacks.add(BackupAndRestore.builder(dir.resolve("backup")).saveFreq(backupEvery).out(quiet).build());
-            History history = model.fit(data(11, EXAMPLES, true, batchSize), FitOptions.epochs(EPOCHS).validation(data(12, 24, false, BATCH), 2).callbacks(callbacks));
+            History history = model.fit(data(11, EXAMPLES, true, batchSize), FitOptions.epochs(EPOCHS)
+                    .validation(data(12, 24, false, BATCH), 2).callbacks(callbacks).classWeight(setup.classWeight()));
             return new Outcome(model, history);
+        }
+    }
+
+    /**
+     * What a run trains with: the seed's parts, or others that each bring state to resume (an
+     * optimizer's slots and schedule, metrics' running sums, callbacks' counters, a CSV log).
+     */
+    public enum Setup {
+        /** Adam, binary cross-entropy on a logit, accuracy. */
+        SEED,
+        /** AdamW with a warming-up cosine schedule and clipnorm; accuracy, AUC, precision, recall, F1; a CSV log. */
+        ADAMW_COSINE,
+        /** RMSprop (centered, momentum) with exponential decay; Huber on the 0/1 label as a value; MAE; a CSV log. */
+        RMSPROP_HUBER,
+        /** SGD with nesterov momentum, a softmax over 3 classes with class weights; LearningRateScheduler, ReduceLROnPlateau. */
+        SGD_SOFTMAX;
+
+        int outputs() {
+            return this == SGD_SOFTMAX ? 3 : 1;
+        }
+
+        Optimizer optimizer() {
+            return switch (this) {
+                case SEED -> new Adam(0.01);
+                case ADAMW_COSINE -> new AdamW(new CosineDecay(0.001, 40, 0.1, OptionalDouble.of(0.02), 8), 0.9, 0.999, 1e-7, false,
+                        OptimizerOptions.named("adamw").withWeightDecay(0.01).withClipnorm(1));
+                case RMSPROP_HUBER -> new RmsProp(new ExponentialDecay(0.01, 10, 0.8, true), 0.9, 0.3, 1e-7, true,
+                        OptimizerOptions.named("rmsprop").withGlobalClipnorm(2));
+                case SGD_SOFTMAX -> new Sgd(LearningRateSchedule.constant(0.05), 0.9, true, OptimizerOptions.named("sgd"));
+            };
+        }
+
+        Loss loss() {
+            return switch (this) {
+                case SEED, ADAMW_COSINE -> BinaryCrossentropy.fromLogits();
+                case RMSPROP_HUBER -> new Huber(0.5, "huber");
+                case SGD_SOFTMAX -> new SparseCategoricalCrossentropy(true);
+            };
+        }
+
+        List<Metric> metrics() {
+            return switch (this) {
+                case SEED -> List.of(BinaryAccuracy.onLogits());
+                case ADAMW_COSINE -> List.of(BinaryAccuracy.onLogits(), new Auc(20, "PR", "auc"), new Precision(0.5, "precision"),
+                        new Recall(0.5, "recall"), new F1Score("micro", 0.5, "f1"));
+                case RMSPROP_HUBER -> List.of(new MeanAbsoluteError("mae"));
+                case SGD_SOFTMAX -> List.of(new SparseCategoricalAccuracy("accuracy"), new SparseTopKCategoricalAccuracy(2, "top2"));
+            };
+        }
+
+        List<Callback> callbacks(Path dir, PrintStream quiet) {
+            return switch (this) {
+                case SEED -> List.of();
+                case ADAMW_COSINE, RMSPROP_HUBER -> List.of(new CsvLogger(dir.resolve("log.csv")));
+                case SGD_SOFTMAX -> List.of(new LearningRateScheduler((epoch, rate) -> epoch == 0 ? rate : rate * 0.9),
+                        ReduceLROnPlateau.builder("val_loss").patience(1).factor(0.5).cooldown(1).out(quiet).build());
+            };
+        }
+
+        Map<Integer, Double> classWeight() {
+            return this == SGD_SOFTMAX ? Map.of(0, 0.7, 1, 1.6) : Map.of();
         }
     }
 

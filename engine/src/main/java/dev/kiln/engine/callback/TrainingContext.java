@@ -18,6 +18,12 @@ public interface TrainingContext {
     /** Sets the weights from a snapshot taken by {@link #weightsSnapshot}. */
     void restoreWeights(List<Tensor> snapshot);
 
+    /** The learning rate the optimizer's next step uses. */
+    double learningRate();
+
+    /** Sets the optimizer's learning rate (refused when it follows a schedule). */
+    void setLearningRate(double rate);
+
     /** The running fit's progress (position, callbacks' state), or null outside fit. */
     FitProgress fitProgress();
 }

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * Keras' fit: per epoch, reset the metrics; for each batch take a step and update the running
  * loss and the metrics with the predictions made before the update; then validate (from the
- * validation data's start, every epoch); then the epoch's callbacks, in order: the user's,
+ * validation data's start, every epoch); a stop requested at a batch's end ends the epoch there
+ * (Keras 3); then the epoch's callbacks, in order: the user's,
  * History, the progress bar, and last the state savers (BackupAndRestore). Epoch n trains on pass
  * n of the data ({@link Dataset#iterator(long)}), so a fit resumed mid-epoch (a saver asks for it
  * in onTrainBegin) replays the same batches and continues the metrics from their saved state.
@@ -121,6 +122,9 @@ final class FitLoop {
                 progress.advanceTo(new FitPosition(epoch, index, states(loss, metrics)));
                 Logs batchLogs = logs;
                 callbacks.forEach(c -> c.onTrainBatchEnd(current, batchLogs));
+                if (model.stopRequested()) {
+                    break; // Keras 3 stops after the batch; the epoch still validates and ends
+                }
             }
             if (index == 0) {
                 throw new IllegalStateException("the training data yielded no batches in epoch " + (epoch + 1));

@@ -256,6 +256,16 @@ public final class Sequential implements TrainingContext {
     }
 
     @Override
+    public double learningRate() {
+        return requireCompiled().requireOptimizer().learningRate();
+    }
+
+    @Override
+    public void setLearningRate(double rate) {
+        requireCompiled().requireOptimizer().setLearningRate(rate);
+    }
+
+    @Override
     public List<Tensor> weightsSnapshot() {
         List<Tensor> copies = new ArrayList<>();
         for (Variable parameter : parameters()) {

@@ -27,4 +27,7 @@ public interface Optimizer extends Part, Stateful {
 
     /** The learning rate the next step uses (a schedule's value at {@link #iterations()}). */
     double learningRate();
+
+    /** Sets a constant learning rate (ReduceLROnPlateau, LearningRateScheduler); refused when it follows a schedule. */
+    void setLearningRate(double rate);
 }

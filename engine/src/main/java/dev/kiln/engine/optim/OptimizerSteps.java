@@ -16,7 +16,7 @@ import java.util.Map;
  * from the schedule at the current step count, clip the gradients, apply decoupled weight decay,
  * run the rule on each parameter with its slots (Adam's m and v, a momentum...), clear the
  * gradients, count the step. It also keeps the slots and the step count as the optimizer's saved
- * state: values {"iterations": n}, tensors "slot/parameter name".
+ * state: values {"iterations": n, "learning_rate": x (a constant rate)}, tensors "slot/parameter name".
  */
 public final class OptimizerSteps {
 
@@ -26,7 +26,7 @@ public final class OptimizerSteps {
         void update(float[] w, float[] g, float[][] slots, float learningRate, long t);
     }
 
-    private final LearningRateSchedule schedule;
+    private LearningRateSchedule schedule;
     private final OptimizerOptions options;
     private final List<String> slotNames;
     private final List<Tensor[]> slots = new ArrayList<>(); // per parameter, one tensor per slot name
@@ -56,6 +56,19 @@ public final class OptimizerSteps {
     /** The rate the next step uses. */
     public double learningRate() {
         return schedule.at(iterations);
+    }
+
+    /** Sets a constant learning rate (Keras' optimizer.learning_rate = x); a schedule cannot be set so. */
+    public void setLearningRate(double rate) {
+        requireConstant();
+        schedule = LearningRateSchedule.constant(rate);
+    }
+
+    private void requireConstant() {
+        if (!schedule.isConstant()) {
+            throw new IllegalStateException("the learning rate follows a schedule (" + schedule.config().type()
+                    + "); it cannot be set to a number");
+        }
     }
 
     /**
@@ -175,14 +188,30 @@ public final class OptimizerSteps {
             }
         }
         tensors.putAll(pendingSlots);
-        return new PartState(Map.of("iterations", iterations), tensors);
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("iterations", iterations);
+        if (schedule.isConstant()) { // callbacks may have changed it (ReduceLROnPlateau): part of an exact resume
+            values.put("learning_rate", schedule.at(0));
+        }
+        return new PartState(values, tensors);
     }
 
-    /** Takes a saved step count and slots; the slots are checked against the parameters at the next build or step. */
+    /**
+     * Takes a saved step count, learning rate and slots (all checked before any is taken); the slots
+     * are checked against the parameters at the next build or step.
+     */
     public void restoreState(PartState state) {
         long saved = state.getLong("iterations");
         if (saved < 0) {
             throw new IllegalArgumentException("saved state value 'iterations' should be >= 0, found " + saved);
+        }
+        LearningRateSchedule savedRate = schedule;
+        if (state.values().containsKey("learning_rate")) {
+            if (!schedule.isConstant()) {
+                throw new IllegalArgumentException("saved state value 'learning_rate' is for a constant rate; this optimizer's"
+                        + " rate follows a schedule (" + schedule.config().type() + ")");
+            }
+            savedRate = LearningRateSchedule.constant(state.getDouble("learning_rate"));
         }
         for (String key : state.tensors().keySet()) {
             if (slotNames.stream().noneMatch(slot -> key.startsWith(slot + "/"))) {
@@ -190,6 +219,7 @@ public final class OptimizerSteps {
                         + slotNames + ")");
             }
         }
+        schedule = savedRate;
         iterations = saved;
         slots.clear();
         slotArrays.clear();

@@ -38,6 +38,11 @@ public interface SteppedOptimizer extends Optimizer {
     }
 
     @Override
+    default void setLearningRate(double rate) {
+        steps().setLearningRate(rate);
+    }
+
+    @Override
     default PartState saveState() {
         return steps().saveState();
     }

@@ -26,6 +26,17 @@ class EarlyStoppingTest {
 
         boolean stop;
         float weight;
+        double learningRate = 0.01;
+
+        @Override
+        public double learningRate() {
+            return learningRate;
+        }
+
+        @Override
+        public void setLearningRate(double rate) {
+            learningRate = rate;
+        }
 
         @Override
         public void requestStop() {
