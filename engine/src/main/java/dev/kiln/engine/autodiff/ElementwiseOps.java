@@ -4,6 +4,8 @@ import dev.kiln.engine.kernel.Activations;
 import dev.kiln.engine.kernel.Arithmetic;
 import dev.kiln.engine.tensor.Tensor;
 
+import java.util.function.DoubleUnaryOperator;
+
 /** Same-shape arithmetic and the activations, each with its backward rule beside it. */
 final class ElementwiseOps {
     private final OpContext context;
@@ -87,6 +89,76 @@ final class ElementwiseOps {
         context.onBackward(out, () ->
                 activations.reluBackward(y.size(), x.data(), 0, out.gradData(), 0, x.gradData(), 0));
         return out;
+    }
+
+    /**
+     * y = f(x) element by element in double precision, rounded once to float; backward
+     * dx += dy * f'(x). For the activations a Dense head takes (gelu, elu, ...), not the hot loops.
+     */
+    Variable map(Variable x, String operation, DoubleUnaryOperator f, DoubleUnaryOperator derivative) {
+        float[] in = x.data();
+        Tensor y = Tensor.zeros(x.shape());
+        float[] out = y.data();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) f.applyAsDouble(in[i]);
+        }
+        Variable result = context.result(y, operation, x);
+        context.onBackward(result, () -> {
+            float[] dy = result.gradData();
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] += (float) (dy[i] * derivative.applyAsDouble(in[i]));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Softmax over each row of [rows, width] (or its log with {@code log}), through a stable
+     * log-sum-exp in double precision. Backward: dx = y (dy - sum(dy y)) for softmax,
+     * dx = dy - softmax sum(dy) for log-softmax.
+     */
+    Variable softmax(Variable x, boolean log) {
+        OpContext.requireRank(log ? "log_softmax" : "softmax", x, 2);
+        int rows = x.shape().dim(0);
+        int width = x.shape().dim(1);
+        float[] in = x.data();
+        Tensor y = Tensor.zeros(x.shape());
+        float[] out = y.data();
+        double[] probabilities = new double[in.length];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < width; j++) {
+                max = Math.max(max, in[r * width + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < width; j++) {
+                sum += Math.exp(in[r * width + j] - max);
+            }
+            double logSum = max + Math.log(sum);
+            for (int j = 0; j < width; j++) {
+                int i = r * width + j;
+                probabilities[i] = Math.exp(in[i] - logSum);
+                out[i] = (float) (log ? in[i] - logSum : probabilities[i]);
+            }
+        }
+        Variable result = context.result(y, log ? "log_softmax" : "softmax", x);
+        context.onBackward(result, () -> {
+            float[] dy = result.gradData();
+            float[] dx = x.gradData();
+            for (int r = 0; r < rows; r++) {
+                double dot = 0;
+                for (int j = 0; j < width; j++) {
+                    int i = r * width + j;
+                    dot += log ? dy[i] : dy[i] * probabilities[i];
+                }
+                for (int j = 0; j < width; j++) {
+                    int i = r * width + j;
+                    dx[i] += (float) (log ? dy[i] - probabilities[i] * dot : probabilities[i] * (dy[i] - dot));
+                }
+            }
+        });
+        return result;
     }
 
     private void accumulate(Variable input, float sign, float[] dy) {

@@ -4,6 +4,7 @@ import dev.kiln.engine.kernel.Kernels;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -104,6 +105,21 @@ public final class Ops {
 
     public Variable relu(Variable x) {
         return elementwise.relu(x);
+    }
+
+    /** y = f(x) element-wise with its derivative (scalar, double precision): for the less common activations. */
+    public Variable map(Variable x, String operation, DoubleUnaryOperator f, DoubleUnaryOperator derivative) {
+        return elementwise.map(x, operation, f, derivative);
+    }
+
+    /** Softmax over each row of [rows, width]. */
+    public Variable softmax(Variable x) {
+        return elementwise.softmax(x, false);
+    }
+
+    /** The logarithm of the softmax over each row, computed stably. */
+    public Variable logSoftmax(Variable x) {
+        return elementwise.softmax(x, true);
     }
 
     public Variable concat(List<Variable> parts) {

@@ -2,22 +2,61 @@ package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ScalarMath;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The activations a Dense layer can apply, by their Keras names. */
+/**
+ * The activations a Dense layer can apply, by their Keras names and with Keras 3's formulas and
+ * defaults: relu, sigmoid and tanh run on the vector kernels; softmax and log_softmax over each
+ * example's outputs; the others element by element in double precision (gelu is the exact,
+ * erf-based one: Keras' approximate=False; leaky_relu's slope is 0.2; elu's alpha 1; selu's
+ * constants Keras').
+ */
 public enum Activation {
-    LINEAR, RELU, SIGMOID, TANH;
+    LINEAR, RELU, SIGMOID, TANH, SOFTMAX, LOG_SOFTMAX, GELU, SILU, SOFTPLUS, SOFTSIGN, ELU, SELU, EXPONENTIAL, LEAKY_RELU,
+    RELU6, HARD_SIGMOID, MISH;
+
+    private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    private static final double SELU_SCALE = 1.0507009873554804934193349852946;
+    private static final double LEAKY_SLOPE = 0.2;
 
     public Variable apply(Ops ops, Variable x) {
+        String name = kerasName();
         return switch (this) {
             case LINEAR -> x;
             case RELU -> ops.relu(x);
             case SIGMOID -> ops.sigmoid(x);
             case TANH -> ops.tanh(x);
+            case SOFTMAX -> ops.softmax(x);
+            case LOG_SOFTMAX -> ops.logSoftmax(x);
+            case GELU -> ops.map(x, name, v -> 0.5 * v * (1 + ScalarMath.erf(v / Math.sqrt(2))),
+                    v -> 0.5 * (1 + ScalarMath.erf(v / Math.sqrt(2))) + v * Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI));
+            case SILU -> ops.map(x, name, v -> v * sigmoid(v), v -> sigmoid(v) * (1 + v * (1 - sigmoid(v))));
+            case SOFTPLUS -> ops.map(x, name, Activation::softplus, Activation::sigmoid);
+            case SOFTSIGN -> ops.map(x, name, v -> v / (1 + Math.abs(v)), v -> 1 / ((1 + Math.abs(v)) * (1 + Math.abs(v))));
+            case ELU -> ops.map(x, name, v -> v > 0 ? v : Math.expm1(v), v -> v > 0 ? 1 : Math.exp(v));
+            case SELU -> ops.map(x, name, v -> SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)),
+                    v -> SELU_SCALE * (v > 0 ? 1 : SELU_ALPHA * Math.exp(v)));
+            case EXPONENTIAL -> ops.map(x, name, Math::exp, Math::exp);
+            case LEAKY_RELU -> ops.map(x, name, v -> v > 0 ? v : LEAKY_SLOPE * v, v -> v > 0 ? 1 : LEAKY_SLOPE);
+            case RELU6 -> ops.map(x, name, v -> Math.min(Math.max(v, 0), 6), v -> v > 0 && v < 6 ? 1 : 0);
+            case HARD_SIGMOID -> ops.map(x, name, v -> Math.min(Math.max(v + 3, 0), 6) / 6, v -> v > -3 && v < 3 ? 1.0 / 6 : 0);
+            case MISH -> ops.map(x, name, v -> v * Math.tanh(softplus(v)), v -> {
+                double t = Math.tanh(softplus(v));
+                return t + v * (1 - t * t) * sigmoid(v);
+            });
         };
+    }
+
+    private static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+
+    private static double softplus(double v) {
+        return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
 
     /** The Keras name: "linear", "relu", ... */
@@ -25,19 +64,23 @@ public enum Activation {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every Keras name this build knows, in declaration order. */
+    /** Every Keras name this build knows, in declaration order ("swish" is read as silu). */
     public static List<String> kerasNames() {
-        return Arrays.stream(values()).map(Activation::kerasName).toList();
+        List<String> names = new java.util.ArrayList<>(Arrays.stream(values()).map(Activation::kerasName).toList());
+        names.add("swish");
+        return names;
     }
 
     /** Parses a Keras name; unknown names are rejected with the list of valid ones. */
     public static Activation fromKerasName(String name) {
+        if (name.equals("swish")) {
+            return SILU; // Keras' other name for it
+        }
         for (Activation activation : values()) {
             if (activation.kerasName().equals(name)) {
                 return activation;
             }
         }
-        throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(Activation::kerasName).toList());
+        throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of " + kerasNames());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.engine.autodiff;
 
+import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.loss.CategoricalCrossentropy;
 import dev.kiln.engine.loss.Huber;
@@ -69,6 +70,16 @@ class OpsGradientProperties {
         Random r = new Random(seed);
         int[] ids = r.ints(7, 0, vocabulary).toArray(); // 7 ids from at most 6 rows: repeats are certain
         assertGradients("gather", (ops, v) -> ops.gather(v.get(0), ids), random(r, -1, 1, vocabulary, features));
+    }
+
+    /** Every Dense activation (kinks at 0 and +-3 avoided), softmax and log-softmax over rows. */
+    @Property(tries = 10)
+    void everyActivation(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 6) int width,
+                         @ForAll long seed) {
+        Random r = new Random(seed);
+        for (Activation activation : Activation.values()) {
+            assertGradients(activation.kerasName(), (ops, v) -> activation.apply(ops, v.get(0)), awayFromZero(r, rows, width));
+        }
     }
 
     @Property(tries = 20)
