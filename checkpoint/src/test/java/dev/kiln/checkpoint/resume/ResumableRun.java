@@ -28,7 +28,12 @@ import dev.kiln.engine.callback.ReduceLROnPlateau;
 import dev.kiln.engine.loss.Huber;
 import dev.kiln.engine.loss.Loss;
 import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
+import dev.kiln.engine.loss.CategoricalCrossentropy;
 import dev.kiln.engine.metric.Auc;
+import dev.kiln.engine.metric.CategoricalAccuracy;
+import dev.kiln.engine.metric.MeanSquaredError;
+import dev.kiln.engine.metric.TopKCategoricalAccuracy;
+import dev.kiln.engine.optim.PiecewiseConstantDecay;
 import dev.kiln.engine.metric.F1Score;
 import dev.kiln.engine.metric.MeanAbsoluteError;
 import dev.kiln.engine.metric.Metric;
@@ -108,8 +113,8 @@ public final class ResumableRun {
                     .options(CheckpointOptions.defaults()).out(quiet).build());
             callbacks.addAll(setup.callbacks(dir, quiet));
             callbacks.add(BackupAndRestore.builder(dir.resolve("backup")).saveFreq(backupEvery).out(quiet).build());
-            History history = model.fit(data(11, EXAMPLES, true, batchSize), FitOptions.epochs(EPOCHS)
-                    .validation(data(12, 24, false, BATCH), 2).callbacks(callbacks).classWeight(setup.classWeight()));
+            History history = model.fit(data(11, EXAMPLES, true, batchSize, setup), FitOptions.epochs(EPOCHS)
+                    .validation(data(12, 24, false, BATCH, setup), 2).callbacks(callbacks).classWeight(setup.classWeight()));
             return new Outcome(model, history);
         }
     }
@@ -126,10 +131,22 @@ public final class ResumableRun {
         /** RMSprop (centered, momentum) with exponential decay; Huber on the 0/1 label as a value; MAE; a CSV log. */
         RMSPROP_HUBER,
         /** SGD with nesterov momentum, a softmax over 3 classes with class weights; LearningRateScheduler, ReduceLROnPlateau. */
-        SGD_SOFTMAX;
+        SGD_SOFTMAX,
+        /** Adam with amsgrad and a piecewise constant rate; one-hot targets, label smoothing; categorical and top-k accuracy, MSE. */
+        AMSGRAD_ONE_HOT;
 
         int outputs() {
-            return this == SGD_SOFTMAX ? 3 : 1;
+            return this == SGD_SOFTMAX || this == AMSGRAD_ONE_HOT ? 3 : 1;
+        }
+
+        /** The targets of an example with label 0 or 1: the label, or its one-hot row over 3 classes. */
+        float[] targets(float label) {
+            if (this != AMSGRAD_ONE_HOT) {
+                return new float[] {label};
+            }
+            float[] oneHot = new float[3];
+            oneHot[(int) label] = 1;
+            return oneHot;
         }
 
         Optimizer optimizer() {
@@ -140,6 +157,8 @@ public final class ResumableRun {
                 case RMSPROP_HUBER -> new RmsProp(new ExponentialDecay(0.01, 10, 0.8, true), 0.9, 0.3, 1e-7, true,
                         OptimizerOptions.named("rmsprop").withGlobalClipnorm(2));
                 case SGD_SOFTMAX -> new Sgd(LearningRateSchedule.constant(0.05), 0.9, true, OptimizerOptions.named("sgd"));
+                case AMSGRAD_ONE_HOT -> new Adam(new PiecewiseConstantDecay(List.of(10L, 30L), List.of(0.02, 0.01, 0.005)), 0.9,
+                        0.99, 1e-7, true, OptimizerOptions.named("adam").withClipvalue(0.5));
             };
         }
 
@@ -148,6 +167,7 @@ public final class ResumableRun {
                 case SEED, ADAMW_COSINE -> BinaryCrossentropy.fromLogits();
                 case RMSPROP_HUBER -> new Huber(0.5, "huber");
                 case SGD_SOFTMAX -> new SparseCategoricalCrossentropy(true);
+                case AMSGRAD_ONE_HOT -> new CategoricalCrossentropy(true, 0.1, "cce");
             };
         }
 
@@ -158,12 +178,14 @@ public final class ResumableRun {
                         new Recall(0.5, "recall"), new F1Score("micro", 0.5, "f1"));
                 case RMSPROP_HUBER -> List.of(new MeanAbsoluteError("mae"));
                 case SGD_SOFTMAX -> List.of(new SparseCategoricalAccuracy("accuracy"), new SparseTopKCategoricalAccuracy(2, "top2"));
+                case AMSGRAD_ONE_HOT -> List.of(new CategoricalAccuracy("accuracy"), new TopKCategoricalAccuracy(2, "top2"),
+                        new MeanSquaredError("mse"));
             };
         }
 
         List<Callback> callbacks(Path dir, PrintStream quiet) {
             return switch (this) {
-                case SEED -> List.of();
+                case SEED, AMSGRAD_ONE_HOT -> List.of();
                 case ADAMW_COSINE, RMSPROP_HUBER -> List.of(new CsvLogger(dir.resolve("log.csv")));
                 case SGD_SOFTMAX -> List.of(new LearningRateScheduler((epoch, rate) -> epoch == 0 ? rate : rate * 0.9),
                         ReduceLROnPlateau.builder("val_loss").patience(1).factor(0.5).cooldown(1).out(quiet).build());
@@ -178,7 +200,7 @@ public final class ResumableRun {
     /** A finished run: the trained model and the History fit returned. */
     public record Outcome(Sequential model, History history) {}
 
-    private static Dataset<LabeledBatch> data(long seed, int examples, boolean shuffle, int batchSize) {
+    private static Dataset<LabeledBatch> data(long seed, int examples, boolean shuffle, int batchSize, Setup setup) {
         Rng rng = new Rng(seed);
         List<Example> list = new ArrayList<>();
         for (int e = 0; e < examples; e++) {
@@ -196,16 +218,19 @@ public final class ResumableRun {
         if (shuffle) {
             examplesSet = examplesSet.shuffle(40, 99);
         }
-        return examplesSet.batch(batchSize).map(ResumableRun::toBatch).prefetch(2);
+        return examplesSet.batch(batchSize).map(batch -> toBatch(batch, setup)).prefetch(2);
     }
 
-    private static LabeledBatch toBatch(List<Example> examples) {
-        float[] labels = new float[examples.size()];
+    private static LabeledBatch toBatch(List<Example> examples, Setup setup) {
+        int width = setup.targets(0).length;
+        float[] targets = new float[examples.size() * width];
         int[][] rows = new int[examples.size()][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = examples.get(i).tokens();
-            labels[i] = examples.get(i).label();
+            System.arraycopy(setup.targets(examples.get(i).label()), 0, targets, i * width, width);
         }
-        return new LabeledBatch(TokenBatch.ofRows(rows), labels);
+        float[] weights = new float[rows.length];
+        java.util.Arrays.fill(weights, 1f);
+        return new LabeledBatch(TokenBatch.ofRows(rows), targets, width, weights);
     }
 }
