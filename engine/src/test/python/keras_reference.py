@@ -19,7 +19,7 @@ Which Keras
       regression_metrics.py, confusion_metrics.py, metrics_utils.py,
       f_score_metrics.py
       keras/src/backend/{jax,numpy,torch,tensorflow}/math.py (in_top_k)
-      keras/src/optimizers/{adam,adamw,rmsprop,sgd,base_optimizer}.py
+      keras/src/optimizers/{adam,adamw,adagrad,rmsprop,sgd,base_optimizer}.py
       keras/src/optimizers/schedules/learning_rate_schedule.py
     KERAS_FORMULAS.md next to this file summarises each formula and the
     subtleties.
@@ -905,6 +905,12 @@ def optimizer_step(name, cfg, params, grads, st):
                 p = p - st.mom[i]
             else:
                 p = p - inc
+        elif name == "Adagrad":
+            # keras/src/optimizers/adagrad.py: accumulator starts at initial_accumulator_value
+            if not hasattr(st, "acc"):
+                st.acc = [np.full_like(q, cfg["initial_accumulator_value"]) for q in params]
+            st.acc[i] = st.acc[i] + g * g
+            p = p - lr * g / np.sqrt(st.acc[i] + cfg["epsilon"])
         elif name == "SGD":
             mom = cfg["momentum"]
             if mom != 0:
@@ -927,6 +933,7 @@ OPT_DEFAULTS = {
     "AdamW": {"weight_decay": 0.004, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
     "RMSprop": {"rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False, "weight_decay": None},
     "SGD": {"momentum": 0.0, "nesterov": False, "weight_decay": None},
+    "Adagrad": {"initial_accumulator_value": 0.1, "epsilon": 1e-7, "weight_decay": None},
 }
 
 OPT_CASES = []
@@ -978,6 +985,8 @@ def build_optimizers():
     add_optimizer("Adam", {"global_clipnorm": 0.5})
     add_optimizer("SGD", {"clipnorm": 0.5})
     add_optimizer("SGD", {"global_clipnorm": 0.5})
+    add_optimizer("Adagrad", {})
+    add_optimizer("Adagrad", {"initial_accumulator_value": 0.5, "clipvalue": 0.1})
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ public final class Optimizers {
         return new PartRegistry<Optimizer>("optimizer")
                 .register(Adam.TYPE, config -> Adam.fromConfig(config, schedules))
                 .register(AdamW.TYPE, config -> AdamW.fromConfig(config, schedules))
+                .register(Adagrad.TYPE, config -> Adagrad.fromConfig(config, schedules))
                 .register(RmsProp.TYPE, config -> RmsProp.fromConfig(config, schedules))
                 .register(Sgd.TYPE, config -> Sgd.fromConfig(config, schedules));
     }
