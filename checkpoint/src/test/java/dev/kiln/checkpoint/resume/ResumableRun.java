@@ -31,16 +31,14 @@ import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
 import dev.kiln.engine.loss.CategoricalCrossentropy;
 import dev.kiln.engine.metric.Auc;
 import dev.kiln.engine.metric.CategoricalAccuracy;
-import dev.kiln.engine.metric.MeanSquaredError;
-import dev.kiln.engine.metric.TopKCategoricalAccuracy;
+import dev.kiln.engine.metric.MeanErrorMetric;
+import dev.kiln.engine.metric.TopKAccuracy;
 import dev.kiln.engine.optim.PiecewiseConstantDecay;
 import dev.kiln.engine.metric.F1Score;
-import dev.kiln.engine.metric.MeanAbsoluteError;
 import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.metric.Precision;
 import dev.kiln.engine.metric.Recall;
 import dev.kiln.engine.metric.SparseCategoricalAccuracy;
-import dev.kiln.engine.metric.SparseTopKCategoricalAccuracy;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.optim.AdamW;
 import dev.kiln.engine.optim.CosineDecay;
@@ -176,10 +174,10 @@ public final class ResumableRun {
                 case SEED -> List.of(BinaryAccuracy.onLogits());
                 case ADAMW_COSINE -> List.of(BinaryAccuracy.onLogits(), new Auc(20, "PR", "auc"), new Precision(0.5, "precision"),
                         new Recall(0.5, "recall"), new F1Score("micro", 0.5, "f1"));
-                case RMSPROP_HUBER -> List.of(new MeanAbsoluteError("mae"));
-                case SGD_SOFTMAX -> List.of(new SparseCategoricalAccuracy("accuracy"), new SparseTopKCategoricalAccuracy(2, "top2"));
-                case AMSGRAD_ONE_HOT -> List.of(new CategoricalAccuracy("accuracy"), new TopKCategoricalAccuracy(2, "top2"),
-                        new MeanSquaredError("mse"));
+                case RMSPROP_HUBER -> List.of(MeanErrorMetric.absolute("mae"));
+                case SGD_SOFTMAX -> List.of(new SparseCategoricalAccuracy("accuracy"), new TopKAccuracy(true, 2, "top2"));
+                case AMSGRAD_ONE_HOT -> List.of(new CategoricalAccuracy("accuracy"), new TopKAccuracy(false, 2, "top2"),
+                        MeanErrorMetric.squared("mse"));
             };
         }
 

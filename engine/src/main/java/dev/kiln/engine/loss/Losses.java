@@ -12,8 +12,8 @@ public final class Losses {
                 .register(BinaryCrossentropy.TYPE, BinaryCrossentropy::fromConfig)
                 .register(CategoricalCrossentropy.TYPE, CategoricalCrossentropy::fromConfig)
                 .register(SparseCategoricalCrossentropy.TYPE, SparseCategoricalCrossentropy::fromConfig)
-                .register(MeanSquaredError.TYPE, MeanSquaredError::fromConfig)
-                .register(MeanAbsoluteError.TYPE, MeanAbsoluteError::fromConfig)
+                .register(MeanError.Kind.SQUARED.type(), config -> MeanError.fromConfig(config, MeanError.Kind.SQUARED))
+                .register(MeanError.Kind.ABSOLUTE.type(), config -> MeanError.fromConfig(config, MeanError.Kind.ABSOLUTE))
                 .register(Huber.TYPE, Huber::fromConfig);
     }
 }

@@ -5,8 +5,7 @@ import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.loss.CategoricalCrossentropy;
 import dev.kiln.engine.loss.Huber;
 import dev.kiln.engine.loss.Loss;
-import dev.kiln.engine.loss.MeanAbsoluteError;
-import dev.kiln.engine.loss.MeanSquaredError;
+import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
 import dev.kiln.engine.tensor.Tensor;
 import net.jqwik.api.ForAll;
@@ -120,8 +119,8 @@ class OpsGradientProperties {
         check("SCCE probabilities", new SparseCategoricalCrossentropy(false), scores, classes, 1, weights, denominator);
         Tensor outputs = random(r, -2, 2, batch, width);
         float[] targets = awayFrom(r, outputs.data(), 0.1f);
-        check("MSE", new MeanSquaredError(), outputs, targets, width, weights, denominator);
-        check("MAE", new MeanAbsoluteError(), outputs, targets, width, weights, denominator);
+        check("MSE", MeanError.squared(), outputs, targets, width, weights, denominator);
+        check("MAE", MeanError.absolute(), outputs, targets, width, weights, denominator);
         check("Huber", new Huber(0.05, "huber"), outputs, targets, width, weights, denominator);
     }
 

@@ -46,7 +46,7 @@ class LossEdgeCasesTest {
     /** A target a loss cannot take is refused, naming the example: never a silent NaN. */
     @Test
     void badTargetsAreNamed() {
-        var nan = assertThrows(IllegalArgumentException.class, () -> loss(new MeanSquaredError(), new float[] {1, 2, 3, 4},
+        var nan = assertThrows(IllegalArgumentException.class, () -> loss(MeanError.squared(), new float[] {1, 2, 3, 4},
                 new float[] {1, Float.NaN, 0, 0}));
         assertEquals("example 0 of the batch: the target is NaN", nan.getMessage());
         var label = assertThrows(IllegalArgumentException.class, () -> loss(new CategoricalCrossentropy(true), new float[] {1, 2, 3, 4},

@@ -11,12 +11,12 @@ import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.loss.MeanSquaredError;
+import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
-import dev.kiln.engine.metric.MeanAbsoluteError;
+import dev.kiln.engine.metric.MeanErrorMetric;
 import dev.kiln.engine.metric.Predictions;
 import dev.kiln.engine.metric.SparseCategoricalAccuracy;
-import dev.kiln.engine.metric.SparseTopKCategoricalAccuracy;
+import dev.kiln.engine.metric.TopKAccuracy;
 import dev.kiln.engine.optim.Sgd;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Tensor;
@@ -82,7 +82,7 @@ class TrainingCoreTest {
     void regressionLossAndMetricMatchTheirFormulas() {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = linear(1, 2);
-            model.compile(new Sgd(0.01), new MeanSquaredError(), List.of(new MeanAbsoluteError("mae")), Engine.on(pool));
+            model.compile(new Sgd(0.01), MeanError.squared(), List.of(MeanErrorMetric.absolute("mae")), Engine.on(pool));
             float[] targets = {3, -1, 0.5f, 7};
             LabeledBatch data = batch(X, targets);
             float[] predictions = model.predict(data.inputs()).data();
@@ -106,7 +106,7 @@ class TrainingCoreTest {
         assertTrue(tied.inTopK(0, 2, 2), "three equal scores are all in the top 2");
         assertFalse(tied.inTopK(0, 3, 3), "three larger scores: not in the top 3");
         assertEquals(0, tied.argmax(0));
-        SparseTopKCategoricalAccuracy top2 = new SparseTopKCategoricalAccuracy(2, "top2");
+        TopKAccuracy top2 = new TopKAccuracy(true, 2, "top2");
         top2.update(tied);
         assertEquals(1, top2.result());
     }
@@ -116,7 +116,7 @@ class TrainingCoreTest {
     void terminateOnNanStopsAfterTheBadBatch() {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = linear(1, 3);
-            model.compile(new Sgd(0.01), new MeanSquaredError(), List.of(), Engine.on(pool));
+            model.compile(new Sgd(0.01), MeanError.squared(), List.of(), Engine.on(pool));
             List<LabeledBatch> batches = List.of(batch(X, new float[] {1, 2, 3, 4}), batch(X, new float[] {1, Float.POSITIVE_INFINITY, 3, 4}),
                     batch(X, new float[] {1, 2, 3, 4}));
             List<Integer> seen = new ArrayList<>();
@@ -134,7 +134,7 @@ class TrainingCoreTest {
     void reduceLearningRateOnAPlateau() {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = linear(1, 4);
-            model.compile(new Sgd(0.1), new MeanSquaredError(), List.of(), Engine.on(pool));
+            model.compile(new Sgd(0.1), MeanError.squared(), List.of(), Engine.on(pool));
             ReduceLROnPlateau callback = ReduceLROnPlateau.builder("val_loss").patience(1).factor(0.5).cooldown(2)
                     .minLearningRate(0.03).out(new PrintStream(new ByteArrayOutputStream())).build();
             callback.setContext(model, null);
@@ -157,7 +157,7 @@ class TrainingCoreTest {
     void csvLoggerWritesARowPerEpoch(@TempDir Path dir) throws IOException {
         try (ComputePool pool = ComputePool.singleThreaded()) {
             Sequential model = linear(1, 5);
-            model.compile(new Sgd(0.01), new MeanSquaredError(), List.of(new MeanAbsoluteError("mae")), Engine.on(pool));
+            model.compile(new Sgd(0.01), MeanError.squared(), List.of(MeanErrorMetric.absolute("mae")), Engine.on(pool));
             Dataset<LabeledBatch> data = Dataset.fromList(List.of(batch(X, new float[] {1, 2, 3, 4})));
             Path file = dir.resolve("logs/log.csv");
             History first = model.fit(data, FitOptions.epochs(2).validation(data).callbacks(new CsvLogger(file)));

@@ -4,13 +4,13 @@ import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.loss.Loss;
-import dev.kiln.engine.loss.MeanSquaredError;
+import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.loss.SparseCategoricalCrossentropy;
+import dev.kiln.engine.metric.MeanErrorMetric;
 import dev.kiln.engine.metric.BinaryAccuracy;
-import dev.kiln.engine.metric.MeanAbsoluteError;
 import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.metric.SparseCategoricalAccuracy;
-import dev.kiln.engine.metric.SparseTopKCategoricalAccuracy;
+import dev.kiln.engine.metric.TopKAccuracy;
 import dev.kiln.nlp.imdb.Review;
 
 import java.util.Arrays;
@@ -49,15 +49,15 @@ enum Target {
         return switch (this) {
             case SENTIMENT -> BinaryCrossentropy.fromLogits();
             case RATING -> new SparseCategoricalCrossentropy(true);
-            case STARS -> new MeanSquaredError();
+            case STARS -> MeanError.squared();
         };
     }
 
     List<Metric> metrics() {
         return switch (this) {
             case SENTIMENT -> List.of(BinaryAccuracy.onLogits());
-            case RATING -> List.of(new SparseCategoricalAccuracy("accuracy"), new SparseTopKCategoricalAccuracy(2, "top_2_accuracy"));
-            case STARS -> List.of(new MeanAbsoluteError("mae"));
+            case RATING -> List.of(new SparseCategoricalAccuracy("accuracy"), new TopKAccuracy(true, 2, "top_2_accuracy"));
+            case STARS -> List.of(MeanErrorMetric.absolute("mae"));
         };
     }
 
