@@ -24,6 +24,10 @@ public final class MeanError implements Loss {
         public String type() {
             return type;
         }
+
+        public String defaultName() {
+            return defaultName;
+        }
     }
 
     private final Kind kind;

@@ -1,58 +1,45 @@
 package dev.kiln.engine.metric;
 
+import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.part.PartConfig;
 
 import java.util.List;
 
 /**
  * Keras' MeanSquaredError and MeanAbsoluteError metrics: the weighted mean over examples of the
- * mean squared or absolute error of their outputs.
+ * loss of the same name (Keras wraps the loss function the same way).
  */
 public final class MeanErrorMetric implements ExampleMetric {
-    /** Which error: squared or absolute, with Keras' class name and default name. */
-    public enum Kind {
-        SQUARED("MeanSquaredError", "mean_squared_error"), ABSOLUTE("MeanAbsoluteError", "mean_absolute_error");
-
-        private final String type;
-        private final String defaultName;
-
-        Kind(String type, String defaultName) {
-            this.type = type;
-            this.defaultName = defaultName;
-        }
-
-        public String type() {
-            return type;
-        }
-    }
-
-    private final Kind kind;
+    private final MeanError.Kind kind;
     private final String name;
+    private final MeanError error;
     private final WeightedMean mean = new WeightedMean();
+    private float[] unusedGradient = new float[0];
 
-    public MeanErrorMetric(Kind kind, String name) {
+    public MeanErrorMetric(MeanError.Kind kind, String name) {
         this.kind = kind;
         this.name = name;
+        this.error = new MeanError(kind, name);
     }
 
     /** MeanAbsoluteError logged as {@code name} (Keras' "mae" in compile(metrics=["mae"])). */
     public static MeanErrorMetric absolute(String name) {
-        return new MeanErrorMetric(Kind.ABSOLUTE, name);
+        return new MeanErrorMetric(MeanError.Kind.ABSOLUTE, name);
     }
 
     /** MeanSquaredError logged as {@code name}. */
     public static MeanErrorMetric squared(String name) {
-        return new MeanErrorMetric(Kind.SQUARED, name);
+        return new MeanErrorMetric(MeanError.Kind.SQUARED, name);
     }
 
-    public static MeanErrorMetric fromConfig(PartConfig config, Kind kind) {
+    public static MeanErrorMetric fromConfig(PartConfig config, MeanError.Kind kind) {
         config.requireOnly(List.of("name"));
-        return new MeanErrorMetric(kind, config.getName(kind.defaultName));
+        return new MeanErrorMetric(kind, config.getName(kind.defaultName()));
     }
 
     @Override
     public PartConfig config() {
-        return Metric.config(kind.type, name).build();
+        return Metric.config(kind.type(), name).build();
     }
 
     @Override
@@ -67,11 +54,10 @@ public final class MeanErrorMetric implements ExampleMetric {
 
     @Override
     public double example(Predictions batch, int i) {
-        double total = 0;
-        for (int j = 0; j < batch.width(); j++) {
-            double error = (double) batch.outputs()[i * batch.width() + j] - batch.targets()[i * batch.targetWidth() + j];
-            total += kind == Kind.SQUARED ? error * error : Math.abs(error);
+        int width = batch.width();
+        if (unusedGradient.length < width) {
+            unusedGradient = new float[width];
         }
-        return total / batch.width();
+        return error.example(batch.outputs(), i * width, width, batch.targets(), i * batch.targetWidth(), unusedGradient, 0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.engine.metric;
 
+import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.part.PartRegistry;
 
 /** The engine's metrics, by Keras class name. */
@@ -14,8 +15,8 @@ public final class Metrics {
                 .register(SparseCategoricalAccuracy.TYPE, SparseCategoricalAccuracy::fromConfig)
                 .register(TopKAccuracy.TYPE, config -> TopKAccuracy.fromConfig(config, false))
                 .register(TopKAccuracy.SPARSE_TYPE, config -> TopKAccuracy.fromConfig(config, true))
-                .register(MeanErrorMetric.Kind.ABSOLUTE.type(), config -> MeanErrorMetric.fromConfig(config, MeanErrorMetric.Kind.ABSOLUTE))
-                .register(MeanErrorMetric.Kind.SQUARED.type(), config -> MeanErrorMetric.fromConfig(config, MeanErrorMetric.Kind.SQUARED))
+                .register(MeanError.Kind.ABSOLUTE.type(), config -> MeanErrorMetric.fromConfig(config, MeanError.Kind.ABSOLUTE))
+                .register(MeanError.Kind.SQUARED.type(), config -> MeanErrorMetric.fromConfig(config, MeanError.Kind.SQUARED))
                 .register(Precision.TYPE, Precision::fromConfig)
                 .register(Recall.TYPE, Recall::fromConfig)
                 .register(Auc.TYPE, Auc::fromConfig)
