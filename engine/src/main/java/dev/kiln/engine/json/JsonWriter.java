@@ -18,6 +18,14 @@ public final class JsonWriter {
         return out.toString();
     }
 
+    /** The same JSON on one line (JSON Lines: one object per line for programs). */
+    public static String writeLine(Object value) {
+        StringBuilder out = new StringBuilder();
+        append(out, value, null);
+        return out.toString();
+    }
+
+    /** {@code indent} null: no line breaks. */
     private static void append(StringBuilder out, Object value, String indent) {
         switch (value) {
             case null -> out.append("null");
@@ -34,16 +42,16 @@ public final class JsonWriter {
             }
             case Map<?, ?> map -> {
                 out.append('{');
-                String inner = indent + "  ";
+                String inner = indent == null ? null : indent + "  ";
                 boolean first = true;
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    out.append(first ? "\n" : ",\n").append(inner);
+                    out.append(first ? "" : ",").append(inner == null ? (first ? "" : " ") : "\n" + inner);
                     string(out, String.valueOf(entry.getKey()));
                     out.append(": ");
                     append(out, entry.getValue(), inner);
                     first = false;
                 }
-                out.append(first ? "}" : "\n" + indent + "}");
+                out.append(first || indent == null ? "}" : "\n" + indent + "}");
             }
             case List<?> list -> {
                 out.append('[');

@@ -29,6 +29,11 @@ class JsonTest {
         assertEquals(Integer.class, ((Map<?, ?>) parsed).get("int").getClass());
         assertEquals(Long.class, ((Map<?, ?>) parsed).get("long").getClass());
         assertEquals(Double.class, ((Map<?, ?>) parsed).get("double").getClass());
+        String line = JsonWriter.writeLine(value);
+        assertEquals(-1, line.indexOf('\n'), "one line: " + line);
+        assertEquals(value, JsonReader.parse(line, "line"));
+        assertEquals("{\"a\": 1, \"b\": {\"c\": [1, 2]}}", JsonWriter.writeLine(new java.util.TreeMap<>(Map.of("a", 1,
+                "b", Map.of("c", List.of(1, 2))))));
     }
 
     @Test

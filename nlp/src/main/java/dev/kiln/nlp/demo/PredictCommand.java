@@ -119,7 +119,7 @@ final class PredictCommand {
             object.put("probabilities", p.probabilities());
         }
         object.put("outputs", p.outputs());
-        return JsonWriter.write(object).replace("\n", " ");
+        return JsonWriter.writeLine(object);
     }
 
     static String shorten(String text, int length) {
