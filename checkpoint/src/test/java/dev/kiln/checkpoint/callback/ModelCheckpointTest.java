@@ -198,7 +198,7 @@ class ModelCheckpointTest {
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("already holds a model with val_loss 0.50000"));
         ModelCheckpoint again = ModelCheckpoint.builder(best.toString()).saveBestOnly(true).options(NO_FSYNC).out(out).build();
         epochs(again, "val_loss", 0.4);
-        assertEquals(0.4, ((Number) ((Map<?, ?>) ModelFile.readMetadata(best).get("checkpoint")).get("value")).doubleValue(), 0.0);
+        assertEquals(0.4, ModelFile.readCheckpointRecord(best).orElseThrow().value(), 0.0);
 
         Files.write(best, new byte[] {1, 2, 3});
         ModelCheckpoint overCorrupt = ModelCheckpoint.builder(best.toString()).saveBestOnly(true).options(NO_FSYNC).out(out).build();

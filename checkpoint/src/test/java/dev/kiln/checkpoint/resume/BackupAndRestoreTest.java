@@ -118,8 +118,7 @@ class BackupAndRestoreTest {
         ResumableRun.Outcome outcome = ResumableRun.train(dir, 1, List.of(), 2);
         assertSameWeights(UNINTERRUPTED.model(), outcome.model());
         double best = outcome.history().history().get("val_loss").stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        Object recorded = ((java.util.Map<?, ?>) ModelFile.readMetadata(dir.resolve("best.kiln")).get("checkpoint")).get("value");
-        assertEquals(best, ((Number) recorded).doubleValue(), 0.0);
+        assertEquals(best, ModelFile.readCheckpointRecord(dir.resolve("best.kiln")).orElseThrow().value(), 0.0);
     }
 
     @Test

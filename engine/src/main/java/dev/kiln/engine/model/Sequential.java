@@ -12,6 +12,7 @@ import dev.kiln.engine.loss.Loss;
 import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.metric.WeightedMean;
 import dev.kiln.engine.optim.Optimizer;
+import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
@@ -186,25 +187,33 @@ public final class Sequential implements TrainingContext {
 
     /**
      * The loss and metrics over the first {@code steps} batches ({@code steps} < 0: all of them) of
-     * the data's next pass ({@link Dataset#iterator()}), which is closed on return. The metrics are
-     * reset first, as Keras' evaluate does.
+     * the data's next pass ({@link Dataset#iterator()}), which is closed on return. The metrics
+     * start from zero, as Keras' evaluate does, and are put back as they were afterwards, so an
+     * evaluation inside fit (validation, or a callback's) leaves the epoch's running metrics alone.
      */
     public Logs evaluate(Dataset<LabeledBatch> data, int steps) {
         Compiled c = requireCompiled();
-        WeightedMean loss = new WeightedMean();
-        c.metrics().forEach(Metric::reset);
-        int done = 0;
-        try (DatasetIterator<LabeledBatch> batches = data.iterator()) {
-            while ((steps < 0 || done < steps) && batches.hasNext()) {
-                LabeledBatch batch = batches.next();
-                FitLoop.update(loss, c.metrics(), batch, c.step().run(batch, ShardedStep.Pass.EVALUATE));
-                done++;
+        List<PartState> training = c.metrics().stream().map(metric -> metric.saveState().detached()).toList();
+        try {
+            WeightedMean loss = new WeightedMean();
+            c.metrics().forEach(Metric::reset);
+            int done = 0;
+            try (DatasetIterator<LabeledBatch> batches = data.iterator()) {
+                while ((steps < 0 || done < steps) && batches.hasNext()) {
+                    LabeledBatch batch = batches.next();
+                    FitLoop.update(loss, c.metrics(), batch, c.step().run(batch, ShardedStep.Pass.EVALUATE));
+                    done++;
+                }
+            }
+            if (done == 0) {
+                throw new IllegalStateException("evaluate: the data yielded no batches");
+            }
+            return FitLoop.logs(loss, c.metrics());
+        } finally {
+            for (int m = 0; m < training.size(); m++) {
+                c.metrics().get(m).restoreState(training.get(m));
             }
         }
-        if (done == 0) {
-            throw new IllegalStateException("evaluate: the data yielded no batches");
-        }
-        return FitLoop.logs(loss, c.metrics());
     }
 
     /** The model's outputs for {@code inputs}: [examples, width] (logits for a from_logits loss). */

@@ -124,10 +124,13 @@ class FitTest {
             List<LabeledBatch> batches = markerTask(6, 50, 8, 16); // batches of 16, 16, 16, 2
             List<Logs> perBatch = new ArrayList<>();
             List<Double> lossBeforeUpdate = new ArrayList<>();
+            List<Double> accuracyBeforeUpdate = new ArrayList<>();
             Callback recorder = new Callback() {
                 @Override
                 public void onTrainBatchBegin(int batch, Logs logs) {
-                    lossBeforeUpdate.add(model.evaluate(Dataset.fromList(List.of(batches.get(batch))), 1).get("loss"));
+                    Logs before = model.evaluate(Dataset.fromList(List.of(batches.get(batch))), 1);
+                    lossBeforeUpdate.add(before.get("loss"));
+                    accuracyBeforeUpdate.add(before.get("accuracy"));
                 }
 
                 @Override
@@ -137,10 +140,14 @@ class FitTest {
             };
             History history = model.fit(Dataset.fromList(batches), FitOptions.epochs(1).validation(Dataset.fromList(batches), 2).callbacks(List.of(recorder)));
             double weighted = 0;
+            double right = 0;
             for (int b = 0; b < batches.size(); b++) {
                 weighted += lossBeforeUpdate.get(b) * batches.get(b).size();
+                right += accuracyBeforeUpdate.get(b) * batches.get(b).size();
             }
             assertEquals(weighted / 50, history.history().get("loss").get(0), 1e-6);
+            // the recorder's evaluations inside the epoch leave the running accuracy alone
+            assertEquals(right / 50, history.history().get("accuracy").get(0), 1e-12);
             assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy"), List.copyOf(history.history().keySet()));
             assertEquals(perBatch.getLast().get("loss"), history.history().get("loss").get(0));
             double validation = model.evaluate(Dataset.fromList(batches), 2).get("loss");
