@@ -14,6 +14,9 @@ public final class History implements StatefulCallback {
     private final List<Integer> epochs = new ArrayList<>();
     private FitParameters parameters;
 
+    /** An empty history; {@code fit} makes its own and returns it, so a user rarely needs this. */
+    public History() {}
+
     @Override
     public void setContext(TrainingContext context, FitParameters parameters) {
         this.parameters = parameters;

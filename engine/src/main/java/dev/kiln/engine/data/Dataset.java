@@ -25,6 +25,9 @@ import java.util.function.LongFunction;
 public abstract class Dataset<T> implements Iterable<T> {
     private final AtomicLong nextPass = new AtomicLong();
 
+    /** For a source of elements: implement {@link #cardinality()} and {@link #iterator(long)}. */
+    protected Dataset() {}
+
     /** Elements from a list (the list is copied). */
     public static <T> Dataset<T> fromList(List<T> elements) {
         List<T> copy = List.copyOf(elements);

@@ -13,6 +13,9 @@ public final class WeightedMean {
     private double total;
     private double count;
 
+    /** A mean of nothing yet (result 0). */
+    public WeightedMean() {}
+
     public void add(double value, double weight) {
         total += value * weight;
         count += weight;
