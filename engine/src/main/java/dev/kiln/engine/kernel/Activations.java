@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dx}, because gradients accumulate. Each vector kernel has a scalar reference with the
  * suffix {@code Scalar}: plain java.lang.Math in double precision, rounded once to float.
  *
- * <p>Accuracy of the vector forms (tested): exp relative error <= 1e-6 where e^x is a normal
- * float; sigmoid and tanh absolute error <= 1e-6 over all floats; exact at +-0 and +-Inf
+ * <p>Accuracy of the vector forms (tested): exp relative error &lt;= 1e-6 where e^x is a normal
+ * float; sigmoid and tanh absolute error &lt;= 1e-6 over all floats; exact at +-0 and +-Inf
  * (saturating, never NaN); NaN in, NaN out.
  */
 public final class Activations {

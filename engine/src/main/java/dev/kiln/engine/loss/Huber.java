@@ -5,7 +5,7 @@ import dev.kiln.engine.part.PartConfig;
 import java.util.List;
 
 /**
- * Keras' Huber(delta): per output, e^2 / 2 where |e| <= delta, else delta (|e| - delta / 2), with
+ * Keras' Huber(delta): per output, e^2 / 2 where |e| &lt;= delta, else delta (|e| - delta / 2), with
  * e = output - target; averaged over an example's outputs.
  */
 public final class Huber implements Loss {

@@ -168,7 +168,7 @@ public final class Sequential implements TrainingContext {
     }
 
     /**
-     * The loss and metrics over the first {@code steps} batches ({@code steps} < 0: all of them) of
+     * The loss and metrics over the first {@code steps} batches ({@code steps < 0}: all of them) of
      * the data's next pass ({@link Dataset#iterator()}), which is closed on return. The metrics are
      * reset first, as Keras' evaluate does.
      */

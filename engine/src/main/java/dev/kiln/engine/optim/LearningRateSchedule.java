@@ -6,7 +6,7 @@ import dev.kiln.engine.part.PartConfig;
 /**
  * The learning rate as a function of the optimizer's step count (Keras' LearningRateSchedule);
  * a constant rate is the schedule {@link #constant}. A schedule is a part: saved by its config
- * inside its optimizer's, rebuilt through {@link Schedules#registry()}.
+ * inside its optimizer's, rebuilt through {@link Optimizers#schedules()}.
  */
 public interface LearningRateSchedule extends Part {
 
