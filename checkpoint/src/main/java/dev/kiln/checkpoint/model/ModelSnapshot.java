@@ -30,6 +30,7 @@ public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights
                             boolean weightsOnly, Optional<CompileConfig> compile, Map<String, Object> extraMetadata,
                             Map<String, Tensor> extraTensors) {
 
+    /** Copies the layers, weights and extras, so the snapshot stays as it was taken. */
     public ModelSnapshot {
         layers = List.copyOf(layers);
         weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
@@ -42,6 +43,7 @@ public record ModelSnapshot(List<PartConfig> layers, Map<String, Tensor> weights
 
     /** How a model was compiled: its loss and metrics, as configs. */
     public record CompileConfig(PartConfig loss, List<PartConfig> metrics) {
+        /** Copies the metrics. */
         public CompileConfig {
             metrics = List.copyOf(metrics);
         }

@@ -28,6 +28,7 @@ public final class History implements StatefulCallback {
         logs.asMap().forEach((name, value) -> history.computeIfAbsent(name, key -> new ArrayList<>()).add(value));
     }
 
+    /** Each logged value (loss, accuracy, val_loss, ...) with one entry per recorded epoch, in log order. */
     public Map<String, List<Double>> history() {
         return Collections.unmodifiableMap(history);
     }
@@ -37,6 +38,7 @@ public final class History implements StatefulCallback {
         return Collections.unmodifiableList(epochs);
     }
 
+    /** The run's parameters (verbosity, epochs, steps per epoch), or null before fit sets them. */
     public FitParameters parameters() {
         return parameters;
     }

@@ -76,6 +76,7 @@ public abstract class Dataset<T> implements Iterable<T> {
         return of(pass -> new BatchIterator<>(iterator(pass), size), n < 0 ? -1 : (n + size - 1) / size);
     }
 
+    /** Each element passed through {@code function}, lazily, as a pass reaches it. */
     public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
         return of(pass -> new MapIterator<>(iterator(pass), function), cardinality());
     }

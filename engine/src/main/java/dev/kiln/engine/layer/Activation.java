@@ -9,8 +9,16 @@ import java.util.Locale;
 
 /** The activations a Dense layer can apply, by their Keras names. */
 public enum Activation {
-    LINEAR, RELU, SIGMOID, TANH;
+    /** x itself. */
+    LINEAR,
+    /** max(x, 0). */
+    RELU,
+    /** 1 / (1 + e^-x). */
+    SIGMOID,
+    /** tanh(x). */
+    TANH;
 
+    /** {@code x} through this activation, recorded on {@code ops}' tape. */
     public Variable apply(Ops ops, Variable x) {
         return switch (this) {
             case LINEAR -> x;

@@ -16,6 +16,7 @@ public record ValueSpec(String kind, int width) {
     public static final String SEQUENCES = "sequences of vectors";
     public static final String FEATURES = "one vector per example";
 
+    /** Checks that the width is not negative. */
     public ValueSpec {
         if (width < 0) {
             throw new IllegalArgumentException("a value's width must be >= 0, got " + width);

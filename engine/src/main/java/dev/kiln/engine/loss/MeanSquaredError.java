@@ -6,18 +6,22 @@ import java.util.List;
 
 /** Keras' MeanSquaredError: the mean of (output - target)^2 over an example's outputs. */
 public final class MeanSquaredError implements Loss {
+    /** The Keras class name: the type of this loss's config and its registry key. */
     public static final String TYPE = "MeanSquaredError";
 
     private final String name;
 
+    /** The loss with this name (kept in its config). */
     public MeanSquaredError(String name) {
         this.name = name;
     }
 
+    /** The loss named mean_squared_error, as in Keras. */
     public MeanSquaredError() {
         this("mean_squared_error");
     }
 
+    /** The loss its config describes; an unknown key is an error naming it. */
     public static MeanSquaredError fromConfig(PartConfig config) {
         Loss.requireKeys(config, List.of());
         return new MeanSquaredError(config.getName("mean_squared_error"));

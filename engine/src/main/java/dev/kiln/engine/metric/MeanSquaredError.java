@@ -6,15 +6,18 @@ import java.util.List;
 
 /** Keras' MeanSquaredError metric: the weighted mean over examples of the mean squared error of their outputs. */
 public final class MeanSquaredError implements ExampleMetric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "MeanSquaredError";
 
     private final String name;
     private final WeightedMean mean = new WeightedMean();
 
+    /** The metric, logged under {@code name}. */
     public MeanSquaredError(String name) {
         this.name = name;
     }
 
+    /** The metric its config describes; an unknown key is an error naming it. */
     public static MeanSquaredError fromConfig(PartConfig config) {
         config.requireOnly(List.of("name"));
         return new MeanSquaredError(config.getName("mean_squared_error"));

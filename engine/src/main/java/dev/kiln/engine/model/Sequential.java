@@ -46,6 +46,7 @@ public final class Sequential implements TrainingContext {
         }
     }
 
+    /** A model of these layers, in order; layer names must be unique. */
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a Sequential model needs at least one layer");
@@ -59,6 +60,7 @@ public final class Sequential implements TrainingContext {
         this.layers = List.copyOf(layers);
     }
 
+    /** The layers, in order. */
     public List<Layer> layers() {
         return layers;
     }
@@ -80,10 +82,12 @@ public final class Sequential implements TrainingContext {
         return value;
     }
 
+    /** Whether every layer has its weights. */
     public boolean isBuilt() {
         return layers.stream().allMatch(Layer::isBuilt);
     }
 
+    /** Runs the layers in order on {@code input}, recording on {@code ops}' tape; the model must be built. */
     public LayerValue forward(LayerValue input, Ops ops) {
         if (!isBuilt()) {
             throw new IllegalStateException("build the model before running it");
@@ -133,6 +137,7 @@ public final class Sequential implements TrainingContext {
         }
     }
 
+    /** Whether {@code compile} was called. */
     public boolean isCompiled() {
         return compiled != null;
     }
@@ -142,10 +147,12 @@ public final class Sequential implements TrainingContext {
         return requireCompiled().optimizer();
     }
 
+    /** The loss the model was compiled with. */
     public Loss loss() {
         return requireCompiled().loss();
     }
 
+    /** The metrics the model was compiled with, in logging order. */
     public List<Metric> metrics() {
         return requireCompiled().metrics();
     }
@@ -268,6 +275,7 @@ public final class Sequential implements TrainingContext {
         return Summary.of("sequential", layers);
     }
 
+    /** The number of weights (trainable parameters' elements), as the summary's Total params. */
     public long parameterCount() {
         long count = 0;
         for (Variable parameter : parameters()) {

@@ -9,6 +9,7 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         implements LearningRateSchedule {
     public static final String TYPE = "ExponentialDecay";
 
+    /** Checks Keras' ranges: initial rate and decay rate above 0, decay_steps at least 1. */
     public ExponentialDecay {
         if (!(initialLearningRate > 0) || decaySteps < 1 || !(decayRate > 0)) {
             throw new IllegalArgumentException("ExponentialDecay needs initial_learning_rate > 0, decay_steps >= 1 and"
@@ -16,6 +17,7 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         }
     }
 
+    /** The schedule its config describes; an unknown key or a bad value is an error naming it. */
     public static ExponentialDecay fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "initial_learning_rate", "decay_steps", "decay_rate", "staircase"));
         return new ExponentialDecay(config.getDouble("initial_learning_rate", Double.MIN_VALUE, Double.MAX_VALUE),
