@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
  */
 public record CosineDecay(double initialLearningRate, long decaySteps, double alpha, OptionalDouble warmupTarget,
                           long warmupSteps) implements LearningRateSchedule {
+    /** The Keras class name: the type of this schedule's config and its registry key. */
     public static final String TYPE = "CosineDecay";
 
     /**

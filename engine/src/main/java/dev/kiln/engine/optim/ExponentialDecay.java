@@ -7,6 +7,7 @@ import java.util.List;
 /** Keras' ExponentialDecay: lr0 x decay_rate^(step / decay_steps), the exponent floored with staircase; no clamping. */
 public record ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, boolean staircase)
         implements LearningRateSchedule {
+    /** The Keras class name: the type of this schedule's config and its registry key. */
     public static final String TYPE = "ExponentialDecay";
 
     /** Checks Keras' ranges: initial rate and decay rate above 0, decay_steps at least 1. */

@@ -9,6 +9,7 @@ import java.util.List;
  * boundaries[i - 1] up to and including boundaries[i], the last value after the last boundary.
  */
 public record PiecewiseConstantDecay(List<Long> boundaries, List<Double> values) implements LearningRateSchedule {
+    /** The Keras class name: the type of this schedule's config and its registry key. */
     public static final String TYPE = "PiecewiseConstantDecay";
 
     /**
