@@ -30,6 +30,7 @@ public final class CheckpointTool {
 
     private CheckpointTool() {}
 
+    /** Runs the command in {@code args} and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(List.of(args), System.out, System.err));
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
 public final class TextPredictor {
     private TextPredictor() {}
 
+    /** One answer per text, in order, from {@code model} (compiled: its loss says how to read the outputs). */
     public static List<TextPrediction> predict(Sequential model, List<String> texts) {
         Tensor outputs = model.predict(new Texts(texts));
         int width = outputs.shape().dim(1);

@@ -26,8 +26,11 @@ import java.util.Locale;
  * 0 to exactly N.
  */
 public final class TextVectorization implements Layer {
+    /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "TextVectorization";
+    /** Vocabulary entry 0, padding (Keras' mask token). */
     public static final String MASK_TOKEN = "";
+    /** Vocabulary entry 1, for every token outside the vocabulary (Keras' OOV token). */
     public static final String OOV_TOKEN = "[UNK]";
     static final int OOV_ID = 1;
     /**
@@ -144,6 +147,7 @@ public final class TextVectorization implements Layer {
         return vocabulary;
     }
 
+    /** The number of vocabulary entries, '' and '[UNK]' included; an error before adapt or setVocabulary. */
     public int vocabularySize() {
         requireVocabulary();
         return vocabulary.size();

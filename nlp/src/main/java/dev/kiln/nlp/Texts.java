@@ -9,10 +9,12 @@ public record Texts(List<String> texts) implements LayerValue {
     /** The kind of value, for {@link dev.kiln.engine.layer.ValueSpec}. */
     public static final String KIND = "raw texts";
 
+    /** Copies the list. */
     public Texts {
         texts = List.copyOf(texts);
     }
 
+    /** A batch of these texts. */
     public static Texts of(String... texts) {
         return new Texts(List.of(texts));
     }

@@ -28,6 +28,7 @@ public final class Tokenizer {
     /** Receives tokens: chars[start, start + length). */
     @FunctionalInterface
     public interface Sink {
+        /** Receives one token, the characters chars[start, start + length). */
         void token(char[] chars, int start, int length);
     }
 
@@ -37,10 +38,24 @@ public final class Tokenizer {
     private final Function<String, List<String>> customSplit;
 
     /** Keras' standardize options (a user function is given with {@link #custom}). */
-    public enum Standardize { LOWER_AND_STRIP_PUNCTUATION, NONE, CUSTOM }
+    public enum Standardize {
+        /** ASCII letters lowercased, ASCII punctuation deleted (Keras' default). */
+        LOWER_AND_STRIP_PUNCTUATION,
+        /** The text as it is. */
+        NONE,
+        /** A user function. */
+        CUSTOM
+    }
 
     /** Keras' split options (a user function is given with {@link #custom}). */
-    public enum Split { WHITESPACE, NONE, CUSTOM }
+    public enum Split {
+        /** On runs of the six ASCII whitespace characters (Keras' default). */
+        WHITESPACE,
+        /** The whole text is one token. */
+        NONE,
+        /** A user function. */
+        CUSTOM
+    }
 
     private Tokenizer(Standardize standardize, Split split, Function<String, String> customStandardize,
                       Function<String, List<String>> customSplit) {
@@ -50,6 +65,7 @@ public final class Tokenizer {
         this.customSplit = customSplit;
     }
 
+    /** A tokenizer with built-in rules (not CUSTOM, which needs {@link #custom}). */
     public static Tokenizer of(Standardize standardize, Split split) {
         if (standardize == Standardize.CUSTOM || split == Split.CUSTOM) {
             throw new IllegalArgumentException("a CUSTOM standardize or split needs its function: use Tokenizer.custom");
@@ -68,10 +84,12 @@ public final class Tokenizer {
                 split == null ? Split.WHITESPACE : Split.CUSTOM, standardize, split);
     }
 
+    /** The standardize rule. */
     public Standardize standardize() {
         return standardize;
     }
 
+    /** The split rule. */
     public Split split() {
         return split;
     }

@@ -30,6 +30,7 @@ import java.util.OptionalLong;
  * Fit calls it after all other callbacks, so the state it saves includes their reaction.
  */
 public final class BackupAndRestore implements TrainingStateSaver {
+    /** The backup's file name inside the backup folder. */
     public static final String FILE_NAME = "backup.kiln";
 
     private final Path file;
@@ -59,6 +60,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
         return new Builder(dir);
     }
 
+    /** The backup file: {@code dir/backup.kiln}. */
     public Path file() {
         return file;
     }
@@ -188,6 +190,7 @@ public final class BackupAndRestore implements TrainingStateSaver {
             return this;
         }
 
+        /** A BackupAndRestore with these options. */
         public BackupAndRestore build() {
             return new BackupAndRestore(this);
         }

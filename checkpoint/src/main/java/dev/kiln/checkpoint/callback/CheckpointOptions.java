@@ -8,6 +8,7 @@ package dev.kiln.checkpoint.callback;
  */
 public record CheckpointOptions(boolean fsync, boolean async, Retention retention) {
 
+    /** Checks that a retention rule is given. */
     public CheckpointOptions {
         if (retention == null) {
             throw new IllegalArgumentException("retention must not be null; use Retention.keepAll()");
@@ -19,14 +20,17 @@ public record CheckpointOptions(boolean fsync, boolean async, Retention retentio
         return new CheckpointOptions(true, false, Retention.keepAll());
     }
 
+    /** These options with fsync on or off. */
     public CheckpointOptions withFsync(boolean on) {
         return new CheckpointOptions(on, async, retention);
     }
 
+    /** These options with background saving on or off. */
     public CheckpointOptions withAsync(boolean on) {
         return new CheckpointOptions(fsync, on, retention);
     }
 
+    /** These options with another retention rule. */
     public CheckpointOptions withRetention(Retention rule) {
         return new CheckpointOptions(fsync, async, rule);
     }

@@ -22,6 +22,7 @@ public final class FilepathTemplate {
     private final String template;
     private final List<Part> parts = new ArrayList<>();
 
+    /** Parses {@code template}; an empty or malformed one is an {@code IllegalArgumentException}. */
     public FilepathTemplate(String template) {
         if (template == null || template.isBlank()) {
             throw new IllegalArgumentException("ModelCheckpoint filepath is empty");

@@ -96,6 +96,7 @@ public final class ModelCheckpoint implements StatefulCallback {
         return new Builder(filepath);
     }
 
+    /** The best monitored value so far (Keras' best): an infinity before any, or the initial value threshold. */
     public double best() {
         return best;
     }
@@ -297,26 +298,31 @@ public final class ModelCheckpoint implements StatefulCallback {
             this.filepath = filepath;
         }
 
+        /** The logged value to watch (default val_loss). */
         public Builder monitor(String name) {
             this.monitor = name;
             return this;
         }
 
+        /** 1 prints a message at each save or skip (default 0: silent). */
         public Builder verbose(int level) {
             this.verbose = level;
             return this;
         }
 
+        /** Save only when the monitored value improves on the best so far (default false). */
         public Builder saveBestOnly(boolean on) {
             this.saveBestOnly = on;
             return this;
         }
 
+        /** Save the weights without the compile and optimizer state (default false). */
         public Builder saveWeightsOnly(boolean on) {
             this.saveWeightsOnly = on;
             return this;
         }
 
+        /** Whether lower or higher is better (default AUTO: higher for names ending in acc, accuracy, auc). */
         public Builder mode(Mode value) {
             this.mode = value;
             return this;
@@ -344,6 +350,7 @@ public final class ModelCheckpoint implements StatefulCallback {
             return this;
         }
 
+        /** How files are written and which are kept (default: fsync, in the foreground, keep all). */
         public Builder options(CheckpointOptions value) {
             this.options = value;
             return this;
@@ -355,6 +362,7 @@ public final class ModelCheckpoint implements StatefulCallback {
             return this;
         }
 
+        /** A ModelCheckpoint with these arguments; a malformed filepath fails here. */
         public ModelCheckpoint build() {
             return new ModelCheckpoint(this);
         }

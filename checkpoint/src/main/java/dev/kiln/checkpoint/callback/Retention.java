@@ -22,6 +22,7 @@ public record Retention(int bestK, int lastN, Set<Path> protect) {
     /** A file a checkpoint wrote, its monitored value (NaN if unknown) and when (a growing sequence number). */
     public record SavedFile(Path path, double value, long sequence) {}
 
+    /** Checks the counts (at least 0) and normalizes the protected paths. */
     public Retention {
         if (bestK < 0 || lastN < 0) {
             throw new IllegalArgumentException("retention keeps bestK >= 0 and lastN >= 0 files, got " + bestK + " and " + lastN);
@@ -29,10 +30,12 @@ public record Retention(int bestK, int lastN, Set<Path> protect) {
         protect = Set.copyOf(protect.stream().map(p -> p.toAbsolutePath().normalize()).toList());
     }
 
+    /** Keep every file (the default, as Keras). */
     public static Retention keepAll() {
         return new Retention(Integer.MAX_VALUE, Integer.MAX_VALUE, Set.of());
     }
 
+    /** Keep the {@code bestK} best and the {@code lastN} most recent files. */
     public static Retention keep(int bestK, int lastN) {
         return new Retention(bestK, lastN, Set.of());
     }

@@ -39,6 +39,7 @@ public final class Safetensors {
 
     private Safetensors() {}
 
+    /** Writes the tensors as F32, in map order, with the string metadata (none when empty), through {@code writer}. */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, AtomicFileWriter writer)
             throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
@@ -76,6 +77,10 @@ public final class Safetensors {
         });
     }
 
+    /**
+     * Reads and checks a safetensors file; a malformed one is a {@link
+     * dev.kiln.checkpoint.io.CheckpointFormatException} naming the file and field.
+     */
     public static Contents read(Path path) throws IOException {
         String file = path.toString();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {

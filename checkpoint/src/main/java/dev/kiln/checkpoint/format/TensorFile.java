@@ -34,6 +34,7 @@ import java.util.zip.CRC32C;
 public final class TensorFile {
     static final byte[] MAGIC = {'K', 'I', 'L', 'N', '\r', '\n', 0x1A, '\n'};
     static final byte[] FOOTER_MAGIC = {'K', 'I', 'L', 'N', 'E', 'N', 'D', 0};
+    /** The format version this build writes. */
     public static final int FORMAT_VERSION = 1;
     /** The newest format this build reads. */
     public static final int READER_VERSION = 1;

@@ -26,14 +26,17 @@ public final class AtomicFileWriter {
     /** Opens the channel the content is written to: the real file system, or a test's failing one. */
     @FunctionalInterface
     public interface ChannelOpener {
+        /** Opens {@code path} for writing. */
         FileChannel open(Path path) throws IOException;
 
+        /** The real file system. */
         ChannelOpener DEFAULT = path -> FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /** Writes the whole content to the channel. */
     @FunctionalInterface
     public interface Content {
+        /** Writes everything to {@code channel}. */
         void writeTo(FileChannel channel) throws IOException;
     }
 
@@ -53,10 +56,15 @@ public final class AtomicFileWriter {
         this.fsync = fsync;
     }
 
+    /** A writer on the real file system; {@code fsync} forces the file and its folder to disk. */
     public AtomicFileWriter(boolean fsync) {
         this(ChannelOpener.DEFAULT, fsync);
     }
 
+    /**
+     * Writes {@code content} to a temporary file beside {@code target} and renames it over {@code target}; on
+     * failure the previous file is left as it was.
+     */
     public void write(Path target, Content content) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
         Files.createDirectories(folder);

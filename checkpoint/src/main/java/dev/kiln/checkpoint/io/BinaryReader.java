@@ -19,6 +19,7 @@ public final class BinaryReader {
     private final long base;
     private String section = "header";
 
+    /** Reads {@code bytes}, which start the file named {@code file} (errors name it). */
     public BinaryReader(ByteBuffer bytes, String file) {
         this(bytes, file, 0);
     }
@@ -36,14 +37,17 @@ public final class BinaryReader {
         return this;
     }
 
+    /** The current offset within the bytes. */
     public long position() {
         return bytes.position();
     }
 
+    /** The number of bytes. */
     public long size() {
         return bytes.limit();
     }
 
+    /** Moves to {@code offset}, which must lie within the bytes; returns this reader. */
     public BinaryReader seek(long offset, String field) throws CheckpointFormatException {
         if (offset < 0 || offset > bytes.limit()) {
             throw error(field, "offset " + offset + " lies outside the file of " + bytes.limit() + " bytes");
@@ -52,6 +56,7 @@ public final class BinaryReader {
         return this;
     }
 
+    /** The next 4 bytes, little-endian, as an int. */
     public int u32(String field) throws CheckpointFormatException {
         require(4, field);
         return bytes.getInt();
@@ -67,6 +72,7 @@ public final class BinaryReader {
         return value;
     }
 
+    /** The next {@code length} bytes, checked against what is left before they are allocated. */
     public byte[] bytes(long length, String field) throws CheckpointFormatException {
         if (length < 0) {
             throw error(field, "negative length " + length);
@@ -104,6 +110,7 @@ public final class BinaryReader {
         return utf8(length, field);
     }
 
+    /** An error naming the file, the current section, {@code field} and the offset. */
     public CheckpointFormatException error(String field, String problem) {
         return new CheckpointFormatException(file + ": " + section + ", " + field + " at offset " + (base + bytes.position())
                 + ": " + problem);

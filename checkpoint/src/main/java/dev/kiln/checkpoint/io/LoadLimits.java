@@ -17,6 +17,7 @@ public final class LoadLimits {
     public static final int MAX_JSON_DEPTH = JsonReader.MAX_DEPTH;
     /** A tensor name, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 4096;
+    /** Dimensions of one tensor. */
     public static final int MAX_RANK = 8;
     /** Elements of one tensor: it must fit in one Java array. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 16;
@@ -26,6 +27,7 @@ public final class LoadLimits {
      * being the worst).
      */
     public static final int METADATA_EXPANSION = 48;
+    /** The heap a load may use whatever the file's size: the 16 MiB of the bound 2 D + 48 M + 16 MiB. */
     public static final long FIXED_ALLOWANCE = 16L << 20;
 
     private LoadLimits() {}

@@ -49,6 +49,7 @@ public final class MetadataSection {
         return List.copyOf(values.keySet());
     }
 
+    /** Whether {@code key} is present with a value other than null. */
     public boolean has(String key) {
         return values.get(key) != null;
     }
@@ -63,6 +64,10 @@ public final class MetadataSection {
         return values.get(key);
     }
 
+    /**
+     * An integer in [min, max]; anything else is a {@link CheckpointFormatException} naming the field, the value
+     * and the range.
+     */
     public long integer(String key, long min, long max) throws CheckpointFormatException {
         Object value = values.get(key);
         if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min
@@ -72,6 +77,7 @@ public final class MetadataSection {
         throw invalid(key, value, "an integer from " + min + " to " + max);
     }
 
+    /** {@link #integer} for a range within int. */
     public int intValue(String key, int min, int max) throws CheckpointFormatException {
         return (int) integer(key, min, max);
     }
@@ -95,6 +101,7 @@ public final class MetadataSection {
         throw invalid(key, value, "a number from " + min + " to " + max);
     }
 
+    /** A boolean; anything else is a {@link CheckpointFormatException} naming the field and the value. */
     public boolean bool(String key) throws CheckpointFormatException {
         if (values.get(key) instanceof Boolean flag) {
             return flag;
@@ -102,6 +109,7 @@ public final class MetadataSection {
         throw invalid(key, values.get(key), "true or false");
     }
 
+    /** A string; anything else is a {@link CheckpointFormatException} naming the field and the value. */
     public String string(String key) throws CheckpointFormatException {
         if (values.get(key) instanceof String text) {
             return text;
@@ -117,6 +125,10 @@ public final class MetadataSection {
         throw invalid(key, values.get(key), "one of " + allowed);
     }
 
+    /**
+     * A nested object, as a section whose errors name its path; anything else is a {@link
+     * CheckpointFormatException}.
+     */
     public MetadataSection object(String key) throws CheckpointFormatException {
         if (values.get(key) instanceof Map<?, ?> map) {
             return new MetadataSection(objectMap(map), file, child(key));
@@ -143,6 +155,7 @@ public final class MetadataSection {
         return sections;
     }
 
+    /** A list, its elements as the JSON reader gives them; anything else is a {@link CheckpointFormatException}. */
     public List<?> list(String key) throws CheckpointFormatException {
         if (values.get(key) instanceof List<?> list) {
             return list;

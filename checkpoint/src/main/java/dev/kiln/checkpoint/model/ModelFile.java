@@ -54,6 +54,7 @@ public final class ModelFile {
     public record Loaded(Sequential model, Optional<Loss> loss, List<Metric> metrics, Optional<Optimizer> optimizer,
                          Optional<CheckpointRecord> checkpoint, Optional<TrainingState> training) {
 
+        /** Copies the metrics. */
         public Loaded {
             metrics = List.copyOf(metrics);
         }

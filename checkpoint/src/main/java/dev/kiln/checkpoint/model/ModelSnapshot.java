@@ -30,6 +30,7 @@ public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Ma
                             Optional<SavedOptimizer> optimizer, boolean weightsOnly, Optional<CompileConfig> compile,
                             Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
 
+    /** Copies the layers, weights and extras, so the snapshot stays as it was taken. */
     public ModelSnapshot {
         layers = List.copyOf(layers);
         classNames = List.copyOf(classNames);
@@ -43,6 +44,7 @@ public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Ma
 
     /** How a model was compiled: its loss and metrics, as configs. */
     public record CompileConfig(PartConfig loss, List<PartConfig> metrics) {
+        /** Copies the metrics. */
         public CompileConfig {
             metrics = List.copyOf(metrics);
         }

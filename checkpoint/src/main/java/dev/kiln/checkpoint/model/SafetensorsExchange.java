@@ -28,6 +28,7 @@ public final class SafetensorsExchange {
 
     private SafetensorsExchange() {}
 
+    /** Writes the weights of the Kiln model file {@code model} to the safetensors file {@code out}. */
     public static void export(Path model, Path out, AtomicFileWriter writer) throws IOException {
         TensorFile.Contents contents = TensorFile.read(model);
         Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -39,6 +40,10 @@ public final class SafetensorsExchange {
         Safetensors.write(out, weights, Map.of("format", "kiln", "kiln", contents.metadata()), writer);
     }
 
+    /**
+     * Writes the Kiln model file {@code out}: {@code template}'s architecture with the weights of {@code
+     * safetensors}.
+     */
     public static void importWeights(Path safetensors, Path template, Path out, AtomicFileWriter writer) throws IOException {
         TensorFile.Contents model = TensorFile.read(template);
         Map<String, Tensor> incoming = Safetensors.read(safetensors).tensors();

@@ -32,6 +32,7 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
     private static final String CALLBACK_TENSORS = "callbacks/";
     private static final String METRIC_TENSORS = "metrics/";
 
+    /** This state as the model file's "training" metadata section. */
     public Map<String, Object> metadata() {
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("epoch", position.epoch());
@@ -46,6 +47,7 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
         return Map.of(SECTION, section);
     }
 
+    /** The metrics' and callbacks' tensors, named as the file stores them. */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         addTensors(position.metrics(), METRIC_TENSORS, tensors);

@@ -10,7 +10,12 @@ import java.util.Locale;
  * less work. Both give the same results up to float rounding (the sums run in another order).
  */
 public enum InputProjection {
-    AUTO, TABLE, PER_TOKEN;
+    /** TABLE when the batch has at least {@link #TABLE_FACTOR} tokens per table row, else PER_TOKEN. */
+    AUTO,
+    /** Project the embedding table once per batch and copy each token's row. */
+    TABLE,
+    /** Multiply every token's vector by the kernel. */
+    PER_TOKEN;
 
     /** AUTO's threshold: tokens per table row above which projecting the table costs less. */
     public static final int TABLE_FACTOR = 2;

@@ -22,6 +22,7 @@ public final class Ops {
     private final ReductionOps reductions;
     private final RecurrentOps recurrent;
 
+    /** Ops that record on {@code tape} and compute with {@code kernels}, parameters unbound. */
     public Ops(Kernels kernels, Tape tape) {
         this(kernels, tape, Map.of());
     }
@@ -62,10 +63,12 @@ public final class Ops {
         return bindings.getOrDefault(parameter, parameter);
     }
 
+    /** The tape these operations record on. */
     public Tape tape() {
         return tape;
     }
 
+    /** The kernels these operations compute with. */
     public Kernels kernels() {
         return kernels;
     }
@@ -87,22 +90,27 @@ public final class Ops {
         return elementwise.add(a, b);
     }
 
+    /** a - b, of the same shape. */
     public Variable subtract(Variable a, Variable b) {
         return elementwise.subtract(a, b);
     }
 
+    /** a * b, element by element, of the same shape. */
     public Variable multiply(Variable a, Variable b) {
         return elementwise.multiply(a, b);
     }
 
+    /** 1 / (1 + e^-x), element by element. */
     public Variable sigmoid(Variable x) {
         return elementwise.sigmoid(x);
     }
 
+    /** tanh(x), element by element. */
     public Variable tanh(Variable x) {
         return elementwise.tanh(x);
     }
 
+    /** max(x, 0), element by element (no gradient at 0). */
     public Variable relu(Variable x) {
         return elementwise.relu(x);
     }
@@ -122,14 +130,20 @@ public final class Ops {
         return elementwise.softmax(x, true);
     }
 
+    /** The parts joined along their last axis; all other dimensions must agree. */
     public Variable concat(List<Variable> parts) {
         return structure.concat(parts);
     }
 
+    /** x[..., from:to] along the last axis. */
     public Variable slice(Variable x, int from, int to) {
         return structure.slice(x, from, to);
     }
 
+    /**
+     * Rows of {@code table} [rows, features] picked by {@code ids}: [ids.length, features]; a row picked twice
+     * gets both gradients.
+     */
     public Variable gather(Variable table, int[] ids) {
         return structure.gather(table, ids);
     }
@@ -179,10 +193,12 @@ public final class Ops {
         return new RecurrentOps.Weights(kernelRecurrentBias.get(0), kernelRecurrentBias.get(1), kernelRecurrentBias.get(2));
     }
 
+    /** The sum of all elements, a scalar. */
     public Variable sum(Variable x) {
         return reductions.sum(x);
     }
 
+    /** The mean of all elements, a scalar; an empty tensor is an error. */
     public Variable mean(Variable x) {
         return reductions.mean(x);
     }

@@ -68,6 +68,7 @@ public final class StepPhases {
         return nanos == null ? 0 : nanos[phase.ordinal()].sum() / 1e6;
     }
 
+    /** Sets every phase's time back to zero. */
     public void reset() {
         if (nanos != null) {
             for (LongAdder adder : nanos) {

@@ -29,6 +29,7 @@ public final class Tape {
         return new Tape(false);
     }
 
+    /** Whether operations record their backward rules (false for {@link #inference()}). */
     public boolean isRecording() {
         return recording;
     }

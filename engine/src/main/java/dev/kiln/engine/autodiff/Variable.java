@@ -35,22 +35,27 @@ public final class Variable {
         return new Variable(value, requiresGrad, operation);
     }
 
+    /** The value (the tensor itself, not a copy). */
     public Tensor value() {
         return value;
     }
 
+    /** The value's shape. */
     public Shape shape() {
         return value.shape();
     }
 
+    /** The value's elements (the array itself, not a copy). */
     public float[] data() {
         return value.data();
     }
 
+    /** Whether gradients flow into this variable (parameters and results computed from them). */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
+    /** A parameter's name, or the operation that produced this value. */
     public String name() {
         return name;
     }
@@ -71,6 +76,7 @@ public final class Variable {
         return grad().data();
     }
 
+    /** Sets the gradient to zero (the optimizer does this after each update). */
     public void zeroGrad() {
         if (grad != null) {
             java.util.Arrays.fill(grad.data(), 0f);

@@ -28,6 +28,7 @@ public final class CsvLogger implements StatefulCallback {
     private int rows; // data rows in the file, this fit's and earlier ones'
     private boolean startFresh; // the first row replaces the file (no append, no resume)
 
+    /** A CSV log at {@code file}, values separated by {@code separator}; {@code append} continues an existing file. */
     public CsvLogger(Path file, String separator, boolean append) {
         this.file = file;
         this.separator = separator;

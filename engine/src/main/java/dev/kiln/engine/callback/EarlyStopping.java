@@ -153,18 +153,22 @@ public final class EarlyStopping implements StatefulCallback {
         bestWeights = state.getBoolean("has_best_weights") ? List.copyOf(state.tensors().values()) : null;
     }
 
+    /** The 0-based epoch at which it stopped training, or 0 if it did not. */
     public int stoppedEpoch() {
         return stoppedEpoch;
     }
 
+    /** The 0-based epoch with the best monitored value so far. */
     public int bestEpoch() {
         return bestEpoch;
     }
 
+    /** The best monitored value so far (an infinity before the first epoch). */
     public double best() {
         return best;
     }
 
+    /** Epochs since the last improvement (Keras' wait). */
     public int waitCount() {
         return wait;
     }
@@ -239,6 +243,7 @@ public final class EarlyStopping implements StatefulCallback {
             return this;
         }
 
+        /** An EarlyStopping with these options. */
         public EarlyStopping build() {
             return new EarlyStopping(this);
         }

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public record FitPosition(int epoch, int batchesDone, Map<String, PartState> metrics) {
 
+    /** Checks the position and copies the metrics' states. */
     public FitPosition {
         if (epoch < 0 || batchesDone < 0) {
             throw new IllegalArgumentException("not a fit position: epoch " + epoch + ", batchesDone " + batchesDone);

@@ -14,6 +14,9 @@ public final class History implements StatefulCallback {
     private final List<Integer> epochs = new ArrayList<>();
     private FitParameters parameters;
 
+    /** An empty history; {@code fit} makes its own and returns it, so a user rarely needs this. */
+    public History() {}
+
     @Override
     public void setContext(TrainingContext context, FitParameters parameters) {
         this.parameters = parameters;
@@ -25,6 +28,7 @@ public final class History implements StatefulCallback {
         logs.asMap().forEach((name, value) -> history.computeIfAbsent(name, key -> new ArrayList<>()).add(value));
     }
 
+    /** Each logged value (loss, accuracy, val_loss, ...) with one entry per recorded epoch, in log order. */
     public Map<String, List<Double>> history() {
         return Collections.unmodifiableMap(history);
     }
@@ -34,6 +38,7 @@ public final class History implements StatefulCallback {
         return Collections.unmodifiableList(epochs);
     }
 
+    /** The run's parameters (verbosity, epochs, steps per epoch), or null before fit sets them. */
     public FitParameters parameters() {
         return parameters;
     }

@@ -24,6 +24,7 @@ public final class LambdaCallback implements Callback {
         this.batchEnd = b.batchEnd;
     }
 
+    /** A builder whose hooks all do nothing until set. */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,36 +68,43 @@ public final class LambdaCallback implements Callback {
         private BiConsumer<Integer, Logs> batchBegin = (batch, logs) -> { };
         private BiConsumer<Integer, Logs> batchEnd = (batch, logs) -> { };
 
+        /** Called once before training. */
         public Builder onTrainBegin(Consumer<Logs> hook) {
             trainBegin = hook;
             return this;
         }
 
+        /** Called once after training. */
         public Builder onTrainEnd(Consumer<Logs> hook) {
             trainEnd = hook;
             return this;
         }
 
+        /** Called at each epoch's start with its 0-based index. */
         public Builder onEpochBegin(BiConsumer<Integer, Logs> hook) {
             epochBegin = hook;
             return this;
         }
 
+        /** Called at each epoch's end with its logs. */
         public Builder onEpochEnd(BiConsumer<Integer, Logs> hook) {
             epochEnd = hook;
             return this;
         }
 
+        /** Called before each training batch. */
         public Builder onTrainBatchBegin(BiConsumer<Integer, Logs> hook) {
             batchBegin = hook;
             return this;
         }
 
+        /** Called after each training batch with the running logs. */
         public Builder onTrainBatchEnd(BiConsumer<Integer, Logs> hook) {
             batchEnd = hook;
             return this;
         }
 
+        /** The callback with the hooks set so far. */
         public LambdaCallback build() {
             return new LambdaCallback(this);
         }

@@ -18,6 +18,7 @@ public final class LearningRateScheduler implements StatefulCallback {
     /** The rate for a 0-based epoch, given the current one. */
     @FunctionalInterface
     public interface Schedule {
+        /** The learning rate for 0-based {@code epoch}, given the rate in use. */
         double rate(int epoch, double current);
     }
 
@@ -27,12 +28,14 @@ public final class LearningRateScheduler implements StatefulCallback {
     private TrainingContext context;
     private int appliedEpoch = -1;
 
+    /** Sets the rate from {@code schedule} at each epoch's start; verbose > 0 prints each new rate to {@code out}. */
     public LearningRateScheduler(Schedule schedule, int verbose, PrintStream out) {
         this.schedule = schedule;
         this.verbose = verbose;
         this.out = out;
     }
 
+    /** Sets the rate from {@code schedule} at each epoch's start, silently. */
     public LearningRateScheduler(Schedule schedule) {
         this(schedule, 0, System.out);
     }

@@ -15,10 +15,12 @@ public final class Logs {
         this.values = Collections.unmodifiableMap(values);
     }
 
+    /** Logs with no values. */
     public static Logs empty() {
         return new Logs(new LinkedHashMap<>());
     }
 
+    /** Logs holding a copy of {@code values}, in their iteration order. */
     public static Logs of(Map<String, Double> values) {
         return new Logs(new LinkedHashMap<>(values));
     }
@@ -35,6 +37,7 @@ public final class Logs {
         return values.get(name);
     }
 
+    /** The values by name, in order (unmodifiable). */
     public Map<String, Double> asMap() {
         return values;
     }

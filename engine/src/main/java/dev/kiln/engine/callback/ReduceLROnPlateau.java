@@ -142,6 +142,7 @@ public final class ReduceLROnPlateau implements StatefulCallback {
             return this;
         }
 
+        /** Epochs without improvement before the rate is reduced (default 10). */
         public Builder patience(int epochs) {
             if (epochs < 0) {
                 throw new IllegalArgumentException("ReduceLROnPlateau: patience must be >= 0, got " + epochs);
@@ -150,11 +151,13 @@ public final class ReduceLROnPlateau implements StatefulCallback {
             return this;
         }
 
+        /** Whether lower or higher is better (default AUTO: higher when the name contains "acc"). */
         public Builder mode(Mode value) {
             mode = value;
             return this;
         }
 
+        /** A change smaller than this does not count as an improvement (default 1e-4). */
         public Builder minDelta(double delta) {
             minDelta = delta;
             return this;
@@ -178,16 +181,19 @@ public final class ReduceLROnPlateau implements StatefulCallback {
             return this;
         }
 
+        /** 1 prints each reduction (default 0). */
         public Builder verbose(int level) {
             verbose = level;
             return this;
         }
 
+        /** Where messages go (default standard output). */
         public Builder out(PrintStream stream) {
             out = stream;
             return this;
         }
 
+        /** The callback with these options. */
         public ReduceLROnPlateau build() {
             return new ReduceLROnPlateau(this);
         }

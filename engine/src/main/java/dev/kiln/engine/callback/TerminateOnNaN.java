@@ -7,10 +7,12 @@ public final class TerminateOnNaN implements Callback {
     private final PrintStream out;
     private TrainingContext context;
 
+    /** Messages go to {@code out}. */
     public TerminateOnNaN(PrintStream out) {
         this.out = out;
     }
 
+    /** Messages go to standard output. */
     public TerminateOnNaN() {
         this(System.out);
     }

@@ -10,6 +10,7 @@ public interface TrainingContext {
     /** Asks fit to stop after the current epoch's callbacks (Keras' model.stop_training = True). */
     void requestStop();
 
+    /** Whether a callback asked fit to stop. */
     boolean stopRequested();
 
     /** Copies of the current weights, in parameter order. */

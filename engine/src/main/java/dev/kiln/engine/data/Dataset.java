@@ -25,6 +25,9 @@ import java.util.function.LongFunction;
 public abstract class Dataset<T> implements Iterable<T> {
     private final AtomicLong nextPass = new AtomicLong();
 
+    /** For a source of elements: implement {@link #cardinality()} and {@link #iterator(long)}. */
+    protected Dataset() {}
+
     /** Elements from a list (the list is copied). */
     public static <T> Dataset<T> fromList(List<T> elements) {
         List<T> copy = List.copyOf(elements);
@@ -73,6 +76,7 @@ public abstract class Dataset<T> implements Iterable<T> {
         return of(pass -> new BatchIterator<>(iterator(pass), size), n < 0 ? -1 : (n + size - 1) / size);
     }
 
+    /** Each element passed through {@code function}, lazily, as a pass reaches it. */
     public <R> Dataset<R> map(Function<? super T, ? extends R> function) {
         return of(pass -> new MapIterator<>(iterator(pass), function), cardinality());
     }

@@ -9,6 +9,10 @@ public final class JsonValues {
 
     private JsonValues() {}
 
+    /**
+     * A value as a user would write it: a string quoted and shortened, a short list of numbers in full, other
+     * containers by their size.
+     */
     public static String describe(Object value) {
         return switch (value) {
             case null -> "null";

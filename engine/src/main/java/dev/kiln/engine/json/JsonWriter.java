@@ -12,6 +12,7 @@ import java.util.Map;
 public final class JsonWriter {
     private JsonWriter() {}
 
+    /** The value as indented JSON text; an unsupported type or a NaN or infinite double is an error. */
     public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value, "");

@@ -8,32 +8,37 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dx}, because gradients accumulate. Each vector kernel has a scalar reference with the
  * suffix {@code Scalar}: plain java.lang.Math in double precision, rounded once to float.
  *
- * <p>Accuracy of the vector forms (tested): exp relative error <= 1e-6 where e^x is a normal
- * float; sigmoid and tanh absolute error <= 1e-6 over all floats; exact at +-0 and +-Inf
+ * <p>Accuracy of the vector forms (tested): exp relative error &lt;= 1e-6 where e^x is a normal
+ * float; sigmoid and tanh absolute error &lt;= 1e-6 over all floats; exact at +-0 and +-Inf
  * (saturating, never NaN); NaN in, NaN out.
  */
 public final class Activations {
     private final Loops loops;
 
+    /** Kernels whose vector loops use {@code species}. */
     public Activations(VectorSpecies<Float> species) {
         this.loops = Specialization.instantiate(Loops.class, VectorLoops.class, species);
     }
 
+    /** out = e^x. */
     public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
         checkMap(n, x, xOff, out, outOff);
         loops.exp(n, x, xOff, out, outOff);
     }
 
+    /** out = 1 / (1 + e^-x). */
     public void sigmoid(int n, float[] x, int xOff, float[] out, int outOff) {
         checkMap(n, x, xOff, out, outOff);
         loops.sigmoid(n, x, xOff, out, outOff);
     }
 
+    /** out = tanh(x). */
     public void tanh(int n, float[] x, int xOff, float[] out, int outOff) {
         checkMap(n, x, xOff, out, outOff);
         loops.tanh(n, x, xOff, out, outOff);
     }
 
+    /** out = max(x, 0). */
     public void relu(int n, float[] x, int xOff, float[] out, int outOff) {
         checkMap(n, x, xOff, out, outOff);
         loops.relu(n, x, xOff, out, outOff);
@@ -65,22 +70,27 @@ public final class Activations {
 
     // ---- scalar references ----
 
+    /** The reference for {@link #exp}. */
     public static float expScalar(float x) {
         return (float) Math.exp(x);
     }
 
+    /** The reference for {@link #sigmoid}. */
     public static float sigmoidScalar(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));
     }
 
+    /** The reference for {@link #tanh}. */
     public static float tanhScalar(float x) {
         return (float) Math.tanh(x);
     }
 
+    /** The reference for {@link #relu}. */
     public static float reluScalar(float x) {
         return Math.max(x, 0f);
     }
 
+    /** The reference for {@link #softplus}. */
     public static float softplusScalar(float x) {
         return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
     }
@@ -96,6 +106,7 @@ public final class Activations {
     /** A float -> float function, without boxing. */
     @FunctionalInterface
     public interface FloatUnary {
+        /** The function's value at {@code x}. */
         float apply(float x);
     }
 

@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Arithmetic {
     private final Loops loops;
 
+    /** Kernels whose vector loops use {@code species}. */
     public Arithmetic(VectorSpecies<Float> species) {
         this.loops = Specialization.instantiate(Loops.class, VectorLoops.class, species);
     }
@@ -21,6 +22,7 @@ public final class Arithmetic {
         loops.axpy(n, alpha, x, xOff, y, yOff);
     }
 
+    /** The reference for {@link #axpy}. */
     public static void axpyScalar(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         checkBinary(n, "x", x, xOff, "y", y, yOff);
         for (int i = 0; i < n; i++) {
@@ -35,6 +37,7 @@ public final class Arithmetic {
         loops.scale(n, alpha, x, xOff);
     }
 
+    /** The reference for {@link #scaleInPlace}. */
     public static void scaleInPlaceScalar(int n, float alpha, float[] x, int xOff) {
         Bounds.nonNegative("n", n);
         Bounds.range("x", x, xOff, n);
@@ -49,6 +52,7 @@ public final class Arithmetic {
         loops.add(n, a, aOff, b, bOff, out, outOff);
     }
 
+    /** The reference for {@link #add}. */
     public static void addScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         checkTernary(n, a, aOff, b, bOff, out, outOff);
         for (int i = 0; i < n; i++) {
@@ -62,6 +66,7 @@ public final class Arithmetic {
         loops.multiply(n, a, aOff, b, bOff, out, outOff);
     }
 
+    /** The reference for {@link #multiply}. */
     public static void multiplyScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         checkTernary(n, a, aOff, b, bOff, out, outOff);
         for (int i = 0; i < n; i++) {
@@ -77,6 +82,7 @@ public final class Arithmetic {
         }
     }
 
+    /** The reference for {@link #addBiasRows}. */
     public static void addBiasRowsScalar(int rows, int cols, float[] bias, int biasOff, float[] x, int xOff, int ldx) {
         checkRows(rows, cols, x, xOff, ldx, "bias", bias, biasOff);
         for (int r = 0; r < rows; r++) {

@@ -36,6 +36,7 @@ public final class Gemm {
     /** Packing buffers, one set per thread that runs this Gemm. */
     private final ThreadLocal<Scratch> scratches;
 
+    /** A GEMM whose tiles use {@code species} and whose large problems split over {@code pool}. */
     public Gemm(VectorSpecies<Float> species, ComputePool pool) {
         this.species = species;
         this.tiles = Specialization.instantiate(GemmTiles.class, VectorGemmTiles.class, species);
@@ -44,6 +45,7 @@ public final class Gemm {
         this.scratches = ThreadLocal.withInitial(() -> new Scratch(K_BLOCK * strip));
     }
 
+    /** The vector width this GEMM computes with. */
     public VectorSpecies<Float> species() {
         return species;
     }

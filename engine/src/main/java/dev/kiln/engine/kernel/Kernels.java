@@ -22,6 +22,7 @@ public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations,
                 new Reductions(species), new LstmCell(species), pool);
     }
 
+    /** The vector width all these kernels compute with. */
     public VectorSpecies<Float> species() {
         return gemm.species();
     }

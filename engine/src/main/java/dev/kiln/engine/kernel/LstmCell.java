@@ -24,10 +24,12 @@ public final class LstmCell {
 
     private final LstmCellLoops loops;
 
+    /** A cell whose vector loops use {@code species}. */
     public LstmCell(VectorSpecies<Float> species) {
         this.loops = Specialization.instantiate(LstmCellLoops.class, VectorLstmCellLoops.class, species);
     }
 
+    /** The forward step for {@code rows} rows: see the class comment. */
     public void forward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                         float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
         checkForward(rows, units, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
@@ -38,6 +40,7 @@ public final class LstmCell {
         }
     }
 
+    /** The backward step for {@code rows} rows: see the class comment. */
     public void backward(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                          float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff) {
         checkBackward(rows, units, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dz, dzOff);
@@ -48,6 +51,7 @@ public final class LstmCell {
         }
     }
 
+    /** The reference for {@link #forward}. */
     public static void forwardScalar(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                                      float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
         checkForward(rows, units, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
@@ -72,6 +76,7 @@ public final class LstmCell {
         }
     }
 
+    /** The reference for {@link #backward}. */
     public static void backwardScalar(int rows, int units, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                                       float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
                                       float[] dz, int dzOff) {

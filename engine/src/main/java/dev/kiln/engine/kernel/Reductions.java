@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Reductions {
     private final Loops loops;
 
+    /** Kernels whose vector loops use {@code species}. */
     public Reductions(VectorSpecies<Float> species) {
         this.loops = Specialization.instantiate(Loops.class, VectorLoops.class, species);
     }
@@ -21,6 +22,7 @@ public final class Reductions {
         return loops.sum(n, x, xOff);
     }
 
+    /** The reference for {@link #sum}: one running sum, left to right. */
     public static float sumScalar(int n, float[] x, int xOff) {
         Bounds.nonNegative("n", n);
         Bounds.range("x", x, xOff, n);
@@ -40,6 +42,7 @@ public final class Reductions {
         }
     }
 
+    /** The reference for {@link #rowSums}. */
     public static void rowSumsScalar(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff) {
         Bounds.matrix("x", x, xOff, rows, cols, ldx);
         Bounds.range("out", out, outOff, rows);

@@ -10,6 +10,7 @@ public final class ScalarMath {
 
     private ScalarMath() {}
 
+    /** The error function, erf(x) = 2/sqrt(pi) times the integral of e^(-t^2) from 0 to x; NaN gives NaN. */
     public static double erf(double x) {
         if (Double.isNaN(x)) {
             return x;

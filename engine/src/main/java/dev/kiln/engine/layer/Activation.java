@@ -16,13 +16,46 @@ import java.util.Locale;
  * constants Keras').
  */
 public enum Activation {
-    LINEAR, RELU, SIGMOID, TANH, SOFTMAX, LOG_SOFTMAX, GELU, SILU, SOFTPLUS, SOFTSIGN, ELU, SELU, EXPONENTIAL, LEAKY_RELU,
-    RELU6, HARD_SIGMOID, MISH;
+    /** x. */
+    LINEAR,
+    /** max(x, 0). */
+    RELU,
+    /** 1 / (1 + e^-x). */
+    SIGMOID,
+    /** tanh(x). */
+    TANH,
+    /** e^x / sum e^x over each example's outputs. */
+    SOFTMAX,
+    /** The logarithm of the softmax, computed stably. */
+    LOG_SOFTMAX,
+    /** x Phi(x), Phi the normal distribution function (Keras' exact gelu). */
+    GELU,
+    /** x sigmoid(x) (Keras' silu, also called swish). */
+    SILU,
+    /** log(1 + e^x). */
+    SOFTPLUS,
+    /** x / (1 + |x|). */
+    SOFTSIGN,
+    /** x for x > 0, else e^x - 1. */
+    ELU,
+    /** scale * elu(x) with Keras' alpha and scale (self-normalizing). */
+    SELU,
+    /** e^x. */
+    EXPONENTIAL,
+    /** x for x > 0, else 0.2 x. */
+    LEAKY_RELU,
+    /** min(max(x, 0), 6). */
+    RELU6,
+    /** relu6(x + 3) / 6. */
+    HARD_SIGMOID,
+    /** x tanh(softplus(x)). */
+    MISH;
 
     private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     private static final double SELU_SCALE = 1.0507009873554804934193349852946;
     private static final double LEAKY_SLOPE = 0.2;
 
+    /** This activation applied to {@code x} through {@code ops} (recorded for the backward pass). */
     public Variable apply(Ops ops, Variable x) {
         String name = kerasName();
         return switch (this) {

@@ -14,6 +14,7 @@ import java.util.List;
  * real token to its first, from zero state.
  */
 public final class Bidirectional implements Layer {
+    /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "Bidirectional";
 
     private final Lstm wrapped;
@@ -21,6 +22,10 @@ public final class Bidirectional implements Layer {
     private final Lstm forward;
     private final Lstm backward;
 
+    /**
+     * Wraps {@code layer}'s configuration in a forward and a backward copy, named {@code name}/forward_... and
+     * {@code name}/backward_....
+     */
     public Bidirectional(Lstm layer, String name) {
         this.wrapped = layer;
         this.name = name;
@@ -28,6 +33,10 @@ public final class Bidirectional implements Layer {
         this.backward = layer.copy(name + "/backward_" + layer.name(), true);
     }
 
+    /**
+     * The layer its config describes (merge_mode concat, an LSTM inside); an unknown key or a bad value is an
+     * error naming it.
+     */
     public static Bidirectional fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "merge_mode", "layer"));
         config.getChoice("merge_mode", List.of("concat"));

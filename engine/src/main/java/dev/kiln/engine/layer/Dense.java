@@ -10,6 +10,7 @@ import java.util.List;
 
 /** Dense(units, activation): y = activation(x . kernel + bias); kernel glorot_uniform [in, units], bias zeros. */
 public final class Dense implements Layer {
+    /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "Dense";
 
     private final int units;
@@ -18,6 +19,7 @@ public final class Dense implements Layer {
     private Variable kernel;
     private Variable bias;
 
+    /** A Dense layer of {@code units} outputs (at least 1); the input width is taken when it is built. */
     public Dense(int units, Activation activation, String name) {
         if (units < 1) {
             throw new IllegalArgumentException("Dense needs units >= 1, got " + units);
@@ -27,6 +29,7 @@ public final class Dense implements Layer {
         this.name = name;
     }
 
+    /** The layer its config describes; an unknown key or a bad value is an error naming it. */
     public static Dense fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "units", "activation"));
         return new Dense(config.getDimension("units"), Activation.fromKerasName(config.getChoice("activation", Activation.kerasNames())),

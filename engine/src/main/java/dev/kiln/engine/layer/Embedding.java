@@ -14,6 +14,7 @@ import java.util.List;
  * sequence's true length travels on to the next layer (so inputDim must count id 0).
  */
 public final class Embedding implements Layer {
+    /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "Embedding";
 
     private final int inputDim;
@@ -22,6 +23,7 @@ public final class Embedding implements Layer {
     private final String name;
     private Variable embeddings;
 
+    /** A table of {@code inputDim} rows of {@code outputDim} values; with {@code maskZero}, id 0 is padding. */
     public Embedding(int inputDim, int outputDim, boolean maskZero, String name) {
         if (inputDim < 1 || outputDim < 1) {
             throw new IllegalArgumentException("Embedding needs inputDim >= 1 and outputDim >= 1, got "
@@ -33,6 +35,7 @@ public final class Embedding implements Layer {
         this.name = name;
     }
 
+    /** The layer its config describes; an unknown key or a bad value is an error naming it. */
     public static Embedding fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "input_dim", "output_dim", "mask_zero"));
         return new Embedding(config.getDimension("input_dim"), config.getDimension("output_dim"), config.getBoolean("mask_zero"),

@@ -5,6 +5,7 @@ import dev.kiln.engine.autodiff.Variable;
 /** One vector per example: {@code values} is [batch, features]. */
 public record FeatureBatch(Variable values) implements LayerValue {
 
+    /** Checks that the values are a matrix. */
     public FeatureBatch {
         if (values.shape().rank() != 2) {
             throw new IllegalArgumentException("FeatureBatch values must be [batch, features], got " + values.shape());

@@ -25,7 +25,7 @@ public final class Initializers {
 
     /**
      * Keras 'orthogonal' (gain 1) for [rows, cols]: QR of a normal matrix of shape
-     * (max, min), columns of Q signed by diag(R), transposed when rows < cols. For the LSTM's
+     * (max, min), columns of Q signed by diag(R), transposed when rows &lt; cols. For the LSTM's
      * [units, 4 units] recurrent kernel the rows come out orthonormal.
      */
     public static Tensor orthogonal(Rng rng, int rows, int cols) {

@@ -34,6 +34,7 @@ public interface Layer extends Part {
         return build(ValueSpec.input(inputFeatures), ParameterSource.initial(rng)).width();
     }
 
+    /** Whether the layer has its weights (has been built). */
     boolean isBuilt();
 
     /** The forward pass; the operations record their backward rules on {@code ops}' tape. */

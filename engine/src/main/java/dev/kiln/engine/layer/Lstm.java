@@ -21,6 +21,7 @@ import java.util.List;
  * reference the fused one must match.)
  */
 public final class Lstm implements Layer {
+    /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "LSTM";
     /** 4 x units must fit a dimension. */
     static final int MAX_UNITS = PartConfig.MAX_DIMENSION / 4;
@@ -49,16 +50,19 @@ public final class Lstm implements Layer {
         this.name = name;
     }
 
+    /** The layer its config describes; an unknown key or a bad value is an error naming it. */
     public static Lstm fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "units", "go_backwards", "return_sequences"));
         return new Lstm(config.getInt("units", 1, MAX_UNITS), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
                 config.getName());
     }
 
+    /** Whether the layer outputs every step's h (true) or each sequence's last h (false). */
     public boolean returnSequences() {
         return returnSequences;
     }
 
+    /** The size of h and c. */
     public int units() {
         return units;
     }

@@ -21,6 +21,10 @@ public final class SequenceBatch implements LayerValue {
     private Supplier<Variable> gather;
     private Variable values;
 
+    /**
+     * Values [tokens, features] packed as {@code lengths} and {@code offsets} say; {@code rows}, when not null,
+     * the table rows they are.
+     */
     public SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows) {
         this.lengths = lengths;
         this.offsets = offsets;
@@ -64,10 +68,12 @@ public final class SequenceBatch implements LayerValue {
         return values;
     }
 
+    /** Each sequence's number of real tokens. */
     public int[] lengths() {
         return lengths;
     }
 
+    /** The row at which each sequence starts. */
     public int[] offsets() {
         return offsets;
     }
@@ -92,10 +98,12 @@ public final class SequenceBatch implements LayerValue {
                 slice.lengths(), slice.offsets());
     }
 
+    /** The width of each token's vector. */
     public int features() {
         return values == null ? rows.table().shape().dim(1) : values.shape().dim(1);
     }
 
+    /** The longest sequence's length (0 for an empty batch). */
     public int maxLength() {
         int max = 0;
         for (int length : lengths) {

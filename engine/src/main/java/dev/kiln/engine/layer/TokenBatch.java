@@ -9,6 +9,7 @@ import java.util.Arrays;
  */
 public record TokenBatch(int[] ids, int[] lengths, int[] offsets) implements LayerValue {
 
+    /** Checks that the sequences lie one after another and cover all ids. */
     public TokenBatch {
         if (lengths.length != offsets.length) {
             throw new IllegalArgumentException("TokenBatch: " + lengths.length + " lengths but " + offsets.length + " offsets");
@@ -87,6 +88,7 @@ public record TokenBatch(int[] ids, int[] lengths, int[] offsets) implements Lay
         return ids.length;
     }
 
+    /** The longest sequence's length (0 for an empty batch). */
     public int maxLength() {
         return Arrays.stream(lengths).max().orElse(0);
     }

@@ -12,10 +12,14 @@ package dev.kiln.engine.layer;
  * @param width features per step or example, or the id range of token ids; 0 when not known
  */
 public record ValueSpec(String kind, int width) {
+    /** The kind of a {@link TokenBatch}, which an Embedding takes. */
     public static final String TOKEN_IDS = "token ids";
+    /** The kind of a {@link SequenceBatch}: one vector per token. */
     public static final String SEQUENCES = "sequences of vectors";
+    /** The kind of a {@link FeatureBatch}: one vector per example. */
     public static final String FEATURES = "one vector per example";
 
+    /** Checks that the width is not negative. */
     public ValueSpec {
         if (width < 0) {
             throw new IllegalArgumentException("a value's width must be >= 0, got " + width);

@@ -11,6 +11,7 @@ import java.util.List;
  * clipped to Keras' float32 [1e-7, 1 - 1e-7] (gradient 0 where clipped) and the loss is -z log p - (1 - z) log(1 - p).
  */
 public final class BinaryCrossentropy implements Loss {
+    /** The Keras class name: the type of this loss's config and its registry key. */
     public static final String TYPE = "BinaryCrossentropy";
     /** Keras clips float32 probabilities to [1e-7, 1 - 1e-7], each bound rounded to float32 (the upper one is 1 - 2^-23). */
     static final double LOWEST = (float) 1e-7;
@@ -20,10 +21,12 @@ public final class BinaryCrossentropy implements Loss {
     private final double labelSmoothing;
     private final String name;
 
+    /** Keras' BinaryCrossentropy(from_logits, label_smoothing), named binary_crossentropy. */
     public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
         this(fromLogits, labelSmoothing, "binary_crossentropy");
     }
 
+    /** The same with a name; label smoothing must be in [0, 1]. */
     public BinaryCrossentropy(boolean fromLogits, double labelSmoothing, String name) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("BinaryCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
@@ -38,6 +41,10 @@ public final class BinaryCrossentropy implements Loss {
         return new BinaryCrossentropy(true, 0);
     }
 
+    /**
+     * The loss its config describes (Keras' keys, axis -1 only); an unknown key or a bad value is an error
+     * naming it.
+     */
     public static BinaryCrossentropy fromConfig(PartConfig config) {
         Loss.requireKeys(config, List.of("from_logits", "label_smoothing", "axis"));
         config.getInt("axis", -1, -1, -1);
@@ -56,6 +63,7 @@ public final class BinaryCrossentropy implements Loss {
         return name;
     }
 
+    /** Whether outputs are logits (true) or probabilities. */
     public boolean isFromLogits() {
         return fromLogits;
     }

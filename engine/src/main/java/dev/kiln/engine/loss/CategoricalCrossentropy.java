@@ -10,12 +10,14 @@ import java.util.List;
  * on the row renormalized and clipped from probabilities.
  */
 public final class CategoricalCrossentropy implements Loss {
+    /** The Keras class name: the type of this loss's config and its registry key. */
     public static final String TYPE = "CategoricalCrossentropy";
 
     private final boolean fromLogits;
     private final double labelSmoothing;
     private final String name;
 
+    /** Keras' CategoricalCrossentropy(from_logits, label_smoothing); label smoothing must be in [0, 1]. */
     public CategoricalCrossentropy(boolean fromLogits, double labelSmoothing, String name) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("CategoricalCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
@@ -25,10 +27,15 @@ public final class CategoricalCrossentropy implements Loss {
         this.name = name;
     }
 
+    /** Without label smoothing, named categorical_crossentropy. */
     public CategoricalCrossentropy(boolean fromLogits) {
         this(fromLogits, 0, "categorical_crossentropy");
     }
 
+    /**
+     * The loss its config describes (Keras' keys, axis -1 only); an unknown key or a bad value is an error
+     * naming it.
+     */
     public static CategoricalCrossentropy fromConfig(PartConfig config) {
         Loss.requireKeys(config, List.of("from_logits", "label_smoothing", "axis"));
         config.getInt("axis", -1, -1, -1);

@@ -5,15 +5,17 @@ import dev.kiln.engine.part.PartConfig;
 import java.util.List;
 
 /**
- * Keras' Huber(delta): per output, e^2 / 2 where |e| <= delta, else delta (|e| - delta / 2), with
+ * Keras' Huber(delta): per output, e^2 / 2 where |e| &lt;= delta, else delta (|e| - delta / 2), with
  * e = output - target; averaged over an example's outputs.
  */
 public final class Huber implements Loss {
+    /** The Keras class name: the type of this loss's config and its registry key. */
     public static final String TYPE = "Huber";
 
     private final double delta;
     private final String name;
 
+    /** Keras' Huber(delta), delta finite and positive. */
     public Huber(double delta, String name) {
         if (!(delta > 0 && Double.isFinite(delta))) {
             throw new IllegalArgumentException("Huber: delta must be > 0, got " + delta);
@@ -22,10 +24,12 @@ public final class Huber implements Loss {
         this.name = name;
     }
 
+    /** Keras' default: delta 1, named huber_loss. */
     public Huber() {
         this(1.0, "huber_loss");
     }
 
+    /** The loss its config describes; an unknown key or a bad value is an error naming it. */
     public static Huber fromConfig(PartConfig config) {
         Loss.requireKeys(config, List.of("delta"));
         return new Huber(config.getDouble("delta", 1.0, Double.MIN_VALUE, Double.MAX_VALUE), config.getName("huber_loss"));

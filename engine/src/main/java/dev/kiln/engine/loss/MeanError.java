@@ -11,7 +11,10 @@ import java.util.List;
 public final class MeanError implements Loss {
     /** Which error: squared or absolute, with Keras' class name and default name. */
     public enum Kind {
-        SQUARED("MeanSquaredError", "mean_squared_error"), ABSOLUTE("MeanAbsoluteError", "mean_absolute_error");
+        /** (output - target)^2: Keras' MeanSquaredError. */
+        SQUARED("MeanSquaredError", "mean_squared_error"),
+        /** |output - target|: Keras' MeanAbsoluteError. */
+        ABSOLUTE("MeanAbsoluteError", "mean_absolute_error");
 
         private final String type;
         private final String defaultName;
@@ -21,10 +24,12 @@ public final class MeanError implements Loss {
             this.defaultName = defaultName;
         }
 
+        /** Keras' class name of this kind of loss. */
         public String type() {
             return type;
         }
 
+        /** Keras' default name of this loss. */
         public String defaultName() {
             return defaultName;
         }
@@ -33,6 +38,7 @@ public final class MeanError implements Loss {
     private final Kind kind;
     private final String name;
 
+    /** A loss of {@code kind} named {@code name}. */
     public MeanError(Kind kind, String name) {
         this.kind = kind;
         this.name = name;
@@ -48,6 +54,7 @@ public final class MeanError implements Loss {
         return new MeanError(Kind.ABSOLUTE, Kind.ABSOLUTE.defaultName);
     }
 
+    /** The loss a saved config of {@code kind} describes. */
     public static MeanError fromConfig(PartConfig config, Kind kind) {
         Loss.requireKeys(config, List.of());
         return new MeanError(kind, config.getName(kind.defaultName));

@@ -10,20 +10,24 @@ import java.util.List;
  * a stable log-softmax, from probabilities on the row renormalized and clipped.
  */
 public final class SparseCategoricalCrossentropy implements Loss {
+    /** The Keras class name: the type of this loss's config and its registry key. */
     public static final String TYPE = "SparseCategoricalCrossentropy";
 
     private final boolean fromLogits;
     private final String name;
 
+    /** Keras' SparseCategoricalCrossentropy(from_logits) with this name (kept in its config). */
     public SparseCategoricalCrossentropy(boolean fromLogits, String name) {
         this.fromLogits = fromLogits;
         this.name = name;
     }
 
+    /** Named sparse_categorical_crossentropy, as in Keras. */
     public SparseCategoricalCrossentropy(boolean fromLogits) {
         this(fromLogits, "sparse_categorical_crossentropy");
     }
 
+    /** The loss its config describes (Keras' keys); an unknown key or a bad value is an error naming it. */
     public static SparseCategoricalCrossentropy fromConfig(PartConfig config) {
         Loss.requireKeys(config, List.of("from_logits"));
         return new SparseCategoricalCrossentropy(config.getBoolean("from_logits", false),

@@ -17,6 +17,7 @@ import java.util.Map;
  * update costs O(outputs + n).
  */
 public final class Auc implements Metric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "AUC";
 
     private final String name;
@@ -25,6 +26,7 @@ public final class Auc implements Metric {
     private final double[] positives; // weight of positive outputs per bucket
     private final double[] negatives;
 
+    /** Keras' AUC(num_thresholds, curve) with this name; at least 3 thresholds, curve "ROC" or "PR". */
     public Auc(int thresholds, String curve, String name) {
         if (thresholds < 3) {
             throw new IllegalArgumentException("AUC: num_thresholds must be > 2, got " + thresholds);
@@ -44,6 +46,10 @@ public final class Auc implements Metric {
         this(200, "ROC", "auc");
     }
 
+    /**
+     * The metric its config describes (summation_method interpolation only); an unknown key or a bad value is an
+     * error naming it.
+     */
     public static Auc fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "num_thresholds", "curve", "summation_method"));
         config.getChoice("summation_method", "interpolation", List.of("interpolation"));

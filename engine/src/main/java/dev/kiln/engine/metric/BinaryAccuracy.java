@@ -12,6 +12,7 @@ import java.util.List;
  * raw logit at 0.5, i.e. probability 0.62, which is almost never what its user means.
  */
 public final class BinaryAccuracy implements ExampleMetric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "BinaryAccuracy";
 
     private final String name;
@@ -20,6 +21,10 @@ public final class BinaryAccuracy implements ExampleMetric {
     private final float outputThreshold;
     private final WeightedMean mean = new WeightedMean();
 
+    /**
+     * Keras' BinaryAccuracy(threshold) with this name; with {@code fromLogits} the threshold applies to
+     * sigmoid(output).
+     */
     public BinaryAccuracy(String name, double threshold, boolean fromLogits) {
         boolean valid = fromLogits ? threshold > 0 && threshold < 1 : threshold >= 0 && threshold <= 1;
         if (!valid) {
@@ -38,6 +43,7 @@ public final class BinaryAccuracy implements ExampleMetric {
         return new BinaryAccuracy("accuracy", 0.5, true);
     }
 
+    /** The metric its config describes; an unknown key or a bad value is an error naming it. */
     public static BinaryAccuracy fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "threshold", "from_logits"));
         return new BinaryAccuracy(config.getName("binary_accuracy"), config.getDouble("threshold", 0.5, 0, 1),

@@ -17,6 +17,7 @@ import java.util.Map;
  * gives one value per class, which Kiln's scalar logs cannot hold: Kiln's default is "macro".
  */
 public final class F1Score implements Metric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "F1Score";
     private static final double EPSILON = 1e-7;
     private static final List<String> AVERAGES = List.of("micro", "macro", "weighted");
@@ -29,6 +30,7 @@ public final class F1Score implements Metric {
     private double[] falseNegatives = new double[0];
     private double[] support = new double[0];
 
+    /** Keras' F1Score(average, threshold) with this name; a NaN threshold is Keras' None (the row's largest output). */
     public F1Score(String average, double threshold, String name) {
         if (!AVERAGES.contains(average)) {
             throw new IllegalArgumentException("F1Score: average must be one of " + AVERAGES + ", got " + average);
@@ -46,6 +48,7 @@ public final class F1Score implements Metric {
         this(average, Double.NaN, "f1_score");
     }
 
+    /** The metric its config describes; an unknown key or a bad value is an error naming it. */
     public static F1Score fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "average", "threshold"));
         return new F1Score(config.getChoice("average", "macro", AVERAGES), config.getDouble("threshold", Double.NaN, 0, 1),

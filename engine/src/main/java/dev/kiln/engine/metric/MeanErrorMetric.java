@@ -16,6 +16,7 @@ public final class MeanErrorMetric implements ExampleMetric {
     private final WeightedMean mean = new WeightedMean();
     private float[] unusedGradient = new float[0];
 
+    /** A metric of {@code kind} logged as {@code name}. */
     public MeanErrorMetric(MeanError.Kind kind, String name) {
         this.kind = kind;
         this.name = name;
@@ -32,6 +33,7 @@ public final class MeanErrorMetric implements ExampleMetric {
         return new MeanErrorMetric(MeanError.Kind.SQUARED, name);
     }
 
+    /** The metric a saved config of {@code kind} describes. */
     public static MeanErrorMetric fromConfig(PartConfig config, MeanError.Kind kind) {
         config.requireOnly(List.of("name"));
         return new MeanErrorMetric(kind, config.getName(kind.defaultName()));

@@ -21,6 +21,7 @@ public interface Metric extends Part, Stateful {
     /** The value over everything since the last reset (0 before any update, as Keras). */
     double result();
 
+    /** Forgets every update (Keras' reset_state), as at the start of each epoch. */
     void reset();
 
     /** A metric config with its name, ready for the metric's own keys. */

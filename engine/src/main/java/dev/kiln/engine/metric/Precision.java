@@ -11,22 +11,26 @@ import java.util.List;
  * (Keras also takes a list, which gives a vector Kiln's scalar logs cannot hold).
  */
 public final class Precision implements Metric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "Precision";
 
     private final String name;
     private final double threshold;
     private final ThresholdCounts counts;
 
+    /** Keras' Precision(thresholds) with one threshold and this name. */
     public Precision(double threshold, String name) {
         this.name = name;
         this.threshold = threshold;
         this.counts = new ThresholdCounts(threshold);
     }
 
+    /** Keras' default: threshold 0.5, named precision. */
     public Precision() {
         this(0.5, "precision");
     }
 
+    /** The metric its config describes; an unknown key or a bad value is an error naming it. */
     public static Precision fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "thresholds"));
         return new Precision(config.getDouble("thresholds", 0.5, 0, 1), config.getName("precision"));

@@ -7,6 +7,7 @@ package dev.kiln.engine.metric;
  */
 public record Predictions(float[] outputs, int width, float[] targets, int targetWidth, float[] weights) {
 
+    /** Checks that outputs and targets hold width and targetWidth values for each weighted example. */
     public Predictions {
         int n = weights.length;
         if (width < 1 || targetWidth < 1 || outputs.length != n * width || targets.length != n * targetWidth) {
@@ -15,6 +16,7 @@ public record Predictions(float[] outputs, int width, float[] targets, int targe
         }
     }
 
+    /** The number of examples. */
     public int size() {
         return weights.length;
     }

@@ -11,22 +11,26 @@ import java.util.List;
  * (Keras also takes a list, which gives a vector Kiln's scalar logs cannot hold).
  */
 public final class Recall implements Metric {
+    /** The Keras class name: the type of this metric's config and its registry key. */
     public static final String TYPE = "Recall";
 
     private final String name;
     private final double threshold;
     private final ThresholdCounts counts;
 
+    /** Keras' Recall(thresholds) with one threshold and this name. */
     public Recall(double threshold, String name) {
         this.name = name;
         this.threshold = threshold;
         this.counts = new ThresholdCounts(threshold);
     }
 
+    /** Keras' default: threshold 0.5, named recall. */
     public Recall() {
         this(0.5, "recall");
     }
 
+    /** The metric its config describes; an unknown key or a bad value is an error naming it. */
     public static Recall fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "thresholds"));
         return new Recall(config.getDouble("thresholds", 0.5, 0, 1), config.getName("recall"));

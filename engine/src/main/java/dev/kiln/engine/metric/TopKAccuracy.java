@@ -10,7 +10,9 @@ import java.util.List;
  * favour (TensorFlow's in_top_k).
  */
 public final class TopKAccuracy implements ExampleMetric {
+    /** Keras' class name with one-hot targets. */
     public static final String TYPE = "TopKCategoricalAccuracy";
+    /** Keras' class name with class-index targets. */
     public static final String SPARSE_TYPE = "SparseTopKCategoricalAccuracy";
 
     private final boolean sparse;
@@ -28,6 +30,7 @@ public final class TopKAccuracy implements ExampleMetric {
         this.name = name;
     }
 
+    /** The metric a saved config describes; {@code sparse} for SparseTopKCategoricalAccuracy. */
     public static TopKAccuracy fromConfig(PartConfig config, boolean sparse) {
         config.requireOnly(List.of("name", "k"));
         return new TopKAccuracy(sparse, config.getInt("k", 5, 1, Integer.MAX_VALUE),

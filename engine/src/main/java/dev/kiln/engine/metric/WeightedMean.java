@@ -13,6 +13,10 @@ public final class WeightedMean {
     private double total;
     private double count;
 
+    /** A mean of nothing yet (result 0). */
+    public WeightedMean() {}
+
+    /** Adds {@code value} with {@code weight}. */
     public void add(double value, double weight) {
         total += value * weight;
         count += weight;
@@ -23,11 +27,13 @@ public final class WeightedMean {
         return count == 0 ? 0 : total / count;
     }
 
+    /** Back to a mean of nothing. */
     public void reset() {
         total = 0;
         count = 0;
     }
 
+    /** The running total and count, for a checkpoint. */
     public PartState state() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("total", PartState.storable(total));
@@ -35,6 +41,7 @@ public final class WeightedMean {
         return new PartState(values);
     }
 
+    /** Continues from a state saved by {@link #state()}; a negative or NaN count is an error. */
     public void restore(PartState state) {
         double savedCount = state.getDouble("count");
         if (!(savedCount >= 0)) {

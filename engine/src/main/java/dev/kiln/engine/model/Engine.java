@@ -21,6 +21,7 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
      */
     public static final int DEFAULT_SHARD_SIZE = 64;
 
+    /** Checks the shard size (at least 1) and that nothing is null. */
     public Engine {
         if (shardSize < 1) {
             throw new IllegalArgumentException("shard size must be >= 1, got " + shardSize);
@@ -61,6 +62,7 @@ public record Engine(Kernels kernels, int shardSize, InputProjection inputProjec
         return Math.max(shardSize, 64);
     }
 
+    /** The thread pool the kernels split work over. */
     public ComputePool pool() {
         return kernels.pool();
     }

@@ -67,6 +67,7 @@ public final class FitOptions {
         return callbacks(List.of(chosen));
     }
 
+    /** The callbacks as a list, as {@link #callbacks(Callback...)}. */
     public FitOptions callbacks(List<Callback> chosen) {
         return new FitOptions(epochs, initialEpoch, validation, validationSteps, chosen, progress, classWeight);
     }
@@ -85,14 +86,17 @@ public final class FitOptions {
         return new FitOptions(epochs, initialEpoch, validation, validationSteps, callbacks, progress, weights);
     }
 
+    /** The number of epochs to reach, counting from 0. */
     public int epochs() {
         return epochs;
     }
 
+    /** The 0-based epoch to start at. */
     public int initialEpoch() {
         return initialEpoch;
     }
 
+    /** The data to evaluate on after each epoch, if any. */
     public Optional<Dataset<LabeledBatch>> validation() {
         return validation;
     }
@@ -102,14 +106,17 @@ public final class FitOptions {
         return validationSteps;
     }
 
+    /** The callbacks, in calling order. */
     public List<Callback> callbacks() {
         return callbacks;
     }
 
+    /** The progress display, if any. */
     public Optional<Callback> progress() {
         return progress;
     }
 
+    /** The weight of each class index, empty when not set. */
     public Map<Integer, Double> classWeight() {
         return classWeight;
     }

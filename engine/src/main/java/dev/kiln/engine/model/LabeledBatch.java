@@ -11,6 +11,7 @@ import java.util.Arrays;
  */
 public record LabeledBatch(LayerValue inputs, float[] targets, int targetWidth, float[] weights) {
 
+    /** Checks that there are targetWidth targets and one weight per example. */
     public LabeledBatch {
         int size = inputs.batchSize();
         if (targetWidth < 1 || targets.length != (long) size * targetWidth) {
@@ -27,6 +28,7 @@ public record LabeledBatch(LayerValue inputs, float[] targets, int targetWidth, 
         this(inputs, labels, 1, ones(inputs.batchSize()));
     }
 
+    /** The number of examples. */
     public int size() {
         return weights.length;
     }

@@ -48,6 +48,7 @@ public final class Sequential implements TrainingContext {
         }
     }
 
+    /** A model of these layers, in order; layer names must be unique. */
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a Sequential model needs at least one layer");
@@ -61,6 +62,7 @@ public final class Sequential implements TrainingContext {
         this.layers = List.copyOf(layers);
     }
 
+    /** The layers, in order. */
     public List<Layer> layers() {
         return layers;
     }
@@ -77,6 +79,7 @@ public final class Sequential implements TrainingContext {
         classNames = List.copyOf(names);
     }
 
+    /** The class names set with {@link #setClassNames}, or an empty list. */
     public List<String> classNames() {
         return classNames;
     }
@@ -98,10 +101,12 @@ public final class Sequential implements TrainingContext {
         return value;
     }
 
+    /** Whether every layer has its weights. */
     public boolean isBuilt() {
         return layers.stream().allMatch(Layer::isBuilt);
     }
 
+    /** Runs the layers in order on {@code input}, recording on {@code ops}' tape; the model must be built. */
     public LayerValue forward(LayerValue input, Ops ops) {
         if (!isBuilt()) {
             throw new IllegalStateException("build the model before running it");
@@ -151,6 +156,7 @@ public final class Sequential implements TrainingContext {
         }
     }
 
+    /** Whether {@code compile} was called. */
     public boolean isCompiled() {
         return compiled != null;
     }
@@ -160,10 +166,12 @@ public final class Sequential implements TrainingContext {
         return requireCompiled().optimizer();
     }
 
+    /** The loss the model was compiled with. */
     public Loss loss() {
         return requireCompiled().loss();
     }
 
+    /** The metrics the model was compiled with, in logging order. */
     public List<Metric> metrics() {
         return requireCompiled().metrics();
     }
@@ -186,7 +194,7 @@ public final class Sequential implements TrainingContext {
     }
 
     /**
-     * The loss and metrics over the first {@code steps} batches ({@code steps} < 0: all of them) of
+     * The loss and metrics over the first {@code steps} batches ({@code steps < 0}: all of them) of
      * the data's next pass ({@link Dataset#iterator()}), which is closed on return. The metrics
      * start from zero, as Keras' evaluate does, and are put back as they were afterwards, so an
      * evaluation inside fit (validation, or a callback's) leaves the epoch's running metrics alone.
@@ -304,6 +312,7 @@ public final class Sequential implements TrainingContext {
         return Summary.of("sequential", layers);
     }
 
+    /** The number of weights (trainable parameters' elements), as the summary's Total params. */
     public long parameterCount() {
         long count = 0;
         for (Variable parameter : parameters()) {

@@ -10,12 +10,14 @@ import java.util.List;
  * w -= lr g / sqrt(accumulator + epsilon). Slot: accumulator.
  */
 public final class Adagrad implements SteppedOptimizer {
+    /** Keras' class name. */
     public static final String TYPE = "Adagrad";
 
     private final float initialAccumulator;
     private final float epsilon;
     private final OptimizerSteps steps;
 
+    /** Adagrad with these settings (Keras' names: initial_accumulator_value, epsilon). */
     public Adagrad(LearningRateSchedule learningRate, double initialAccumulator, double epsilon, OptimizerOptions options) {
         if (!(initialAccumulator >= 0) || !(epsilon >= 0)) {
             throw new IllegalArgumentException("Adagrad: initial_accumulator_value and epsilon must be >= 0, got "
@@ -31,6 +33,7 @@ public final class Adagrad implements SteppedOptimizer {
         this(LearningRateSchedule.constant(learningRate), 0.1, 1e-7, OptimizerOptions.named("adagrad"));
     }
 
+    /** The optimizer a saved config describes, its learning-rate schedule read through {@code schedules}. */
     public static Adagrad fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(Adam.keys(List.of("initial_accumulator_value", "epsilon")));
         return new Adagrad(OptimizerSteps.learningRate(config, 0.001, schedules),

@@ -13,6 +13,7 @@ import java.util.List;
  * densely, including embedding rows that got no gradient this step. Slots: m, v (and vhat).
  */
 public final class Adam implements SteppedOptimizer {
+    /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "Adam";
 
     private final float beta1;
@@ -21,6 +22,10 @@ public final class Adam implements SteppedOptimizer {
     private final boolean amsgrad;
     private final OptimizerSteps steps;
 
+    /**
+     * Keras' Adam(learning_rate, beta_1, beta_2, epsilon, amsgrad) with the common options; betas in [0, 1),
+     * epsilon at least 0.
+     */
     public Adam(LearningRateSchedule learningRate, double beta1, double beta2, double epsilon, boolean amsgrad,
                 OptimizerOptions options) {
         require(beta1 >= 0 && beta1 < 1, "beta_1 must be in [0, 1), got " + beta1);
@@ -38,6 +43,10 @@ public final class Adam implements SteppedOptimizer {
         this(LearningRateSchedule.constant(learningRate), 0.9f, 0.999f, 1e-7f, false, OptimizerOptions.named("adam"));
     }
 
+    /**
+     * The optimizer its config describes, its learning-rate schedule rebuilt through {@code schedules}; an
+     * unknown key or a bad value is an error naming it.
+     */
     public static Adam fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(keys(List.of("beta_1", "beta_2", "epsilon", "amsgrad")));
         return new Adam(OptimizerSteps.learningRate(config, 0.001, schedules), (float) config.getDouble("beta_1", 0.9, 0, 1),

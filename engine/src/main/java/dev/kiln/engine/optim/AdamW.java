@@ -10,11 +10,14 @@ import java.util.List;
  * w -= w x weight_decay x learning rate, then Adam's rule. Slots as Adam's.
  */
 public final class AdamW implements SteppedOptimizer {
+    /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "AdamW";
+    /** Keras' default weight_decay for AdamW. */
     public static final double DEFAULT_WEIGHT_DECAY = 0.004;
 
     private final Adam adam;
 
+    /** Keras' AdamW: Adam's arguments, the weight decay given in {@code options}. */
     public AdamW(LearningRateSchedule learningRate, double beta1, double beta2, double epsilon, boolean amsgrad,
                  OptimizerOptions options) {
         this.adam = new Adam(learningRate, beta1, beta2, epsilon, amsgrad, options);
@@ -26,6 +29,10 @@ public final class AdamW implements SteppedOptimizer {
                 OptimizerOptions.named("adamw").withWeightDecay(DEFAULT_WEIGHT_DECAY));
     }
 
+    /**
+     * The optimizer its config describes, its learning-rate schedule rebuilt through {@code schedules}; an
+     * unknown key or a bad value is an error naming it.
+     */
     public static AdamW fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(Adam.keys(List.of("beta_1", "beta_2", "epsilon", "amsgrad")));
         return new AdamW(OptimizerSteps.learningRate(config, 0.001, schedules), config.getDouble("beta_1", 0.9, 0, 1),

@@ -13,8 +13,13 @@ import java.util.OptionalDouble;
  */
 public record CosineDecay(double initialLearningRate, long decaySteps, double alpha, OptionalDouble warmupTarget,
                           long warmupSteps) implements LearningRateSchedule {
+    /** The Keras class name: the type of this schedule's config and its registry key. */
     public static final String TYPE = "CosineDecay";
 
+    /**
+     * Checks Keras' ranges: initial rate at least 0, decay_steps at least 1, alpha in [0, 1], warmup_steps at
+     * least 0.
+     */
     public CosineDecay {
         if (!(initialLearningRate >= 0) || decaySteps < 1 || !(alpha >= 0 && alpha <= 1) || warmupSteps < 0) {
             throw new IllegalArgumentException("CosineDecay needs initial_learning_rate >= 0, decay_steps >= 1, alpha in [0, 1]"
@@ -27,6 +32,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
         this(initialLearningRate, decaySteps, alpha, OptionalDouble.empty(), 0);
     }
 
+    /** The schedule its config describes; an unknown key or a bad value is an error naming it. */
     public static CosineDecay fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps"));
         OptionalDouble target = config.values().containsKey("warmup_target")

@@ -6,7 +6,7 @@ import dev.kiln.engine.part.PartConfig;
 /**
  * The learning rate as a function of the optimizer's step count (Keras' LearningRateSchedule);
  * a constant rate is the schedule {@link #constant}. A schedule is a part: saved by its config
- * inside its optimizer's, rebuilt through {@link Schedules#registry()}.
+ * inside its optimizer's, rebuilt through {@link Optimizers#schedules()}.
  */
 public interface LearningRateSchedule extends Part {
 
@@ -18,12 +18,14 @@ public interface LearningRateSchedule extends Part {
         return false;
     }
 
+    /** A fixed rate, which must be finite and above 0. */
     static LearningRateSchedule constant(double rate) {
         return new Constant(rate);
     }
 
     /** A fixed learning rate. */
     record Constant(double rate) implements LearningRateSchedule {
+        /** Checks that the rate is finite and above 0. */
         public Constant {
             if (!(rate > 0 && Double.isFinite(rate))) {
                 throw new IllegalArgumentException("learning rate must be > 0, got " + rate);

@@ -16,6 +16,7 @@ public record OptimizerOptions(String name, OptionalDouble clipnorm, OptionalDou
     static final List<String> KEYS = List.of("name", "learning_rate", "clipnorm", "clipvalue", "global_clipnorm",
             "weight_decay");
 
+    /** Checks Keras' rules: at most one clipping, each bound finite and above 0, weight decay finite and at least 0. */
     public OptimizerOptions {
         int clippings = (clipnorm.isPresent() ? 1 : 0) + (clipvalue.isPresent() ? 1 : 0) + (globalClipnorm.isPresent() ? 1 : 0);
         if (clippings > 1) {
@@ -36,18 +37,22 @@ public record OptimizerOptions(String name, OptionalDouble clipnorm, OptionalDou
         return new OptimizerOptions(name, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
     }
 
+    /** These options with clipnorm: each parameter's gradient rescaled to at most this L2 norm. */
     public OptimizerOptions withClipnorm(double bound) {
         return new OptimizerOptions(name, OptionalDouble.of(bound), clipvalue, globalClipnorm, weightDecay);
     }
 
+    /** These options with clipvalue: each gradient element clipped to [-bound, bound]. */
     public OptimizerOptions withClipvalue(double bound) {
         return new OptimizerOptions(name, clipnorm, OptionalDouble.of(bound), globalClipnorm, weightDecay);
     }
 
+    /** These options with global_clipnorm: all gradients rescaled together to at most this L2 norm. */
     public OptimizerOptions withGlobalClipnorm(double bound) {
         return new OptimizerOptions(name, clipnorm, clipvalue, OptionalDouble.of(bound), weightDecay);
     }
 
+    /** These options with decoupled weight decay. */
     public OptimizerOptions withWeightDecay(double decay) {
         return new OptimizerOptions(name, clipnorm, clipvalue, globalClipnorm, decay);
     }

@@ -23,6 +23,7 @@ public final class OptimizerSteps {
     /** An optimizer's rule for one parameter: update {@code w} from {@code g} and its slots, at step {@code t} (1-based). */
     @FunctionalInterface
     public interface Rule {
+        /** Updates one parameter in place. */
         void update(float[] w, float[] g, float[][] slots, float learningRate, long t);
     }
 
@@ -35,20 +36,24 @@ public final class OptimizerSteps {
     private Map<String, Tensor> pendingSlots = Map.of(); // restored, checked against the parameters at build
     private long iterations;
 
+    /** Steps at the rates of {@code schedule}, with {@code options}, keeping one slot per name for each parameter. */
     public OptimizerSteps(LearningRateSchedule schedule, OptimizerOptions options, List<String> slotNames) {
         this.schedule = schedule;
         this.options = options;
         this.slotNames = List.copyOf(slotNames);
     }
 
+    /** The learning-rate schedule. */
     public LearningRateSchedule schedule() {
         return schedule;
     }
 
+    /** The clipping and weight-decay options. */
     public OptimizerOptions options() {
         return options;
     }
 
+    /** Steps taken so far (Keras' iterations). */
     public long iterations() {
         return iterations;
     }
@@ -180,6 +185,7 @@ public final class OptimizerSteps {
         return sum;
     }
 
+    /** The step count and every slot, as described in the class comment. */
     public PartState saveState() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int p = 0; p < slots.size(); p++) {

@@ -9,8 +9,13 @@ import java.util.List;
  * boundaries[i - 1] up to and including boundaries[i], the last value after the last boundary.
  */
 public record PiecewiseConstantDecay(List<Long> boundaries, List<Double> values) implements LearningRateSchedule {
+    /** The Keras class name: the type of this schedule's config and its registry key. */
     public static final String TYPE = "PiecewiseConstantDecay";
 
+    /**
+     * Copies the lists and checks them: one more value than boundaries, boundaries increasing, values finite and
+     * above 0.
+     */
     public PiecewiseConstantDecay {
         boundaries = List.copyOf(boundaries);
         values = List.copyOf(values);
@@ -30,6 +35,7 @@ public record PiecewiseConstantDecay(List<Long> boundaries, List<Double> values)
         }
     }
 
+    /** The schedule its config describes; an unknown key or a bad value is an error naming it. */
     public static PiecewiseConstantDecay fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "boundaries", "values"));
         List<Long> boundaries = config.getNumbers("boundaries").stream().map(number -> {

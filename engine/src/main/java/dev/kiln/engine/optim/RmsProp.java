@@ -12,6 +12,7 @@ import java.util.List;
  * m = momentum m + increment and w -= m, else w -= increment. Slots: velocity (average, momentum).
  */
 public final class RmsProp implements SteppedOptimizer {
+    /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "RMSprop";
 
     private final float rho;
@@ -20,6 +21,10 @@ public final class RmsProp implements SteppedOptimizer {
     private final boolean centered;
     private final OptimizerSteps steps;
 
+    /**
+     * Keras' RMSprop(learning_rate, rho, momentum, epsilon, centered) with the common options; rho and momentum
+     * in [0, 1).
+     */
     public RmsProp(LearningRateSchedule learningRate, double rho, double momentum, double epsilon, boolean centered,
                    OptimizerOptions options) {
         if (!(rho >= 0 && rho < 1) || !(momentum >= 0 && momentum < 1) || !(epsilon >= 0)) {
@@ -45,6 +50,10 @@ public final class RmsProp implements SteppedOptimizer {
         this(LearningRateSchedule.constant(learningRate), 0.9, 0, 1e-7, false, OptimizerOptions.named("rmsprop"));
     }
 
+    /**
+     * The optimizer its config describes, its learning-rate schedule rebuilt through {@code schedules}; an
+     * unknown key or a bad value is an error naming it.
+     */
     public static RmsProp fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(Adam.keys(List.of("rho", "momentum", "epsilon", "centered")));
         return new RmsProp(OptimizerSteps.learningRate(config, 0.001, schedules), config.getDouble("rho", 0.9, 0, 1),

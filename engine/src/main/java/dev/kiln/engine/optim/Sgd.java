@@ -11,12 +11,14 @@ import java.util.List;
  * (only when momentum > 0).
  */
 public final class Sgd implements SteppedOptimizer {
+    /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "SGD";
 
     private final float momentum;
     private final boolean nesterov;
     private final OptimizerSteps steps;
 
+    /** Keras' SGD(learning_rate, momentum, nesterov) with the common options; momentum in [0, 1]. */
     public Sgd(LearningRateSchedule learningRate, double momentum, boolean nesterov, OptimizerOptions options) {
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("SGD: momentum must be in [0, 1], got " + momentum);
@@ -31,6 +33,10 @@ public final class Sgd implements SteppedOptimizer {
         this(LearningRateSchedule.constant(learningRate), 0, false, OptimizerOptions.named("SGD"));
     }
 
+    /**
+     * The optimizer its config describes, its learning-rate schedule rebuilt through {@code schedules}; an
+     * unknown key or a bad value is an error naming it.
+     */
     public static Sgd fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(Adam.keys(List.of("momentum", "nesterov")));
         return new Sgd(OptimizerSteps.learningRate(config, 0.01, schedules), config.getDouble("momentum", 0, 0, 1),

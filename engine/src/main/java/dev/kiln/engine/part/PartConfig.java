@@ -46,6 +46,7 @@ public final class PartConfig {
         return type;
     }
 
+    /** The values by key, in the order they were put (unmodifiable). */
     public Map<String, Object> values() {
         return values;
     }
@@ -55,6 +56,7 @@ public final class PartConfig {
     /** The largest size a layer's dimension (units, input_dim, output_dim) may have. */
     public static final int MAX_DIMENSION = 1 << 24;
 
+    /** An integer; missing or of another type is a {@link PartConfigException}. */
     public int getInt(String key) {
         return get(key, Integer.class, "an integer");
     }
@@ -82,14 +84,17 @@ public final class PartConfig {
         return getInt(key, 1, MAX_DIMENSION);
     }
 
+    /** A number (a double); missing or of another type is a {@link PartConfigException}. */
     public double getDouble(String key) {
         return get(key, Double.class, "a number");
     }
 
+    /** A boolean; missing or of another type is a {@link PartConfigException}. */
     public boolean getBoolean(String key) {
         return get(key, Boolean.class, "true or false");
     }
 
+    /** A string; missing or of another type is a {@link PartConfigException}. */
     public String getString(String key) {
         return get(key, String.class, "a string");
     }
@@ -124,26 +129,32 @@ public final class PartConfig {
 
     // Options with a default: absent keys take it (Keras writes every key, a hand-written config may not).
 
+    /** {@link #getBoolean(String)}, or {@code fallback} when the key is absent. */
     public boolean getBoolean(String key, boolean fallback) {
         return values.containsKey(key) ? getBoolean(key) : fallback;
     }
 
+    /** {@link #getDouble(String, double, double)}, or {@code fallback} when the key is absent. */
     public double getDouble(String key, double fallback, double min, double max) {
         return values.containsKey(key) ? getDouble(key, min, max) : fallback;
     }
 
+    /** An integer in [min, max], or {@code fallback} when the key is absent. */
     public int getInt(String key, int fallback, int min, int max) {
         return values.containsKey(key) ? getInt(key, min, max) : fallback;
     }
 
+    /** {@link #getChoice(String, List)}, or {@code fallback} when the key is absent. */
     public String getChoice(String key, String fallback, List<String> allowed) {
         return values.containsKey(key) ? getChoice(key, allowed) : fallback;
     }
 
+    /** {@link #getName()}, or {@code fallback} when the config has no name. */
     public String getName(String fallback) {
         return values.containsKey("name") ? getName() : fallback;
     }
 
+    /** A nested config (an optimizer's learning-rate schedule, a wrapped layer). */
     public PartConfig getConfig(String key) {
         return get(key, PartConfig.class, "a config");
     }
@@ -157,6 +168,7 @@ public final class PartConfig {
         throw invalid(key, value, "a list of numbers");
     }
 
+    /** A list of strings (a vocabulary, say). */
     @SuppressWarnings("unchecked")
     public List<String> getStrings(String key) {
         Object value = values.get(key);
@@ -232,26 +244,31 @@ public final class PartConfig {
             this.type = type;
         }
 
+        /** Puts an int value. */
         public Builder put(String key, int value) {
             values.put(key, value);
             return this;
         }
 
+        /** Puts a double value. */
         public Builder put(String key, double value) {
             values.put(key, value);
             return this;
         }
 
+        /** Puts a boolean value. */
         public Builder put(String key, boolean value) {
             values.put(key, value);
             return this;
         }
 
+        /** Puts a string value. */
         public Builder put(String key, String value) {
             values.put(key, value);
             return this;
         }
 
+        /** Puts a nested config. */
         public Builder put(String key, PartConfig value) {
             values.put(key, value);
             return this;
@@ -269,6 +286,7 @@ public final class PartConfig {
             return this;
         }
 
+        /** The config, with the values put so far. */
         public PartConfig build() {
             return new PartConfig(kind, type, new LinkedHashMap<>(values));
         }

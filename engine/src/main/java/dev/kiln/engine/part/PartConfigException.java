@@ -8,6 +8,7 @@ package dev.kiln.engine.part;
 public final class PartConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L; // an exception is Serializable; Kiln never serializes it
 
+    /** An error whose message is shown as it is, behind the file and field that a loader adds. */
     public PartConfigException(String message) {
         super(message);
     }

@@ -22,10 +22,12 @@ public final class PartRegistry<T extends Part> {
         this.kind = kind;
     }
 
+    /** The kind of part this registry makes ("layer", "loss", ...), as named in errors. */
     public String kind() {
         return kind;
     }
 
+    /** Registers the factory of one part type; a type registered twice is an error. Returns this registry. */
     public PartRegistry<T> register(String type, Function<PartConfig, ? extends T> factory) {
         if (factories.putIfAbsent(type, factory) != null) {
             throw new IllegalArgumentException(kind + " type '" + type + "' is already registered");
@@ -40,6 +42,7 @@ public final class PartRegistry<T extends Part> {
         return copy;
     }
 
+    /** The registered types, in registration order. */
     public Set<String> types() {
         return factories.keySet();
     }

@@ -16,11 +16,13 @@ import java.util.Map;
  */
 public record PartState(Map<String, Object> values, Map<String, Tensor> tensors) {
 
+    /** Copies both maps, so the state does not change with the part. */
     public PartState {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
+    /** A state of plain values only, no tensors. */
     public PartState(Map<String, Object> values) {
         this(values, Map.of());
     }
@@ -41,6 +43,10 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         return new PartState(values, copies);
     }
 
+    /**
+     * A stored double, see {@link #number(Object, String)}; missing or mistyped is an {@code
+     * IllegalArgumentException} naming the key.
+     */
     public double getDouble(String key) {
         return number(require(key), key);
     }
@@ -54,6 +60,7 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         };
     }
 
+    /** A stored whole number; missing or mistyped is an {@code IllegalArgumentException} naming the key. */
     public long getLong(String key) {
         if (require(key) instanceof Number number && number.doubleValue() == number.longValue()) {
             return number.longValue();
@@ -61,6 +68,7 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         throw mistyped(key, "an integer", values.get(key));
     }
 
+    /** A stored whole number that fits in an int; otherwise an {@code IllegalArgumentException} naming the key. */
     public int getInt(String key) {
         long value = getLong(key);
         if (value != (int) value) {
@@ -69,6 +77,7 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         return (int) value;
     }
 
+    /** A stored boolean; missing or mistyped is an {@code IllegalArgumentException} naming the key. */
     public boolean getBoolean(String key) {
         if (require(key) instanceof Boolean flag) {
             return flag;
@@ -76,6 +85,7 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         throw mistyped(key, "true or false", values.get(key));
     }
 
+    /** A stored string; missing or mistyped is an {@code IllegalArgumentException} naming the key. */
     public String getString(String key) {
         if (require(key) instanceof String text) {
             return text;
@@ -83,6 +93,10 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
         throw mistyped(key, "a string", values.get(key));
     }
 
+    /**
+     * A stored list, its elements as the JSON reader gives them; missing or mistyped is an {@code
+     * IllegalArgumentException}.
+     */
     public List<?> getList(String key) {
         if (require(key) instanceof List<?> list) {
             return list;

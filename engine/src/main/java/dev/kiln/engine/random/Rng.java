@@ -8,6 +8,7 @@ package dev.kiln.engine.random;
 public final class Rng {
     private long state;
 
+    /** A generator whose state starts at {@code seed}. */
     public Rng(long seed) {
         this.state = seed;
     }
@@ -17,11 +18,13 @@ public final class Rng {
         return state;
     }
 
+    /** Sets the state to one saved by {@link #state()}; returns this generator. */
     public Rng restore(long savedState) {
         this.state = savedState;
         return this;
     }
 
+    /** The next 64 random bits (SplitMix64's step and mix). */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -27,6 +27,7 @@ public final class Shape {
         this.size = (int) product;
     }
 
+    /** A shape with these dimensions (copied); a negative one, or more elements than an array holds, is an error. */
     public static Shape of(int... dims) {
         return new Shape(dims.clone());
     }
@@ -36,10 +37,12 @@ public final class Shape {
         return new Shape(new int[0]);
     }
 
+    /** The number of dimensions (0 for a scalar). */
     public int rank() {
         return dims.length;
     }
 
+    /** The size of dimension {@code axis}, counting from the outermost (0). */
     public int dim(int axis) {
         if (axis < 0 || axis >= dims.length) {
             throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + this);
@@ -72,6 +75,7 @@ public final class Shape {
         return new Shape(copy);
     }
 
+    /** The dimensions, as a copy. */
     public int[] toArray() {
         return dims.clone();
     }

@@ -15,10 +15,12 @@ public final class Tensor {
         this.data = data;
     }
 
+    /** A tensor of this shape filled with zeros. */
     public static Tensor zeros(Shape shape) {
         return new Tensor(shape, new float[shape.size()]);
     }
 
+    /** A tensor of these dimensions filled with zeros. */
     public static Tensor zeros(int... dims) {
         return zeros(Shape.of(dims));
     }
@@ -28,6 +30,7 @@ public final class Tensor {
         return wrap(data, Shape.of(dims));
     }
 
+    /** Wraps {@code data} (not copied); its length must be the shape's size. */
     public static Tensor wrap(float[] data, Shape shape) {
         if (data == null) {
             throw new IllegalArgumentException("tensor data is null for shape " + shape);
@@ -39,22 +42,27 @@ public final class Tensor {
         return new Tensor(shape, data);
     }
 
+    /** A rank-0 tensor holding one value. */
     public static Tensor scalar(float value) {
         return new Tensor(Shape.scalar(), new float[] {value});
     }
 
+    /** The tensor's shape, which never changes. */
     public Shape shape() {
         return shape;
     }
 
+    /** The elements in row-major order: the tensor's own array, not a copy. */
     public float[] data() {
         return data;
     }
 
+    /** The number of elements. */
     public int size() {
         return data.length;
     }
 
+    /** The element at a row-major index. */
     public float get(int index) {
         return data[index];
     }
@@ -67,6 +75,7 @@ public final class Tensor {
         return data[0];
     }
 
+    /** A tensor of the same shape with its own copy of the elements. */
     public Tensor copy() {
         return new Tensor(shape, data.clone());
     }

@@ -33,7 +33,14 @@ import java.util.zip.ZipException;
  */
 public final class ImdbDataset {
     /** The splits of the dataset. */
-    public enum Split { TRAIN, TEST, UNSUP }
+    public enum Split {
+        /** The 25,000 labeled training reviews. */
+        TRAIN,
+        /** The 25,000 labeled test reviews. */
+        TEST,
+        /** The 50,000 unlabeled reviews. */
+        UNSUP
+    }
 
     /** aclImdb/{train,test}/{pos,neg,unsup}/{id}_{rating}.txt */
     private static final Pattern REVIEW = Pattern.compile("(?:.*/)?aclImdb/(train|test)/(pos|neg|unsup)/(\\d+)_(\\d+)\\.txt");

@@ -30,7 +30,9 @@ import java.util.Locale;
 public final class ImdbDownload {
     /** The official archive, as published by the dataset's authors. */
     public static final URI OFFICIAL_URI = URI.create("http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz");
+    /** The official archive's size in bytes. */
     public static final long OFFICIAL_SIZE = 84_125_825L;
+    /** The official archive's SHA-256, which a cached or downloaded file must match. */
     public static final String OFFICIAL_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe";
 
     private ImdbDownload() {}

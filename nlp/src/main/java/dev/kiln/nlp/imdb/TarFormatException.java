@@ -6,6 +6,7 @@ import java.io.IOException;
 public final class TarFormatException extends IOException {
     private static final long serialVersionUID = 1L; // an IOException is Serializable; Kiln never serializes it
 
+    /** An error whose message names the archive, the entry and the offset. */
     public TarFormatException(String message) {
         super(message);
     }

@@ -55,6 +55,7 @@ public final class LineChart {
         this.series = List.copyOf(series);
     }
 
+    /** Draws the chart as a PNG image to {@code out}. */
     public void writePng(OutputStream out) throws IOException {
         PngCanvas canvas = new PngCanvas(WIDTH, HEIGHT);
         draw(canvas);
@@ -63,6 +64,7 @@ public final class LineChart {
         }
     }
 
+    /** The chart as an SVG document. */
     public String toSvg() {
         SvgCanvas canvas = new SvgCanvas(WIDTH, HEIGHT);
         draw(canvas);
