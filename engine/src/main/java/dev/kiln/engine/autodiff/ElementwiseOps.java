@@ -2,6 +2,7 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Activations;
 import dev.kiln.engine.kernel.Arithmetic;
+import dev.kiln.engine.random.CounterRandom;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.function.DoubleUnaryOperator;
@@ -159,6 +160,39 @@ final class ElementwiseOps {
             }
         });
         return result;
+    }
+
+    Variable dropout(Variable x, float rate, long seed, int[] rowExample, int[] rowPosition, boolean perChannel) {
+        if (!context.tape().isRecording() || rate == 0) {
+            return x;
+        }
+        OpContext.requireRank("dropout", x, 2);
+        int rows = x.shape().dim(0);
+        int width = x.shape().dim(1);
+        if (rowExample.length != rows || rowPosition.length != rows) {
+            throw new IllegalArgumentException("dropout: " + rows + " rows need an example and a position each, got "
+                    + rowExample.length + " and " + rowPosition.length);
+        }
+        StepNoise noise = context.noise();
+        float scale = 1f / (1f - rate);
+        float[] mask = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            long example = (long) noise.firstExample() + rowExample[r];
+            long elementBase = perChannel ? 0 : (long) rowPosition[r] * width;
+            for (int j = 0; j < width; j++) {
+                boolean keep = CounterRandom.uniform(seed, noise.step(), example, elementBase + j) >= rate;
+                mask[r * width + j] = keep ? scale : 0f;
+            }
+        }
+        Tensor value = Tensor.zeros(x.shape());
+        arithmetic.multiply(mask.length, x.data(), 0, mask, 0, value.data(), 0);
+        Variable out = context.result(value, "dropout", x);
+        context.onBackward(out, () -> {
+            float[] product = new float[mask.length];
+            arithmetic.multiply(mask.length, out.gradData(), 0, mask, 0, product, 0);
+            arithmetic.axpy(mask.length, 1f, product, 0, x.gradData(), 0);
+        });
+        return out;
     }
 
     private void accumulate(Variable input, float sign, float[] dy) {

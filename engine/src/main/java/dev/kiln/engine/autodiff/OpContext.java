@@ -5,9 +5,10 @@ import dev.kiln.engine.tensor.Tensor;
 
 /**
  * What every operation needs: the kernels to compute with, the tape to record on, how LSTMs
- * project embeddings, where large working arrays come from, and what times the phases of a step.
+ * project embeddings, where large working arrays come from, what times the phases of a step, and
+ * where its random numbers come from.
  */
-record OpContext(Kernels kernels, Tape tape, InputProjection projection, StepBuffers buffers, StepPhases phases) {
+record OpContext(Kernels kernels, Tape tape, InputProjection projection, StepBuffers buffers, StepPhases phases, StepNoise noise) {
 
     /** The output variable of an operation; it takes gradients iff the tape records and an input does. */
     Variable result(Tensor value, String operation, Variable... inputs) {

@@ -47,7 +47,13 @@ public final class Ops {
      */
     public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection, StepBuffers buffers,
                StepPhases phases) {
-        OpContext context = new OpContext(kernels, tape, projection, buffers, phases);
+        this(kernels, tape, bindings, projection, buffers, phases, StepNoise.none());
+    }
+
+    /** As above, with {@code noise} keying the random numbers of this shard of a training step (dropout). */
+    public Ops(Kernels kernels, Tape tape, Map<Variable, Variable> bindings, InputProjection projection, StepBuffers buffers,
+               StepPhases phases, StepNoise noise) {
+        OpContext context = new OpContext(kernels, tape, projection, buffers, phases, noise);
         this.bindings = bindings;
         this.tape = tape;
         this.kernels = kernels;
@@ -118,6 +124,23 @@ public final class Ops {
     /** y = f(x) element-wise with its derivative (scalar, double precision): for the less common activations. */
     public Variable map(Variable x, String operation, DoubleUnaryOperator f, DoubleUnaryOperator derivative) {
         return elementwise.map(x, operation, f, derivative);
+    }
+
+    /**
+     * Inverted dropout while training (the tape records): each element is kept with probability
+     * 1 - rate and scaled by 1 / (1 - rate), else zeroed; otherwise the identity. Row r of x belongs
+     * to example {@code rowExample[r]} of the shard at position {@code rowPosition[r]} of its
+     * sequence (0 for one vector per example); with {@code perChannel} one draw covers a channel
+     * at every position of an example (SpatialDropout1D). Draws come from CounterRandom keyed by
+     * (seed, step, example index in the batch, element).
+     */
+    public Variable dropout(Variable x, float rate, long seed, int[] rowExample, int[] rowPosition, boolean perChannel) {
+        return elementwise.dropout(x, rate, seed, rowExample, rowPosition, perChannel);
+    }
+
+    /** Whether this pass trains (dropout is active only then). */
+    public boolean training() {
+        return tape.isRecording();
     }
 
     /** Softmax over each row of [rows, width]. */

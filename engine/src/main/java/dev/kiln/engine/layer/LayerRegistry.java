@@ -7,7 +7,7 @@ public final class LayerRegistry {
     private LayerRegistry() {}
 
     /**
-     * A registry with the engine's layers: Embedding, LSTM, Bidirectional, Dense. Other modules add
+     * A registry with the engine's layers: Embedding, LSTM, Bidirectional, Dense, Dropout, SpatialDropout1D. Other modules add
      * theirs with {@code register} (nlp's TextVectorization), so the checkpoint module never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
@@ -15,6 +15,8 @@ public final class LayerRegistry {
                 .register(Embedding.TYPE, Embedding::fromConfig)
                 .register(Lstm.TYPE, Lstm::fromConfig)
                 .register(Bidirectional.TYPE, Bidirectional::fromConfig)
-                .register(Dense.TYPE, Dense::fromConfig);
+                .register(Dense.TYPE, Dense::fromConfig)
+                .register(Dropout.TYPE, config -> Dropout.fromConfig(config, false))
+                .register(Dropout.SPATIAL_TYPE, config -> Dropout.fromConfig(config, true));
     }
 }

@@ -31,6 +31,15 @@ public record ValueSpec(String kind, int width) {
         return new ValueSpec(null, width);
     }
 
+    /** This spec when it is of one of the two kinds {@code layer} takes (or of unknown kind); otherwise an error. */
+    public ValueSpec require(Layer layer, String expected, String orElse) {
+        if (kind != null && !kind.equals(expected) && !kind.equals(orElse)) {
+            throw new IllegalArgumentException("layer '" + layer.name() + "' (" + layer.config().type() + ") takes "
+                    + expected + " or " + orElse + " but the layer before it gives " + kind);
+        }
+        return this;
+    }
+
     /** This spec when it is of {@code expected} kind (or of unknown kind); otherwise an error naming {@code layer}. */
     public ValueSpec require(Layer layer, String expected) {
         if (kind != null && !kind.equals(expected)) {

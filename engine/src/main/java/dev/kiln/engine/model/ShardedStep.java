@@ -4,6 +4,7 @@ import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.ProjectionCache;
 import dev.kiln.engine.autodiff.StepBuffers;
+import dev.kiln.engine.autodiff.StepNoise;
 import dev.kiln.engine.autodiff.StepPhases;
 import dev.kiln.engine.optim.Optimizer;
 import dev.kiln.engine.autodiff.Tape;
@@ -59,6 +60,11 @@ final class ShardedStep {
 
     /** The batch's loss (0 when predicting: the targets are not read) and its outputs. */
     synchronized Result run(LabeledBatch batch, Pass pass) {
+        return run(batch, pass, 0);
+    }
+
+    /** The same, at training step {@code step} (the optimizer's step count: it keys dropout's draws). */
+    private Result run(LabeledBatch batch, Pass pass, long step) {
         boolean train = pass == Pass.TRAIN;
         int size = batch.size();
         int shardSize = train ? this.shardSize : inferenceShardSize;
@@ -74,7 +80,7 @@ final class ShardedStep {
             int to = Math.min(size, from + shardSize);
             StepBuffers buffers = shardBuffers.get(shard);
             buffers.rewind();
-            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, buffers);
+            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, buffers, new StepNoise(step, from));
         });
         phases.stop(StepPhases.Phase.MODEL_WALL, began);
         began = phases.start();
@@ -97,7 +103,7 @@ final class ShardedStep {
 
     /** A training step: gradients of the batch's loss, then the optimizer's update (no other step in between). */
     synchronized Result train(LabeledBatch batch, Optimizer optimizer) {
-        Result result = run(batch, Pass.TRAIN);
+        Result result = run(batch, Pass.TRAIN, optimizer.iterations());
         long began = phases.start();
         optimizer.step(model.parameters());
         phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
@@ -111,7 +117,7 @@ final class ShardedStep {
     }
 
     private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, Pass pass,
-                                 StepBuffers buffers) {
+                                 StepBuffers buffers, StepNoise noise) {
         long began = phases.start();
         boolean train = pass == Pass.TRAIN;
         Tape tape = train ? Tape.recording() : Tape.inference();
@@ -121,7 +127,7 @@ final class ShardedStep {
                 views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
             }
         }
-        Ops ops = new Ops(kernels, tape, views, inputProjection, buffers, phases);
+        Ops ops = new Ops(kernels, tape, views, inputProjection, buffers, phases, noise);
         LayerValue output = model.forward(shard.inputs(), ops);
         if (!(output instanceof FeatureBatch features)) {
             throw new IllegalStateException("the model must end in one vector per example, it outputs " + output);

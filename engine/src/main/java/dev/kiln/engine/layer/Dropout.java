@@ -1,0 +1,124 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.part.PartConfig;
+
+import java.util.List;
+
+/**
+ * Keras' Dropout(rate, seed) and SpatialDropout1D(rate, seed): while training, each value (or,
+ * spatially, each channel of an example at every step) is zeroed with probability {@code rate}
+ * and the rest scaled by 1 / (1 - rate); in evaluate and predict it is the identity. Works on one
+ * vector per example and on sequences (the mask and lengths pass on). The draws are a function of
+ * (seed, training step, example, element) ({@link dev.kiln.engine.random.CounterRandom}): the
+ * same on any thread count, and the same again in a fit resumed mid-epoch. Keras draws a random
+ * seed when none is given; Kiln derives it from the layer's name so that runs repeat.
+ */
+public final class Dropout implements Layer {
+    /** Keras' class name of the element-wise form. */
+    public static final String TYPE = "Dropout";
+    /** Keras' class name of the channel-wise form over sequences. */
+    public static final String SPATIAL_TYPE = "SpatialDropout1D";
+
+    private final float rate;
+    private final long seed;
+    private final boolean spatial;
+    private final String name;
+    private boolean built;
+    private String outputShape = "";
+
+    /**
+     * @param rate    the share of values dropped, in [0, 1)
+     * @param spatial drop whole channels per example (SpatialDropout1D; sequences only)
+     */
+    public Dropout(double rate, long seed, boolean spatial, String name) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
+        }
+        this.rate = (float) rate;
+        this.seed = seed;
+        this.spatial = spatial;
+        this.name = name;
+    }
+
+    /** Dropout(rate) with the seed derived from the name. */
+    public Dropout(double rate, String name) {
+        this(rate, name.hashCode(), false, name);
+    }
+
+    /** The layer a saved config of Dropout ({@code spatial} false) or SpatialDropout1D describes. */
+    public static Dropout fromConfig(PartConfig config, boolean spatial) {
+        config.requireOnly(spatial ? List.of("name", "rate", "seed") : List.of("name", "rate", "seed", "noise_shape"));
+        if (config.values().containsKey("noise_shape")) {
+            throw config.invalid("noise_shape", config.values().get("noise_shape"), "null (Kiln drops values independently)");
+        }
+        String name = config.getName();
+        long seed = config.values().containsKey("seed") ? config.getInt("seed", Integer.MIN_VALUE, Integer.MAX_VALUE)
+                : name.hashCode();
+        return new Dropout(config.getDouble("rate", 0, Math.nextDown(1.0)), seed, spatial, name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public PartConfig config() {
+        return PartConfig.layer(spatial ? SPATIAL_TYPE : TYPE).put("name", name).put("rate", (double) rate).put("seed", (int) seed)
+                .build();
+    }
+
+    @Override
+    public ValueSpec build(ValueSpec input, ParameterSource parameters) {
+        ValueSpec checked = spatial ? input.require(this, ValueSpec.SEQUENCES) : input.require(this, ValueSpec.FEATURES,
+                ValueSpec.SEQUENCES);
+        built = true;
+        outputShape = ValueSpec.SEQUENCES.equals(checked.kind()) ? "(None, None, " + checked.width() + ")"
+                : "(None, " + checked.width() + ")";
+        return checked;
+    }
+
+    @Override
+    public boolean isBuilt() {
+        return built;
+    }
+
+    @Override
+    public LayerValue forward(LayerValue input, Ops ops) {
+        if (!ops.training() || rate == 0) {
+            return input;
+        }
+        if (input instanceof SequenceBatch sequences) {
+            int tokens = sequences.values().shape().dim(0);
+            int[] example = new int[tokens];
+            int[] position = new int[tokens];
+            for (int s = 0; s < sequences.batchSize(); s++) {
+                for (int t = 0; t < sequences.lengths()[s]; t++) {
+                    example[sequences.offsets()[s] + t] = s;
+                    position[sequences.offsets()[s] + t] = t;
+                }
+            }
+            Variable dropped = ops.dropout(sequences.values(), rate, seed, example, position, spatial);
+            return new SequenceBatch(dropped, sequences.lengths(), sequences.offsets());
+        }
+        Variable values = Layer.expect(this, input, FeatureBatch.class).values();
+        int rows = values.shape().dim(0);
+        int[] example = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            example[r] = r;
+        }
+        return new FeatureBatch(ops.dropout(values, rate, seed, example, new int[rows], false));
+    }
+
+    @Override
+    public List<Variable> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public String outputShape() {
+        return outputShape;
+    }
+}
