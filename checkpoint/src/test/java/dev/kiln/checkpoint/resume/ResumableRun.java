@@ -14,7 +14,9 @@ import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.Dropout;
 import dev.kiln.engine.layer.Embedding;
+import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.loss.BinaryCrossentropy;
@@ -100,8 +102,7 @@ public final class ResumableRun {
     /** The run with {@code setup}'s head, loss, metrics, optimizer and extra stateful callbacks. */
     public static Outcome train(Path dir, int threads, List<Callback> extra, int backupEvery, int batchSize, Setup setup) {
         try (ComputePool pool = ComputePool.withThreads(threads)) {
-            Sequential model = new Sequential(List.of(new Embedding(VOCABULARY, 6, true, "embedding"), new Lstm(5, false, "lstm"),
-                    new Dense(setup.outputs(), Activation.LINEAR, "dense")));
+            Sequential model = new Sequential(setup.layers());
             model.build(0, new Rng(3));
             model.compile(setup.optimizer(), setup.loss(), setup.metrics(), Engine.on(pool));
             List<Callback> callbacks = new ArrayList<>(extra);
@@ -124,17 +125,34 @@ public final class ResumableRun {
     public enum Setup {
         /** Adam, binary cross-entropy on a logit, accuracy. */
         SEED,
-        /** AdamW with a warming-up cosine schedule and clipnorm; accuracy, AUC, precision, recall, F1; a CSV log. */
+        /** AdamW with a warming-up cosine schedule and clipnorm, Dropout; accuracy, AUC, precision, recall, F1; a CSV log. */
         ADAMW_COSINE,
         /** RMSprop (centered, momentum) with exponential decay; Huber on the 0/1 label as a value; MAE; a CSV log. */
         RMSPROP_HUBER,
-        /** SGD with nesterov momentum, a softmax over 3 classes with class weights; LearningRateScheduler, ReduceLROnPlateau. */
+        /**
+         * SGD with nesterov momentum, SpatialDropout1D, a softmax over 3 classes with class weights;
+         * LearningRateScheduler, ReduceLROnPlateau.
+         */
         SGD_SOFTMAX,
         /** Adam with amsgrad and a piecewise constant rate; one-hot targets, label smoothing; categorical and top-k accuracy, MSE. */
         AMSGRAD_ONE_HOT;
 
         int outputs() {
             return this == SGD_SOFTMAX || this == AMSGRAD_ONE_HOT ? 3 : 1;
+        }
+
+        /** Embedding -> LSTM -> Dense; with Dropout after the LSTM, or SpatialDropout1D after the Embedding. */
+        List<Layer> layers() {
+            List<Layer> layers = new ArrayList<>(List.of(new Embedding(VOCABULARY, 6, true, "embedding")));
+            if (this == SGD_SOFTMAX) {
+                layers.add(new Dropout(0.2, 5, true, "spatial_dropout1d"));
+            }
+            layers.add(new Lstm(5, false, "lstm"));
+            if (this == ADAMW_COSINE) {
+                layers.add(new Dropout(0.3, 8, false, "dropout"));
+            }
+            layers.add(new Dense(outputs(), Activation.LINEAR, "dense"));
+            return layers;
         }
 
         /** The targets of an example with label 0 or 1: the label, or its one-hot row over 3 classes. */
