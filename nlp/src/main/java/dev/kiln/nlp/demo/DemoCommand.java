@@ -41,7 +41,8 @@ final class DemoCommand {
               EarlyStopping(val_loss, patience 5) and ModelCheckpoint(OUT/best_model, save_best_only),
               write OUT/accuracy.png|svg, OUT/loss.png|svg and OUT/history.csv, load the best model and
               classify sample reviews, continue training it (checkpoint OUT/best_model_continued), and
-              report the accuracy on all 25,000 test reviews.
+              report the accuracy on all 25,000 test reviews. With --model stacked the same workflow runs the
+              tutorial's second model (two stacked bidirectional LSTMs and Dropout).
             """ + TrainSettings.HELP + """
               --continue-epochs N  epochs of continued training from the best model (default 2; --quick: 1)
             """;
@@ -58,7 +59,7 @@ final class DemoCommand {
         TrainSettings settings = TrainSettings.from(line);
         int continueEpochs = line.integer("continue-epochs", line.has("quick") ? 1 : 2, 1);
         long start = System.nanoTime();
-        out.printf(Locale.ROOT, "Kiln IMDB demo: %d epochs, batch %d, Adam(%s), max_tokens %d, %d threads, seed %d%s%n",
+        out.printf(Locale.ROOT, "Kiln IMDB demo (" + settings.architecture().name().toLowerCase(Locale.ROOT) + " model): %d epochs, batch %d, Adam(%s), max_tokens %d, %d threads, seed %d%s%n",
                 settings.epochs(), settings.batchSize(), new java.math.BigDecimal(Float.toString(settings.learningRate())).stripTrailingZeros().toPlainString(), settings.maxTokens(), settings.threads(),
                 settings.seed(), line.has("quick") ? " (quick mode)" : "");
         try (ComputePool pool = ComputePool.withThreads(settings.threads())) {
@@ -67,7 +68,7 @@ final class DemoCommand {
             TextVectorization encoder = adapt(settings, data, pool, out);
             showEncodings(encoder, data.train().subList(0, 3), out);
 
-            Sequential model = SeedModel.build(encoder, settings.seed());
+            Sequential model = SeedModel.build(encoder, settings.seed(), settings.target(), settings.architecture());
             out.print(model.summary());
             SeedModel.compile(model, settings.learningRate(), engine);
             out.println("\nThe untrained model on a sample review:");

@@ -1,11 +1,6 @@
 package dev.kiln.nlp.demo;
 
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.layer.Activation;
-import dev.kiln.engine.layer.Bidirectional;
-import dev.kiln.engine.layer.Dense;
-import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
@@ -38,11 +33,12 @@ public final class SeedModel {
 
     /** The seed architecture with the head {@code target} needs, and its class names. */
     static Sequential build(TextVectorization encoder, long seed, Target target) {
-        Sequential model = new Sequential(List.of(encoder,
-                new Embedding(encoder.vocabularySize(), 64, true, "embedding"),
-                new Bidirectional(new Lstm(64, false, "lstm"), "bidirectional"),
-                new Dense(64, Activation.RELU, "dense"),
-                target.head()));
+        return build(encoder, seed, target, Architecture.SEED);
+    }
+
+    /** {@code architecture} with the head {@code target} needs, and its class names. */
+    static Sequential build(TextVectorization encoder, long seed, Target target, Architecture architecture) {
+        Sequential model = new Sequential(architecture.layers(encoder, target));
         model.build(0, new Rng(seed));
         model.setClassNames(target.classNames());
         return model;

@@ -41,7 +41,7 @@ final class TrainCommand {
             ImdbData data = ImdbData.load(settings, out);
             TextVectorization encoder = DemoCommand.adapt(settings, data, pool, out);
             Target target = settings.target();
-            Sequential model = SeedModel.build(encoder, settings.seed(), target);
+            Sequential model = SeedModel.build(encoder, settings.seed(), target, settings.architecture());
             out.print(model.summary());
             SeedModel.compile(model, settings.learningRate(), settings.engine(pool), target);
             History history = Fitting.fit(model, data, settings, settings.checkpoint(), 0, settings.epochs(), List.of(), out);

@@ -17,14 +17,16 @@ import java.util.Set;
  * @param saveFreq     0 = save at epoch ends, else every N batches
  * @param backupDir    BackupAndRestore folder (resume after a crash), or null
  * @param target       what the model learns from a review (train's --target; the demo's is sentiment)
+ * @param architecture the seed model or the tutorial's stacked one (--model)
  */
 record TrainSettings(Path data, boolean download, Path out, int epochs, int batchSize, float learningRate, int maxTokens,
                      int threads, long seed, int limit, int shuffleBuffer, int validationSteps, int patience,
-                     Path checkpoint, int saveFreq, Path backupDir, InputProjection projection, Target target) {
+                     Path checkpoint, int saveFreq, Path backupDir, InputProjection projection, Target target,
+                     Architecture architecture) {
 
     static final int QUICK_REVIEWS = 4_000;
     static final Set<String> OPTIONS = Set.of("data", "out", "epochs", "batch-size", "learning-rate", "max-tokens", "threads",
-            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps", "input-projection");
+            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps", "input-projection", "model");
     static final Set<String> SWITCHES = Set.of("quick", "download");
 
     static final String HELP = """
@@ -49,13 +51,16 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                                    model), table (project the embedding table once per batch) or
                                    per_token (multiply every token's vector); the same numbers up to
                                    float rounding (default auto)
+              --model M            seed (default): Bidirectional(LSTM(64)) -> Dense(64, relu); or stacked, the
+                                   tutorial's second model: Bidirectional(LSTM(64, return_sequences)) ->
+                                   Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5)
               --quick              a first look: 4,000 reviews per split, 2 epochs, learning rate 1e-3 (under a minute)
             """;
 
     /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
     TrainSettings withoutBackup() {
         return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
-                validationSteps, patience, checkpoint, saveFreq, null, projection, target);
+                validationSteps, patience, checkpoint, saveFreq, null, projection, target, architecture);
     }
 
     private static InputProjection projection(String name) throws CommandLine.UsageException {
@@ -95,6 +100,6 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                 line.integer("limit", quick ? QUICK_REVIEWS : 0, 0), 10_000, line.integer("validation-steps", 30, 1),
                 line.integer("patience", 5, 0), line.path("checkpoint", out.resolve("best_model")), frequency,
                 line.path("resume", null), projection(line.string("input-projection", "auto")),
-                Target.named(line.string("target", "sentiment")));
+                Target.named(line.string("target", "sentiment")), Architecture.named(line.string("model", "seed")));
     }
 }

@@ -53,7 +53,7 @@ class KilnCommandTest {
         assertEquals(0, kiln("train", "--help"));
         String train = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--epochs", "--batch-size", "--learning-rate", "--max-tokens", "--threads", "--seed", "--data",
-                "--checkpoint", "--save-freq", "--resume", "--quick", "--download", "--input-projection")) {
+                "--checkpoint", "--save-freq", "--resume", "--quick", "--download", "--input-projection", "--model", "--target")) {
             assertTrue(train.contains(option), option);
         }
     }
@@ -72,6 +72,12 @@ class KilnCommandTest {
         assertTrue(errors().contains("--save-freq expects 'epoch' or a positive number of batches"), errors());
         assertEquals(2, kiln("train", "--input-projection", "fast"));
         assertTrue(errors().contains("--input-projection expects auto, table or per_token, got 'fast'"), errors());
+        assertEquals(2, kiln("train", "--model", "deep"));
+        assertTrue(errors().contains("--model expects seed or stacked, got 'deep'"), errors());
+        assertEquals(2, kiln("train", "--target", "mood"));
+        assertTrue(errors().contains("--target expects sentiment, rating or stars, got 'mood'"), errors());
+        assertEquals(2, kiln("demo", "--target", "rating"));
+        assertTrue(errors().contains("unknown option --target"), errors());
         assertEquals(2, kiln("train", "--learning-rate"));
         assertTrue(errors().contains("--learning-rate needs a value"), errors());
     }
