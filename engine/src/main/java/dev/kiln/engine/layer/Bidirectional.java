@@ -8,16 +8,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bidirectional(LSTM), merge mode concat: a forward copy and a backward copy of the wrapped
- * layer's configuration (as Keras does, the wrapped instance's own weights are not used), the
- * output [forward final h, backward final h]. The backward copy reads each sequence from its last
- * real token to its first, from zero state.
+ * Bidirectional(LSTM, merge_mode): a forward copy and a backward copy of the wrapped layer's
+ * configuration (as Keras does, the wrapped instance's own weights are not used). The backward
+ * copy reads each sequence from its last real token to its first, from zero state; with
+ * return_sequences its output at each token lines up with the forward one (Keras' rule). The two
+ * are merged as Keras' merge_mode says: concat [forward, backward] (the default), sum, ave
+ * (their mean) or mul (element-wise product).
  */
 public final class Bidirectional implements Layer {
     /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "Bidirectional";
 
+    /** Keras' merge modes, by their names. */
+    public static final List<String> MERGE_MODES = List.of("concat", "sum", "ave", "mul");
+
     private final Lstm wrapped;
+    private final String mergeMode;
     private final String name;
     private final Lstm forward;
     private final Lstm backward;
@@ -27,24 +33,33 @@ public final class Bidirectional implements Layer {
      * {@code name}/backward_....
      */
     public Bidirectional(Lstm layer, String name) {
+        this(layer, "concat", name);
+    }
+
+    /** The same with the outputs merged by {@code mergeMode}: concat, sum, ave or mul. */
+    public Bidirectional(Lstm layer, String mergeMode, String name) {
+        if (!MERGE_MODES.contains(mergeMode)) {
+            throw new IllegalArgumentException("Bidirectional: merge_mode must be one of " + MERGE_MODES + ", got " + mergeMode);
+        }
         this.wrapped = layer;
+        this.mergeMode = mergeMode;
         this.name = name;
         this.forward = layer.copy(name + "/forward_" + layer.name(), false);
         this.backward = layer.copy(name + "/backward_" + layer.name(), true);
     }
 
     /**
-     * The layer its config describes (merge_mode concat, an LSTM inside); an unknown key or a bad value is an
+     * The layer its config describes (an LSTM inside, a merge mode); an unknown key or a bad value is an
      * error naming it.
      */
     public static Bidirectional fromConfig(PartConfig config) {
         config.requireOnly(List.of("name", "merge_mode", "layer"));
-        config.getChoice("merge_mode", List.of("concat"));
+        String mergeMode = config.getChoice("merge_mode", "concat", MERGE_MODES);
         PartConfig wrapped = config.getConfig("layer");
         if (!wrapped.type().equals(Lstm.TYPE)) {
             throw config.invalid("layer", wrapped, "a layer config of type " + Lstm.TYPE);
         }
-        return new Bidirectional(Lstm.fromConfig(wrapped), config.getName());
+        return new Bidirectional(Lstm.fromConfig(wrapped), mergeMode, config.getName());
     }
 
     @Override
@@ -54,14 +69,16 @@ public final class Bidirectional implements Layer {
 
     @Override
     public PartConfig config() {
-        return PartConfig.layer(TYPE).put("name", name).put("merge_mode", "concat").put("layer", wrapped.config()).build();
+        return PartConfig.layer(TYPE).put("name", name).put("merge_mode", mergeMode).put("layer", wrapped.config()).build();
     }
 
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         input.require(this, ValueSpec.SEQUENCES);
         ValueSpec forwardOutput = forward.build(input, parameters);
-        return new ValueSpec(forwardOutput.kind(), forwardOutput.width() + backward.build(input, parameters).width());
+        int backwardWidth = backward.build(input, parameters).width();
+        return new ValueSpec(forwardOutput.kind(), mergeMode.equals("concat") ? forwardOutput.width() + backwardWidth
+                : forwardOutput.width());
     }
 
     @Override
@@ -73,11 +90,27 @@ public final class Bidirectional implements Layer {
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         // One fused operation for both directions, so they can run in parallel.
-        Variable output = ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
+        Variable both = ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
                 bound(forward, ops), bound(backward, ops), wrapped.returnSequences());
+        Variable output = merged(both, ops);
         return wrapped.returnSequences()
                 ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
                 : new FeatureBatch(output);
+    }
+
+    /** [forward, backward] side by side as the fused operation gives them, merged by the merge mode. */
+    private Variable merged(Variable both, Ops ops) {
+        if (mergeMode.equals("concat")) {
+            return both;
+        }
+        int units = wrapped.units();
+        Variable forwardOutput = ops.slice(both, 0, units);
+        Variable backwardOutput = ops.slice(both, units, 2 * units);
+        return switch (mergeMode) {
+            case "sum" -> ops.add(forwardOutput, backwardOutput);
+            case "mul" -> ops.multiply(forwardOutput, backwardOutput);
+            default -> ops.map(ops.add(forwardOutput, backwardOutput), "ave", v -> 0.5 * v, v -> 0.5);
+        };
     }
 
     private static List<Variable> bound(Lstm lstm, Ops ops) {
@@ -93,6 +126,7 @@ public final class Bidirectional implements Layer {
 
     @Override
     public String outputShape() {
-        return wrapped.returnSequences() ? "(None, None, " + 2 * wrapped.units() + ")" : "(None, " + 2 * wrapped.units() + ")";
+        int width = mergeMode.equals("concat") ? 2 * wrapped.units() : wrapped.units();
+        return wrapped.returnSequences() ? "(None, None, " + width + ")" : "(None, " + width + ")";
     }
 }

@@ -3,7 +3,10 @@ package dev.kiln.engine.layer;
 import dev.kiln.engine.autodiff.GradientCheck;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.random.Rng;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
@@ -56,19 +59,55 @@ class RecurrentGradientProperties {
                 ((FeatureBatch) lstm.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
     }
 
-    @Property(tries = 5)
-    void bidirectionalGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll long seed) {
+    @Property(tries = 8)
+    void bidirectionalGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll("mergeModes") String mergeMode,
+                                @ForAll long seed) {
         Random random = new Random(seed);
         int[] lengths = lengths(random, batch);
         int[] offsets = offsets(lengths);
         int tokens = offsets[batch - 1] + lengths[batch - 1];
-        Bidirectional layer = new Bidirectional(new Lstm(2, false, "lstm"), "bidirectional");
+        Bidirectional layer = new Bidirectional(new Lstm(2, false, "lstm"), mergeMode, "bidirectional");
         layer.build(3, new Rng(seed));
         Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 3), "values");
         List<Variable> checked = new ArrayList<>(layer.parameters());
         checked.add(values);
         GradientCheck.assertParameterGradients("bidirectional", ops ->
                 ((FeatureBatch) layer.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
+    }
+
+    @Provide
+    Arbitrary<String> mergeModes() {
+        return Arbitraries.of(Bidirectional.MERGE_MODES);
+    }
+
+    /** sum, ave and mul merge the two directions that concat puts side by side; with sequences, at each token. */
+    @Test
+    void mergeModesCombineTheTwoDirections() {
+        int[] lengths = {3, 0, 1};
+        int[] offsets = offsets(lengths);
+        Variable values = Variable.constant(GradientCheck.random(new Random(3), -1, 1, 4, 3));
+        var ops = new dev.kiln.engine.autodiff.Ops(
+                dev.kiln.engine.kernel.Kernels.preferred(dev.kiln.engine.kernel.ComputePool.singleThreaded()),
+                dev.kiln.engine.autodiff.Tape.inference());
+        for (boolean sequences : new boolean[] {false, true}) {
+            java.util.Map<String, float[]> outputs = new java.util.HashMap<>();
+            for (String mode : Bidirectional.MERGE_MODES) {
+                Bidirectional layer = new Bidirectional(new Lstm(2, false, sequences, "lstm"), mode, "bidirectional");
+                layer.build(3, new Rng(7)); // the same weights for every mode
+                LayerValue out = layer.forward(new SequenceBatch(values, lengths, offsets), ops);
+                outputs.put(mode, sequences ? ((SequenceBatch) out).values().data() : ((FeatureBatch) out).values().data());
+            }
+            float[] concat = outputs.get("concat");
+            for (int row = 0; row < concat.length / 4; row++) {
+                for (int u = 0; u < 2; u++) {
+                    float f = concat[row * 4 + u];
+                    float b = concat[row * 4 + 2 + u];
+                    assertEquals(f + b, outputs.get("sum")[row * 2 + u], 1e-6);
+                    assertEquals((f + b) / 2, outputs.get("ave")[row * 2 + u], 1e-6);
+                    assertEquals(f * b, outputs.get("mul")[row * 2 + u], 1e-6);
+                }
+            }
+        }
     }
 
     @Test
