@@ -85,28 +85,13 @@ final class LstmDirection {
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
         this.lengths = lengths;
-        int batch = lengths.length;
-        Integer[] boxed = new Integer[batch];
-        for (int s = 0; s < batch; s++) {
-            boxed[s] = s;
-        }
-        Arrays.sort(boxed, (a, b) -> Integer.compare(lengths[b], lengths[a])); // stable: ties keep batch order
-        order = new int[batch];
-        for (int j = 0; j < batch; j++) {
-            order[j] = boxed[j];
-        }
-        steps = batch == 0 ? 0 : lengths[order[0]];
-        active = new int[steps];
-        rowStart = new int[steps + 1];
-        int running = batch;
-        for (int t = 0; t < steps; t++) {
-            while (running > 0 && lengths[order[running - 1]] <= t) {
-                running--;
-            }
-            active[t] = running;
-            rowStart[t + 1] = rowStart[t] + running;
-        }
-        tokens = rowStart[steps];
+        TimeMajorLayout layout = new TimeMajorLayout(lengths, offsets, backwards);
+        order = layout.order;
+        steps = layout.steps;
+        active = layout.active;
+        rowStart = layout.rowStart;
+        tokens = layout.tokens;
+        tokenRow = layout.tokenRow;
         int[] starts = new int[steps + 1];
         int chunks = 0;
         for (int t = 0; t < steps; t++) {
@@ -116,13 +101,6 @@ final class LstmDirection {
         }
         starts[chunks] = steps;
         chunkStart = Arrays.copyOf(starts, chunks + 1);
-        tokenRow = new int[tokens];
-        for (int t = 0; t < steps; t++) {
-            for (int j = 0; j < active[t]; j++) {
-                int sequence = order[j];
-                tokenRow[rowStart[t] + j] = offsets[sequence] + (backwards ? lengths[sequence] - 1 - t : t);
-            }
-        }
     }
 
     /**

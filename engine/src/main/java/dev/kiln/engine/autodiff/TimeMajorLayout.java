@@ -1,0 +1,56 @@
+package dev.kiln.engine.autodiff;
+
+import java.util.Arrays;
+
+/**
+ * How a recurrent direction lays out a batch's real tokens: sequences ordered by length, longest
+ * first (ties keep batch order), tokens time-major, so the sequences still running at step t are
+ * the first active[t] rows of the state and step t's rows are contiguous, from rowStart[t].
+ * tokenRow maps each time-major row to its row in the packed input (read from the last token to
+ * the first when backwards). Padding has no rows at all.
+ */
+final class TimeMajorLayout {
+    final int[] order;
+    final int[] active;
+    final int[] rowStart;
+    final int[] tokenRow;
+    final int steps;
+    final int tokens;
+
+    TimeMajorLayout(int[] lengths, int[] offsets, boolean backwards) {
+        int batch = lengths.length;
+        Integer[] boxed = new Integer[batch];
+        for (int s = 0; s < batch; s++) {
+            boxed[s] = s;
+        }
+        Arrays.sort(boxed, (a, b) -> Integer.compare(lengths[b], lengths[a])); // stable: ties keep batch order
+        order = new int[batch];
+        for (int j = 0; j < batch; j++) {
+            order[j] = boxed[j];
+        }
+        steps = batch == 0 ? 0 : lengths[order[0]];
+        active = new int[steps];
+        rowStart = new int[steps + 1];
+        int running = batch;
+        for (int t = 0; t < steps; t++) {
+            while (running > 0 && lengths[order[running - 1]] <= t) {
+                running--;
+            }
+            active[t] = running;
+            rowStart[t + 1] = rowStart[t] + running;
+        }
+        tokens = rowStart[steps];
+        tokenRow = new int[tokens];
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < active[t]; j++) {
+                int sequence = order[j];
+                tokenRow[rowStart[t] + j] = offsets[sequence] + (backwards ? lengths[sequence] - 1 - t : t);
+            }
+        }
+    }
+
+    /** The time-major row of sequence order[j]'s last token (its final state), for a sequence of length {@code length} > 0. */
+    int lastRow(int length, int j) {
+        return rowStart[length - 1] + j;
+    }
+}
