@@ -217,6 +217,24 @@ public final class Ops {
     }
 
     /** The sum of all elements, a scalar. */
+    /**
+     * Keras' GRU (reset_after=True, gate blocks z, r, h) over packed sequences: kernel [features,
+     * 3 units], recurrent kernel [units, 3 units], bias [2, 3 units] (input, recurrent). Output:
+     * each sequence's final h, or with {@code returnSequences} h at every token's row.
+     */
+    public Variable gru(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel, Variable bias,
+                        boolean backwards, boolean returnSequences) {
+        return recurrent.cellRecurrence(new GruCell(), values, lengths, offsets, kernel, recurrentKernel, bias, backwards,
+                returnSequences);
+    }
+
+    /** Keras' SimpleRNN with tanh over packed sequences: kernel [features, units], recurrent kernel [units, units], bias [units]. */
+    public Variable simpleRnn(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
+                              Variable bias, boolean backwards, boolean returnSequences) {
+        return recurrent.cellRecurrence(new SimpleRnnCell(), values, lengths, offsets, kernel, recurrentKernel, bias, backwards,
+                returnSequences);
+    }
+
     public Variable sum(Variable x) {
         return reductions.sum(x);
     }

@@ -6,9 +6,11 @@ import dev.kiln.engine.autodiff.Variable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Bidirectional(LSTM, merge_mode): a forward copy and a backward copy of the wrapped layer's
+ * Bidirectional(layer, merge_mode) of an LSTM, GRU or SimpleRNN: a forward copy and a backward copy of the wrapped layer's
  * configuration (as Keras does, the wrapped instance's own weights are not used). The backward
  * copy reads each sequence from its last real token to its first, from zero state; with
  * return_sequences its output at each token lines up with the forward one (Keras' rule). The two
@@ -22,22 +24,28 @@ public final class Bidirectional implements Layer {
     /** Keras' merge modes, by their names. */
     public static final List<String> MERGE_MODES = List.of("concat", "sum", "ave", "mul");
 
-    private final Lstm wrapped;
+    /** The recurrent layers Bidirectional wraps, by Keras class name. */
+    private static final Map<String, Function<PartConfig, Recurrent>> WRAPPABLE = Map.of(
+            Lstm.TYPE, Lstm::fromConfig,
+            CellRnn.GRU_TYPE, config -> CellRnn.fromConfig(config, CellRnn.Kind.GRU),
+            CellRnn.SIMPLE_RNN_TYPE, config -> CellRnn.fromConfig(config, CellRnn.Kind.SIMPLE_RNN));
+
+    private final Recurrent wrapped;
     private final String mergeMode;
     private final String name;
-    private final Lstm forward;
-    private final Lstm backward;
+    private final Recurrent forward;
+    private final Recurrent backward;
 
     /**
      * Wraps {@code layer}'s configuration in a forward and a backward copy, named {@code name}/forward_... and
      * {@code name}/backward_....
      */
-    public Bidirectional(Lstm layer, String name) {
+    public Bidirectional(Recurrent layer, String name) {
         this(layer, "concat", name);
     }
 
     /** The same with the outputs merged by {@code mergeMode}: concat, sum, ave or mul. */
-    public Bidirectional(Lstm layer, String mergeMode, String name) {
+    public Bidirectional(Recurrent layer, String mergeMode, String name) {
         if (!MERGE_MODES.contains(mergeMode)) {
             throw new IllegalArgumentException("Bidirectional: merge_mode must be one of " + MERGE_MODES + ", got " + mergeMode);
         }
@@ -56,10 +64,11 @@ public final class Bidirectional implements Layer {
         config.requireOnly(List.of("name", "merge_mode", "layer"));
         String mergeMode = config.getChoice("merge_mode", "concat", MERGE_MODES);
         PartConfig wrapped = config.getConfig("layer");
-        if (!wrapped.type().equals(Lstm.TYPE)) {
-            throw config.invalid("layer", wrapped, "a layer config of type " + Lstm.TYPE);
+        Function<PartConfig, Recurrent> factory = WRAPPABLE.get(wrapped.type());
+        if (factory == null) {
+            throw config.invalid("layer", wrapped, "a layer config of type " + WRAPPABLE.keySet().stream().sorted().toList());
         }
-        return new Bidirectional(Lstm.fromConfig(wrapped), mergeMode, config.getName());
+        return new Bidirectional(factory.apply(wrapped), mergeMode, config.getName());
     }
 
     @Override
@@ -89,10 +98,7 @@ public final class Bidirectional implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        // One fused operation for both directions, so they can run in parallel.
-        Variable both = ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
-                bound(forward, ops), bound(backward, ops), wrapped.returnSequences());
-        Variable output = merged(both, ops);
+        Variable output = merged(forward.bothDirections(backward, sequences, ops), ops);
         return wrapped.returnSequences()
                 ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
                 : new FeatureBatch(output);
@@ -111,10 +117,6 @@ public final class Bidirectional implements Layer {
             case "mul" -> ops.multiply(forwardOutput, backwardOutput);
             default -> ops.map(ops.add(forwardOutput, backwardOutput), "ave", v -> 0.5 * v, v -> 0.5);
         };
-    }
-
-    private static List<Variable> bound(Lstm lstm, Ops ops) {
-        return lstm.parameters().stream().map(ops::bind).toList();
     }
 
     @Override

@@ -7,13 +7,16 @@ public final class LayerRegistry {
     private LayerRegistry() {}
 
     /**
-     * A registry with the engine's layers: Embedding, LSTM, Bidirectional, Dense, Dropout, SpatialDropout1D. Other modules add
+     * A registry with the engine's layers: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout,
+     * SpatialDropout1D. Other modules add
      * theirs with {@code register} (nlp's TextVectorization), so the checkpoint module never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
         return new PartRegistry<Layer>("layer")
                 .register(Embedding.TYPE, Embedding::fromConfig)
                 .register(Lstm.TYPE, Lstm::fromConfig)
+                .register(CellRnn.GRU_TYPE, config -> CellRnn.fromConfig(config, CellRnn.Kind.GRU))
+                .register(CellRnn.SIMPLE_RNN_TYPE, config -> CellRnn.fromConfig(config, CellRnn.Kind.SIMPLE_RNN))
                 .register(Bidirectional.TYPE, Bidirectional::fromConfig)
                 .register(Dense.TYPE, Dense::fromConfig)
                 .register(Dropout.TYPE, config -> Dropout.fromConfig(config, false))

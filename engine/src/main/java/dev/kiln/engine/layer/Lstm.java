@@ -20,7 +20,7 @@ import java.util.List;
  * real tokens. (The same cell built from primitive operations is kept in the tests as the
  * reference the fused one must match.)
  */
-public final class Lstm implements Layer {
+public final class Lstm implements Recurrent {
     /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "LSTM";
     /** 4 x units must fit a dimension. */
@@ -57,18 +57,18 @@ public final class Lstm implements Layer {
                 config.getName());
     }
 
-    /** Whether the layer outputs every step's h (true) or each sequence's last h (false). */
+    @Override
     public boolean returnSequences() {
         return returnSequences;
     }
 
-    /** The size of h and c. */
+    @Override
     public int units() {
         return units;
     }
 
-    /** A copy of this layer's configuration with another name and direction (for Bidirectional). */
-    Lstm copy(String newName, boolean backwards) {
+    @Override
+    public Lstm copy(String newName, boolean backwards) {
         return new Lstm(units, backwards, returnSequences, newName);
     }
 
@@ -106,10 +106,23 @@ public final class Lstm implements Layer {
     }
 
     @Override
+    public Variable run(SequenceBatch sequences, Ops ops) {
+        return ops.lstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
+                ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
+    }
+
+    /** Both LSTM directions as one fused operation, so they run in parallel (and in table mode share the projection). */
+    @Override
+    public Variable bothDirections(Recurrent backward, SequenceBatch sequences, Ops ops) {
+        return ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
+                parameters().stream().map(ops::bind).toList(), backward.parameters().stream().map(ops::bind).toList(),
+                returnSequences);
+    }
+
+    @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        Variable output = ops.lstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
-                ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
+        Variable output = run(sequences, ops);
         return returnSequences
                 ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
                 : new FeatureBatch(output);

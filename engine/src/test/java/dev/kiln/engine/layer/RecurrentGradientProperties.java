@@ -75,6 +75,47 @@ class RecurrentGradientProperties {
                 ((FeatureBatch) layer.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
     }
 
+    /** GRU and SimpleRNN: inputs and every weight, both directions, final states and sequences. */
+    @Property(tries = 12)
+    void gruAndSimpleRnnGradients(@ForAll CellRnn.Kind kind, @ForAll boolean backwards, @ForAll boolean sequences,
+                                  @ForAll @IntRange(min = 2, max = 4) int batch, @ForAll long seed) {
+        Random random = new Random(seed);
+        int[] lengths = lengths(random, batch);
+        int[] offsets = offsets(lengths);
+        int tokens = offsets[batch - 1] + lengths[batch - 1];
+        CellRnn layer = new CellRnn(kind, 3, backwards, sequences, "rnn");
+        layer.build(4, new Rng(seed));
+        for (Variable parameter : layer.parameters()) { // non-zero biases, so their gradients are exercised
+            float[] data = parameter.data();
+            for (int i = 0; i < data.length; i++) {
+                data[i] += (float) (0.3 * random.nextGaussian());
+            }
+        }
+        Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 4), "values");
+        List<Variable> checked = new ArrayList<>(layer.parameters());
+        checked.add(values);
+        GradientCheck.assertParameterGradients(kind.name(), ops -> {
+            LayerValue out = layer.forward(new SequenceBatch(values, lengths, offsets), ops);
+            return out instanceof SequenceBatch s ? s.values() : ((FeatureBatch) out).values();
+        }, checked);
+    }
+
+    /** Bidirectional wraps a GRU as it wraps an LSTM: two directions, merged. */
+    @Property(tries = 4)
+    void bidirectionalGruGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll long seed) {
+        Random random = new Random(seed);
+        int[] lengths = lengths(random, batch);
+        int[] offsets = offsets(lengths);
+        int tokens = offsets[batch - 1] + lengths[batch - 1];
+        Bidirectional layer = new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 2, false, false, "gru"), "bidirectional");
+        layer.build(3, new Rng(seed));
+        Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 3), "values");
+        List<Variable> checked = new ArrayList<>(layer.parameters());
+        checked.add(values);
+        GradientCheck.assertParameterGradients("bidirectional gru", ops ->
+                ((FeatureBatch) layer.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
+    }
+
     @Provide
     Arbitrary<String> mergeModes() {
         return Arbitraries.of(Bidirectional.MERGE_MODES);

@@ -1,0 +1,27 @@
+package dev.kiln.engine.layer;
+
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Variable;
+
+import java.util.List;
+
+/** A recurrent layer Bidirectional can wrap: LSTM, GRU, SimpleRNN. */
+public interface Recurrent extends Layer {
+
+    /** The size of the state. */
+    int units();
+
+    /** Whether the output is h after every token (true) or each sequence's final h (false). */
+    boolean returnSequences();
+
+    /** A copy of this layer's configuration with another name and direction (Bidirectional's two copies). */
+    Recurrent copy(String newName, boolean backwards);
+
+    /** This direction over {@code input}: [batch, units], or [tokens, units] with return_sequences. */
+    Variable run(SequenceBatch input, Ops ops);
+
+    /** This layer and {@code backward} over the same sequences, their outputs side by side (forward first). */
+    default Variable bothDirections(Recurrent backward, SequenceBatch input, Ops ops) {
+        return ops.concat(List.of(run(input, ops), backward.run(input, ops)));
+    }
+}
