@@ -216,7 +216,6 @@ public final class Ops {
         return new RecurrentOps.Weights(kernelRecurrentBias.get(0), kernelRecurrentBias.get(1), kernelRecurrentBias.get(2));
     }
 
-    /** The sum of all elements, a scalar. */
     /**
      * Keras' GRU (reset_after=True, gate blocks z, r, h) over packed sequences: kernel [features,
      * 3 units], recurrent kernel [units, 3 units], bias [2, 3 units] (input, recurrent). Output:
@@ -235,6 +234,7 @@ public final class Ops {
                 returnSequences);
     }
 
+    /** The sum of all elements, a scalar. */
     public Variable sum(Variable x) {
         return reductions.sum(x);
     }

@@ -22,7 +22,7 @@ public final class Dropout implements Layer {
     public static final String SPATIAL_TYPE = "SpatialDropout1D";
 
     private final float rate;
-    private final long seed;
+    private final int seed;
     private final boolean spatial;
     private final String name;
     private boolean built;
@@ -32,7 +32,7 @@ public final class Dropout implements Layer {
      * @param rate    the share of values dropped, in [0, 1)
      * @param spatial drop whole channels per example (SpatialDropout1D; sequences only)
      */
-    public Dropout(double rate, long seed, boolean spatial, String name) {
+    public Dropout(double rate, int seed, boolean spatial, String name) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
         }
@@ -54,8 +54,7 @@ public final class Dropout implements Layer {
             throw config.invalid("noise_shape", config.values().get("noise_shape"), "null (Kiln drops values independently)");
         }
         String name = config.getName();
-        long seed = config.values().containsKey("seed") ? config.getInt("seed", Integer.MIN_VALUE, Integer.MAX_VALUE)
-                : name.hashCode();
+        int seed = config.getInt("seed", name.hashCode(), Integer.MIN_VALUE, Integer.MAX_VALUE);
         return new Dropout(config.getDouble("rate", 0, Math.nextDown(1.0)), seed, spatial, name);
     }
 
@@ -66,7 +65,7 @@ public final class Dropout implements Layer {
 
     @Override
     public PartConfig config() {
-        return PartConfig.layer(spatial ? SPATIAL_TYPE : TYPE).put("name", name).put("rate", (double) rate).put("seed", (int) seed)
+        return PartConfig.layer(spatial ? SPATIAL_TYPE : TYPE).put("name", name).put("rate", (double) rate).put("seed", seed)
                 .build();
     }
 

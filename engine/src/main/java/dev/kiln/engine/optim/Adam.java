@@ -16,8 +16,11 @@ public final class Adam implements SteppedOptimizer {
     /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "Adam";
 
-    private final float beta1;
-    private final float beta2;
+    private final double beta1; // as configured: saved and reloaded exactly
+    private final double beta2;
+    /** 1 - beta1 and 1 - beta2 as Keras 3 computes them: in double, then rounded (not 1 - (float) beta). */
+    private final float keep1;
+    private final float keep2;
     private final float epsilon;
     private final boolean amsgrad;
     private final OptimizerSteps steps;
@@ -31,8 +34,10 @@ public final class Adam implements SteppedOptimizer {
         require(beta1 >= 0 && beta1 < 1, "beta_1 must be in [0, 1), got " + beta1);
         require(beta2 >= 0 && beta2 < 1, "beta_2 must be in [0, 1), got " + beta2);
         require(epsilon >= 0, "epsilon must be >= 0, got " + epsilon);
-        this.beta1 = (float) beta1;
-        this.beta2 = (float) beta2;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.keep1 = (float) (1 - beta1);
+        this.keep2 = (float) (1 - beta2);
         this.epsilon = (float) epsilon;
         this.amsgrad = amsgrad;
         this.steps = new OptimizerSteps(learningRate, options, amsgrad ? List.of("m", "v", "vhat") : List.of("m", "v"));
@@ -40,7 +45,7 @@ public final class Adam implements SteppedOptimizer {
 
     /** Keras' defaults: beta_1 0.9, beta_2 0.999, epsilon 1e-7, no amsgrad, clipping or weight decay. */
     public Adam(double learningRate) {
-        this(LearningRateSchedule.constant(learningRate), 0.9f, 0.999f, 1e-7f, false, OptimizerOptions.named("adam"));
+        this(LearningRateSchedule.constant(learningRate), 0.9, 0.999, 1e-7, false, OptimizerOptions.named("adam"));
     }
 
     /**
@@ -49,8 +54,8 @@ public final class Adam implements SteppedOptimizer {
      */
     public static Adam fromConfig(PartConfig config, PartRegistry<LearningRateSchedule> schedules) {
         config.requireOnly(keys(List.of("beta_1", "beta_2", "epsilon", "amsgrad")));
-        return new Adam(OptimizerSteps.learningRate(config, 0.001, schedules), (float) config.getDouble("beta_1", 0.9, 0, 1),
-                (float) config.getDouble("beta_2", 0.999, 0, 1), (float) config.getDouble("epsilon", 1e-7, 0, Double.MAX_VALUE),
+        return new Adam(OptimizerSteps.learningRate(config, 0.001, schedules), config.getDouble("beta_1", 0.9, 0, 1),
+                config.getDouble("beta_2", 0.999, 0, 1), config.getDouble("epsilon", 1e-7, 0, Double.MAX_VALUE),
                 config.getBoolean("amsgrad", false), OptimizerOptions.fromConfig(config, "adam", 0));
     }
 
@@ -66,7 +71,7 @@ public final class Adam implements SteppedOptimizer {
 
     /** The config under {@code type} (AdamW saves the same keys under its own name). */
     PartConfig config(String type) {
-        return steps.options().config(type, steps.schedule()).put("beta_1", (double) beta1).put("beta_2", (double) beta2)
+        return steps.options().config(type, steps.schedule()).put("beta_1", beta1).put("beta_2", beta2)
                 .put("epsilon", (double) epsilon).put("amsgrad", amsgrad).build();
     }
 
@@ -80,10 +85,11 @@ public final class Adam implements SteppedOptimizer {
         float[] m = slots[0];
         float[] v = slots[1];
         float[] denominator = amsgrad ? slots[2] : v;
-        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        // beta^t of the float32 betas, as Keras casts them to the variable's dtype
+        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow((float) beta2, t)) / (1 - Math.pow((float) beta1, t)));
         for (int i = 0; i < w.length; i++) {
-            m[i] += (g[i] - m[i]) * (1 - beta1);
-            v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
+            m[i] += (g[i] - m[i]) * keep1;
+            v[i] += (g[i] * g[i] - v[i]) * keep2;
             if (amsgrad) {
                 denominator[i] = Math.max(denominator[i], v[i]);
             }

@@ -15,7 +15,9 @@ public final class RmsProp implements SteppedOptimizer {
     /** The Keras class name: the type of this optimizer's config and its registry key. */
     public static final String TYPE = "RMSprop";
 
-    private final float rho;
+    private final double rho; // as configured: saved and reloaded exactly
+    private final float decay; // rho in float32
+    private final float keep; // 1 - rho computed as Keras does: in double, then rounded
     private final float momentum;
     private final float epsilon;
     private final boolean centered;
@@ -31,7 +33,9 @@ public final class RmsProp implements SteppedOptimizer {
             throw new IllegalArgumentException("RMSprop: rho and momentum must be in [0, 1) and epsilon >= 0, got " + rho + ", "
                     + momentum + " and " + epsilon);
         }
-        this.rho = (float) rho;
+        this.rho = rho;
+        this.decay = (float) rho;
+        this.keep = (float) (1 - rho);
         this.momentum = (float) momentum;
         this.epsilon = (float) epsilon;
         this.centered = centered;
@@ -63,7 +67,7 @@ public final class RmsProp implements SteppedOptimizer {
 
     @Override
     public PartConfig config() {
-        return steps.options().config(TYPE, steps.schedule()).put("rho", (double) rho).put("momentum", (double) momentum)
+        return steps.options().config(TYPE, steps.schedule()).put("rho", rho).put("momentum", (double) momentum)
                 .put("epsilon", (double) epsilon).put("centered", centered).build();
     }
 
@@ -78,10 +82,10 @@ public final class RmsProp implements SteppedOptimizer {
         float[] average = centered ? slots[1] : null;
         float[] m = momentum > 0 ? slots[slots.length - 1] : null;
         for (int i = 0; i < w.length; i++) {
-            velocity[i] = rho * velocity[i] + (1 - rho) * g[i] * g[i];
+            velocity[i] = decay * velocity[i] + keep * g[i] * g[i];
             float denominator;
             if (centered) {
-                average[i] = rho * average[i] + (1 - rho) * g[i];
+                average[i] = decay * average[i] + keep * g[i];
                 denominator = velocity[i] - average[i] * average[i] + epsilon;
             } else {
                 denominator = velocity[i] + epsilon;
