@@ -13,6 +13,7 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.CellRnn;
 import dev.kiln.engine.layer.Dropout;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.Lstm;
@@ -170,7 +171,10 @@ class ModelFileTest {
                         new Lstm(3, false, "lstm"), new Dense(4, Activation.GELU, "dense"), new Dense(1, Activation.SIGMOID, "out"))),
                 () -> new Sequential(List.of(new Embedding(30, 5, false, "embedding"),
                         new Bidirectional(new Lstm(3, false, "lstm"), "bidirectional"), new Dense(4, Activation.RELU, "dense"),
-                        new Dropout(0.4, "dropout"), new Dense(1, Activation.LINEAR, "out"))));
+                        new Dropout(0.4, "dropout"), new Dense(1, Activation.LINEAR, "out"))),
+                () -> new Sequential(List.of(new Embedding(30, 5, true, "embedding"),
+                        new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 3, false, true, "gru"), "sum", "bidirectional"),
+                        new CellRnn(CellRnn.Kind.SIMPLE_RNN, 4, true, false, "simple_rnn"), new Dense(1, Activation.LINEAR, "out"))));
         List<java.util.function.Supplier<Optimizer>> optimizers = List.of(
                 () -> new Adam(LearningRateSchedule.constant(0.01), 0.8, 0.99, 1e-6, false, OptimizerOptions.named("adam")),
                 () -> new Adam(LearningRateSchedule.constant(0.01), 0.9, 0.999, 1e-7, true,
