@@ -168,7 +168,7 @@ public final class ModelFile {
             weights.requireAllUsed();
             if (!ValueSpec.FEATURES.equals(output.kind())) {
                 throw new IllegalArgumentException("the model outputs " + output.kind() + "; a model must end in one vector per"
-                        + " example (a Dense layer)");
+                        + " example (an LSTM without return_sequences or a global pooling layer, then Dense layers)");
             }
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(path + ": " + e.getMessage());

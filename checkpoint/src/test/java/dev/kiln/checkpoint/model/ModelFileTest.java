@@ -232,6 +232,6 @@ class ModelFileTest {
         ModelFile.save(headlessFile, headless, new AtomicFileWriter(false));
         var refused = assertThrows(CheckpointFormatException.class, () -> ModelFile.load(headlessFile, ModelParts.engine()));
         assertEquals(headlessFile + ": the model outputs sequences of vectors; a model must end in one vector per example"
-                + " (a Dense layer)", refused.getMessage());
+                + " (an LSTM without return_sequences or a global pooling layer, then Dense layers)", refused.getMessage());
     }
 }

@@ -4,7 +4,7 @@ import dev.kiln.engine.kernel.Gemm;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
-/** Matrix product and bias add, each with its backward rule beside it. */
+/** Matrix product, bias add and per-feature scaling, each with its backward rule beside it. */
 final class LinearOps {
     private final OpContext context;
 
@@ -60,6 +60,48 @@ final class LinearOps {
             }
             if (bias.requiresGrad()) {
                 context.kernels().arithmetic().addColumnSums(rows, features, dy, 0, Math.max(1, features), bias.gradData(), 0);
+            }
+        });
+        return out;
+    }
+
+    /** x [..., f] * scale [f], every row multiplied feature by feature (LayerNormalization's gamma). */
+    Variable scaleColumns(Variable x, Variable scale) {
+        Shape shape = x.shape();
+        int features = shape.lastDim();
+        if (scale.shape().rank() != 1 || scale.shape().dim(0) != features) {
+            throw new IllegalArgumentException("scaleColumns: scale shape " + scale.shape() + " does not match the last axis of "
+                    + shape);
+        }
+        int rows = shape.rows();
+        float[] in = x.data();
+        float[] factors = scale.data();
+        Tensor value = Tensor.zeros(shape);
+        for (int r = 0; r < rows; r++) {
+            context.kernels().arithmetic().multiply(features, in, r * features, factors, 0, value.data(), r * features);
+        }
+        Variable out = context.result(value, "scaleColumns", x, scale);
+        context.onBackward(out, () -> {
+            float[] dy = out.gradData();
+            if (x.requiresGrad()) { // dx += dy * scale, row by row
+                float[] product = new float[features];
+                float[] dx = x.gradData();
+                for (int r = 0; r < rows; r++) {
+                    context.kernels().arithmetic().multiply(features, dy, r * features, factors, 0, product, 0);
+                    context.kernels().arithmetic().axpy(features, 1f, product, 0, dx, r * features);
+                }
+            }
+            if (scale.requiresGrad()) { // dscale += column sums of dy * x, summed in double over many tokens
+                double[] sums = new double[features];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < features; j++) {
+                        sums[j] += (double) dy[r * features + j] * in[r * features + j];
+                    }
+                }
+                float[] dScale = scale.gradData();
+                for (int j = 0; j < features; j++) {
+                    dScale[j] += (float) sums[j];
+                }
             }
         });
         return out;

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * The differentiable operations, bound to the kernels they compute with and the tape they record
  * on. Layers build their forward pass from these; each operation's backward rule sits beside
- * its forward code in one of the op families (linear, element-wise, structure, reductions).
+ * its forward code in one of the op families (linear, element-wise, structure, reductions,
+ * sequence pooling, normalization).
  */
 public final class Ops {
     private final Tape tape;
@@ -21,6 +22,8 @@ public final class Ops {
     private final StructureOps structure;
     private final ReductionOps reductions;
     private final RecurrentOps recurrent;
+    private final SequenceOps sequences;
+    private final NormalizationOps normalization;
 
     /** Ops that record on {@code tape} and compute with {@code kernels}, parameters unbound. */
     public Ops(Kernels kernels, Tape tape) {
@@ -62,6 +65,8 @@ public final class Ops {
         this.structure = new StructureOps(context);
         this.reductions = new ReductionOps(context);
         this.recurrent = new RecurrentOps(context);
+        this.sequences = new SequenceOps(context);
+        this.normalization = new NormalizationOps(context);
     }
 
     /** The variable a layer should use for its parameter: the parameter itself unless bound. */
@@ -101,8 +106,15 @@ public final class Ops {
         return elementwise.subtract(a, b);
     }
 
-    /** a * b, element by element, of the same shape. */
+    /**
+     * a * b: element by element of the same shape, or b a row [f] multiplying every row of a
+     * [..., f] feature by feature (a per-feature scale). Anything else is an error naming both shapes.
+     */
     public Variable multiply(Variable a, Variable b) {
+        if (!a.shape().equals(b.shape()) && b.shape().rank() == 1 && a.shape().rank() >= 1
+                && b.shape().dim(0) == a.shape().lastDim()) {
+            return linear.scaleColumns(a, b);
+        }
         return elementwise.multiply(a, b);
     }
 
@@ -232,6 +244,27 @@ public final class Ops {
                               Variable bias, boolean backwards, boolean returnSequences) {
         return recurrent.cellRecurrence(new SimpleRnnCell(), values, lengths, offsets, kernel, recurrentKernel, bias, backwards,
                 returnSequences);
+    }
+
+    /**
+     * The mean over each packed sequence's steps ({@code values} [tokens, features], sequence s at
+     * rows offsets[s] .. offsets[s]+lengths[s]): [batch, features]; an empty sequence gives zeros.
+     */
+    public Variable sequenceMean(Variable values, int[] lengths, int[] offsets) {
+        return sequences.mean(values, lengths, offsets);
+    }
+
+    /**
+     * The max of each feature over each packed sequence's steps: [batch, features]; an empty
+     * sequence gives zeros. Tied steps share the gradient evenly.
+     */
+    public Variable sequenceMax(Variable values, int[] lengths, int[] offsets) {
+        return sequences.max(values, lengths, offsets);
+    }
+
+    /** Each row of [rows, features] as (x - mean) / sqrt(variance + epsilon) over the row; epsilon > 0. */
+    public Variable normalizeRows(Variable x, double epsilon) {
+        return normalization.normalizeRows(x, epsilon);
     }
 
     /** The sum of all elements, a scalar. */

@@ -8,7 +8,11 @@ import dev.kiln.engine.tensor.Tensor;
 
 import java.util.List;
 
-/** Dense(units, activation): y = activation(x . kernel + bias); kernel glorot_uniform [in, units], bias zeros. */
+/**
+ * Dense(units, activation): y = activation(x . kernel + bias); kernel glorot_uniform [in, units], bias zeros.
+ * On one vector per example, or per step on sequences (Keras' Dense on 3-D input: the same
+ * kernel for every token; the lengths pass on, as Keras passes the mask).
+ */
 public final class Dense implements Layer {
     /** The Keras class name: the type of this layer's config and its registry key. */
     public static final String TYPE = "Dense";
@@ -18,6 +22,7 @@ public final class Dense implements Layer {
     private final String name;
     private Variable kernel;
     private Variable bias;
+    private boolean sequences;
 
     /** A Dense layer of {@code units} outputs (at least 1); the input width is taken when it is built. */
     public Dense(int units, Activation activation, String name) {
@@ -49,7 +54,8 @@ public final class Dense implements Layer {
 
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
-        int inputFeatures = input.require(this, ValueSpec.FEATURES).width();
+        ValueSpec checked = input.require(this, ValueSpec.FEATURES, ValueSpec.SEQUENCES);
+        int inputFeatures = checked.width();
         if (kernel == null) {
             kernel = parameters.parameter(name + "/kernel", Shape.of(inputFeatures, units),
                     rng -> Initializers.glorotUniform(rng, inputFeatures, units));
@@ -58,7 +64,8 @@ public final class Dense implements Layer {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(0)
                     + " input features, got " + inputFeatures);
         }
-        return new ValueSpec(ValueSpec.FEATURES, units);
+        sequences = ValueSpec.SEQUENCES.equals(checked.kind());
+        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
     }
 
     @Override
@@ -68,8 +75,14 @@ public final class Dense implements Layer {
 
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
-        Variable x = Layer.expect(this, input, FeatureBatch.class).values();
-        return new FeatureBatch(activation.apply(ops, ops.add(ops.matmul(x, ops.bind(kernel)), ops.bind(bias))));
+        if (input instanceof SequenceBatch tokens) { // new values: the embedding rows they came from do not pass on
+            return new SequenceBatch(affine(tokens.values(), ops), tokens.lengths(), tokens.offsets());
+        }
+        return new FeatureBatch(affine(Layer.expect(this, input, FeatureBatch.class).values(), ops));
+    }
+
+    private Variable affine(Variable x, Ops ops) {
+        return activation.apply(ops, ops.add(ops.matmul(x, ops.bind(kernel)), ops.bind(bias)));
     }
 
     @Override
@@ -79,6 +92,6 @@ public final class Dense implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, " + units + ")";
+        return sequences ? "(None, None, " + units + ")" : "(None, " + units + ")";
     }
 }

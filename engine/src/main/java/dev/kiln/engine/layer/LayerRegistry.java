@@ -8,7 +8,7 @@ public final class LayerRegistry {
 
     /**
      * A registry with the engine's layers: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout,
-     * SpatialDropout1D. Other modules add
+     * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization. Other modules add
      * theirs with {@code register} (nlp's TextVectorization), so the checkpoint module never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
@@ -20,6 +20,9 @@ public final class LayerRegistry {
                 .register(Bidirectional.TYPE, Bidirectional::fromConfig)
                 .register(Dense.TYPE, Dense::fromConfig)
                 .register(Dropout.TYPE, config -> Dropout.fromConfig(config, false))
-                .register(Dropout.SPATIAL_TYPE, config -> Dropout.fromConfig(config, true));
+                .register(Dropout.SPATIAL_TYPE, config -> Dropout.fromConfig(config, true))
+                .register(GlobalAveragePooling1D.TYPE, GlobalAveragePooling1D::fromConfig)
+                .register(GlobalMaxPooling1D.TYPE, GlobalMaxPooling1D::fromConfig)
+                .register(LayerNormalization.TYPE, LayerNormalization::fromConfig);
     }
 }
