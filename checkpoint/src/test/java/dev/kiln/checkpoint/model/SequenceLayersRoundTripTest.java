@@ -8,8 +8,7 @@ import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.GlobalAveragePooling1D;
-import dev.kiln.engine.layer.GlobalMaxPooling1D;
+import dev.kiln.engine.layer.GlobalPooling1D;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerNormalization;
 import dev.kiln.engine.layer.Lstm;
@@ -49,19 +48,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SequenceLayersRoundTripTest {
 
     private static final List<Supplier<List<Layer>>> ARCHITECTURES = List.of(
-            () -> List.of(new Embedding(30, 6, true, "embedding"), new GlobalAveragePooling1D("global_average_pooling1d"),
+            () -> List.of(new Embedding(30, 6, true, "embedding"), GlobalPooling1D.average("global_average_pooling1d"),
                     new LayerNormalization("layer_normalization"), new Dense(1, Activation.LINEAR, "dense")),
-            () -> List.of(new Embedding(30, 6, true, "embedding"), new GlobalMaxPooling1D("global_max_pooling1d"),
+            () -> List.of(new Embedding(30, 6, true, "embedding"), GlobalPooling1D.max("global_max_pooling1d"),
                     new LayerNormalization(0.01, false, true, "layer_normalization"), new Dense(1, Activation.LINEAR, "dense")),
             () -> List.of(new Embedding(30, 6, true, "embedding"), new Dense(5, Activation.TANH, "dense"),
-                    new LayerNormalization(1e-3, true, false, "layer_normalization"), new GlobalMaxPooling1D("global_max_pooling1d"),
+                    new LayerNormalization(1e-3, true, false, "layer_normalization"), GlobalPooling1D.max("global_max_pooling1d"),
                     new Dense(1, Activation.LINEAR, "dense_1")),
             () -> List.of(new Embedding(30, 6, true, "embedding"), new Dense(4, Activation.RELU, "dense"),
-                    new LayerNormalization(0.1, false, false, "layer_normalization"), new GlobalAveragePooling1D("global_average_pooling1d"),
+                    new LayerNormalization(0.1, false, false, "layer_normalization"), GlobalPooling1D.average("global_average_pooling1d"),
                     new Dense(3, Activation.GELU, "dense_1"), new Dense(1, Activation.LINEAR, "dense_2")),
             () -> List.of(new Embedding(30, 6, false, "embedding"), new Lstm(4, false, true, "lstm"),
                     new Dense(3, Activation.LINEAR, "dense"), new LayerNormalization("layer_normalization"),
-                    new GlobalAveragePooling1D("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense_1")));
+                    GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense_1")));
 
     /** Batches of 8 rows of 0 to 9 ids from 0..29: id 0 is masked where the Embedding says so, and some rows are empty. */
     private static List<LabeledBatch> batches(long seed) {

@@ -21,8 +21,8 @@ public final class LayerRegistry {
                 .register(Dense.TYPE, Dense::fromConfig)
                 .register(Dropout.TYPE, config -> Dropout.fromConfig(config, false))
                 .register(Dropout.SPATIAL_TYPE, config -> Dropout.fromConfig(config, true))
-                .register(GlobalAveragePooling1D.TYPE, GlobalAveragePooling1D::fromConfig)
-                .register(GlobalMaxPooling1D.TYPE, GlobalMaxPooling1D::fromConfig)
+                .register(GlobalPooling1D.AVERAGE_TYPE, config -> GlobalPooling1D.fromConfig(config, false))
+                .register(GlobalPooling1D.MAX_TYPE, config -> GlobalPooling1D.fromConfig(config, true))
                 .register(LayerNormalization.TYPE, LayerNormalization::fromConfig);
     }
 }

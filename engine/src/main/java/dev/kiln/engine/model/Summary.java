@@ -32,7 +32,7 @@ final class Summary {
                 count += parameter.value().size();
             }
             total += count;
-            row(out, layer.name() + " (" + layer.getClass().getSimpleName() + ")", layer.outputShape(), Long.toString(count));
+            row(out, layer.name() + " (" + layer.config().type() + ")", layer.outputShape(), Long.toString(count));
             out.append(" ".repeat(WIDTH)).append('\n');
         }
         out.append("=".repeat(WIDTH)).append('\n');

@@ -25,7 +25,7 @@ class SequenceLayerGradientProperties {
         Random random = new Random(seed);
         PackedSequences packed = PackedSequences.random(random, batch, 4);
         Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, packed.tokens(), features), "values");
-        GlobalAveragePooling1D pooling = new GlobalAveragePooling1D("pooling");
+        GlobalPooling1D pooling = GlobalPooling1D.average("pooling");
         pooling.build(features, new Rng(seed));
         GradientCheck.assertParameterGradients("GlobalAveragePooling1D", ops ->
                 ((FeatureBatch) pooling.forward(new SequenceBatch(values, packed.lengths(), packed.offsets()), ops)).values(),
@@ -38,7 +38,7 @@ class SequenceLayerGradientProperties {
         Random random = new Random(seed);
         PackedSequences packed = PackedSequences.random(random, batch, 4);
         Variable values = Variable.parameter(PackedSequences.distinctValues(random, packed.tokens(), features), "values");
-        GlobalMaxPooling1D pooling = new GlobalMaxPooling1D("pooling");
+        GlobalPooling1D pooling = GlobalPooling1D.max("pooling");
         pooling.build(features, new Rng(seed));
         GradientCheck.assertParameterGradients("GlobalMaxPooling1D", ops ->
                 ((FeatureBatch) pooling.forward(new SequenceBatch(values, packed.lengths(), packed.offsets()), ops)).values(),

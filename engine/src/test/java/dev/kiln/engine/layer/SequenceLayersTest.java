@@ -37,8 +37,8 @@ class SequenceLayersTest {
         float[] table = embedding.parameters().getFirst().data();
         SequenceBatch padded = (SequenceBatch) embedding.forward(TokenBatch.ofPadded(new int[][] {{4, 0, 9, 0}, {0, 0, 0, 0}, {2, 0, 0, 0}}),
                 OPS);
-        float[] mean = ((FeatureBatch) new GlobalAveragePooling1D("average").forward(padded, OPS)).values().data();
-        float[] max = ((FeatureBatch) new GlobalMaxPooling1D("max").forward(padded, OPS)).values().data();
+        float[] mean = ((FeatureBatch) GlobalPooling1D.average("average").forward(padded, OPS)).values().data();
+        float[] max = ((FeatureBatch) GlobalPooling1D.max("max").forward(padded, OPS)).values().data();
         for (int j = 0; j < 3; j++) {
             assertEquals((table[4 * 3 + j] + table[9 * 3 + j]) / 2, mean[j], 1e-7);
             assertEquals(Math.max(table[4 * 3 + j], table[9 * 3 + j]), max[j]);
@@ -97,7 +97,7 @@ class SequenceLayersTest {
 
     @Test
     void configsUseKerasKeysAndRebuildEqualLayers() {
-        List<Layer> layers = List.of(new GlobalAveragePooling1D("gap"), new GlobalMaxPooling1D("gmp"), new LayerNormalization("norm"),
+        List<Layer> layers = List.of(GlobalPooling1D.average("gap"), GlobalPooling1D.max("gmp"), new LayerNormalization("norm"),
                 new LayerNormalization(0.25, false, true, "norm_1"));
         for (Layer layer : layers) {
             assertEquals(layer.config(), REGISTRY.create(layer.config()).config());
@@ -107,7 +107,7 @@ class SequenceLayersTest {
         // Keras' defaults for absent keys; Keras writes axis as [-1] once the layer is built.
         Layer keras = REGISTRY.create(PartConfig.layer("LayerNormalization").put("name", "ln").put("axis", List.of(-1)).build());
         assertEquals(new LayerNormalization("ln").config(), keras.config());
-        assertEquals(new GlobalMaxPooling1D("p").config(), REGISTRY.create(PartConfig.layer("GlobalMaxPooling1D").put("name", "p").build()).config());
+        assertEquals(GlobalPooling1D.max("p").config(), REGISTRY.create(PartConfig.layer("GlobalMaxPooling1D").put("name", "p").build()).config());
     }
 
     @Test
@@ -136,7 +136,7 @@ class SequenceLayersTest {
 
     @Test
     void inputsOfTheWrongKindAreRefusedWhenTheModelIsBuilt() {
-        var error = assertThrows(IllegalArgumentException.class, () -> new GlobalAveragePooling1D("gap")
+        var error = assertThrows(IllegalArgumentException.class, () -> GlobalPooling1D.average("gap")
                 .build(new ValueSpec(ValueSpec.FEATURES, 4), ParameterSource.initial(new Rng(1))));
         assertEquals("layer 'gap' (GlobalAveragePooling1D) takes sequences of vectors but the layer before it gives one vector per"
                 + " example", error.getMessage());

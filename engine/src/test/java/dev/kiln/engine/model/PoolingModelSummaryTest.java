@@ -3,7 +3,7 @@ package dev.kiln.engine.model;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
-import dev.kiln.engine.layer.GlobalAveragePooling1D;
+import dev.kiln.engine.layer.GlobalPooling1D;
 import dev.kiln.engine.layer.LayerNormalization;
 import dev.kiln.engine.random.Rng;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class PoolingModelSummaryTest {
     void embeddingAveragePoolLayerNormDenseHas64193ParametersInKerasTableForm() {
         Sequential model = new Sequential(List.of(
                 new Embedding(1000, 64, true, "embedding"),
-                new GlobalAveragePooling1D("global_average_pooling1d"),
+                GlobalPooling1D.average("global_average_pooling1d"),
                 new LayerNormalization("layer_normalization"),
                 new Dense(1, Activation.LINEAR, "dense")));
         model.build(0, new Rng(0));
