@@ -6,7 +6,6 @@ import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
-import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -14,11 +13,11 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static dev.kiln.engine.testing.JsonArrays.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -71,30 +70,6 @@ class GruSimpleRnnReferenceTest {
         assertClose("d bias", parameters.get(2).grad().data(), tensor(c.get("d_bias")).data());
     }
 
-    /** A nested list of numbers as a float tensor of its shape. */
-    private static Tensor tensor(Object nested) {
-        List<Integer> dims = new ArrayList<>();
-        Object level = nested;
-        while (level instanceof List<?> list && !list.isEmpty()) {
-            dims.add(list.size());
-            level = list.getFirst();
-        }
-        List<Float> flat = new ArrayList<>();
-        flatten(nested, flat);
-        float[] data = new float[flat.size()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = flat.get(i);
-        }
-        return Tensor.wrap(data, Shape.of(dims.stream().mapToInt(Integer::intValue).toArray()));
-    }
-
-    private static void flatten(Object node, List<Float> out) {
-        if (node instanceof List<?> list) {
-            list.forEach(item -> flatten(item, out));
-        } else {
-            out.add(((Number) node).floatValue());
-        }
-    }
 
     /** Within 1e-5 of the reference plus 1e-5 of its largest magnitude (float32 against float64). */
     private static void assertClose(String what, float[] actual, float[] expected) {

@@ -25,13 +25,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static dev.kiln.engine.testing.JsonArrays.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -335,24 +335,4 @@ class StackedModelFixtureTest {
         return ((List<?>) list).stream().map(v -> ((Number) v).intValue()).toList();
     }
 
-    /** Flattens nested lists of numbers in row-major order. */
-    private static float[] floats(Object nested) {
-        List<Float> out = new ArrayList<>();
-        flatten(nested, out);
-        float[] values = new float[out.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = out.get(i);
-        }
-        return values;
-    }
-
-    private static void flatten(Object node, List<Float> out) {
-        if (node instanceof List<?> list) {
-            for (Object item : list) {
-                flatten(item, out);
-            }
-        } else {
-            out.add(((Number) node).floatValue());
-        }
-    }
 }
