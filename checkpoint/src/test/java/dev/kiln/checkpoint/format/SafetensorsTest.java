@@ -4,6 +4,7 @@ import dev.kiln.checkpoint.io.AtomicFileWriter;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
+import dev.kiln.engine.testing.TempFolder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -93,17 +94,19 @@ class SafetensorsTest {
     @Property(tries = 60)
     void everyTruncationOrHugeHeaderLengthIsAClearError(@ForAll @IntRange(min = 0, max = 200) int cut,
                                                         @ForAll @IntRange(min = 0, max = 7) int byteOfLength) throws IOException {
-        Path dir = Files.createTempDirectory("kiln-st");
-        Path path = dir.resolve("w.safetensors");
-        Safetensors.write(path, Map.of("x", Tensor.wrap(new float[] {1, 2, 3, 4, 5}, Shape.of(5))), Map.of(), new AtomicFileWriter(false));
-        byte[] whole = Files.readAllBytes(path);
-        Path truncated = dir.resolve("cut.safetensors");
-        Files.write(truncated, Arrays.copyOf(whole, Math.min(cut, whole.length - 1)));
-        assertThrows(CheckpointFormatException.class, () -> Safetensors.read(truncated));
-        byte[] huge = whole.clone();
-        huge[byteOfLength] = (byte) 0x7F;
-        Path hostile = dir.resolve("huge.safetensors");
-        Files.write(hostile, huge);
-        assertThrows(CheckpointFormatException.class, () -> Safetensors.read(hostile));
+        try (TempFolder folder = TempFolder.create("kiln-st")) {
+            Path dir = folder.path();
+            Path path = dir.resolve("w.safetensors");
+            Safetensors.write(path, Map.of("x", Tensor.wrap(new float[] {1, 2, 3, 4, 5}, Shape.of(5))), Map.of(), new AtomicFileWriter(false));
+            byte[] whole = Files.readAllBytes(path);
+            Path truncated = dir.resolve("cut.safetensors");
+            Files.write(truncated, Arrays.copyOf(whole, Math.min(cut, whole.length - 1)));
+            assertThrows(CheckpointFormatException.class, () -> Safetensors.read(truncated));
+            byte[] huge = whole.clone();
+            huge[byteOfLength] = (byte) 0x7F;
+            Path hostile = dir.resolve("huge.safetensors");
+            Files.write(hostile, huge);
+            assertThrows(CheckpointFormatException.class, () -> Safetensors.read(hostile));
+        }
     }
 }

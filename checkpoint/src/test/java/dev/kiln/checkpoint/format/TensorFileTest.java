@@ -5,6 +5,7 @@ import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
+import dev.kiln.engine.testing.TempFolder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -72,34 +73,36 @@ class TensorFileTest {
     @Property(tries = 300)
     void aFlippedBitIsCaughtOrHarmless(@ForAll @IntRange(min = 0, max = 100_000) int where, @ForAll @IntRange(min = 0, max = 7) int bit)
             throws IOException {
-        Path folder = Files.createTempDirectory("kiln-tensorfile");
-        Path file = folder.resolve("model.kiln");
-        Map<String, Tensor> tensors = sample(2);
-        TensorFile.write(file, "{\"a\": 1}", tensors, WRITER);
-        byte[] bytes = Files.readAllBytes(file);
-        int at = where % bytes.length;
-        bytes[at] ^= (byte) (1 << bit);
-        Files.write(file, bytes);
-        try {
-            TensorFile.Contents contents = TensorFile.read(file);
-            assertEquals("{\"a\": 1}", contents.metadata(), "flip at " + at);
-            assertSame(tensors, contents.tensors());
-        } catch (CheckpointFormatException expected) {
-            assertTrue(expected.getMessage().startsWith(file.toString()), expected.getMessage());
+        try (TempFolder folder = TempFolder.create("kiln-tensorfile")) {
+            Path file = folder.path().resolve("model.kiln");
+            Map<String, Tensor> tensors = sample(2);
+            TensorFile.write(file, "{\"a\": 1}", tensors, WRITER);
+            byte[] bytes = Files.readAllBytes(file);
+            int at = where % bytes.length;
+            bytes[at] ^= (byte) (1 << bit);
+            Files.write(file, bytes);
+            try {
+                TensorFile.Contents contents = TensorFile.read(file);
+                assertEquals("{\"a\": 1}", contents.metadata(), "flip at " + at);
+                assertSame(tensors, contents.tensors());
+            } catch (CheckpointFormatException expected) {
+                assertTrue(expected.getMessage().startsWith(file.toString()), expected.getMessage());
+            }
         }
     }
 
     @Property(tries = 100)
     void everyTruncationAndTrailingBytesAreRefused(@ForAll @IntRange(min = 0, max = 100_000) int cut) throws IOException {
-        Path folder = Files.createTempDirectory("kiln-tensorfile");
-        Path file = folder.resolve("model.kiln");
-        TensorFile.write(file, "{}", sample(3), WRITER);
-        byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(bytes, cut % bytes.length));
-        assertThrows(CheckpointFormatException.class, () -> TensorFile.read(file));
-        Files.write(file, Arrays.copyOf(bytes, bytes.length + 1 + cut % 100));
-        var trailing = assertThrows(CheckpointFormatException.class, () -> TensorFile.read(file));
-        assertTrue(trailing.getMessage().contains("footer"), trailing.getMessage());
+        try (TempFolder folder = TempFolder.create("kiln-tensorfile")) {
+            Path file = folder.path().resolve("model.kiln");
+            TensorFile.write(file, "{}", sample(3), WRITER);
+            byte[] bytes = Files.readAllBytes(file);
+            Files.write(file, Arrays.copyOf(bytes, cut % bytes.length));
+            assertThrows(CheckpointFormatException.class, () -> TensorFile.read(file));
+            Files.write(file, Arrays.copyOf(bytes, bytes.length + 1 + cut % 100));
+            var trailing = assertThrows(CheckpointFormatException.class, () -> TensorFile.read(file));
+            assertTrue(trailing.getMessage().contains("footer"), trailing.getMessage());
+        }
     }
 
     @Test

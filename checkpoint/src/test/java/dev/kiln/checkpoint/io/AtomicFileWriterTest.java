@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.io;
 
+import dev.kiln.engine.testing.TempFolder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -49,19 +50,21 @@ class AtomicFileWriterTest {
     /** Whatever byte the disk fills up at, the previous file survives whole and no temporary file remains. */
     @Property(tries = 40)
     void aFullDiskNeverDamagesThePreviousFile(@ForAll @IntRange(min = 0, max = 5000) int capacity) throws IOException {
-        Path folder = Files.createTempDirectory("kiln-atomic");
-        Path target = folder.resolve("best_model.kiln");
-        byte[] previous = new byte[3000];
-        Arrays.fill(previous, (byte) 7);
-        new AtomicFileWriter(true).write(target, bytes(previous));
-        byte[] next = new byte[6000];
-        AtomicFileWriter full = new AtomicFileWriter(path -> new FullDiskChannel(
-                FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), capacity), true);
-        IOException error = assertThrows(IOException.class, () -> full.write(target, bytes(next)));
-        assertTrue(error.getMessage().contains("No space left on device") && error.getMessage().contains(target.toString())
-                && error.getMessage().contains("previous file, if any, is unchanged"), error.getMessage());
-        assertArrayEquals(previous, Files.readAllBytes(target));
-        assertEquals(1, filesIn(folder));
+        try (TempFolder temp = TempFolder.create("kiln-atomic")) {
+            Path folder = temp.path();
+            Path target = folder.resolve("best_model.kiln");
+            byte[] previous = new byte[3000];
+            Arrays.fill(previous, (byte) 7);
+            new AtomicFileWriter(true).write(target, bytes(previous));
+            byte[] next = new byte[6000];
+            AtomicFileWriter full = new AtomicFileWriter(path -> new FullDiskChannel(
+                    FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), capacity), true);
+            IOException error = assertThrows(IOException.class, () -> full.write(target, bytes(next)));
+            assertTrue(error.getMessage().contains("No space left on device") && error.getMessage().contains(target.toString())
+                    && error.getMessage().contains("previous file, if any, is unchanged"), error.getMessage());
+            assertArrayEquals(previous, Files.readAllBytes(target));
+            assertEquals(1, filesIn(folder));
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.testing.TempFolder;
 import dev.kiln.nlp.Texts;
 import dev.kiln.nlp.demo.SeedModel;
 import net.jqwik.api.ForAll;
@@ -88,9 +89,9 @@ class HostileModelFiles {
             }
         }
         byte[] bytes = editor.seal();
-        Path file = saved.folder.resolve("hostile-" + Long.toHexString(seed) + ".kiln");
-        Files.write(file, bytes);
-        try {
+        try (TempFolder folder = TempFolder.create("kiln-hostile")) {
+            Path file = folder.path().resolve("hostile-" + Long.toHexString(seed) + ".kiln");
+            Files.write(file, bytes);
             long bound = LoadLimits.heapBound(bytes.length, editor.metadata.length);
             String log = String.join("; ", edits);
             boolean loaded = HostileLoad.check(file, bound, log, () -> load(file));
@@ -98,8 +99,6 @@ class HostileModelFiles {
                 assertPredicts(file, log);
             }
             (loaded ? LOADED : REFUSED).incrementAndGet();
-        } finally {
-            Files.delete(file);
         }
     }
 

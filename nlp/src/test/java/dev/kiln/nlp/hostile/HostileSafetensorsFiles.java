@@ -12,6 +12,7 @@ import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
+import dev.kiln.engine.testing.TempFolder;
 import dev.kiln.nlp.Texts;
 import dev.kiln.nlp.demo.SeedModel;
 import net.jqwik.api.ForAll;
@@ -41,23 +42,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HostileSafetensorsFiles {
     private static final AtomicInteger IMPORTED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
+    /** The template, its export and each try's files; deleted after the class. */
+    private static TempFolder folder;
     private static Path template;
     private static byte[] exported;
 
     private static synchronized void prepare() throws IOException {
         if (exported == null) {
-            SavedSeedModels saved = SavedSeedModels.get();
-            template = saved.folder.resolve("best.kiln");
-            Path out = saved.folder.resolve("best.safetensors");
+            folder = TempFolder.create("kiln-hostile");
+            template = Files.write(folder.path().resolve("best.kiln"), SavedSeedModels.get().files.get("best"));
+            Path out = folder.path().resolve("best.safetensors");
             SafetensorsExchange.export(template, out, new AtomicFileWriter(false));
             exported = Files.readAllBytes(out);
         }
     }
 
     @net.jqwik.api.lifecycle.AfterContainer
-    static void report() {
+    static synchronized void report() throws IOException {
         System.out.printf("HostileSafetensorsFiles: %d hostile files, %d imported, loaded and predicted, %d refused by name%n",
                 IMPORTED.get() + REFUSED.get(), IMPORTED.get(), REFUSED.get());
+        if (folder != null) {
+            folder.close();
+            folder = null;
+            template = null;
+            exported = null;
+        }
     }
 
     @Property
@@ -91,9 +100,8 @@ class HostileSafetensorsFiles {
                 edits.add("resize to " + length);
             }
         }
-        SavedSeedModels saved = SavedSeedModels.get();
-        Path file = saved.folder.resolve("hostile-" + Long.toHexString(seed) + ".safetensors");
-        Path out = saved.folder.resolve("imported-" + Long.toHexString(seed) + ".kiln");
+        Path file = folder.path().resolve("hostile-" + Long.toHexString(seed) + ".safetensors");
+        Path out = folder.path().resolve("imported-" + Long.toHexString(seed) + ".kiln");
         Files.write(file, bytes);
         try {
             long templateSize = Files.size(template);

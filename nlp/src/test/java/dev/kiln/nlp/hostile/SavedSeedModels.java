@@ -18,6 +18,7 @@ import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.testing.TempFolder;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
 import dev.kiln.nlp.demo.SeedModel;
@@ -37,16 +38,15 @@ import java.util.Map;
  * Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1)) as Kiln's own code writes them during
  * a short fit: ModelCheckpoint's best model (Adam state and checkpoint record), BackupAndRestore's
  * backup (training state, callback states and EarlyStopping's best weights) and a weights-only
- * file. Made once per JVM, in a temporary folder.
+ * file. Made once per JVM, in a temporary folder deleted once the files are read: only their bytes
+ * are kept.
  */
 final class SavedSeedModels {
     private static SavedSeedModels instance;
 
-    final Path folder;
     final Map<String, byte[]> files;
 
-    private SavedSeedModels(Path folder, Map<String, byte[]> files) {
-        this.folder = folder;
+    private SavedSeedModels(Map<String, byte[]> files) {
         this.files = files;
     }
 
@@ -91,7 +91,12 @@ final class SavedSeedModels {
     }
 
     private static SavedSeedModels make() throws IOException {
-        Path folder = Files.createTempDirectory("kiln-hostile");
+        try (TempFolder temp = TempFolder.create("kiln-hostile")) {
+            return make(temp.path());
+        }
+    }
+
+    private static SavedSeedModels make(Path folder) throws IOException {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (ComputePool pool = ComputePool.withThreads(2)) {
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, texts(1, 3000), pool);
@@ -105,7 +110,7 @@ final class SavedSeedModels {
             model.fit(batches(2, 4), FitOptions.epochs(2).validation(batches(3, 1), 1).callbacks(callbacks));
             ModelFile.saveWeights(folder.resolve("weights.kiln"), model, new AtomicFileWriter(false));
         }
-        return new SavedSeedModels(folder, Map.of(
+        return new SavedSeedModels(Map.of(
                 "best", Files.readAllBytes(folder.resolve("best.kiln")),
                 "backup", Files.readAllBytes(folder.resolve("backup").resolve(BackupAndRestore.FILE_NAME)),
                 "weights", Files.readAllBytes(folder.resolve("weights.kiln"))));

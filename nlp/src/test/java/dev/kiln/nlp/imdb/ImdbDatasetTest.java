@@ -1,5 +1,6 @@
 package dev.kiln.nlp.imdb;
 
+import dev.kiln.engine.testing.TempFolder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -36,19 +37,21 @@ class ImdbDatasetTest {
 
     @Property(tries = 3)
     void readsEveryHeaderStyleFromGzipAndPlainTar(@ForAll TestTar.Style style) throws IOException {
-        Path dir = Files.createTempDirectory("kiln-imdb");
-        for (boolean gzip : new boolean[] {true, false}) {
-            Path file = dir.resolve(gzip ? "imdb-" + style + ".tar.gz" : "imdb-" + style + ".tar");
-            Files.write(file, gzip ? archive(style).tarGz() : archive(style).tar());
-            ImdbDataset data = ImdbDataset.load(file);
-            List<Review> train = data.split(ImdbDataset.Split.TRAIN);
-            assertEquals(List.of(new Review("Dull, dull, dull.", 0, 7, 3), new Review("A great film. <br />Loved it.", 1, 10, 9)),
-                    train, style + " " + (gzip ? "gz" : "tar"));
-            assertEquals(List.of(new Review("Fine — “really” fine.", 1, 3, 8)), data.split(ImdbDataset.Split.TEST));
-            var unsup = assertThrows(IllegalArgumentException.class, () -> data.split(ImdbDataset.Split.UNSUP));
-            assertTrue(unsup.getMessage().contains("was not loaded"), unsup.getMessage());
-            ImdbDataset withUnsup = ImdbDataset.load(file, EnumSet.allOf(ImdbDataset.Split.class));
-            assertEquals(List.of(new Review("no label", -1, 5, 0)), withUnsup.split(ImdbDataset.Split.UNSUP));
+        try (TempFolder folder = TempFolder.create("kiln-imdb")) {
+            Path dir = folder.path();
+            for (boolean gzip : new boolean[] {true, false}) {
+                Path file = dir.resolve(gzip ? "imdb-" + style + ".tar.gz" : "imdb-" + style + ".tar");
+                Files.write(file, gzip ? archive(style).tarGz() : archive(style).tar());
+                ImdbDataset data = ImdbDataset.load(file);
+                List<Review> train = data.split(ImdbDataset.Split.TRAIN);
+                assertEquals(List.of(new Review("Dull, dull, dull.", 0, 7, 3), new Review("A great film. <br />Loved it.", 1, 10, 9)),
+                        train, style + " " + (gzip ? "gz" : "tar"));
+                assertEquals(List.of(new Review("Fine — “really” fine.", 1, 3, 8)), data.split(ImdbDataset.Split.TEST));
+                var unsup = assertThrows(IllegalArgumentException.class, () -> data.split(ImdbDataset.Split.UNSUP));
+                assertTrue(unsup.getMessage().contains("was not loaded"), unsup.getMessage());
+                ImdbDataset withUnsup = ImdbDataset.load(file, EnumSet.allOf(ImdbDataset.Split.class));
+                assertEquals(List.of(new Review("no label", -1, 5, 0)), withUnsup.split(ImdbDataset.Split.UNSUP));
+            }
         }
     }
 
@@ -70,19 +73,21 @@ class ImdbDatasetTest {
     @Property(tries = 60)
     void aTruncatedArchiveIsReportedClearly(@ForAll TestTar.Style style, @ForAll @IntRange(min = 1, max = 99) int percent,
                                             @ForAll boolean gzip) throws IOException {
-        Path dir = Files.createTempDirectory("kiln-imdb");
-        byte[] whole = gzip ? archive(style).tarGz() : archive(style).tar();
-        int cut = (int) ((long) whole.length * percent / 100);
-        if (!gzip) {
-            cut = Math.min(cut, whole.length - 1024 - 1); // inside the entries, not in the end marker
+        try (TempFolder folder = TempFolder.create("kiln-imdb")) {
+            Path dir = folder.path();
+            byte[] whole = gzip ? archive(style).tarGz() : archive(style).tar();
+            int cut = (int) ((long) whole.length * percent / 100);
+            if (!gzip) {
+                cut = Math.min(cut, whole.length - 1024 - 1); // inside the entries, not in the end marker
+            }
+            Path file = dir.resolve(gzip ? "cut.tar.gz" : "cut.tar");
+            Files.write(file, Arrays.copyOf(whole, cut));
+            IOException error = assertThrows(IOException.class, () -> ImdbDataset.load(file, EnumSet.allOf(ImdbDataset.Split.class)));
+            String message = error.getMessage();
+            assertTrue(message.contains(file.toString()), message);
+            assertTrue(message.contains("truncated") || message.contains("no aclImdb") || message.contains("corrupt")
+                    || message.contains("gzip"), message);
         }
-        Path file = dir.resolve(gzip ? "cut.tar.gz" : "cut.tar");
-        Files.write(file, Arrays.copyOf(whole, cut));
-        IOException error = assertThrows(IOException.class, () -> ImdbDataset.load(file, EnumSet.allOf(ImdbDataset.Split.class)));
-        String message = error.getMessage();
-        assertTrue(message.contains(file.toString()), message);
-        assertTrue(message.contains("truncated") || message.contains("no aclImdb") || message.contains("corrupt")
-                || message.contains("gzip"), message);
     }
 
     @Test
