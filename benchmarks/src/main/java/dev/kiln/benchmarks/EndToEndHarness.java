@@ -17,6 +17,7 @@ import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
+import dev.kiln.nlp.demo.Architecture;
 import dev.kiln.nlp.demo.ImdbData;
 import dev.kiln.nlp.demo.SeedModel;
 
@@ -47,11 +48,13 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code --shard-size} how many examples a shard holds. {@code --ab} measures, alternately on the
  * same batches in this JVM (two rounds each), the engine's configuration before issue 12
  * (per-token projection, shards of 16) and its default now (the table projection, shards of 64),
- * and prints the ratios. Every training run also prints where a step's time went.
+ * and prints the ratios. {@code --compare-models} trains the seed model and the tutorial's stacked
+ * one alternately on the same batches (two rounds each) and prints the stacked/seed epoch ratio.
+ * Every training run also prints where a step's time went.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
  *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42] [--input-projection auto]
- *     [--shard-size 64] [--ab]</pre>
+ *     [--shard-size 64] [--ab | --compare-models]</pre>
  */
 public final class EndToEndHarness {
     static final double TRAIN_FLOP_PER_TOKEN = 393e3;
@@ -68,6 +71,7 @@ public final class EndToEndHarness {
         String export = option(args, "--export", null);
         InputProjection projection = InputProjection.named(option(args, "--input-projection", "auto"));
         boolean ab = Arrays.asList(args).contains("--ab");
+        boolean compareModels = Arrays.asList(args).contains("--compare-models");
         int shardSize = Integer.parseInt(option(args, "--shard-size", String.valueOf(Engine.DEFAULT_SHARD_SIZE)));
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
@@ -88,13 +92,14 @@ public final class EndToEndHarness {
             double peak = PeakFlops.measure(threads);
             warmUp(encoder, seed, pool, measured);
             Configuration chosen = new Configuration(projection.keyword(), projection, shardSize);
+            Configuration stacked = new Configuration("stacked model, " + projection.keyword(), projection, shardSize);
             List<Configuration> runs = ab ? List.of(Configuration.BEFORE, Configuration.FUSED, Configuration.BEFORE,
-                    Configuration.FUSED) : List.of(chosen);
+                    Configuration.FUSED) : compareModels ? List.of(chosen, stacked, chosen, stacked) : List.of(chosen);
             Map<Configuration, List<double[]>> results = new HashMap<>();
             for (Configuration run : runs) {
                 StepPhases phases = StepPhases.measuring();
                 Engine engine = run.engine(pool).withPhases(phases);
-                Sequential model = SeedModel.build(encoder, seed);
+                Sequential model = SeedModel.build(encoder, seed, run == stacked ? Architecture.STACKED : Architecture.SEED);
                 model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
                 StepTimer timer = new StepTimer();
                 long start = System.nanoTime();
@@ -120,6 +125,16 @@ public final class EndToEndHarness {
                         (phases.millis(Phase.MODEL_WALL) - phases.millis(Phase.LSTM_FORWARD_WALL)) / 1e3,
                         inferenceSeconds - (phases.millis(Phase.MODEL_WALL) + phases.millis(Phase.OPTIMIZER_WALL)) / 1e3);
                 results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
+            }
+            if (compareModels) {
+                for (int round = 0; round < 2; round++) {
+                    double[] seedRun = results.get(chosen).get(round);
+                    double[] stackedRun = results.get(stacked).get(round);
+                    System.out.printf(Locale.ROOT, "models round %d: training stacked/seed time %.3f (%.2f vs %.2f s); "
+                                    + "inference stacked/seed reviews/s %.2f (%,.0f vs %,.0f)%n", round + 1,
+                            stackedRun[0] / seedRun[0], stackedRun[0], seedRun[0], stackedRun[1] / seedRun[1], stackedRun[1],
+                            seedRun[1]);
+                }
             }
             if (ab) {
                 for (int round = 0; round < 2; round++) {

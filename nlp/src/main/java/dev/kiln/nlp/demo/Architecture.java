@@ -19,9 +19,13 @@ import java.util.Locale;
  * Dense(64, relu) -> Dropout(0.5) (175,489 parameters with the 1,000-token vocabulary); each
  * ends in the head its target needs.
  */
-enum Architecture {
-    SEED, STACKED;
+public enum Architecture {
+    /** Bidirectional(LSTM(64)) -> Dense(64, relu). */
+    SEED,
+    /** Bidirectional(LSTM(64, return_sequences)) -> Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5). */
+    STACKED;
 
+    /** The architecture of a --model value (seed, stacked). */
     static Architecture named(String name) throws CommandLine.UsageException {
         for (Architecture architecture : values()) {
             if (architecture.name().toLowerCase(Locale.ROOT).equals(name)) {

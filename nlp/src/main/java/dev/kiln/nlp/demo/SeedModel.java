@@ -31,6 +31,11 @@ public final class SeedModel {
         return build(encoder, seed, Target.SENTIMENT);
     }
 
+    /** {@code architecture} with one logit per review (the sentiment head). */
+    public static Sequential build(TextVectorization encoder, long seed, Architecture architecture) {
+        return build(encoder, seed, Target.SENTIMENT, architecture);
+    }
+
     /** The seed architecture with the head {@code target} needs, and its class names. */
     static Sequential build(TextVectorization encoder, long seed, Target target) {
         return build(encoder, seed, target, Architecture.SEED);
