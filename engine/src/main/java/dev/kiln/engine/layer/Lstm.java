@@ -39,7 +39,12 @@ public final class Lstm implements Recurrent {
         this(units, goBackwards, false, name);
     }
 
-    /** With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of the final h. */
+    /**
+     * With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of
+     * the final h. Each h sits at its own token's position, also when going backwards: what
+     * Bidirectional needs (Keras re-reverses there), but a standalone Keras LSTM with
+     * go_backwards and return_sequences returns the sequence in reading order (reversed).
+     */
     public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
         if (units < 1 || units > MAX_UNITS) {
             throw new IllegalArgumentException("LSTM needs 1 <= units <= " + MAX_UNITS + ", got " + units);
