@@ -83,7 +83,7 @@ public final class Embedding implements Layer {
         int[] ids = tokens.ids();
         // Deferred: an LSTM that projects the table never needs the vectors (the gather checks the ids when it runs).
         return SequenceBatch.ofTableRows(new EmbeddingRows(table, ids), tokens.lengths(), tokens.offsets(),
-                () -> ops.gather(table, ids));
+                () -> ops.gather(table, ids), maskZero);
     }
 
     @Override

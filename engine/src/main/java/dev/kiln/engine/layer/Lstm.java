@@ -124,7 +124,7 @@ public final class Lstm implements Recurrent {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         Variable output = run(sequences, ops);
         return returnSequences
-                ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
+                ? sequences.withValues(output)
                 : new FeatureBatch(output);
     }
 
