@@ -87,7 +87,7 @@ public final class Bidirectional implements Layer {
         ValueSpec forwardOutput = forward.build(input, parameters);
         int backwardWidth = backward.build(input, parameters).width();
         return new ValueSpec(forwardOutput.kind(), mergeMode.equals("concat") ? forwardOutput.width() + backwardWidth
-                : forwardOutput.width());
+                : forwardOutput.width(), forwardOutput.masked());
     }
 
     @Override

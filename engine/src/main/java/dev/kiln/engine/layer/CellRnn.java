@@ -114,7 +114,7 @@ public final class CellRnn implements Recurrent {
             Shape biasShape = kind == Kind.GRU ? Shape.of(2, width) : Shape.of(width);
             bias = parameters.parameter(name + "/bias", biasShape, rng -> Tensor.zeros(biasShape));
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.List;
  * activation) on each sequence: kernel [kernel_size, input channels, filters] glorot_uniform
  * ("layer/kernel"), bias zeros [filters] ("layer/bias"). Each output sequence has Keras' length
  * for its input's length. Keras' Conv1D does not support masking, so a masked input (an
- * Embedding with mask_zero, or a layer that passes its mask on) is an error naming the layer.
+ * Embedding with mask_zero, or a layer that passes its mask on) is an error naming the layer
+ * when the model is built (so also when a saved model is loaded).
  */
 public final class Conv1D implements Layer {
     /** The Keras class name: the type of this layer's config and its registry key. */
@@ -113,6 +114,9 @@ public final class Conv1D implements Layer {
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         int channels = input.require(this, ValueSpec.SEQUENCES).width();
+        if (input.masked()) {
+            throw maskError();
+        }
         if (kernel == null) {
             // Keras' glorot_uniform for a conv kernel: fan_in = k * in, fan_out = k * out.
             float limit = (float) Math.sqrt(6.0 / ((double) kernelSize * channels + (double) kernelSize * filters));
@@ -134,16 +138,21 @@ public final class Conv1D implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        if (sequences.masked()) {
-            throw new IllegalArgumentException("layer '" + name + "' (Conv1D) does not support masking, but was passed"
-                    + " an input with a mask (from an Embedding with mask_zero=True or a layer that passes it on);"
-                    + " use mask_zero=False before a Conv1D, as Keras requires");
+        if (sequences.masked()) { // also checked at build; this catches sequences made without a build
+            throw maskError();
         }
         Conv1dGeometry geometry = Conv1dGeometry.of(sequences.lengths(), kernelSize, stride, dilation, same);
         Variable convolved = ops.conv1d(sequences.values(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
                 geometry);
         Variable output = activation.apply(ops, ops.add(convolved, ops.bind(bias)));
         return new SequenceBatch(output, geometry.outputLengths(), geometry.outputOffsets());
+    }
+
+    /** Keras raises the same when a Conv1D is given a mask. */
+    private IllegalArgumentException maskError() {
+        return new IllegalArgumentException("layer '" + name + "' (Conv1D) does not support masking, but was passed"
+                + " an input with a mask (from an Embedding with mask_zero=True or a layer that passes it on);"
+                + " use mask_zero=False before a Conv1D, as Keras requires");
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class Dense implements Layer {
                     + " input features, got " + inputFeatures);
         }
         sequences = ValueSpec.SEQUENCES.equals(checked.kind());
-        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, checked.masked()); // the mask passes on
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class Embedding implements Layer {
             embeddings = parameters.parameter(name + "/embeddings", Shape.of(inputDim, outputDim),
                     rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim));
         }
-        return new ValueSpec(ValueSpec.SEQUENCES, outputDim);
+        return new ValueSpec(ValueSpec.SEQUENCES, outputDim, maskZero);
     }
 
     @Override

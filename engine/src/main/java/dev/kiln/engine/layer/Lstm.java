@@ -97,7 +97,7 @@ public final class Lstm implements Recurrent {
                 return initialBias;
             });
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
     }
 
     @Override

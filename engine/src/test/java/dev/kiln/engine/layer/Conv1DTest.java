@@ -63,18 +63,40 @@ class Conv1DTest {
         assertTrue(error.getMessage().contains(key), error.getMessage());
     }
 
+    /** At build, so a saved model with a mask before a Conv1D is refused when it is loaded, not at its first prediction. */
     @Test
     void aMaskedInputIsAnErrorNamingTheLayerAsInKeras() {
         for (List<Layer> layers : List.of(
                 List.<Layer>of(new Embedding(20, 4, true, "embedding"), new Conv1D(3, 2, 1, 1, false, Activation.RELU, "my_conv")),
                 List.<Layer>of(new Embedding(20, 4, true, "embedding"), new Dense(5, Activation.TANH, "dense"),
+                        new Dropout(0.5, "dropout"), new LayerNormalization("layer_normalization"),
+                        new Conv1D(3, 2, 1, 1, false, Activation.RELU, "my_conv")),
+                List.<Layer>of(new Embedding(20, 4, true, "embedding"), new Lstm(3, false, true, "lstm"),
                         new Conv1D(3, 2, 1, 1, false, Activation.RELU, "my_conv")))) {
             Sequential model = new Sequential(layers);
-            model.build(0, new Rng(1));
-            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                    () -> model.forward(TokenBatch.ofPadded(new int[][] {{3, 4, 0}}), new Ops(KERNELS, Tape.inference())));
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> model.build(0, new Rng(1)));
             assertTrue(error.getMessage().contains("'my_conv'") && error.getMessage().contains("masking"), error.getMessage());
         }
+    }
+
+    @Test
+    void aMaskedSequenceBatchIsRefusedAtForwardToo() {
+        Embedding embedding = new Embedding(20, 4, true, "embedding");
+        embedding.build(ValueSpec.input(0), ParameterSource.initial(new Rng(1)));
+        Conv1D conv = new Conv1D(3, 2, 1, 1, false, Activation.RELU, "my_conv");
+        conv.build(new ValueSpec(ValueSpec.SEQUENCES, 4), ParameterSource.initial(new Rng(1)));
+        Ops ops = new Ops(KERNELS, Tape.inference());
+        LayerValue masked = embedding.forward(TokenBatch.ofPadded(new int[][] {{3, 4, 0}}), ops);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> conv.forward(masked, ops));
+        assertTrue(error.getMessage().contains("'my_conv'"), error.getMessage());
+    }
+
+    @Test
+    void anUnmaskedEmbeddingThroughAnLstmFeedsAConv1D() {
+        Sequential model = new Sequential(List.of(new Embedding(20, 4, false, "embedding"), new Lstm(3, false, true, "lstm"),
+                new Conv1D(3, 2, 1, 1, false, Activation.RELU, "conv1d")));
+        model.build(0, new Rng(1));
+        assertTrue(model.isBuilt());
     }
 
     @Test
