@@ -6,6 +6,7 @@ import dev.kiln.checkpoint.format.TensorFile;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Conv1D;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.GlobalPooling1D;
@@ -40,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization (every center/scale option and
- * a non-default epsilon) and Dense on sequences through ModelFile: trained a little, saved,
+ * a non-default epsilon), Dense on sequences and Conv1D ("valid" and "same", a stride, a dilation;
+ * after an unmasked Embedding, as Keras requires) through ModelFile: trained a little, saved,
  * loaded with {@code ModelParts.engine()}, the configs, weights (gamma and beta included),
  * summary and predictions are the same, and training continues bit-identically. The batches mask
  * id 0 and hold empty sequences.
@@ -60,7 +62,12 @@ class SequenceLayersRoundTripTest {
                     new Dense(3, Activation.GELU, "dense_1"), new Dense(1, Activation.LINEAR, "dense_2")),
             () -> List.of(new Embedding(30, 6, false, "embedding"), new Lstm(4, false, true, "lstm"),
                     new Dense(3, Activation.LINEAR, "dense"), new LayerNormalization("layer_normalization"),
-                    GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense_1")));
+                    GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense_1")),
+            () -> List.of(new Embedding(30, 6, false, "embedding"), new Conv1D(5, 3, 1, 1, false, Activation.RELU, "conv1d"),
+                    GlobalPooling1D.max("global_max_pooling1d"), new Dense(1, Activation.LINEAR, "dense")),
+            () -> List.of(new Embedding(30, 6, false, "embedding"), new Conv1D(4, 2, 2, 1, true, Activation.TANH, "conv1d"),
+                    new Conv1D(3, 2, 1, 2, true, Activation.LINEAR, "conv1d_1"),
+                    GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense")));
 
     /** Batches of 8 rows of 0 to 9 ids from 0..29: id 0 is masked where the Embedding says so, and some rows are empty. */
     private static List<LabeledBatch> batches(long seed) {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * The differentiable operations, bound to the kernels they compute with and the tape they record
  * on. Layers build their forward pass from these; each operation's backward rule sits beside
  * its forward code in one of the op families (linear, element-wise, structure, reductions,
- * sequence pooling, normalization).
+ * sequence pooling, normalization, convolution).
  */
 public final class Ops {
     private final Tape tape;
@@ -24,6 +24,7 @@ public final class Ops {
     private final RecurrentOps recurrent;
     private final SequenceOps sequences;
     private final NormalizationOps normalization;
+    private final ConvolutionOps convolution;
 
     /** Ops that record on {@code tape} and compute with {@code kernels}, parameters unbound. */
     public Ops(Kernels kernels, Tape tape) {
@@ -67,6 +68,7 @@ public final class Ops {
         this.recurrent = new RecurrentOps(context);
         this.sequences = new SequenceOps(context);
         this.normalization = new NormalizationOps(context);
+        this.convolution = new ConvolutionOps(context);
     }
 
     /** The variable a layer should use for its parameter: the parameter itself unless bound. */
@@ -260,6 +262,15 @@ public final class Ops {
      */
     public Variable sequenceMax(Variable values, int[] lengths, int[] offsets) {
         return sequences.max(values, lengths, offsets);
+    }
+
+    /**
+     * Keras' Conv1D without its bias over packed sequences x [tokens, in] (sequence s at rows
+     * offsets[s] .. offsets[s]+lengths[s]) with kernel [k, in, out]: [geometry.outputTokens(), out],
+     * sequence s at rows geometry.outputOffsets()[s] .. + geometry.outputLengths()[s].
+     */
+    public Variable conv1d(Variable x, int[] lengths, int[] offsets, Variable kernel, Conv1dGeometry geometry) {
+        return convolution.conv1d(x, lengths, offsets, kernel, geometry);
     }
 
     /** Each row of [rows, features] as (x - mean) / sqrt(variance + epsilon) over the row; epsilon > 0. */

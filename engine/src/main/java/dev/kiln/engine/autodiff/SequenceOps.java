@@ -96,7 +96,7 @@ final class SequenceOps {
         return out;
     }
 
-    private static void requirePacked(String operation, Variable values, int[] lengths, int[] offsets) {
+    static void requirePacked(String operation, Variable values, int[] lengths, int[] offsets) {
         OpContext.requireRank(operation, values, 2);
         int tokens = values.shape().dim(0);
         if (lengths.length != offsets.length) {

@@ -87,7 +87,7 @@ public final class Bidirectional implements Layer {
         ValueSpec forwardOutput = forward.build(input, parameters);
         int backwardWidth = backward.build(input, parameters).width();
         return new ValueSpec(forwardOutput.kind(), mergeMode.equals("concat") ? forwardOutput.width() + backwardWidth
-                : forwardOutput.width());
+                : forwardOutput.width(), forwardOutput.masked());
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class Bidirectional implements Layer {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         Variable output = merged(forward.bothDirections(backward, sequences, ops), ops);
         return wrapped.returnSequences()
-                ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
+                ? sequences.withValues(output)
                 : new FeatureBatch(output);
     }
 

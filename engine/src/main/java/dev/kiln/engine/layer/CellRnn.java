@@ -114,7 +114,7 @@ public final class CellRnn implements Recurrent {
             Shape biasShape = kind == Kind.GRU ? Shape.of(2, width) : Shape.of(width);
             bias = parameters.parameter(name + "/bias", biasShape, rng -> Tensor.zeros(biasShape));
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
     }
 
     @Override
@@ -136,7 +136,7 @@ public final class CellRnn implements Recurrent {
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         Variable output = run(sequences, ops);
-        return returnSequences ? new SequenceBatch(output, sequences.lengths(), sequences.offsets()) : new FeatureBatch(output);
+        return returnSequences ? sequences.withValues(output) : new FeatureBatch(output);
     }
 
     @Override

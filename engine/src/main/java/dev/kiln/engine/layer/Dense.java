@@ -65,7 +65,7 @@ public final class Dense implements Layer {
                     + " input features, got " + inputFeatures);
         }
         sequences = ValueSpec.SEQUENCES.equals(checked.kind());
-        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, checked.masked()); // the mask passes on
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class Dense implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         if (input instanceof SequenceBatch tokens) { // new values: the embedding rows they came from do not pass on
-            return new SequenceBatch(affine(tokens.values(), ops), tokens.lengths(), tokens.offsets());
+            return tokens.withValues(affine(tokens.values(), ops));
         }
         return new FeatureBatch(affine(Layer.expect(this, input, FeatureBatch.class).values(), ops));
     }

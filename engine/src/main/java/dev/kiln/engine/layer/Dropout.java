@@ -100,7 +100,7 @@ public final class Dropout implements Layer {
                 }
             }
             Variable dropped = ops.dropout(sequences.values(), rate, seed, example, position, spatial);
-            return new SequenceBatch(dropped, sequences.lengths(), sequences.offsets());
+            return sequences.withValues(dropped);
         }
         Variable values = Layer.expect(this, input, FeatureBatch.class).values();
         int rows = values.shape().dim(0);

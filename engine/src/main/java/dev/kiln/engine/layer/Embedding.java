@@ -65,7 +65,7 @@ public final class Embedding implements Layer {
             embeddings = parameters.parameter(name + "/embeddings", Shape.of(inputDim, outputDim),
                     rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim));
         }
-        return new ValueSpec(ValueSpec.SEQUENCES, outputDim);
+        return new ValueSpec(ValueSpec.SEQUENCES, outputDim, maskZero);
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class Embedding implements Layer {
         int[] ids = tokens.ids();
         // Deferred: an LSTM that projects the table never needs the vectors (the gather checks the ids when it runs).
         return SequenceBatch.ofTableRows(new EmbeddingRows(table, ids), tokens.lengths(), tokens.offsets(),
-                () -> ops.gather(table, ids));
+                () -> ops.gather(table, ids), maskZero);
     }
 
     @Override

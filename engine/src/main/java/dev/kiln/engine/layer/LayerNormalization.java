@@ -118,7 +118,7 @@ public final class LayerNormalization implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         if (input instanceof SequenceBatch tokens) {
-            return new SequenceBatch(normalized(tokens.values(), ops), tokens.lengths(), tokens.offsets());
+            return tokens.withValues(normalized(tokens.values(), ops));
         }
         return new FeatureBatch(normalized(Layer.expect(this, input, FeatureBatch.class).values(), ops));
     }

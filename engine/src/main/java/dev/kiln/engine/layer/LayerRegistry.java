@@ -8,7 +8,7 @@ public final class LayerRegistry {
 
     /**
      * A registry with the engine's layers: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout,
-     * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization. Other modules add
+     * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization, Conv1D. Other modules add
      * theirs with {@code register} (nlp's TextVectorization), so the checkpoint module never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
@@ -23,6 +23,7 @@ public final class LayerRegistry {
                 .register(Dropout.SPATIAL_TYPE, config -> Dropout.fromConfig(config, true))
                 .register(GlobalPooling1D.AVERAGE_TYPE, config -> GlobalPooling1D.fromConfig(config, false))
                 .register(GlobalPooling1D.MAX_TYPE, config -> GlobalPooling1D.fromConfig(config, true))
-                .register(LayerNormalization.TYPE, LayerNormalization::fromConfig);
+                .register(LayerNormalization.TYPE, LayerNormalization::fromConfig)
+                .register(Conv1D.TYPE, Conv1D::fromConfig);
     }
 }

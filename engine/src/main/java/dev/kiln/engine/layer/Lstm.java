@@ -102,7 +102,7 @@ public final class Lstm implements Recurrent {
                 return initialBias;
             });
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units);
+        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
     }
 
     @Override
@@ -129,7 +129,7 @@ public final class Lstm implements Recurrent {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
         Variable output = run(sequences, ops);
         return returnSequences
-                ? new SequenceBatch(output, sequences.lengths(), sequences.offsets())
+                ? sequences.withValues(output)
                 : new FeatureBatch(output);
     }
 

@@ -12,12 +12,15 @@ import java.util.function.Supplier;
  * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all. {@link #rows()}, when
  * an Embedding made the values, says which table rows they are (null otherwise), so an LSTM can
  * project the table instead of every token; the Embedding then gathers the vectors only if
- * someone asks for them.
+ * someone asks for them. {@link #masked()} says whether the lengths are a Keras mask (an
+ * Embedding with mask_zero dropped the padding) rather than the full padded length, so a layer
+ * that Keras refuses to feed a mask (Conv1D) can refuse it too.
  */
 public final class SequenceBatch implements LayerValue {
     private final int[] lengths;
     private final int[] offsets;
     private final EmbeddingRows rows;
+    private final boolean masked;
     private Supplier<Variable> gather;
     private Variable values;
 
@@ -26,30 +29,53 @@ public final class SequenceBatch implements LayerValue {
      * the table rows they are.
      */
     public SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows) {
+        this(values, lengths, offsets, rows, false);
+    }
+
+    /** As above; {@code masked} when the lengths are a Keras mask (padding dropped). */
+    public SequenceBatch(Variable values, int[] lengths, int[] offsets, EmbeddingRows rows, boolean masked) {
         this.lengths = lengths;
         this.offsets = offsets;
         this.rows = rows;
+        this.masked = masked;
         this.values = requireMatrix(values);
     }
 
-    /** Values that are not known to be rows of a table. */
+    /** Values that are not known to be rows of a table, not masked. */
     public SequenceBatch(Variable values, int[] lengths, int[] offsets) {
         this(values, lengths, offsets, null);
     }
 
-    private SequenceBatch(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather) {
+    private SequenceBatch(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather, boolean masked) {
         this.lengths = lengths;
         this.offsets = offsets;
         this.rows = rows;
+        this.masked = masked;
         this.gather = gather;
     }
 
     /**
      * Rows {@code rows.ids()} of an embedding table, whose vectors {@code gather} computes (and
-     * records on the tape) the first time {@link #values()} is called, if ever.
+     * records on the tape) the first time {@link #values()} is called, if ever; {@code masked}
+     * when the Embedding dropped padding (mask_zero).
      */
-    public static SequenceBatch ofTableRows(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather) {
-        return new SequenceBatch(rows, lengths, offsets, gather);
+    public static SequenceBatch ofTableRows(EmbeddingRows rows, int[] lengths, int[] offsets, Supplier<Variable> gather,
+                                            boolean masked) {
+        return new SequenceBatch(rows, lengths, offsets, gather, masked);
+    }
+
+    /**
+     * New values for the same sequences, as a layer that passes the mask on returns them (Dense,
+     * Dropout, LayerNormalization, a recurrent layer's sequences): lengths, offsets and the mask
+     * flag kept, not table rows.
+     */
+    public SequenceBatch withValues(Variable values) {
+        return new SequenceBatch(values, lengths, offsets, null, masked);
+    }
+
+    /** Whether the lengths are a Keras mask (an Embedding with mask_zero dropped padding) rather than full lengths. */
+    public boolean masked() {
+        return masked;
     }
 
     private static Variable requireMatrix(Variable values) {
@@ -95,7 +121,7 @@ public final class SequenceBatch implements LayerValue {
         int features = features();
         float[] rows = Arrays.copyOfRange(values().data(), slice.start() * features, slice.end() * features);
         return new SequenceBatch(Variable.constant(Tensor.wrap(rows, slice.end() - slice.start(), features)),
-                slice.lengths(), slice.offsets());
+                slice.lengths(), slice.offsets(), null, masked);
     }
 
     /** The width of each token's vector. */

@@ -8,10 +8,12 @@ package dev.kiln.engine.layer;
  * layer before it, so a model whose layers cannot feed each other fails when it is built or
  * loaded, not at its first prediction.
  *
- * @param kind  a description of the kind of value; null when not known (the model's input)
- * @param width features per step or example, or the id range of token ids; 0 when not known
+ * @param kind   a description of the kind of value; null when not known (the model's input)
+ * @param width  features per step or example, or the id range of token ids; 0 when not known
+ * @param masked sequences whose lengths are a Keras mask (an Embedding with mask_zero, and the
+ *               layers that pass its mask on), so a layer Keras refuses a mask (Conv1D) fails at build
  */
-public record ValueSpec(String kind, int width) {
+public record ValueSpec(String kind, int width, boolean masked) {
     /** The kind of a {@link TokenBatch}, which an Embedding takes. */
     public static final String TOKEN_IDS = "token ids";
     /** The kind of a {@link SequenceBatch}: one vector per token. */
@@ -24,6 +26,11 @@ public record ValueSpec(String kind, int width) {
         if (width < 0) {
             throw new IllegalArgumentException("a value's width must be >= 0, got " + width);
         }
+    }
+
+    /** A value of {@code kind} and {@code width} without a mask. */
+    public ValueSpec(String kind, int width) {
+        this(kind, width, false);
     }
 
     /** A model's input, whose kind the first layer decides; {@code width} 0 when not known. */
