@@ -25,7 +25,7 @@ public final class Adagrad implements SteppedOptimizer {
         }
         this.initialAccumulator = (float) initialAccumulator;
         this.epsilon = (float) epsilon;
-        this.steps = new OptimizerSteps(learningRate, options, List.of("accumulator"));
+        this.steps = new OptimizerSteps(learningRate, options, List.of("accumulator"), this.initialAccumulator);
     }
 
     /** Keras' defaults: initial_accumulator_value 0.1, epsilon 1e-7. */
@@ -56,9 +56,6 @@ public final class Adagrad implements SteppedOptimizer {
     public void update(float[] w, float[] g, float[][] slots, float learningRate, long t) {
         float[] accumulator = slots[0];
         for (int i = 0; i < w.length; i++) {
-            if (t == 1) { // slots start at zero; Keras' accumulator starts at its initial value
-                accumulator[i] = initialAccumulator;
-            }
             accumulator[i] += g[i] * g[i];
             w[i] -= learningRate * g[i] / (float) Math.sqrt(accumulator[i] + epsilon);
         }

@@ -30,6 +30,7 @@ public final class OptimizerSteps {
     private LearningRateSchedule schedule;
     private final OptimizerOptions options;
     private final List<String> slotNames;
+    private final float slotStart;
     private final List<Tensor[]> slots = new ArrayList<>(); // per parameter, one tensor per slot name
     private final List<float[][]> slotArrays = new ArrayList<>(); // their arrays, as the rule takes them
     private List<String> parameterNames = List.of();
@@ -38,9 +39,15 @@ public final class OptimizerSteps {
 
     /** Steps at the rates of {@code schedule}, with {@code options}, keeping one slot per name for each parameter. */
     public OptimizerSteps(LearningRateSchedule schedule, OptimizerOptions options, List<String> slotNames) {
+        this(schedule, options, slotNames, 0f);
+    }
+
+    /** Slots that start at {@code slotStart} rather than zero (Keras' Adagrad accumulator starts at 0.1). */
+    public OptimizerSteps(LearningRateSchedule schedule, OptimizerOptions options, List<String> slotNames, float slotStart) {
         this.schedule = schedule;
         this.options = options;
         this.slotNames = List.copyOf(slotNames);
+        this.slotStart = slotStart;
     }
 
     /** The learning-rate schedule. */
@@ -102,7 +109,7 @@ public final class OptimizerSteps {
                     throw new IllegalArgumentException("optimizer slot '" + key + "' has shape " + saved.shape() + "; the parameter has "
                             + parameter.shape());
                 }
-                tensors[s] = saved == null ? Tensor.zeros(parameter.shape()) : saved.copy();
+                tensors[s] = saved == null ? fresh(parameter) : saved.copy();
             }
             built.add(tensors);
         }
@@ -121,6 +128,12 @@ public final class OptimizerSteps {
         }
         parameterNames = names;
         pendingSlots = Map.of();
+    }
+
+    private Tensor fresh(Variable parameter) {
+        Tensor slot = Tensor.zeros(parameter.shape());
+        java.util.Arrays.fill(slot.data(), slotStart);
+        return slot;
     }
 
     /** One step over {@code parameters} (the same ones, in the same order, every step). */
