@@ -64,10 +64,6 @@ public final class BinaryCrossentropy implements Loss {
     }
 
     /** Whether outputs are logits (true) or probabilities. */
-    public boolean isFromLogits() {
-        return fromLogits;
-    }
-
     @Override
     public double example(float[] outputs, int outputOffset, int width, float[] targets, int targetOffset, float[] gradient,
                           int gradientOffset) {
