@@ -45,13 +45,6 @@ public final class CategoricalAccuracy implements ExampleMetric {
 
     /** The class of a one-hot target row: the index of its largest value (the first of ties). */
     static int targetClass(Predictions batch, int i) {
-        int width = batch.targetWidth();
-        int targetClass = 0;
-        for (int j = 1; j < width; j++) {
-            if (batch.targets()[i * width + j] > batch.targets()[i * width + targetClass]) {
-                targetClass = j;
-            }
-        }
-        return targetClass;
+        return Predictions.argmax(batch.targets(), i * batch.targetWidth(), batch.targetWidth());
     }
 }

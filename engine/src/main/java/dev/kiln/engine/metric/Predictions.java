@@ -23,9 +23,14 @@ public record Predictions(float[] outputs, int width, float[] targets, int targe
 
     /** The index of example {@code i}'s largest output (the first of equal ones, as argmax). */
     public int argmax(int i) {
+        return argmax(outputs, i * width, width);
+    }
+
+    /** The index of the largest of {@code width} values from {@code offset} (the first of equal ones, as argmax). */
+    public static int argmax(float[] values, int offset, int width) {
         int best = 0;
         for (int j = 1; j < width; j++) {
-            if (outputs[i * width + j] > outputs[i * width + best]) {
+            if (values[offset + j] > values[offset + best]) {
                 best = j;
             }
         }

@@ -1,5 +1,7 @@
 package dev.kiln.engine.model;
 
+import dev.kiln.engine.metric.Predictions;
+
 import java.util.Map;
 
 /** Keras' class_weight applied to a training batch: each sample weight times its class's weight. */
@@ -23,16 +25,6 @@ final class ClassWeights {
     /** Example i's class: its label or class index (rounded, as Keras casts), or its one-hot row's argmax. */
     private static int classOf(LabeledBatch batch, int i) {
         int width = batch.targetWidth();
-        float[] targets = batch.targets();
-        if (width == 1) {
-            return Math.round(targets[i]);
-        }
-        int best = 0;
-        for (int j = 1; j < width; j++) {
-            if (targets[i * width + j] > targets[i * width + best]) {
-                best = j;
-            }
-        }
-        return best;
+        return width == 1 ? Math.round(batch.targets()[i]) : Predictions.argmax(batch.targets(), i * width, width);
     }
 }
