@@ -121,23 +121,24 @@ public final class ModelFile {
 
     /** The metadata of a model file as JSON values (validated structure, no tensor data read), for inspection. */
     public static Map<String, Object> readMetadata(Path path) throws IOException {
-        MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
-        schema(metadata);
-        return metadata.raw();
+        return inspectedMetadata(path).raw();
     }
 
     /** The checkpoint record of a model file, without reading its tensors; empty when it has none. */
     public static Optional<CheckpointRecord> readCheckpointRecord(Path path) throws IOException {
-        MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
-        schema(metadata);
-        return CheckpointRecord.of(metadata, path);
+        return CheckpointRecord.of(inspectedMetadata(path), path);
     }
 
     /** The training state's batches per epoch of a backup, without reading its tensors; empty when it has no training state. */
     public static OptionalLong readBatchesPerEpoch(Path path) throws IOException {
+        return TrainingState.batchesPerEpoch(inspectedMetadata(path));
+    }
+
+    /** A model file's metadata, its schema checked, read without the tensor data. */
+    private static MetadataSection inspectedMetadata(Path path) throws IOException {
         MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
         schema(metadata);
-        return TrainingState.batchesPerEpoch(metadata);
+        return metadata;
     }
 
     /**
