@@ -53,24 +53,26 @@ final class ConvolutionOps {
     }
 
     private static float[] im2col(float[] x, int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry, int rows) {
-        int taps = geometry.kernelSize();
-        int width = taps * channels;
-        float[] columns = new float[rows * width];
-        for (int s = 0; s < lengths.length; s++) {
-            for (int t = 0; t < geometry.outputLengths()[s]; t++) {
-                int row = (geometry.outputOffsets()[s] + t) * width;
-                for (int j = 0; j < taps; j++) {
-                    int step = input(geometry, s, t, j);
-                    if (step >= 0 && step < lengths[s]) { // otherwise padding: the zeros stay
-                        System.arraycopy(x, (offsets[s] + step) * channels, columns, row + j * channels, channels);
-                    }
-                }
-            }
-        }
+        float[] columns = new float[rows * geometry.kernelSize() * channels];
+        forEachTap(channels, lengths, offsets, geometry,
+                (input, column) -> System.arraycopy(x, input, columns, column, channels));
         return columns;
     }
 
-    private static void col2im(float[] dColumns, float[] dx, int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry) {
+    /** Adds each tap's slice of {@code dColumns} back to the input step it read. */
+    private void col2im(float[] dColumns, float[] dx, int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry) {
+        forEachTap(channels, lengths, offsets, geometry,
+                (input, column) -> context.kernels().arithmetic().axpy(channels, 1f, dColumns, column, dx, input));
+    }
+
+    /** Where a tap reads from (an input row's offset) and writes to (its slice of an im2col row). */
+    @FunctionalInterface
+    private interface Tap {
+        void at(int input, int column);
+    }
+
+    /** Every tap of every output step that reads a real input step (taps in the padding read zeros and are skipped). */
+    private static void forEachTap(int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry, Tap tap) {
         int taps = geometry.kernelSize();
         int width = taps * channels;
         for (int s = 0; s < lengths.length; s++) {
@@ -79,11 +81,7 @@ final class ConvolutionOps {
                 for (int j = 0; j < taps; j++) {
                     int step = input(geometry, s, t, j);
                     if (step >= 0 && step < lengths[s]) {
-                        int to = (offsets[s] + step) * channels;
-                        int from = row + j * channels;
-                        for (int c = 0; c < channels; c++) {
-                            dx[to + c] += dColumns[from + c];
-                        }
+                        tap.at((offsets[s] + step) * channels, row + j * channels);
                     }
                 }
             }
