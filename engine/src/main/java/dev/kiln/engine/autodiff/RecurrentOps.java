@@ -114,6 +114,7 @@ final class RecurrentOps {
      */
     Variable cellRecurrence(RecurrentCell cell, Variable values, int[] lengths, int[] offsets, Variable kernel,
                             Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
+        SequenceOps.requirePacked("recurrent", values, lengths, offsets);
         int units = recurrentKernel.shape().dim(0);
         int width = cell.gates() * units;
         int features = values.shape().dim(1);
@@ -121,7 +122,6 @@ final class RecurrentOps {
         recurrentKernel.value().requireShape(Shape.of(units, width), "recurrent recurrent_kernel");
         boolean twoBiases = bias.shape().rank() == 2;
         bias.value().requireShape(twoBiases ? Shape.of(2, width) : Shape.of(width), "recurrent bias");
-        checkLengths(lengths, offsets, values.shape().dim(0));
         float[] biases = bias.data();
         float[] inputBias = java.util.Arrays.copyOfRange(biases, 0, width);
         float[] recurrentBias = twoBiases ? java.util.Arrays.copyOfRange(biases, width, 2 * width) : null;
@@ -145,18 +145,6 @@ final class RecurrentOps {
             }
         });
         return out;
-    }
-
-    private static void checkLengths(int[] lengths, int[] offsets, int total) {
-        if (lengths.length != offsets.length) {
-            throw new IllegalArgumentException("recurrent: " + lengths.length + " lengths but " + offsets.length + " offsets");
-        }
-        for (int s = 0; s < lengths.length; s++) {
-            if (lengths[s] < 0 || offsets[s] < 0 || offsets[s] + lengths[s] > total) {
-                throw new IllegalArgumentException("recurrent: sequence " + s + " (offset " + offsets[s] + ", length "
-                        + lengths[s] + ") lies outside the " + total + " rows of values");
-            }
-        }
     }
 
     private LstmDirection newDirection(LstmInput in, int[] lengths, int[] offsets, Weights weights, int units,
