@@ -126,11 +126,12 @@ final class LstmDirection {
         squashed = buffers.floats(tokens * units);
         hidden = buffers.floats(tokens * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedW = table == null ? packKernel(false) : null;
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
             began = phases.start();
-            projectChunk(projected, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
+            projectChunk(projected, packedW, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
             phases.stop(INPUT_SIDE, began);
             began = phases.start();
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
@@ -159,6 +160,7 @@ final class LstmDirection {
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
         // Kept across batches while E, W and b stay the same (the cache checks).
         float[] projected = table == null ? null : projectTable(bias);
+        Gemm.PackedMatrix packedW = table == null ? packKernel(false) : null;
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
@@ -167,7 +169,7 @@ final class LstmDirection {
                     System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
                 }
             }
-            projectChunk(projected, bias, chunkInputs, 0, r0, rows, chunkGates, 0);
+            projectChunk(projected, packedW, bias, chunkInputs, 0, r0, rows, chunkGates, 0);
             for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
                 int active = this.active[t];
                 int at = (rowStart[t] - r0) * width;
@@ -209,20 +211,28 @@ final class LstmDirection {
     }
 
     /**
+     * The input kernel W [features, width] (or W^T, {@code transposed}) packed once per pass: every
+     * chunk multiplies by it, and packing it per chunk cost a tenth of the GEMMs' time (profiled).
+     */
+    private Gemm.PackedMatrix packKernel(boolean transposed) {
+        return transposed ? kernels.gemm().pack(true, width, features, kernel, 0, width)
+                : kernels.gemm().pack(false, features, width, kernel, 0, width);
+    }
+
+    /**
      * The input projection z = x W + b of rows [r0, r0 + rows) of the time-major layout, into
      * {@code target} at {@code at}: each row's token row of P in table mode ({@code projected}),
-     * otherwise one GEMM over the rows' inputs, found in {@code inputRows} at {@code inputAt}.
+     * otherwise one GEMM by the packed W over the rows' inputs, found in {@code inputRows} at {@code inputAt}.
      */
-    private void projectChunk(float[] projected, float[] bias, float[] inputRows, int inputAt, int r0, int rows, float[] target,
-                              int at) {
+    private void projectChunk(float[] projected, Gemm.PackedMatrix packedW, float[] bias, float[] inputRows, int inputAt, int r0,
+                              int rows, float[] target, int at) {
         if (projected != null) {
             for (int row = 0; row < rows; row++) {
                 System.arraycopy(projected, ids[tokenRow[r0 + row]] * width, target, at + row * width, width);
             }
             return;
         }
-        kernels.gemm().sgemm(false, false, rows, width, features, 1f, inputRows, inputAt, Math.max(1, features), kernel, 0, width,
-                0f, target, at, width);
+        kernels.gemm().sgemm(false, rows, 1f, inputRows, inputAt, Math.max(1, features), packedW, 0f, target, at, width);
         kernels.arithmetic().addBiasRows(rows, width, bias, 0, target, at, width);
     }
 
@@ -288,6 +298,7 @@ final class LstmDirection {
         // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
         float[] perEntry = table != null && (dKernel != null || dTable != null) ? buffers.zeros(vocabulary * width) : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedWt = dValues == null ? null : packKernel(true);
         for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = rowStart[chunkStart[chunk]];
             // dz rows of this chunk live at dz[(row - r0) * width].
@@ -312,9 +323,9 @@ final class LstmDirection {
                 began = phases.start();
                 scatterByEntry(chunk, dz, perEntry);
                 phases.stop(INPUT_SIDE, began);
-                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null);
+                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null);
             } else {
-                weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues);
+                weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues, packedWt);
             }
         }
         if (perEntry != null) {
@@ -343,9 +354,9 @@ final class LstmDirection {
         }
     }
 
-    /** Adds one chunk's share of the weight and input gradients, from its dz rows. */
+    /** Adds one chunk's share of the weight and input gradients, from its dz rows ({@code packedWt}: W^T, for dValues). */
     private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] dInputs, float[] dKernel,
-                                 float[] dRecurrent, float[] dBias, float[] dValues) {
+                                 float[] dRecurrent, float[] dBias, float[] dValues, Gemm.PackedMatrix packedWt) {
         Gemm gemm = kernels.gemm();
         int r0 = rowStart[chunkStart[chunk]];
         int rows = rowStart[chunkStart[chunk + 1]] - r0;
@@ -374,8 +385,7 @@ final class LstmDirection {
         phases.stop(WEIGHT_GRADIENTS, began);
         began = phases.start();
         if (dValues != null) { // dX = dZ W^T, scattered back to the input rows
-            gemm.sgemm(false, true, rows, features, width, 1f, dz, 0, width, kernel, 0, width, 0f,
-                    dInputs, 0, Math.max(1, features));
+            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
             for (int row = 0; row < rows; row++) {
                 kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dValues, tokenRow[r0 + row] * features);
             }

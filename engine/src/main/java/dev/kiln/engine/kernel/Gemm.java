@@ -245,13 +245,24 @@ public final class Gemm {
     /** Copies op(A)[m0..m1, kb..kb+kc) = A[kb..kb+kc, m0..m1)^T into a row-major block. */
     private static void transposeBlock(Operands o, int kb, int kc, int m0, int m1, float[] block) {
         int rows = m1 - m0;
-        for (int p = 0; p < kc; p++) {
-            int src = o.aOff + (kb + p) * o.lda + m0;
-            for (int i = 0; i < rows; i++) {
-                block[i * kc + p] = o.a[src + i];
+        // In square tiles, so both the rows read and the rows written stay in L1 (one pass with a
+        // stride of kc floats on every write took a tenth of the weight gradients' time, profiled).
+        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_TILE) {
+            int p1 = Math.min(kc, p0 + TRANSPOSE_TILE);
+            for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
+                int i1 = Math.min(rows, i0 + TRANSPOSE_TILE);
+                for (int p = p0; p < p1; p++) {
+                    int src = o.aOff + (kb + p) * o.lda + m0;
+                    for (int i = i0; i < i1; i++) {
+                        block[i * kc + p] = o.a[src + i];
+                    }
+                }
             }
         }
     }
+
+    /** Side of the tiles a transposed A is copied in: 16 x 16 floats, 1 KiB. */
+    private static final int TRANSPOSE_TILE = 16;
 
     /**
      * Copies op(B)[kb..kb+kc, j..j+width) into {@code packed}, row p at p * strip. A dense strip

@@ -178,7 +178,7 @@ final class VectorGemmTiles implements GemmTiles {
     private static void kernel1x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
                                   MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
-                        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
+        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
         int ap = a0;
         int bp = 0;
         for (int p = 0; p < kc; p++, ap++, bp += STRIP) {
