@@ -40,24 +40,29 @@ import java.util.concurrent.atomic.DoubleAdder;
  * inside the model, batches of 64 shuffled with a buffer of 10,000. Reports one full training
  * epoch (or the first {@code --steps} batches) - seconds, ms per step (median and mean), real
  * tokens per second, naive GFLOPS (393 kFLOP per real token, what a training step of the masked
- * BiLSTM costs without the table projection, so the table path can exceed the machine's peak)
- * and their fraction of this machine's FMA peak measured in the same run - and
- * inference over the whole test split in reviews per second. {@code --export FILE} writes the
- * measured batches (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
+ * BiLSTM costs without the table projection, so the table path can exceed the machine's peak;
+ * 639 kFLOP for the stacked model) and their fraction of this machine's FMA peak measured in the
+ * same run - and inference over the whole test split in reviews per second. {@code --model
+ * stacked} measures the tutorial's stacked model instead of the seed model (the same batches, the
+ * same output lines, labelled "stacked model"). {@code --export FILE} writes the measured batches
+ * (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
  * {@code --input-projection auto|table|per_token} forces how the LSTM projects the embeddings and
  * {@code --shard-size} how many examples a shard holds. {@code --ab} measures, alternately on the
  * same batches in this JVM (two rounds each), the engine's configuration before issue 12
  * (per-token projection, shards of 16) and its default now (the table projection, shards of 64),
- * and prints the ratios. {@code --compare-models} trains the seed model and the tutorial's stacked
+ * and prints the ratios (seed model). {@code --compare-models} trains the seed model and the tutorial's stacked
  * one alternately on the same batches (two rounds each) and prints the stacked/seed epoch ratio.
  * Every training run also prints where a step's time went.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
  *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42] [--input-projection auto]
- *     [--shard-size 64] [--ab | --compare-models]</pre>
+ *     [--shard-size 64] [--model seed|stacked | --ab | --compare-models]</pre>
  */
 public final class EndToEndHarness {
+    /** The seed model's naive training FLOPs per real token: 3 x 2 directions x 2 x (64 + 64) x 256. */
     static final double TRAIN_FLOP_PER_TOKEN = 393e3;
+    /** The stacked model's: the seed's first layer plus 3 x 2 directions x 2 x (128 + 32) x 128 for BiLSTM(32). */
+    static final double STACKED_TRAIN_FLOP_PER_TOKEN = 639e3;
     private static final int BATCH = 64;
     private static final int WARMUP_STEPS = 15;
 
@@ -72,6 +77,10 @@ public final class EndToEndHarness {
         InputProjection projection = InputProjection.named(option(args, "--input-projection", "auto"));
         boolean ab = Arrays.asList(args).contains("--ab");
         boolean compareModels = Arrays.asList(args).contains("--compare-models");
+        Architecture architecture = architecture(option(args, "--model", "seed"));
+        if (architecture != Architecture.SEED && (ab || compareModels)) {
+            throw new IllegalArgumentException("--ab and --compare-models run the seed model; drop --model");
+        }
         int shardSize = Integer.parseInt(option(args, "--shard-size", String.valueOf(Engine.DEFAULT_SHARD_SIZE)));
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
@@ -90,27 +99,32 @@ public final class EndToEndHarness {
                 export(Path.of(export), encoded, measured);
             }
             double peak = PeakFlops.measure(threads);
-            warmUp(encoder, seed, pool, measured);
-            Configuration chosen = new Configuration(projection.keyword(), projection, shardSize);
-            Configuration stacked = new Configuration("stacked model, " + projection.keyword(), projection, shardSize);
+            Configuration chosen = architecture == Architecture.SEED
+                    ? new Configuration(projection.keyword(), projection, shardSize, Architecture.SEED)
+                    : new Configuration("stacked model, " + projection.keyword(), projection, shardSize, Architecture.STACKED);
+            Configuration stacked = new Configuration("stacked model, " + projection.keyword(), projection, shardSize,
+                    Architecture.STACKED);
+            warmUp(encoder, seed, pool, measured, compareModels ? List.of(Architecture.SEED, Architecture.STACKED)
+                    : List.of(architecture));
             List<Configuration> runs = ab ? List.of(Configuration.BEFORE, Configuration.FUSED, Configuration.BEFORE,
                     Configuration.FUSED) : compareModels ? List.of(chosen, stacked, chosen, stacked) : List.of(chosen);
             Map<Configuration, List<double[]>> results = new HashMap<>();
             for (Configuration run : runs) {
                 StepPhases phases = StepPhases.measuring();
                 Engine engine = run.engine(pool).withPhases(phases);
-                Sequential model = SeedModel.build(encoder, seed, run == stacked ? Architecture.STACKED : Architecture.SEED);
+                Sequential model = SeedModel.build(encoder, seed, run.architecture());
                 model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine);
                 StepTimer timer = new StepTimer();
                 long start = System.nanoTime();
                 model.fit(Dataset.fromList(measured), FitOptions.epochs(1).callbacks(List.of(timer)));
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double gflops = TRAIN_FLOP_PER_TOKEN * tokens / seconds / 1e9;
+                double flopPerToken = run.architecture() == Architecture.SEED ? TRAIN_FLOP_PER_TOKEN : STACKED_TRAIN_FLOP_PER_TOKEN;
+                double gflops = flopPerToken * tokens / seconds / 1e9;
                 String label = " [" + run.name() + "]";
                 System.out.printf(Locale.ROOT, "kiln train%s: %d steps in %.2f s = %.1f ms/step (median %.1f ms), %,.0f real tokens/s, "
-                                + "%.1f GFLOPS naive (393 kFLOP per real token) = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
+                                + "%.1f GFLOPS naive (%.0f kFLOP per real token) = %.1f%% of the %.0f GFLOPS FMA peak on %d threads%n",
                         label, measured.size(), seconds, 1e3 * seconds / measured.size(), timer.median(),
-                        tokens / seconds, gflops, 100 * gflops / peak, peak, threads);
+                        tokens / seconds, gflops, flopPerToken / 1e3, 100 * gflops / peak, peak, threads);
                 printBreakdown(phases, 1e3 * seconds / measured.size(), measured.size(), label);
                 phases.reset();
                 long inferenceStart = System.nanoTime();
@@ -148,13 +162,14 @@ public final class EndToEndHarness {
         }
     }
 
-    /** How the engine runs the model: the input projection and the training shard size. */
-    private record Configuration(String name, InputProjection projection, int shardSize) {
+    /** Which model runs, and how the engine runs it: the input projection and the training shard size. */
+    private record Configuration(String name, InputProjection projection, int shardSize, Architecture architecture) {
         /** The engine's configuration when issue 12 was filed: every token's vector multiplied, 16-example shards. */
-        static final Configuration BEFORE = new Configuration("before: per_token, shards of 16", InputProjection.PER_TOKEN, 16);
+        static final Configuration BEFORE = new Configuration("before: per_token, shards of 16", InputProjection.PER_TOKEN, 16,
+                Architecture.SEED);
         /** Today's default: the projection chosen by cost (the table here), 64-example shards. */
         static final Configuration FUSED = new Configuration("fused: auto, shards of " + Engine.DEFAULT_SHARD_SIZE,
-                InputProjection.AUTO, Engine.DEFAULT_SHARD_SIZE);
+                InputProjection.AUTO, Engine.DEFAULT_SHARD_SIZE, Architecture.SEED);
 
         Engine engine(ComputePool pool) {
             return Engine.on(pool).withInputProjection(projection).withShardSize(shardSize);
@@ -193,15 +208,29 @@ public final class EndToEndHarness {
         return reviews;
     }
 
-    /** A few steps on a throwaway model per configuration, so the measured runs start with compiled code. */
-    private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches) {
-        for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
-            Sequential model = SeedModel.build(encoder, seed + 1);
-            model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), configuration.engine(pool));
-            for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
-                model.trainOnBatch(batch);
+    /** A few steps on a throwaway model per configuration and architecture, so the measured runs start with compiled code. */
+    private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches,
+            List<Architecture> architectures) {
+        for (Architecture architecture : architectures) {
+            for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
+                Sequential model = SeedModel.build(encoder, seed + 1, architecture);
+                model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
+                        configuration.engine(pool));
+                for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
+                    model.trainOnBatch(batch);
+                }
             }
         }
+    }
+
+    /** The architecture a --model value names: seed or stacked. */
+    private static Architecture architecture(String name) {
+        for (Architecture architecture : Architecture.values()) {
+            if (architecture.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return architecture;
+            }
+        }
+        throw new IllegalArgumentException("--model expects seed or stacked, got '" + name + "'");
     }
 
     /** Little-endian: int steps; per batch: int size, int tokens, int[size] lengths, int[tokens] ids, float[size] labels. */
