@@ -6,7 +6,8 @@ z, r, h in its kernel [D, 3u], recurrent kernel [u, 3u] and bias [2, 3u] (input 
 row); torch keeps r, z, n in weight_ih [3u, D], weight_hh [3u, u], bias_ih, bias_hh. SimpleRNN
 is torch.nn.RNN(tanh) with weight_ih = kernel^T, weight_hh = recurrent_kernel^T, one bias.
 Each sequence is run on its real tokens only (reversed for go_backwards), from zero state; an
-empty sequence gives zeros. The loss is sum(output * projection); the fixture holds the outputs
+empty sequence gives zeros. With return_sequences the outputs come in reading order, as from a
+standalone Keras layer (reversed within each sequence for go_backwards). The loss is sum(output * projection); the fixture holds the outputs
 and the gradients of that loss by the inputs and by every weight in Keras' layout.
 
 Run with Debian's python3-torch (1.13):
@@ -59,7 +60,7 @@ def run(kind, backwards, sequences):
                 h = torch.tanh(x @ kernel + h @ recurrent + bias)
             per_token[r] = h
         if sequences:
-            outputs.extend(per_token[r] for r in rows)
+            outputs.extend(per_token[r] for r in order)
         else:
             outputs.append(h)
     out = torch.stack(outputs) if outputs else torch.zeros(0, U)
@@ -78,7 +79,7 @@ def run(kind, backwards, sequences):
             seq = values[offsets[s]:offsets[s] + LENGTHS[s]]
             seq = seq.flip(0) if backwards else seq
             _, h_n = gru(seq.unsqueeze(0))
-            mine = out[s] if not sequences else out[offsets[s] + (0 if backwards else LENGTHS[s] - 1)]
+            mine = out[s] if not sequences else out[offsets[s] + LENGTHS[s] - 1]
             assert torch.allclose(h_n[0, 0], mine, atol=1e-12), (h_n, mine)
     return {
         "kind": kind, "backwards": backwards, "return_sequences": sequences, "lengths": LENGTHS,

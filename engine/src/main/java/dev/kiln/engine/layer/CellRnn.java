@@ -14,8 +14,8 @@ import java.util.List;
  * (input bias, recurrent bias); SimpleRNN with tanh, kernel [input, units], recurrent_kernel
  * [units, units], bias [units]. Kernels glorot_uniform, recurrent kernels orthogonal, biases
  * zeros. Sequences are read over their true lengths only (backwards from the last real token with
- * go_backwards), from zero state; the output is the final h, or with return_sequences h at every
- * token (the mask passes on).
+ * go_backwards), from zero state; the output is the final h, or with return_sequences h after every
+ * token in reading order, as in Keras (see {@link Recurrent#output}; the mask passes on).
  */
 public final class CellRnn implements Recurrent {
     /** Keras' class name of the GRU. */
@@ -135,8 +135,7 @@ public final class CellRnn implements Recurrent {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        Variable output = run(sequences, ops);
-        return returnSequences ? sequences.withValues(output) : new FeatureBatch(output);
+        return Recurrent.output(sequences, run(sequences, ops), returnSequences, goBackwards, ops);
     }
 
     @Override

@@ -41,9 +41,8 @@ public final class Lstm implements Recurrent {
 
     /**
      * With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of
-     * the final h. Each h sits at its own token's position, also when going backwards: what
-     * Bidirectional needs (Keras re-reverses there), but a standalone Keras LSTM with
-     * go_backwards and return_sequences returns the sequence in reading order (reversed).
+     * the final h, in reading order as in Keras: with go_backwards each sequence comes out reversed
+     * within its length (see {@link Recurrent#output}).
      */
     public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
         if (units < 1 || units > MAX_UNITS) {
@@ -127,10 +126,7 @@ public final class Lstm implements Recurrent {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        Variable output = run(sequences, ops);
-        return returnSequences
-                ? sequences.withValues(output)
-                : new FeatureBatch(output);
+        return Recurrent.output(sequences, run(sequences, ops), returnSequences, goBackwards, ops);
     }
 
     @Override

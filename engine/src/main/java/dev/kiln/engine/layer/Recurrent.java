@@ -24,4 +24,29 @@ public interface Recurrent extends Layer {
     default Variable bothDirections(Recurrent backward, SequenceBatch input, Ops ops) {
         return ops.concat(List.of(run(input, ops), backward.run(input, ops)));
     }
+
+    /**
+     * A standalone layer's output as Keras gives it: the final h, or with return_sequences h after
+     * every token in reading order, so with {@code goBackwards} each sequence comes out reversed
+     * within its length (Keras' go_backwards; padding aside, it reverses the padded steps).
+     * Bidirectional does not come here: it keeps each h at its token's position, which is what
+     * Keras' re-reversal of the backward outputs gives.
+     */
+    static LayerValue output(SequenceBatch input, Variable output, boolean returnSequences, boolean goBackwards, Ops ops) {
+        if (!returnSequences) {
+            return new FeatureBatch(output);
+        }
+        if (!goBackwards) {
+            return input.withValues(output);
+        }
+        int[] lengths = input.lengths();
+        int[] offsets = input.offsets();
+        int[] reversed = new int[output.shape().dim(0)];
+        for (int s = 0; s < lengths.length; s++) {
+            for (int i = 0; i < lengths[s]; i++) {
+                reversed[offsets[s] + i] = offsets[s] + lengths[s] - 1 - i;
+            }
+        }
+        return input.withValues(ops.gather(output, reversed));
+    }
 }

@@ -146,4 +146,38 @@ class SequenceLayersTest {
                 + " gives token ids", ids.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LayerNormalization(0, true, true, "ln"));
     }
+
+    /**
+     * Keras' go_backwards with return_sequences on a standalone layer: the outputs come in reading
+     * order, so position i of a sequence holds h after its last i + 1 tokens; the last position is
+     * the final state, and the first is what the layer gives for the last token alone.
+     */
+    @Test
+    void standaloneBackwardSequencesComeOutInReadingOrder() {
+        Embedding embedding = new Embedding(10, 4, true, "embedding");
+        embedding.build(0, new Rng(5));
+        int[][] ids = {{1, 2, 3}, {}, {5}, {9, 8, 7, 6}};
+        SequenceBatch tokens = (SequenceBatch) embedding.forward(TokenBatch.ofRows(ids), OPS);
+        for (Recurrent sequences : List.<Recurrent>of(new Lstm(3, true, true, "lstm"),
+                new CellRnn(CellRnn.Kind.GRU, 3, true, true, "gru"), new CellRnn(CellRnn.Kind.SIMPLE_RNN, 3, true, true, "rnn"))) {
+            sequences.build(new ValueSpec(ValueSpec.SEQUENCES, 4, true), ParameterSource.initial(new Rng(7)));
+            float[] all = ((SequenceBatch) sequences.forward(tokens, OPS)).values().data();
+            float[] atTokens = sequences.run(tokens, OPS).data(); // Bidirectional's layout: each h at its token
+            for (int s = 0, offset = 0; s < ids.length; offset += ids[s].length, s++) {
+                if (ids[s].length == 0) {
+                    continue;
+                }
+                for (int i = 0; i < ids[s].length; i++) {
+                    int mirrored = offset + ids[s].length - 1 - i;
+                    assertArrayEquals(java.util.Arrays.copyOfRange(atTokens, mirrored * 3, mirrored * 3 + 3),
+                            java.util.Arrays.copyOfRange(all, (offset + i) * 3, (offset + i) * 3 + 3), sequences.name());
+                }
+                SequenceBatch lastToken = (SequenceBatch) embedding.forward(
+                        TokenBatch.ofRows(new int[][] {{ids[s][ids[s].length - 1]}}), OPS);
+                float[] first = ((SequenceBatch) sequences.forward(lastToken, OPS)).values().data();
+                assertArrayEquals(first, java.util.Arrays.copyOfRange(all, offset * 3, offset * 3 + 3), 1e-6f,
+                        sequences.name() + " sequence " + s);
+            }
+        }
+    }
 }
