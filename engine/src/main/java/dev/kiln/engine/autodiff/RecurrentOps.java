@@ -89,18 +89,19 @@ final class RecurrentOps {
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
+            // The forward direction adds straight into the input's gradient, the backward one into a
+            // buffer added after it: one pass less than a buffer each, and still a fixed order.
             float[][] dInput = new float[2][];
-            kernels.pool().parallelFor(2, d -> {
-                dInput[d] = input.requiresGrad() ? directions[d].zeroedBuffer(input.value().size()) : null;
-                directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
-                        gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                        gradOrNull(weights[d].bias()), dInput[d]);
-            });
             if (input.requiresGrad()) {
-                float[] total = input.gradData();
-                for (float[] part : dInput) { // forward direction first, always
-                    kernels.arithmetic().axpy(total.length, 1f, part, 0, total, 0);
-                }
+                dInput[0] = input.gradData();
+                dInput[1] = directions[1].zeroedBuffer(input.value().size());
+            }
+            kernels.pool().parallelFor(2, d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
+                    gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
+                    gradOrNull(weights[d].bias()), dInput[d]));
+            if (input.requiresGrad()) {
+                float[] total = dInput[0];
+                kernels.arithmetic().axpy(total.length, 1f, dInput[1], 0, total, 0);
             }
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
