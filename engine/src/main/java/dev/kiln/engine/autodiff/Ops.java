@@ -22,6 +22,7 @@ public final class Ops {
     private final StructureOps structure;
     private final ReductionOps reductions;
     private final RecurrentOps recurrent;
+    private final CellRecurrenceOps cells;
     private final SequenceOps sequences;
     private final NormalizationOps normalization;
     private final ConvolutionOps convolution;
@@ -66,6 +67,7 @@ public final class Ops {
         this.structure = new StructureOps(context);
         this.reductions = new ReductionOps(context);
         this.recurrent = new RecurrentOps(context);
+        this.cells = new CellRecurrenceOps(context);
         this.sequences = new SequenceOps(context);
         this.normalization = new NormalizationOps(context);
         this.convolution = new ConvolutionOps(context);
@@ -224,7 +226,7 @@ public final class Ops {
 
     private static RecurrentOps.Weights weights(List<Variable> kernelRecurrentBias) {
         if (kernelRecurrentBias.size() != 3) {
-            throw new IllegalArgumentException("LSTM weights are {kernel, recurrent kernel, bias}, got "
+            throw new IllegalArgumentException("recurrent weights are {kernel, recurrent kernel, bias}, got "
                     + kernelRecurrentBias.size() + " tensors");
         }
         return new RecurrentOps.Weights(kernelRecurrentBias.get(0), kernelRecurrentBias.get(1), kernelRecurrentBias.get(2));
@@ -237,15 +239,39 @@ public final class Ops {
      */
     public Variable gru(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel, Variable bias,
                         boolean backwards, boolean returnSequences) {
-        return recurrent.cellRecurrence(new GruCell(), values, lengths, offsets, kernel, recurrentKernel, bias, backwards,
-                returnSequences);
+        return cells.run(GruCell::new, values, lengths, offsets,
+                List.of(new CellRecurrenceOps.Weights(kernel, recurrentKernel, bias, backwards)), returnSequences);
     }
 
     /** Keras' SimpleRNN with tanh over packed sequences: kernel [features, units], recurrent kernel [units, units], bias [units]. */
     public Variable simpleRnn(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                               Variable bias, boolean backwards, boolean returnSequences) {
-        return recurrent.cellRecurrence(new SimpleRnnCell(), values, lengths, offsets, kernel, recurrentKernel, bias, backwards,
+        return cells.run(SimpleRnnCell::new, values, lengths, offsets,
+                List.of(new CellRecurrenceOps.Weights(kernel, recurrentKernel, bias, backwards)), returnSequences);
+    }
+
+    /**
+     * A forward and a backward GRU over the same sequences, outputs side by side forward first
+     * ([batch, 2 units], or [tokens, 2 units] with returnSequences), the two directions run in
+     * parallel. Weights are {kernel, recurrentKernel, bias} per direction, as {@link #gru} takes them.
+     */
+    public Variable bidirectionalGru(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
+                                     List<Variable> backwardWeights, boolean returnSequences) {
+        return cells.run(GruCell::new, values, lengths, offsets, cellWeights(forwardWeights, backwardWeights), returnSequences);
+    }
+
+    /** The same for SimpleRNN, as {@link #simpleRnn} takes its weights. */
+    public Variable bidirectionalSimpleRnn(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
+                                           List<Variable> backwardWeights, boolean returnSequences) {
+        return cells.run(SimpleRnnCell::new, values, lengths, offsets, cellWeights(forwardWeights, backwardWeights),
                 returnSequences);
+    }
+
+    private static List<CellRecurrenceOps.Weights> cellWeights(List<Variable> forward, List<Variable> backward) {
+        RecurrentOps.Weights f = weights(forward);
+        RecurrentOps.Weights b = weights(backward);
+        return List.of(new CellRecurrenceOps.Weights(f.kernel(), f.recurrentKernel(), f.bias(), false),
+                new CellRecurrenceOps.Weights(b.kernel(), b.recurrentKernel(), b.bias(), true));
     }
 
     /**

@@ -108,46 +108,6 @@ final class RecurrentOps {
         return out;
     }
 
-    /**
-     * A GRU or SimpleRNN direction over packed sequences (real tokens only). {@code bias} is
-     * [gates x units] (SimpleRNN: added once) or [2, gates x units] (GRU with reset_after: the
-     * input bias, then the recurrent one).
-     */
-    Variable cellRecurrence(RecurrentCell cell, Variable values, int[] lengths, int[] offsets, Variable kernel,
-                            Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
-        SequenceOps.requirePacked("recurrent", values, lengths, offsets);
-        int units = recurrentKernel.shape().dim(0);
-        int width = cell.gates() * units;
-        int features = values.shape().dim(1);
-        kernel.value().requireShape(Shape.of(features, width), "recurrent kernel");
-        recurrentKernel.value().requireShape(Shape.of(units, width), "recurrent recurrent_kernel");
-        boolean twoBiases = bias.shape().rank() == 2;
-        bias.value().requireShape(twoBiases ? Shape.of(2, width) : Shape.of(width), "recurrent bias");
-        float[] biases = bias.data();
-        float[] inputBias = java.util.Arrays.copyOfRange(biases, 0, width);
-        float[] recurrentBias = twoBiases ? java.util.Arrays.copyOfRange(biases, width, 2 * width) : null;
-        CellDirection direction = new CellDirection(context.kernels(), cell, values.data(), features, lengths, offsets,
-                kernel.data(), recurrentKernel.data(), units, backwards);
-        Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, units);
-        direction.forward(inputBias, recurrentBias, returnSequences, output.data(), units, 0);
-        Variable out = context.result(output, "recurrent", values, kernel, recurrentKernel, bias);
-        context.onBackward(out, () -> {
-            float[] dBias = bias.requiresGrad() ? new float[biases.length] : null;
-            float[] dRecurrentBias = dBias != null && twoBiases ? new float[width] : null;
-            float[] dInputBias = dBias != null ? new float[width] : null;
-            direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(kernel), gradOrNull(recurrentKernel),
-                    dInputBias, dRecurrentBias, gradOrNull(values));
-            if (dBias != null) {
-                float[] total = bias.gradData();
-                context.kernels().arithmetic().axpy(width, 1f, dInputBias, 0, total, 0);
-                if (twoBiases) {
-                    context.kernels().arithmetic().axpy(width, 1f, dRecurrentBias, 0, total, width);
-                }
-            }
-        });
-        return out;
-    }
-
     private LstmDirection newDirection(LstmInput in, int[] lengths, int[] offsets, Weights weights, int units,
                                        boolean backwards) {
         return new LstmDirection(context.kernels(), context.buffers().claim(), context.phases(), in, lengths, offsets,

@@ -132,6 +132,18 @@ public final class CellRnn implements Recurrent {
                         ops.bind(bias), goBackwards, returnSequences);
     }
 
+    /** Both directions as one operation, so they run in parallel. */
+    @Override
+    public Variable bothDirections(Recurrent backward, SequenceBatch sequences, Ops ops) {
+        List<Variable> forwardWeights = parameters().stream().map(ops::bind).toList();
+        List<Variable> backwardWeights = backward.parameters().stream().map(ops::bind).toList();
+        return kind == Kind.GRU
+                ? ops.bidirectionalGru(sequences.values(), sequences.lengths(), sequences.offsets(), forwardWeights,
+                        backwardWeights, returnSequences)
+                : ops.bidirectionalSimpleRnn(sequences.values(), sequences.lengths(), sequences.offsets(), forwardWeights,
+                        backwardWeights, returnSequences);
+    }
+
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);

@@ -1,6 +1,10 @@
 package dev.kiln.engine.layer;
 
 import dev.kiln.engine.autodiff.GradientCheck;
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Tape;
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.random.Rng;
 import net.jqwik.api.Arbitraries;
@@ -100,20 +104,43 @@ class RecurrentGradientProperties {
         }, checked);
     }
 
-    /** Bidirectional wraps a GRU as it wraps an LSTM: two directions, merged. */
-    @Property(tries = 4)
-    void bidirectionalGruGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll long seed) {
+    /**
+     * Bidirectional wraps a GRU or a SimpleRNN as it wraps an LSTM (both directions in one
+     * operation, run in parallel), final states or sequences, merged; and it computes what the two
+     * directions compute one after the other.
+     */
+    @Property(tries = 8)
+    void bidirectionalCellGradients(@ForAll @IntRange(min = 2, max = 4) int batch, @ForAll CellRnn.Kind kind,
+                                    @ForAll boolean sequences, @ForAll long seed) {
         Random random = new Random(seed);
         int[] lengths = lengths(random, batch);
         int[] offsets = offsets(lengths);
         int tokens = offsets[batch - 1] + lengths[batch - 1];
-        Bidirectional layer = new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 2, false, false, "gru"), "bidirectional");
+        CellRnn forward = new CellRnn(kind, 2, false, sequences, "rnn");
+        Bidirectional layer = new Bidirectional(forward, "bidirectional");
         layer.build(3, new Rng(seed));
         Variable values = Variable.parameter(GradientCheck.random(random, -1, 1, tokens, 3), "values");
         List<Variable> checked = new ArrayList<>(layer.parameters());
         checked.add(values);
-        GradientCheck.assertParameterGradients("bidirectional gru", ops ->
-                ((FeatureBatch) layer.forward(new SequenceBatch(values, lengths, offsets), ops)).values(), checked);
+        SequenceBatch input = new SequenceBatch(values, lengths, offsets);
+        GradientCheck.assertParameterGradients("bidirectional " + kind, ops -> outputValues(layer.forward(input, ops)), checked);
+        Ops ops = new Ops(Kernels.preferred(ComputePool.singleThreaded()), Tape.inference());
+        List<Variable> w = layer.parameters();
+        Variable both = kind == CellRnn.Kind.GRU
+                ? ops.bidirectionalGru(values, lengths, offsets, w.subList(0, 3), w.subList(3, 6), sequences)
+                : ops.bidirectionalSimpleRnn(values, lengths, offsets, w.subList(0, 3), w.subList(3, 6), sequences);
+        List<Variable> oneAfterTheOther = new ArrayList<>();
+        for (int d = 0; d < 2; d++) {
+            List<Variable> own = w.subList(3 * d, 3 * d + 3);
+            oneAfterTheOther.add(kind == CellRnn.Kind.GRU
+                    ? ops.gru(values, lengths, offsets, own.get(0), own.get(1), own.get(2), d == 1, sequences)
+                    : ops.simpleRnn(values, lengths, offsets, own.get(0), own.get(1), own.get(2), d == 1, sequences));
+        }
+        assertArrayEquals(ops.concat(oneAfterTheOther).data(), both.data());
+    }
+
+    private static Variable outputValues(LayerValue output) {
+        return output instanceof SequenceBatch sequences ? sequences.values() : ((FeatureBatch) output).values();
     }
 
     @Provide

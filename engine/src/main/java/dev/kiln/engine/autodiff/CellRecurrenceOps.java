@@ -1,0 +1,121 @@
+package dev.kiln.engine.autodiff;
+
+import dev.kiln.engine.tensor.Shape;
+import dev.kiln.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * GRU and SimpleRNN over packed sequences as one autodiff operation: one direction, or both
+ * directions of a Bidirectional at once, which then run as two tasks on the pool, as the LSTM's
+ * do ({@link CellDirection} does the work). The directions' input gradients are added forward
+ * first, so the result does not depend on the thread count.
+ */
+final class CellRecurrenceOps {
+    private final OpContext context;
+
+    CellRecurrenceOps(OpContext context) {
+        this.context = context;
+    }
+
+    /**
+     * One direction's weights and reading order. {@code bias} is [gates x units] (SimpleRNN: added
+     * once) or [2, gates x units] (GRU with reset_after: the input bias, then the recurrent one).
+     */
+    record Weights(Variable kernel, Variable recurrentKernel, Variable bias, boolean backwards) {}
+
+    /**
+     * The directions over the same sequences, outputs side by side in the order given: [batch,
+     * directions x units], or [tokens, directions x units] with {@code returnSequences}.
+     */
+    Variable run(Supplier<RecurrentCell> cells, Variable values, int[] lengths, int[] offsets, List<Weights> weights,
+                 boolean returnSequences) {
+        SequenceOps.requirePacked("recurrent", values, lengths, offsets);
+        int count = weights.size();
+        Direction[] directions = new Direction[count];
+        List<Variable> inputs = new ArrayList<>(List.of(values));
+        for (int d = 0; d < count; d++) {
+            directions[d] = new Direction(cells.get(), values, lengths, offsets, weights.get(d));
+            if (directions[d].units != directions[0].units) {
+                throw new IllegalArgumentException("recurrent: the directions have " + directions[0].units + " and "
+                        + directions[d].units + " units");
+            }
+            inputs.addAll(List.of(weights.get(d).kernel(), weights.get(d).recurrentKernel(), weights.get(d).bias()));
+        }
+        int units = directions[0].units;
+        int outWidth = count * units;
+        Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
+        context.kernels().pool().parallelFor(count,
+                d -> directions[d].forward(returnSequences, output.data(), outWidth, d * units));
+        Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
+        context.onBackward(out, () -> {
+            // The first direction adds into the values' gradient, the others into their own buffers, added after it.
+            float[][] dValues = new float[count][];
+            if (values.requiresGrad()) {
+                dValues[0] = values.gradData();
+                for (int d = 1; d < count; d++) {
+                    dValues[d] = new float[values.value().size()];
+                }
+            }
+            context.kernels().pool().parallelFor(count,
+                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dValues[d]));
+            for (int d = 1; d < count && dValues[0] != null; d++) {
+                context.kernels().arithmetic().axpy(dValues[0].length, 1f, dValues[d], 0, dValues[0], 0);
+            }
+        });
+        return out;
+    }
+
+    /** One direction: its shapes checked, its biases split, its gradients gathered into the weights'. */
+    private final class Direction {
+        final int units;
+        private final int width;
+        private final Weights weights;
+        private final boolean twoBiases;
+        private final float[] inputBias;
+        private final float[] recurrentBias;
+        private final CellDirection work;
+
+        Direction(RecurrentCell cell, Variable values, int[] lengths, int[] offsets, Weights weights) {
+            this.weights = weights;
+            this.units = weights.recurrentKernel().shape().dim(0);
+            this.width = cell.gates() * units;
+            int features = values.shape().dim(1);
+            weights.kernel().value().requireShape(Shape.of(features, width), "recurrent kernel");
+            weights.recurrentKernel().value().requireShape(Shape.of(units, width), "recurrent recurrent_kernel");
+            twoBiases = weights.bias().shape().rank() == 2;
+            weights.bias().value().requireShape(twoBiases ? Shape.of(2, width) : Shape.of(width), "recurrent bias");
+            float[] biases = weights.bias().data();
+            inputBias = Arrays.copyOfRange(biases, 0, width);
+            recurrentBias = twoBiases ? Arrays.copyOfRange(biases, width, 2 * width) : null;
+            work = new CellDirection(context.kernels(), cell, values.data(), features, lengths, offsets,
+                    weights.kernel().data(), weights.recurrentKernel().data(), units, weights.backwards());
+        }
+
+        void forward(boolean returnSequences, float[] out, int outWidth, int column) {
+            work.forward(inputBias, recurrentBias, returnSequences, out, outWidth, column);
+        }
+
+        void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dValues) {
+            Variable bias = weights.bias();
+            float[] dInputBias = bias.requiresGrad() ? new float[width] : null;
+            float[] dRecurrentBias = dInputBias != null && twoBiases ? new float[width] : null;
+            work.backward(dOut, outWidth, column, returnSequences, gradOrNull(weights.kernel()),
+                    gradOrNull(weights.recurrentKernel()), dInputBias, dRecurrentBias, dValues);
+            if (dInputBias != null) {
+                float[] total = bias.gradData();
+                context.kernels().arithmetic().axpy(width, 1f, dInputBias, 0, total, 0);
+                if (twoBiases) {
+                    context.kernels().arithmetic().axpy(width, 1f, dRecurrentBias, 0, total, width);
+                }
+            }
+        }
+    }
+
+    private static float[] gradOrNull(Variable variable) {
+        return variable.requiresGrad() ? variable.gradData() : null;
+    }
+}
