@@ -35,6 +35,7 @@ public final class Conv1D implements Layer {
     private final String name;
     private Variable kernel;
     private Variable bias;
+    private ValueSpec output;
 
     /**
      * {@code filters} outputs per step from windows of {@code kernelSize} steps {@code dilation}
@@ -113,10 +114,7 @@ public final class Conv1D implements Layer {
 
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
-        int channels = input.require(this, ValueSpec.SEQUENCES).width();
-        if (input.masked()) {
-            throw maskError();
-        }
+        int channels = input.require(this, ValueSpec.SEQUENCES).requireUnmasked(this).width();
         if (kernel == null) {
             // Keras' glorot_uniform for a conv kernel: fan_in = k * in, fan_out = k * out.
             float limit = (float) Math.sqrt(6.0 / ((double) kernelSize * channels + (double) kernelSize * filters));
@@ -127,7 +125,10 @@ public final class Conv1D implements Layer {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(1)
                     + " input channels, got " + channels);
         }
-        return new ValueSpec(ValueSpec.SEQUENCES, filters);
+        int steps = input.fixedLength() ? Conv1dGeometry.of(new int[] {input.steps()}, kernelSize, stride, dilation, same)
+                .outputLengths()[0] : ValueSpec.ANY_LENGTH;
+        output = new ValueSpec(ValueSpec.SEQUENCES, filters, false, steps);
+        return output;
     }
 
     @Override
@@ -137,22 +138,12 @@ public final class Conv1D implements Layer {
 
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
-        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        if (sequences.masked()) { // also checked at build; this catches sequences made without a build
-            throw maskError();
-        }
+        SequenceBatch sequences = Layer.expectUnmasked(this, input, SequenceBatch.class);
         Conv1dGeometry geometry = Conv1dGeometry.of(sequences.lengths(), kernelSize, stride, dilation, same);
         Variable convolved = ops.conv1d(sequences.values(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
                 geometry);
         Variable output = activation.apply(ops, ops.add(convolved, ops.bind(bias)));
         return new SequenceBatch(output, geometry.outputLengths(), geometry.outputOffsets());
-    }
-
-    /** Keras raises the same when a Conv1D is given a mask. */
-    private IllegalArgumentException maskError() {
-        return new IllegalArgumentException("layer '" + name + "' (Conv1D) does not support masking, but was passed"
-                + " an input with a mask (from an Embedding with mask_zero=True or a layer that passes it on);"
-                + " use mask_zero=False before a Conv1D, as Keras requires");
     }
 
     @Override
@@ -162,6 +153,6 @@ public final class Conv1D implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, None, " + filters + ")";
+        return (output == null ? new ValueSpec(ValueSpec.SEQUENCES, filters) : output).summaryShape();
     }
 }
