@@ -122,8 +122,10 @@ final class StructureOps {
         }
         Variable out = context.result(value, "flatten", values);
         context.onBackward(out, () -> {
+            float[] dy = out.gradData();
+            float[] dx = values.gradData();
             for (int s = 0; s < lengths.length; s++) {
-                context.kernels().arithmetic().axpy(width, 1f, out.gradData(), s * width, values.gradData(), offsets[s] * features);
+                context.kernels().arithmetic().axpy(width, 1f, dy, s * width, dx, offsets[s] * features);
             }
         });
         return out;

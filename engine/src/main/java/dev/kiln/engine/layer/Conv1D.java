@@ -77,26 +77,14 @@ public final class Conv1D implements Layer {
         String padding = config.getChoice("padding", VALID, List.of(VALID, SAME));
         String activation = config.values().containsKey("activation")
                 ? config.getChoice("activation", Activation.kerasNames()) : "linear";
-        int stride = window(config, "strides", 1);
-        int dilation = window(config, "dilation_rate", 1);
+        int stride = config.getIntOrListOfOne("strides", 1, 1, MAX_WINDOW);
+        int dilation = config.getIntOrListOfOne("dilation_rate", 1, 1, MAX_WINDOW);
         if (stride > 1 && dilation > 1) {
             throw config.error("strides", "> 1 with dilation_rate > 1 is not allowed (Keras documents them as incompatible)");
         }
-        return new Conv1D(config.getDimension("filters"), window(config, "kernel_size", null), stride, dilation,
-                SAME.equals(padding), Activation.fromKerasName(activation), config.getName());
-    }
-
-    /** An integer from 1 to MAX_WINDOW, or a list of one such (Keras' tuple); {@code fallback} when absent, if any. */
-    private static int window(PartConfig config, String key, Integer fallback) {
-        Object value = config.values().get(key);
-        if (value == null && fallback != null) {
-            return fallback;
-        }
-        Object single = value instanceof List<?> list && list.size() == 1 ? list.get(0) : value;
-        if (single instanceof Integer number && number >= 1 && number <= MAX_WINDOW) {
-            return number;
-        }
-        throw config.invalid(key, value, "an integer from 1 to " + MAX_WINDOW + " or a list of one");
+        int kernelSize = config.getIntOrListOfOne("kernel_size", null, 1, MAX_WINDOW);
+        return new Conv1D(config.getDimension("filters"), kernelSize, stride, dilation, SAME.equals(padding),
+                Activation.fromKerasName(activation), config.getName());
     }
 
     @Override
