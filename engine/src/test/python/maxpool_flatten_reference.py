@@ -39,13 +39,13 @@ Rerun (from the repository root; Debian's python3 with torch 1.13)
     Output is deterministic (fixed seed): a rerun writes the same bytes.
 """
 
-import json
 import os
-import re
 import sys
 
 import torch
 import torch.nn.functional as F
+
+from layer_cases import Case, config, write
 
 SEED = 20261204
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,14 +67,6 @@ def randn(*shape, scale=1.0):
 def small_integers(*shape):
     """Values from -2 to 2, so that windows hold their max more than once."""
     return torch.randint(-2, 3, shape, generator=generator).double()
-
-
-def tolist(t):
-    return t.detach().tolist()
-
-
-def config(class_name, **values):
-    return {"class_name": class_name, "config": values}
 
 
 # Keras' layers on a list of sequences, each [length, features] ------------------------------------
@@ -156,47 +148,23 @@ def dense(case, name, inputs, units, activation):
 # Cases ------------------------------------------------------------------------------------------
 
 
-class Case:
-    """Packed inputs and a stack of layers; run() gives the outputs and the gradients."""
+def new_case(name, lengths, features, values=None):
+    return Case(name, lengths, randn(sum(lengths), features) if values is None else values)
 
-    def __init__(self, name, lengths, features, values=None):
-        self.name = name
-        self.lengths = lengths
-        self.values = randn(sum(lengths), features) if values is None else values
-        self.layers = []
-        self.weights = {}
 
-    def weight(self, name, tensor):
-        self.weights[name] = tensor
-        return name
+def stack(case, *layers):
+    case.layers.extend(layers)
+    return case
 
-    def add(self, layer):
-        self.layers.append(layer)
-        return self
 
-    def run(self):
-        values = self.values.clone().requires_grad_(True)
-        weights = {name: w.clone().requires_grad_(True) for name, w in self.weights.items()}
-        value, sequences = list(torch.split(values, self.lengths)), True
-        for _, forward in self.layers:
+def through_sequences(case):
+    """The layers on the list of sequences; forward(sequences or rows, weights) -> (value, still sequences)."""
+    def through(values, weights):
+        value, sequences = list(torch.split(values, case.lengths)), True
+        for _, forward in case.layers:
             value, sequences = forward(value, weights)
-        output = torch.cat(value) if sequences else value
-        upstream = randn(*output.shape)
-        (output * upstream).sum().backward()
-        result = {
-            "name": self.name,
-            "lengths": self.lengths,
-            "values": tolist(self.values),
-            "layers": [layer_config for layer_config, _ in self.layers],
-            "weights": {name: tolist(w) for name, w in self.weights.items()},
-            "output": tolist(output),
-            "output_is_sequences": sequences,
-            "upstream": tolist(upstream),
-            "gradients": dict({"values": tolist(values.grad)}, **{name: tolist(w.grad) for name, w in weights.items()}),
-        }
-        if sequences:
-            result["output_lengths"] = [x.shape[0] for x in value]
-        return result
+        return (torch.cat(value), True, [x.shape[0] for x in value]) if sequences else (value, False, None)
+    return through
 
 
 def cases():
@@ -212,22 +180,22 @@ def cases():
     ]
     out = []
     for name, lengths, features, pool_size, strides, padding in uneven:
-        out.append(Case("MaxPooling1D " + name, lengths, features).add(max_pooling(pool_size, strides, padding)))
+        out.append(stack(new_case("MaxPooling1D " + name, lengths, features), max_pooling(pool_size, strides, padding)))
     ties = [6, 4, 3, 1]
-    out.append(Case("MaxPooling1D valid, pool 3, strides 1, tied maxima (the first takes the gradient)", ties, 3,
-                    small_integers(sum(ties), 3)).add(max_pooling(3, 1, "valid")))
-    out.append(Case("MaxPooling1D same, pool 2, strides 2, tied maxima", ties, 2, small_integers(sum(ties), 2))
-               .add(max_pooling(2, 2, "same")))
-    out.append(Case("Flatten of 3 sequences of 4 steps", [4, 4, 4], 3).add(flatten()))
-    out.append(Case("MaxPooling1D valid, pool 2, then Flatten", [8, 8, 8], 2).add(max_pooling(2, 2, "valid")).add(flatten()))
+    out.append(stack(new_case("MaxPooling1D valid, pool 3, strides 1, tied maxima (the first takes the gradient)", ties, 3,
+                              small_integers(sum(ties), 3)), max_pooling(3, 1, "valid")))
+    out.append(stack(new_case("MaxPooling1D same, pool 2, strides 2, tied maxima", ties, 2, small_integers(sum(ties), 2)),
+                     max_pooling(2, 2, "same")))
+    out.append(stack(new_case("Flatten of 3 sequences of 4 steps", [4, 4, 4], 3), flatten()))
+    out.append(stack(new_case("MaxPooling1D valid, pool 2, then Flatten", [8, 8, 8], 2), max_pooling(2, 2, "valid"), flatten()))
 
-    case = Case("Conv1D(relu) -> MaxPooling1D(3, 2, same) -> Flatten -> Dense(1)", [9, 9, 9], 4)
-    case.add(conv1d(case, "conv1d", 4, 3, 3, "relu")).add(max_pooling(3, 2, "same")).add(flatten())
-    out.append(case.add(dense(case, "dense", 4 * 3, 1, "linear")))  # 9 steps -> 7 -> 4, 3 filters: 12 values
+    case = new_case("Conv1D(relu) -> MaxPooling1D(3, 2, same) -> Flatten -> Dense(1)", [9, 9, 9], 4)
+    out.append(stack(case, conv1d(case, "conv1d", 4, 3, 3, "relu"), max_pooling(3, 2, "same"), flatten(),
+                     dense(case, "dense", 4 * 3, 1, "linear")))  # 9 steps -> 7 -> 4, 3 filters: 12 values
 
-    case = Case("MaxPooling1D(2, 1, same) -> Flatten -> Dense(2, tanh)", [7, 7, 7, 7], 2)
-    out.append(case.add(max_pooling(2, 1, "same")).add(flatten()).add(dense(case, "dense", 7 * 2, 2, "tanh")))
-    return [c.run() for c in out]
+    case = new_case("MaxPooling1D(2, 1, same) -> Flatten -> Dense(2, tanh)", [7, 7, 7, 7], 2)
+    out.append(stack(case, max_pooling(2, 1, "same"), flatten(), dense(case, "dense", 7 * 2, 2, "tanh")))
+    return [c.run(through_sequences(c), randn) for c in out]
 
 
 def main(argv):
@@ -240,12 +208,7 @@ def main(argv):
         "seed": SEED,
         "cases": cases(),
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    # One line per innermost list of numbers (a row), instead of one line per number.
-    text = re.sub(r"\[\s+([-+0-9.e,\s]+?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
-    with open(target, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
-    print("wrote", target, len(document["cases"]), "cases")
+    write(target, document)
 
 
 if __name__ == "__main__":
