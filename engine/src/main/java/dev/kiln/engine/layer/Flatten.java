@@ -12,8 +12,8 @@ import java.util.List;
  * channels_last); one vector per example passes unchanged. Kiln keeps each sequence at its own
  * length, so the one length must be known when the model is built: TextVectorization's
  * output_sequence_length pads and truncates every text to it (for a model built in code,
- * {@link ValueSpec#input(int, int)}). Without it Keras' Flatten gives (None, None) and the Dense
- * after it cannot be built; Kiln refuses at build, saying so. Keras' Flatten does not support
+ * {@link ValueSpec#input(int, int)}, though a saved file keeps no such length). Without it Keras'
+ * Flatten gives (None, None) and the Dense after it cannot be built; Kiln refuses at build, saying so. Keras' Flatten does not support
  * masking: a masked input is an error naming the layer. Config keys: {@code name},
  * {@code data_format} ("channels_last" only). No weights.
  */
@@ -87,10 +87,13 @@ public final class Flatten implements Layer {
         if (!(value instanceof SequenceBatch sequences)) {
             return Layer.expect(this, value, FeatureBatch.class);
         }
+        if (steps == ValueSpec.ANY_LENGTH) {
+            throw new IllegalArgumentException(where() + " was built for one vector per example, but was given sequences");
+        }
         for (int s = 0; s < sequences.batchSize(); s++) {
             if (sequences.lengths()[s] != steps) {
-                throw new IllegalArgumentException(where() + " was built for sequences of " + (steps < 0 ? "no fixed length"
-                        : steps + " steps") + ", but sequence " + s + " of the batch has " + sequences.lengths()[s]
+                throw new IllegalArgumentException(where() + " was built for sequences of " + steps + " steps, but sequence "
+                        + s + " of the batch has " + sequences.lengths()[s]
                         + "; every example must be padded to the length the model was built for");
             }
         }

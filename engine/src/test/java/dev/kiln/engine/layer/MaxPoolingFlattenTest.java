@@ -158,6 +158,9 @@ class MaxPoolingFlattenTest {
         FeatureBatch vectors = new FeatureBatch(Variable.constant(Tensor.zeros(2, 5)));
         assertSame(vectors, flatten.forward(vectors, OPS));
         assertEquals("(None, 5)", flatten.outputShape());
+        SequenceBatch sequences = new SequenceBatch(Variable.constant(Tensor.zeros(2, 5)), new int[] {2}, new int[] {0});
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> flatten.forward(sequences, OPS));
+        assertEquals("layer 'flatten' (Flatten) was built for one vector per example, but was given sequences", error.getMessage());
     }
 
     @Test
