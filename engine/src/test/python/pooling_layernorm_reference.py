@@ -45,12 +45,12 @@ Rerun (from the repository root; Debian's python3 with torch 1.13)
     Output is deterministic (fixed seeds): a rerun writes the same bytes.
 """
 
-import json
 import os
-import re
 import sys
 
 import torch
+
+from layer_cases import Case, config, write
 
 SEED = 20261203
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -132,50 +132,18 @@ def dense(x, kernel, bias, activation):
 # Cases -----------------------------------------------------------------------------------------
 
 
-def tolist(t):
-    return t.detach().tolist()
+def new_case(name, lengths, features, values=None):
+    return Case(name, lengths, randn(sum(lengths), features) if values is None else values)
 
 
-class Case:
-    """One reference case: packed values, layer configs and weights; run() fills outputs and gradients."""
-
-    def __init__(self, name, lengths, features, values=None):
-        self.name = name
-        self.lengths = lengths
-        tokens = sum(lengths)
-        self.values = randn(tokens, features) if values is None else values
-        self.layers = []  # (Keras config, forward(x, mask, weights) -> (x, mask or None))
-        self.weights = {}
-
-    def weight(self, name, tensor):
-        self.weights[name] = tensor
-        return name
-
-    def run(self):
-        values = self.values.clone().requires_grad_(True)
-        weights = {name: w.clone().requires_grad_(True) for name, w in self.weights.items()}
-        x, mask = padded(values, self.lengths)
-        for _, forward in self.layers:
+def through_padded(case):
+    """The layers on [batch, steps, features] with large random padding; forward(x, mask, weights) -> (x, mask or None)."""
+    def through(values, weights):
+        x, mask = padded(values, case.lengths)
+        for _, forward in case.layers:
             x, mask = forward(x, mask, weights)
-        output = packed_rows(x, mask) if mask is not None else x
-        upstream = randn(*output.shape)
-        (output * upstream).sum().backward()
-        return {
-            "name": self.name,
-            "lengths": self.lengths,
-            "values": tolist(self.values),
-            "layers": [config for config, _ in self.layers],
-            "weights": {name: tolist(w) for name, w in self.weights.items()},
-            "output": tolist(output),
-            "output_is_sequences": mask is not None,
-            "upstream": tolist(upstream),
-            "gradients": dict({"values": tolist(values.grad)},
-                              **{name: tolist(w.grad) for name, w in weights.items()}),
-        }
-
-
-def config(class_name, **values):
-    return {"class_name": class_name, "config": values}
+        return (packed_rows(x, mask) if mask is not None else x), mask is not None, None
+    return through
 
 
 def add_average(case, name):
@@ -218,15 +186,15 @@ def with_ties(lengths, features):
 def cases():
     out = []
 
-    case = Case("GlobalAveragePooling1D", [3, 0, 1, 5, 2], 4)
+    case = new_case("GlobalAveragePooling1D", [3, 0, 1, 5, 2], 4)
     add_average(case, "global_average_pooling1d")
     out.append(case)
 
-    case = Case("GlobalMaxPooling1D", [3, 0, 1, 5, 2], 4)
+    case = new_case("GlobalMaxPooling1D", [3, 0, 1, 5, 2], 4)
     add_max(case, "global_max_pooling1d")
     out.append(case)
 
-    case = Case("GlobalMaxPooling1D with tied maxima", [4, 1, 0, 3], 3, with_ties([4, 1, 0, 3], 3))
+    case = new_case("GlobalMaxPooling1D with tied maxima", [4, 1, 0, 3], 3, with_ties([4, 1, 0, 3], 3))
     add_max(case, "global_max_pooling1d")
     out.append(case)
 
@@ -234,34 +202,34 @@ def cases():
                                          ("scale_only", 0.1, False, True),
                                          ("center_only", 1e-3, True, False),
                                          ("neither", 1e-2, False, False)]:
-        case = Case("LayerNormalization per token, " + name, [2, 0, 1, 4], 5)
+        case = new_case("LayerNormalization per token, " + name, [2, 0, 1, 4], 5)
         add_layer_normalization(case, name, 5, epsilon, center, scale)
         out.append(case)
 
-    case = Case("LayerNormalization on one feature", [2, 1], 1)
+    case = new_case("LayerNormalization on one feature", [2, 1], 1)
     add_layer_normalization(case, "layer_normalization", 1)
     out.append(case)
 
-    case = Case("Dense per step", [3, 0, 1, 2], 4)
+    case = new_case("Dense per step", [3, 0, 1, 2], 4)
     add_dense(case, "dense", 4, 3, "linear")
     out.append(case)
 
     # The checked model: Embedding output -> GlobalAveragePooling1D -> LayerNormalization -> Dense(1),
     # with a Dense per step in front.
-    case = Case("Dense(tanh) per step, average, LayerNormalization, Dense(1)", [4, 0, 1, 6, 2], 6)
+    case = new_case("Dense(tanh) per step, average, LayerNormalization, Dense(1)", [4, 0, 1, 6, 2], 6)
     add_dense(case, "dense", 6, 5, "tanh")
     add_average(case, "global_average_pooling1d")
     add_layer_normalization(case, "layer_normalization", 5)
     add_dense(case, "dense_1", 5, 1, "linear")
     out.append(case)
 
-    case = Case("Dense(tanh) per step, LayerNormalization per token, max, Dense(2)", [4, 0, 1, 6, 2], 6)
+    case = new_case("Dense(tanh) per step, LayerNormalization per token, max, Dense(2)", [4, 0, 1, 6, 2], 6)
     add_dense(case, "dense", 6, 5, "tanh")
     add_layer_normalization(case, "layer_normalization", 5, epsilon=0.01)
     add_max(case, "global_max_pooling1d")
     add_dense(case, "dense_1", 5, 2, "linear")
     out.append(case)
-    return [case.run() for case in out]
+    return [case.run(through_padded(case), randn) for case in out]
 
 
 def main(argv):
@@ -275,12 +243,7 @@ def main(argv):
         "seed": SEED,
         "cases": cases(),
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    # One line per innermost list of numbers (a row), instead of one line per number.
-    text = re.sub(r"\[\s+([-+0-9.e,\s]+?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
-    with open(target, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
-    print("wrote", target, len(document["cases"]), "cases")
+    write(target, document)
 
 
 if __name__ == "__main__":

@@ -212,11 +212,15 @@ public final class TextVectorization implements Layer {
                 .build();
     }
 
-    /** Takes raw texts; emits ids below the vocabulary's size (0, unknown, before a vocabulary is set). */
+    /**
+     * Takes raw texts; emits ids below the vocabulary's size (0, unknown, before a vocabulary is
+     * set), rows of exactly outputSequenceLength ids when it is set (a fixed length a Flatten needs).
+     */
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         input.require(this, Texts.KIND);
-        return new ValueSpec(ValueSpec.TOKEN_IDS, vocabulary == null ? 0 : vocabulary.size());
+        return new ValueSpec(ValueSpec.TOKEN_IDS, vocabulary == null ? 0 : vocabulary.size(), false,
+                outputSequenceLength == null ? ValueSpec.ANY_LENGTH : outputSequenceLength);
     }
 
     @Override

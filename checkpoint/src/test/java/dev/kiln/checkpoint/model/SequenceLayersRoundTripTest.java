@@ -13,6 +13,7 @@ import dev.kiln.engine.layer.GlobalPooling1D;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerNormalization;
 import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.layer.MaxPooling1D;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.metric.BinaryAccuracy;
@@ -41,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization (every center/scale option and
- * a non-default epsilon), Dense on sequences and Conv1D ("valid" and "same", a stride, a dilation;
- * after an unmasked Embedding, as Keras requires) through ModelFile: trained a little, saved,
+ * a non-default epsilon), Dense on sequences, Conv1D ("valid" and "same", a stride, a dilation;
+ * after an unmasked Embedding, as Keras requires) and MaxPooling1D ("valid" with Keras' default
+ * strides, "same" with stride 1) through ModelFile: trained a little, saved,
  * loaded with {@code ModelParts.engine()}, the configs, weights (gamma and beta included),
  * summary and predictions are the same, and training continues bit-identically. The batches mask
  * id 0 and hold empty sequences.
@@ -67,6 +69,11 @@ class SequenceLayersRoundTripTest {
                     GlobalPooling1D.max("global_max_pooling1d"), new Dense(1, Activation.LINEAR, "dense")),
             () -> List.of(new Embedding(30, 6, false, "embedding"), new Conv1D(4, 2, 2, 1, true, Activation.TANH, "conv1d"),
                     new Conv1D(3, 2, 1, 2, true, Activation.LINEAR, "conv1d_1"),
+                    GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense")),
+            () -> List.of(new Embedding(30, 6, false, "embedding"), new Conv1D(5, 3, 1, 1, true, Activation.RELU, "conv1d"),
+                    new MaxPooling1D(2, "max_pooling1d"), GlobalPooling1D.max("global_max_pooling1d"),
+                    new Dense(1, Activation.LINEAR, "dense")),
+            () -> List.of(new Embedding(30, 6, false, "embedding"), new MaxPooling1D(3, 1, true, "max_pooling1d"),
                     GlobalPooling1D.average("global_average_pooling1d"), new Dense(1, Activation.LINEAR, "dense")));
 
     /** Batches of 8 rows of 0 to 9 ids from 0..29: id 0 is masked where the Embedding says so, and some rows are empty. */

@@ -1,7 +1,7 @@
 package dev.kiln.engine.autodiff;
 
 /**
- * Where a 1-D convolution reads and writes, sequence by sequence: Keras' output lengths for
+ * Where a 1-D convolution or pooling window reads and writes, sequence by sequence: Keras' output lengths for
  * "valid" (floor((L - dilation (k - 1) - 1) / stride) + 1, at least 0) and "same" (ceil(L / stride),
  * zero padding split as TensorFlow splits it, the smaller half on the left), and the packed
  * offsets of the outputs (contiguous, in sequence order).
@@ -84,5 +84,29 @@ public final class Conv1dGeometry {
     /** The zero steps before sequence {@code s} (0 for "valid"). */
     int padLeft(int s) {
         return padLeft[s];
+    }
+
+    /** One tap of one output step: the input row it reads, the output row it serves and which tap it is. */
+    @FunctionalInterface
+    interface Tap {
+        void at(int inputRow, int outputRow, int tap);
+    }
+
+    /**
+     * Every tap of every output step that reads a real step of sequences packed as {@code lengths}
+     * and {@code offsets}, in order of sequence, output step and tap; taps in the padding are skipped.
+     */
+    void forEachTap(int[] lengths, int[] offsets, Tap tap) {
+        for (int s = 0; s < lengths.length; s++) {
+            for (int t = 0; t < outputLengths[s]; t++) {
+                int start = t * stride - padLeft[s];
+                for (int j = 0; j < kernelSize; j++) {
+                    int step = start + j * dilation;
+                    if (step >= 0 && step < lengths[s]) {
+                        tap.at(offsets[s] + step, outputOffsets[s] + t, j);
+                    }
+                }
+            }
+        }
     }
 }

@@ -52,44 +52,19 @@ final class ConvolutionOps {
         return out;
     }
 
+    /** Each tap's input vector copied to its slice of its output step's row; taps in the padding stay zero. */
     private static float[] im2col(float[] x, int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry, int rows) {
-        float[] columns = new float[rows * geometry.kernelSize() * channels];
-        forEachTap(channels, lengths, offsets, geometry,
-                (input, column) -> System.arraycopy(x, input, columns, column, channels));
+        int taps = geometry.kernelSize();
+        float[] columns = new float[rows * taps * channels];
+        geometry.forEachTap(lengths, offsets, (input, output, tap) ->
+                System.arraycopy(x, input * channels, columns, (output * taps + tap) * channels, channels));
         return columns;
     }
 
     /** Adds each tap's slice of {@code dColumns} back to the input step it read. */
     private void col2im(float[] dColumns, float[] dx, int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry) {
-        forEachTap(channels, lengths, offsets, geometry,
-                (input, column) -> context.kernels().arithmetic().axpy(channels, 1f, dColumns, column, dx, input));
-    }
-
-    /** Where a tap reads from (an input row's offset) and writes to (its slice of an im2col row). */
-    @FunctionalInterface
-    private interface Tap {
-        void at(int input, int column);
-    }
-
-    /** Every tap of every output step that reads a real input step (taps in the padding read zeros and are skipped). */
-    private static void forEachTap(int channels, int[] lengths, int[] offsets, Conv1dGeometry geometry, Tap tap) {
         int taps = geometry.kernelSize();
-        int width = taps * channels;
-        for (int s = 0; s < lengths.length; s++) {
-            for (int t = 0; t < geometry.outputLengths()[s]; t++) {
-                int row = (geometry.outputOffsets()[s] + t) * width;
-                for (int j = 0; j < taps; j++) {
-                    int step = input(geometry, s, t, j);
-                    if (step >= 0 && step < lengths[s]) {
-                        tap.at((offsets[s] + step) * channels, row + j * channels);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The input step that tap j of output step t of sequence s reads (outside [0, length) in the padding). */
-    private static int input(Conv1dGeometry geometry, int s, int t, int j) {
-        return t * geometry.stride() - geometry.padLeft(s) + j * geometry.dilation();
+        geometry.forEachTap(lengths, offsets, (input, output, tap) -> context.kernels().arithmetic().axpy(channels, 1f,
+                dColumns, (output * taps + tap) * channels, dx, input * channels));
     }
 }

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * The differentiable operations, bound to the kernels they compute with and the tape they record
  * on. Layers build their forward pass from these; each operation's backward rule sits beside
  * its forward code in one of the op families (linear, element-wise, structure, reductions,
- * sequence pooling, normalization, convolution).
+ * sequence pooling, normalization, convolution, window pooling).
  */
 public final class Ops {
     private final Tape tape;
@@ -26,6 +26,7 @@ public final class Ops {
     private final SequenceOps sequences;
     private final NormalizationOps normalization;
     private final ConvolutionOps convolution;
+    private final PoolingOps pooling;
 
     /** Ops that record on {@code tape} and compute with {@code kernels}, parameters unbound. */
     public Ops(Kernels kernels, Tape tape) {
@@ -71,6 +72,7 @@ public final class Ops {
         this.sequences = new SequenceOps(context);
         this.normalization = new NormalizationOps(context);
         this.convolution = new ConvolutionOps(context);
+        this.pooling = new PoolingOps(context);
     }
 
     /** The variable a layer should use for its parameter: the parameter itself unless bound. */
@@ -297,6 +299,24 @@ public final class Ops {
      */
     public Variable conv1d(Variable x, int[] lengths, int[] offsets, Variable kernel, Conv1dGeometry geometry) {
         return convolution.conv1d(x, lengths, offsets, kernel, geometry);
+    }
+
+    /**
+     * Keras' MaxPooling1D over packed sequences x [tokens, features] with windows of
+     * {@code geometry.kernelSize()} steps every {@code geometry.stride()} (dilation 1):
+     * [geometry.outputTokens(), features]. Padding never wins a max; the gradient goes to the
+     * first step holding each window's max.
+     */
+    public Variable maxPool1d(Variable x, int[] lengths, int[] offsets, Conv1dGeometry geometry) {
+        return pooling.maxPool1d(x, lengths, offsets, geometry);
+    }
+
+    /**
+     * Packed sequences of exactly {@code steps} steps each ({@code values} [tokens, features]) as
+     * [batch, steps * features], step after step (Keras' Flatten); another length is an error.
+     */
+    public Variable flattenSequences(Variable values, int[] lengths, int[] offsets, int steps) {
+        return structure.flattenSequences(values, lengths, offsets, steps);
     }
 
     /** Each row of [rows, features] as (x - mean) / sqrt(variance + epsilon) over the row; epsilon > 0. */

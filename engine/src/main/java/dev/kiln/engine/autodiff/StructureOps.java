@@ -5,7 +5,7 @@ import dev.kiln.engine.tensor.Tensor;
 
 import java.util.List;
 
-/** Concatenation and slicing along the last axis, and row gathering (embedding lookup). */
+/** Concatenation and slicing along the last axis, row gathering (embedding lookup) and flattening sequences. */
 final class StructureOps {
     private final OpContext context;
 
@@ -97,6 +97,35 @@ final class StructureOps {
             float[] dTable = table.gradData();
             for (int i = 0; i < ids.length; i++) {
                 context.kernels().arithmetic().axpy(features, 1f, dy, i * features, dTable, ids[i] * features);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Sequences of {@code steps} steps each, packed as {@code lengths}/{@code offsets} in [tokens,
+     * features], as one row per sequence: [batch, steps * features], step by step (Keras' row-major
+     * Flatten). Backward: each row's gradient goes back to its sequence's steps.
+     */
+    Variable flattenSequences(Variable values, int[] lengths, int[] offsets, int steps) {
+        SequenceOps.requirePacked("flatten", values, lengths, offsets);
+        for (int s = 0; s < lengths.length; s++) {
+            if (lengths[s] != steps) {
+                throw new IllegalArgumentException("flatten: sequence " + s + " has " + lengths[s] + " steps, not " + steps);
+            }
+        }
+        int features = values.shape().dim(1);
+        int width = Math.multiplyExact(steps, features);
+        Tensor value = Tensor.zeros(lengths.length, width);
+        for (int s = 0; s < lengths.length; s++) {
+            System.arraycopy(values.data(), offsets[s] * features, value.data(), s * width, width);
+        }
+        Variable out = context.result(value, "flatten", values);
+        context.onBackward(out, () -> {
+            float[] dy = out.gradData();
+            float[] dx = values.gradData();
+            for (int s = 0; s < lengths.length; s++) {
+                context.kernels().arithmetic().axpy(width, 1f, dy, s * width, dx, offsets[s] * features);
             }
         });
         return out;

@@ -35,6 +35,7 @@ public final class Bidirectional implements Layer {
     private final String name;
     private final Recurrent forward;
     private final Recurrent backward;
+    private ValueSpec output;
 
     /**
      * Wraps {@code layer}'s configuration in a forward and a backward copy, named {@code name}/forward_... and
@@ -85,9 +86,15 @@ public final class Bidirectional implements Layer {
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         input.require(this, ValueSpec.SEQUENCES);
         ValueSpec forwardOutput = forward.build(input, parameters);
-        int backwardWidth = backward.build(input, parameters).width();
-        return new ValueSpec(forwardOutput.kind(), mergeMode.equals("concat") ? forwardOutput.width() + backwardWidth
-                : forwardOutput.width(), forwardOutput.masked());
+        backward.build(input, parameters); // the same config, so the same output as the forward copy
+        output = merged(forwardOutput);
+        return output;
+    }
+
+    /** What the merged directions give when one direction gives {@code direction}: concat doubles the width. */
+    private ValueSpec merged(ValueSpec direction) {
+        return new ValueSpec(direction.kind(), mergeMode.equals("concat") ? 2 * direction.width() : direction.width(),
+                direction.masked(), direction.steps());
     }
 
     @Override
@@ -128,7 +135,6 @@ public final class Bidirectional implements Layer {
 
     @Override
     public String outputShape() {
-        int width = mergeMode.equals("concat") ? 2 * wrapped.units() : wrapped.units();
-        return wrapped.returnSequences() ? "(None, None, " + width + ")" : "(None, " + width + ")";
+        return (output == null ? merged(wrapped.outputFor(ValueSpec.input(0))) : output).summaryShape();
     }
 }

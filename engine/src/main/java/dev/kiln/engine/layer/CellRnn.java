@@ -47,6 +47,7 @@ public final class CellRnn implements Recurrent {
     private Variable kernel;
     private Variable recurrentKernel;
     private Variable bias;
+    private ValueSpec output;
 
     /** A {@code kind} layer of {@code units}; {@code goBackwards} reads each sequence from its end. */
     public CellRnn(Kind kind, int units, boolean goBackwards, boolean returnSequences, String name) {
@@ -114,7 +115,8 @@ public final class CellRnn implements Recurrent {
             Shape biasShape = kind == Kind.GRU ? Shape.of(2, width) : Shape.of(width);
             bias = parameters.parameter(name + "/bias", biasShape, rng -> Tensor.zeros(biasShape));
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
+        output = outputFor(input);
+        return output;
     }
 
     @Override
@@ -157,6 +159,6 @@ public final class CellRnn implements Recurrent {
 
     @Override
     public String outputShape() {
-        return returnSequences ? "(None, None, " + units + ")" : "(None, " + units + ")";
+        return (output == null ? outputFor(ValueSpec.input(0)) : output).summaryShape();
     }
 }

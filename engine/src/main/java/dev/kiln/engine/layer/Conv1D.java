@@ -35,6 +35,7 @@ public final class Conv1D implements Layer {
     private final String name;
     private Variable kernel;
     private Variable bias;
+    private ValueSpec output;
 
     /**
      * {@code filters} outputs per step from windows of {@code kernelSize} steps {@code dilation}
@@ -76,26 +77,14 @@ public final class Conv1D implements Layer {
         String padding = config.getChoice("padding", VALID, List.of(VALID, SAME));
         String activation = config.values().containsKey("activation")
                 ? config.getChoice("activation", Activation.kerasNames()) : "linear";
-        int stride = window(config, "strides", 1);
-        int dilation = window(config, "dilation_rate", 1);
+        int stride = config.getIntOrListOfOne("strides", 1, 1, MAX_WINDOW);
+        int dilation = config.getIntOrListOfOne("dilation_rate", 1, 1, MAX_WINDOW);
         if (stride > 1 && dilation > 1) {
             throw config.error("strides", "> 1 with dilation_rate > 1 is not allowed (Keras documents them as incompatible)");
         }
-        return new Conv1D(config.getDimension("filters"), window(config, "kernel_size", null), stride, dilation,
-                SAME.equals(padding), Activation.fromKerasName(activation), config.getName());
-    }
-
-    /** An integer from 1 to MAX_WINDOW, or a list of one such (Keras' tuple); {@code fallback} when absent, if any. */
-    private static int window(PartConfig config, String key, Integer fallback) {
-        Object value = config.values().get(key);
-        if (value == null && fallback != null) {
-            return fallback;
-        }
-        Object single = value instanceof List<?> list && list.size() == 1 ? list.get(0) : value;
-        if (single instanceof Integer number && number >= 1 && number <= MAX_WINDOW) {
-            return number;
-        }
-        throw config.invalid(key, value, "an integer from 1 to " + MAX_WINDOW + " or a list of one");
+        int kernelSize = config.getIntOrListOfOne("kernel_size", null, 1, MAX_WINDOW);
+        return new Conv1D(config.getDimension("filters"), kernelSize, stride, dilation, SAME.equals(padding),
+                Activation.fromKerasName(activation), config.getName());
     }
 
     @Override
@@ -113,10 +102,7 @@ public final class Conv1D implements Layer {
 
     @Override
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
-        int channels = input.require(this, ValueSpec.SEQUENCES).width();
-        if (input.masked()) {
-            throw maskError();
-        }
+        int channels = input.require(this, ValueSpec.SEQUENCES).requireUnmasked(this).width();
         if (kernel == null) {
             // Keras' glorot_uniform for a conv kernel: fan_in = k * in, fan_out = k * out.
             float limit = (float) Math.sqrt(6.0 / ((double) kernelSize * channels + (double) kernelSize * filters));
@@ -127,7 +113,10 @@ public final class Conv1D implements Layer {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(1)
                     + " input channels, got " + channels);
         }
-        return new ValueSpec(ValueSpec.SEQUENCES, filters);
+        int steps = input.fixedLength() ? Conv1dGeometry.of(new int[] {input.steps()}, kernelSize, stride, dilation, same)
+                .outputLengths()[0] : ValueSpec.ANY_LENGTH;
+        output = new ValueSpec(ValueSpec.SEQUENCES, filters, false, steps);
+        return output;
     }
 
     @Override
@@ -137,22 +126,12 @@ public final class Conv1D implements Layer {
 
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
-        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        if (sequences.masked()) { // also checked at build; this catches sequences made without a build
-            throw maskError();
-        }
+        SequenceBatch sequences = Layer.expectUnmasked(this, input, SequenceBatch.class);
         Conv1dGeometry geometry = Conv1dGeometry.of(sequences.lengths(), kernelSize, stride, dilation, same);
         Variable convolved = ops.conv1d(sequences.values(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
                 geometry);
         Variable output = activation.apply(ops, ops.add(convolved, ops.bind(bias)));
         return new SequenceBatch(output, geometry.outputLengths(), geometry.outputOffsets());
-    }
-
-    /** Keras raises the same when a Conv1D is given a mask. */
-    private IllegalArgumentException maskError() {
-        return new IllegalArgumentException("layer '" + name + "' (Conv1D) does not support masking, but was passed"
-                + " an input with a mask (from an Embedding with mask_zero=True or a layer that passes it on);"
-                + " use mask_zero=False before a Conv1D, as Keras requires");
     }
 
     @Override
@@ -162,6 +141,6 @@ public final class Conv1D implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, None, " + filters + ")";
+        return (output == null ? new ValueSpec(ValueSpec.SEQUENCES, filters) : output).summaryShape();
     }
 }

@@ -22,7 +22,7 @@ public final class Dense implements Layer {
     private final String name;
     private Variable kernel;
     private Variable bias;
-    private boolean sequences;
+    private ValueSpec output;
 
     /** A Dense layer of {@code units} outputs (at least 1); the input width is taken when it is built. */
     public Dense(int units, Activation activation, String name) {
@@ -64,8 +64,10 @@ public final class Dense implements Layer {
             throw new IllegalArgumentException(name + " was built for " + kernel.shape().dim(0)
                     + " input features, got " + inputFeatures);
         }
-        sequences = ValueSpec.SEQUENCES.equals(checked.kind());
-        return new ValueSpec(sequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, checked.masked()); // the mask passes on
+        // Per example or per step; the mask and the sequences' length pass on.
+        output = new ValueSpec(ValueSpec.SEQUENCES.equals(checked.kind()) ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units,
+                checked.masked(), checked.steps());
+        return output;
     }
 
     @Override
@@ -92,6 +94,6 @@ public final class Dense implements Layer {
 
     @Override
     public String outputShape() {
-        return sequences ? "(None, None, " + units + ")" : "(None, " + units + ")";
+        return output == null ? "(None, " + units + ")" : output.summaryShape();
     }
 }

@@ -25,8 +25,7 @@ public final class Dropout implements Layer {
     private final int seed;
     private final boolean spatial;
     private final String name;
-    private boolean built;
-    private String outputShape = "";
+    private ValueSpec output;
 
     /**
      * @param rate    the share of values dropped, in [0, 1)
@@ -73,15 +72,13 @@ public final class Dropout implements Layer {
     public ValueSpec build(ValueSpec input, ParameterSource parameters) {
         ValueSpec checked = spatial ? input.require(this, ValueSpec.SEQUENCES) : input.require(this, ValueSpec.FEATURES,
                 ValueSpec.SEQUENCES);
-        built = true;
-        outputShape = ValueSpec.SEQUENCES.equals(checked.kind()) ? "(None, None, " + checked.width() + ")"
-                : "(None, " + checked.width() + ")";
+        output = checked;
         return checked;
     }
 
     @Override
     public boolean isBuilt() {
-        return built;
+        return output != null;
     }
 
     @Override
@@ -118,6 +115,6 @@ public final class Dropout implements Layer {
 
     @Override
     public String outputShape() {
-        return outputShape;
+        return output == null ? "" : output.summaryShape();
     }
 }

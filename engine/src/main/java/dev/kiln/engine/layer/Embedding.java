@@ -22,6 +22,7 @@ public final class Embedding implements Layer {
     private final boolean maskZero;
     private final String name;
     private Variable embeddings;
+    private ValueSpec output;
 
     /** A table of {@code inputDim} rows of {@code outputDim} values; with {@code maskZero}, id 0 is padding. */
     public Embedding(int inputDim, int outputDim, boolean maskZero, String name) {
@@ -65,7 +66,9 @@ public final class Embedding implements Layer {
             embeddings = parameters.parameter(name + "/embeddings", Shape.of(inputDim, outputDim),
                     rng -> Initializers.uniform(rng, -0.05f, 0.05f, inputDim, outputDim));
         }
-        return new ValueSpec(ValueSpec.SEQUENCES, outputDim, maskZero);
+        // With mask_zero each sequence keeps only its real tokens, so a fixed input length does not carry over.
+        output = new ValueSpec(ValueSpec.SEQUENCES, outputDim, maskZero, maskZero ? ValueSpec.ANY_LENGTH : input.steps());
+        return output;
     }
 
     @Override
@@ -93,6 +96,6 @@ public final class Embedding implements Layer {
 
     @Override
     public String outputShape() {
-        return "(None, None, " + outputDim + ")";
+        return (output == null ? new ValueSpec(ValueSpec.SEQUENCES, outputDim) : output).summaryShape();
     }
 }

@@ -54,4 +54,25 @@ public interface Layer extends Part {
         }
         return kind.cast(input);
     }
+
+    /**
+     * {@code input} as {@code kind} ({@link #expect}) when it is not masked sequences; otherwise
+     * {@link #maskNotSupported}. Layers check the mask at build ({@link ValueSpec#requireUnmasked});
+     * this catches sequences made without a build.
+     */
+    static <T extends LayerValue> T expectUnmasked(Layer layer, LayerValue input, Class<T> kind) {
+        T value = expect(layer, input, kind);
+        if (value instanceof SequenceBatch sequences && sequences.masked()) {
+            throw maskNotSupported(layer);
+        }
+        return value;
+    }
+
+    /** Keras' refusal of a masked input by a layer that does not support masking, naming the layer and the fix. */
+    static IllegalArgumentException maskNotSupported(Layer layer) {
+        String type = layer.config().type();
+        return new IllegalArgumentException("layer '" + layer.name() + "' (" + type + ") does not support masking, but was"
+                + " passed an input with a mask (from an Embedding with mask_zero=True or a layer that passes it on);"
+                + " use mask_zero=False before a " + type + ", as Keras requires");
+    }
 }

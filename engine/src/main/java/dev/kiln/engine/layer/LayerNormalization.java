@@ -31,7 +31,7 @@ public final class LayerNormalization implements Layer {
     private Variable gamma;
     private Variable beta;
     private int features = -1;
-    private boolean sequences;
+    private ValueSpec output;
 
     /**
      * @param epsilon added to the variance, a number &gt; 0 (Keras takes 0 too, but then a constant
@@ -100,7 +100,7 @@ public final class LayerNormalization implements Layer {
             }
             features = width;
         }
-        sequences = ValueSpec.SEQUENCES.equals(checked.kind());
+        output = checked;
         return checked;
     }
 
@@ -148,6 +148,6 @@ public final class LayerNormalization implements Layer {
 
     @Override
     public String outputShape() {
-        return sequences ? "(None, None, " + features + ")" : "(None, " + features + ")";
+        return output == null ? "" : output.summaryShape();
     }
 }

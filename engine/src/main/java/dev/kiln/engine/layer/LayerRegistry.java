@@ -8,8 +8,9 @@ public final class LayerRegistry {
 
     /**
      * A registry with the engine's layers: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout,
-     * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization, Conv1D. Other modules add
-     * theirs with {@code register} (nlp's TextVectorization), so the checkpoint module never needs to know them.
+     * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization, Conv1D, MaxPooling1D,
+     * Flatten. Other modules add theirs with {@code register} (nlp's TextVectorization), so the checkpoint module
+     * never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
         return new PartRegistry<Layer>("layer")
@@ -24,6 +25,8 @@ public final class LayerRegistry {
                 .register(GlobalPooling1D.AVERAGE_TYPE, config -> GlobalPooling1D.fromConfig(config, false))
                 .register(GlobalPooling1D.MAX_TYPE, config -> GlobalPooling1D.fromConfig(config, true))
                 .register(LayerNormalization.TYPE, LayerNormalization::fromConfig)
-                .register(Conv1D.TYPE, Conv1D::fromConfig);
+                .register(Conv1D.TYPE, Conv1D::fromConfig)
+                .register(MaxPooling1D.TYPE, MaxPooling1D::fromConfig)
+                .register(Flatten.TYPE, Flatten::fromConfig);
     }
 }

@@ -33,6 +33,7 @@ public final class Lstm implements Recurrent {
     private Variable kernel;
     private Variable recurrentKernel;
     private Variable bias;
+    private ValueSpec output;
 
     /** LSTM(units) returning the final h; {@code goBackwards} reads each sequence from its end. */
     public Lstm(int units, boolean goBackwards, String name) {
@@ -101,7 +102,8 @@ public final class Lstm implements Recurrent {
                 return initialBias;
             });
         }
-        return new ValueSpec(returnSequences ? ValueSpec.SEQUENCES : ValueSpec.FEATURES, units, returnSequences && input.masked());
+        output = outputFor(input);
+        return output;
     }
 
     @Override
@@ -136,6 +138,6 @@ public final class Lstm implements Recurrent {
 
     @Override
     public String outputShape() {
-        return returnSequences ? "(None, None, " + units + ")" : "(None, " + units + ")";
+        return (output == null ? outputFor(ValueSpec.input(0)) : output).summaryShape();
     }
 }

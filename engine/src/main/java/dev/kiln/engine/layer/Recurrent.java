@@ -14,6 +14,15 @@ public interface Recurrent extends Layer {
     /** Whether the output is h after every token (true) or each sequence's final h (false). */
     boolean returnSequences();
 
+    /**
+     * What this layer outputs for {@code input}: with return_sequences, sequences of units per step
+     * (the mask and the length kept); otherwise one vector per example.
+     */
+    default ValueSpec outputFor(ValueSpec input) {
+        return returnSequences() ? new ValueSpec(ValueSpec.SEQUENCES, units(), input.masked(), input.steps())
+                : new ValueSpec(ValueSpec.FEATURES, units());
+    }
+
     /** A copy of this layer's configuration with another name and direction (Bidirectional's two copies). */
     Recurrent copy(String newName, boolean backwards);
 

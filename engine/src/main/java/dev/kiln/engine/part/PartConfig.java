@@ -84,6 +84,22 @@ public final class PartConfig {
         return getInt(key, 1, MAX_DIMENSION);
     }
 
+    /**
+     * An integer in [min, max], as itself or as a list of one (Keras writes a 1-D window's size and
+     * stride as a tuple); {@code fallback} when the key is absent or null, unless {@code fallback} is null.
+     */
+    public int getIntOrListOfOne(String key, Integer fallback, int min, int max) {
+        Object value = values.get(key);
+        if (value == null && fallback != null) {
+            return fallback;
+        }
+        Object single = value instanceof List<?> list && list.size() == 1 ? list.get(0) : value;
+        if (single instanceof Integer number && number >= min && number <= max) {
+            return number;
+        }
+        throw invalid(key, value, "an integer from " + min + " to " + max + " or a list of one");
+    }
+
     /** A number (a double); missing or of another type is a {@link PartConfigException}. */
     public double getDouble(String key) {
         return get(key, Double.class, "a number");

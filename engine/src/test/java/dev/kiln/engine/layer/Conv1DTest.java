@@ -122,6 +122,24 @@ class Conv1DTest {
         assertTrue(out.slice(0, 1).masked());
     }
 
+    /** Keras' shapes for rows padded to 12 ids: valid k5 leaves 8 steps, same with stride 2 then 4; a mask frees the length. */
+    @Test
+    void aFixedInputLengthCarriesThroughAsKerasShapesIt() {
+        Sequential model = new Sequential(List.of(new Embedding(20, 4, false, "embedding"),
+                new Conv1D(3, 5, 1, 1, false, Activation.RELU, "conv1d"), new Dense(2, Activation.TANH, "dense"),
+                new Lstm(3, false, true, "lstm"), new Bidirectional(new Lstm(2, false, true, "lstm_1"), "bidirectional"),
+                new LayerNormalization("layer_normalization"), new Dropout(0.5, "dropout"),
+                new Conv1D(2, 3, 2, 1, true, Activation.RELU, "conv1d_1")));
+        ValueSpec output = model.build(ValueSpec.input(0, 12), ParameterSource.initial(new Rng(1)));
+        assertEquals(new ValueSpec(ValueSpec.SEQUENCES, 2, false, 4), output);
+        assertEquals(List.of("(None, 12, 4)", "(None, 8, 3)", "(None, 8, 2)", "(None, 8, 3)", "(None, 8, 4)", "(None, 8, 4)",
+                "(None, 8, 4)", "(None, 4, 2)"), model.layers().stream().map(Layer::outputShape).toList());
+
+        Embedding masking = new Embedding(20, 4, true, "embedding");
+        assertEquals(ValueSpec.ANY_LENGTH, masking.build(ValueSpec.input(0, 12), ParameterSource.initial(new Rng(1))).steps());
+        assertEquals("(None, None, 4)", masking.outputShape());
+    }
+
     /** Keras: Embedding 1000 x 64 = 64,000; Conv1D 5 x 64 x 128 + 128 = 41,088; the pool 0; the head 128 + 1 = 129. */
     @Test
     void theCnnTextModelHasKerasParameterCount() {

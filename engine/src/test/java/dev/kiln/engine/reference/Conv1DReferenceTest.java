@@ -3,7 +3,6 @@ package dev.kiln.engine.reference;
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
-import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.layer.Layer;
@@ -12,15 +11,10 @@ import dev.kiln.engine.layer.ParameterSource;
 import dev.kiln.engine.layer.SavedParameters;
 import dev.kiln.engine.layer.SequenceBatch;
 import dev.kiln.engine.layer.ValueSpec;
-import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +22,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Conv1D against {@code reference/conv1d.json}: Keras 3's Conv1D computed by torch's conv1d in
@@ -47,11 +40,12 @@ class Conv1DReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> everyCase() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest((String) c.get("name"), () -> check(c)));
+        return ReferenceFixtures.cases("/reference/conv1d.json").stream()
+                .map(c -> DynamicTest.dynamicTest((String) c.get("name"), () -> check(c)));
     }
 
     private static void check(Map<?, ?> c) {
-        int[] lengths = ints(c.get("lengths"));
+        int[] lengths = ReferenceFixtures.ints(c.get("lengths"));
         int[] offsets = new int[lengths.length];
         for (int s = 1; s < lengths.length; s++) {
             offsets[s] = offsets[s - 1] + lengths[s - 1];
@@ -60,91 +54,32 @@ class Conv1DReferenceTest {
         Map<?, ?> config = (Map<?, ?>) c.get("config");
         int filters = (Integer) config.get("filters");
         int kernelSize = (Integer) ((List<?>) config.get("kernel_size")).getFirst();
-        Tensor values = Tensor.wrap(floats(c.get("values")), lengths.length == 0 ? 0 : offsets[lengths.length - 1]
+        Tensor values = Tensor.wrap(ReferenceFixtures.floats(c.get("values")), lengths.length == 0 ? 0 : offsets[lengths.length - 1]
                 + lengths[lengths.length - 1], channels);
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        weights.put("conv1d/kernel", Tensor.wrap(floats(c.get("kernel")), kernelSize, channels, filters));
-        weights.put("conv1d/bias", Tensor.wrap(floats(c.get("bias")), filters));
+        weights.put("conv1d/kernel", Tensor.wrap(ReferenceFixtures.floats(c.get("kernel")), kernelSize, channels, filters));
+        weights.put("conv1d/bias", Tensor.wrap(ReferenceFixtures.floats(c.get("bias")), filters));
         SavedParameters source = ParameterSource.saved(weights, "weights/");
-        Layer layer = LayerRegistry.withEngineLayers().create(config(config));
+        Layer layer = LayerRegistry.withEngineLayers().create(ReferenceFixtures.layerConfig("Conv1D", config));
         layer.build(new ValueSpec(ValueSpec.SEQUENCES, channels), source);
         source.requireAllUsed();
 
         Variable input = Variable.parameter(values, "values");
         Tape tape = Tape.recording();
         SequenceBatch out = (SequenceBatch) layer.forward(new SequenceBatch(input, lengths, offsets), new Ops(KERNELS, tape));
-        assertArrayEquals(ints(c.get("output_lengths")), out.lengths(), "output lengths");
+        assertArrayEquals(ReferenceFixtures.ints(c.get("output_lengths")), out.lengths(), "output lengths");
         Variable output = out.values();
-        assertClose("output", output.data(), doubles(c.get("output")));
-        tape.backward(output, Tensor.wrap(floats(c.get("upstream")), output.shape()));
+        assertClose("output", output.data(), c.get("output"));
+        tape.backward(output, Tensor.wrap(ReferenceFixtures.floats(c.get("upstream")), output.shape()));
 
         Map<?, ?> gradients = (Map<?, ?>) c.get("gradients");
-        assertClose("gradient of the values", input.grad().data(), doubles(gradients.get("values")));
+        assertClose("gradient of the values", input.grad().data(), gradients.get("values"));
         assertEquals(2, layer.parameters().size());
-        assertClose("gradient of the kernel", layer.parameters().get(0).grad().data(), doubles(gradients.get("kernel")));
-        assertClose("gradient of the bias", layer.parameters().get(1).grad().data(), doubles(gradients.get("bias")));
+        assertClose("gradient of the kernel", layer.parameters().get(0).grad().data(), gradients.get("kernel"));
+        assertClose("gradient of the bias", layer.parameters().get(1).grad().data(), gradients.get("bias"));
     }
 
-    private static void assertClose(String what, float[] actual, double[] expected) {
-        assertEquals(expected.length, actual.length, what + ": element count");
-        double largest = 0;
-        for (double e : expected) {
-            largest = Math.max(largest, Math.abs(e));
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double tolerance = RELATIVE_TOLERANCE * (Math.abs(expected[i]) + largest) + 1e-9;
-            if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-                fail(what + ": element " + i + " is " + actual[i] + ", the reference gives " + expected[i]);
-            }
-        }
-    }
-
-    /** A Keras config object as a PartConfig: ints, strings, booleans and lists of ints as they are. */
-    private static PartConfig config(Map<?, ?> keras) {
-        PartConfig.Builder builder = PartConfig.layer("Conv1D");
-        keras.forEach((key, value) -> {
-            switch (value) {
-                case Integer number -> builder.put((String) key, number.intValue());
-                case Boolean flag -> builder.put((String) key, flag.booleanValue());
-                case String text -> builder.put((String) key, text);
-                case List<?> list -> builder.put((String) key, list);
-                default -> throw new IllegalArgumentException("unexpected config value " + value);
-            }
-        });
-        return builder.build();
-    }
-
-    private static int[] ints(Object json) {
-        return ((List<?>) json).stream().mapToInt(n -> (Integer) n).toArray();
-    }
-
-    /** Float32 inputs: each value must be exactly a float, as the script rounds them. */
-    private static float[] floats(Object json) {
-        double[] values = doubles(json);
-        float[] data = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            data[i] = (float) values[i];
-            if (data[i] != values[i]) {
-                throw new IllegalStateException("input " + values[i] + " is not a float32 value");
-            }
-        }
-        return data;
-    }
-
-    private static double[] doubles(Object json) {
-        List<Double> out = new ArrayList<>();
-        for (Object item : (List<?>) json) {
-            out.add(((Number) item).doubleValue());
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static List<Map<?, ?>> cases() {
-        try (InputStream in = Conv1DReferenceTest.class.getResourceAsStream("/reference/conv1d.json")) {
-            Map<?, ?> fixture = (Map<?, ?>) JsonReader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "conv1d.json");
-            return ((List<?>) fixture.get("cases")).stream().<Map<?, ?>>map(c -> (Map<?, ?>) c).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static void assertClose(String what, float[] actual, Object expected) {
+        ReferenceFixtures.assertClose(what, actual, ReferenceFixtures.doubles(expected), RELATIVE_TOLERANCE);
     }
 }
