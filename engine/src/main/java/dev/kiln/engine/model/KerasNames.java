@@ -29,6 +29,7 @@ import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.part.PartRegistry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -44,31 +45,34 @@ import java.util.TreeSet;
  * raw logits, with 0.5 (see {@link BinaryAccuracy}).
  */
 public final class KerasNames {
-    private static final Map<String, String> LOSSES = Map.ofEntries(
-            Map.entry("binary_crossentropy", BinaryCrossentropy.TYPE), Map.entry("bce", BinaryCrossentropy.TYPE),
-            Map.entry("categorical_crossentropy", CategoricalCrossentropy.TYPE),
-            Map.entry("cce", CategoricalCrossentropy.TYPE),
-            Map.entry("sparse_categorical_crossentropy", SparseCategoricalCrossentropy.TYPE),
-            Map.entry("mean_squared_error", MeanError.Kind.SQUARED.type()), Map.entry("mse", MeanError.Kind.SQUARED.type()),
-            Map.entry("mean_absolute_error", MeanError.Kind.ABSOLUTE.type()), Map.entry("mae", MeanError.Kind.ABSOLUTE.type()),
-            Map.entry("huber", Huber.TYPE), Map.entry("huber_loss", Huber.TYPE));
+    /** The mean errors, a loss and a metric under the same names. */
+    private static final Map<String, String> MEAN_ERRORS = Map.of(
+            "mean_squared_error", MeanError.Kind.SQUARED.type(), "mse", MeanError.Kind.SQUARED.type(),
+            "mean_absolute_error", MeanError.Kind.ABSOLUTE.type(), "mae", MeanError.Kind.ABSOLUTE.type());
+    private static final Map<String, String> LOSSES = with(MEAN_ERRORS, Map.of(
+            "binary_crossentropy", BinaryCrossentropy.TYPE, "bce", BinaryCrossentropy.TYPE,
+            "categorical_crossentropy", CategoricalCrossentropy.TYPE, "cce", CategoricalCrossentropy.TYPE,
+            "sparse_categorical_crossentropy", SparseCategoricalCrossentropy.TYPE,
+            "huber", Huber.TYPE, "huber_loss", Huber.TYPE));
     /** Losses whose Keras constructor takes from_logits. */
     private static final List<String> WITH_LOGITS = List.of(BinaryCrossentropy.TYPE, CategoricalCrossentropy.TYPE,
             SparseCategoricalCrossentropy.TYPE);
     private static final Map<String, String> OPTIMIZERS = Map.of("adam", Adam.TYPE, "adamw", AdamW.TYPE,
             "adagrad", Adagrad.TYPE, "rmsprop", RmsProp.TYPE, "sgd", Sgd.TYPE);
-    private static final Map<String, String> METRICS = Map.ofEntries(
-            Map.entry("binary_accuracy", BinaryAccuracy.TYPE), Map.entry("categorical_accuracy", CategoricalAccuracy.TYPE),
-            Map.entry("sparse_categorical_accuracy", SparseCategoricalAccuracy.TYPE),
-            Map.entry("top_k_categorical_accuracy", TopKAccuracy.TYPE),
-            Map.entry("sparse_top_k_categorical_accuracy", TopKAccuracy.SPARSE_TYPE),
-            Map.entry("mean_squared_error", MeanError.Kind.SQUARED.type()), Map.entry("mse", MeanError.Kind.SQUARED.type()),
-            Map.entry("mean_absolute_error", MeanError.Kind.ABSOLUTE.type()), Map.entry("mae", MeanError.Kind.ABSOLUTE.type()),
-            Map.entry("precision", Precision.TYPE), Map.entry("recall", Recall.TYPE), Map.entry("auc", Auc.TYPE),
-            Map.entry("f1_score", F1Score.TYPE));
+    private static final Map<String, String> METRICS = with(MEAN_ERRORS, Map.of(
+            "binary_accuracy", BinaryAccuracy.TYPE, "categorical_accuracy", CategoricalAccuracy.TYPE,
+            "sparse_categorical_accuracy", SparseCategoricalAccuracy.TYPE,
+            "top_k_categorical_accuracy", TopKAccuracy.TYPE, "sparse_top_k_categorical_accuracy", TopKAccuracy.SPARSE_TYPE,
+            "precision", Precision.TYPE, "recall", Recall.TYPE, "auc", Auc.TYPE, "f1_score", F1Score.TYPE));
     private static final List<String> ACCURACY = List.of("accuracy", "acc");
 
     private KerasNames() {}
+
+    private static Map<String, String> with(Map<String, String> shared, Map<String, String> own) {
+        Map<String, String> all = new HashMap<>(shared);
+        all.putAll(own);
+        return Map.copyOf(all);
+    }
 
     /**
      * The loss Keras names {@code name}, with Keras' defaults except {@code fromLogits} where the loss
