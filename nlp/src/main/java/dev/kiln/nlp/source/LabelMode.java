@@ -14,8 +14,8 @@ public enum LabelMode {
     /** The class index, 0 or 1, as one target (for binary crossentropy); only with exactly 2 classes. */
     BINARY;
 
-    /** The mode Keras names {@code name} ("int", "categorical" or "binary"). */
-    public static LabelMode named(String name) {
+    /** The mode Keras names {@code name} ("int", "categorical" or "binary"); another name is an error listing these. */
+    public static LabelMode fromKerasName(String name) {
         for (LabelMode mode : values()) {
             if (mode.kerasName().equals(name)) {
                 return mode;

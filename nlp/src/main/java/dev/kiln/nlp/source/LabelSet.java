@@ -72,8 +72,8 @@ public final class LabelSet {
         Integer index = indices.get(record.label());
         if (index == null) {
             throw new TextSourceException(Records.at(file, record.line(), column) + "'" + JsonValues.shortened(record.label())
-                    + "' is not one of the " + classNames.size() + " classes the scan of " + scannedFile + " found (" + Records.quoted(classNames)
-                    + "); every label must be one of them");
+                    + "' is not one of the " + classNames.size() + " classes the scan of " + scannedFile + " found ("
+                    + Records.quoted(classNames) + "); every label must be one of them");
         }
         return new Label.Category(index);
     }

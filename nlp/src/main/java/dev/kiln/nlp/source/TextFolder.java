@@ -1,7 +1,6 @@
 package dev.kiln.nlp.source;
 
 import dev.kiln.engine.data.Dataset;
-import dev.kiln.engine.data.DatasetIterator;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.random.Rng;
 
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -161,28 +161,10 @@ public final class TextFolder {
      * read error ends the pass with an {@link java.io.UncheckedIOException} naming the file.
      */
     public Dataset<TextExample> examples() {
-        return new Dataset<>() {
-            @Override
-            public long cardinality() {
-                return files.size();
-            }
-
-            @Override
-            public DatasetIterator<TextExample> iterator(long pass) {
-                return new ReadingIterator<>() {
-                    private int next;
-
-                    @Override
-                    TextExample read() throws IOException {
-                        return next < files.size() ? example(files.get(next++)) : null;
-                    }
-
-                    @Override
-                    void release() {
-                    }
-                };
-            }
-        };
+        return new ReadingDataset<>(files.size(), () -> {
+            Iterator<LabeledFile> next = files.iterator();
+            return () -> next.hasNext() ? example(next.next()) : null;
+        });
     }
 
     /** Every example, read now: a file that cannot be read fails here, before any training. */

@@ -1,7 +1,6 @@
 package dev.kiln.nlp.source;
 
 import dev.kiln.engine.data.Dataset;
-import dev.kiln.engine.data.DatasetIterator;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -107,37 +106,22 @@ public final class TextTable {
     public Dataset<TextExample> examples(LabelSet labels) {
         Objects.requireNonNull(labels, "labels");
         long cardinality = labels.scannedFile().equals(file.toString()) ? labels.records() : -1;
-        String name = file.toString();
-        Column column = options.label();
-        return new Dataset<>() {
-            @Override
-            public long cardinality() {
-                return cardinality;
-            }
+        return new ReadingDataset<>(cardinality, () -> {
+            RecordReader records = open();
+            return new ReadingDataset.Reader<>() {
+                @Override
+                public TextExample read() throws IOException {
+                    RawRecord record = records.next();
+                    return record == null ? null
+                            : new TextExample(record.text(), labels.label(record, file.toString(), options.label()));
+                }
 
-            @Override
-            public DatasetIterator<TextExample> iterator(long pass) {
-                return new ReadingIterator<>() {
-                    private RecordReader records;
-
-                    @Override
-                    TextExample read() throws IOException {
-                        if (records == null) {
-                            records = open();
-                        }
-                        RawRecord record = records.next();
-                        return record == null ? null : new TextExample(record.text(), labels.label(record, name, column));
-                    }
-
-                    @Override
-                    void release() throws IOException {
-                        if (records != null) {
-                            records.close();
-                        }
-                    }
-                };
-            }
-        };
+                @Override
+                public void close() throws IOException {
+                    records.close();
+                }
+            };
+        });
     }
 
     private RecordReader open() throws IOException {

@@ -4,6 +4,7 @@ import dev.kiln.engine.testing.TempFolder;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -34,7 +35,7 @@ class CsvRoundTripProperties {
     }
 
     @Property(tries = 300)
-    void anyRecordsReadBackEqual(@ForAll @Size(min = 1, max = 8) List<@Size(min = 1, max = 4) List<@net.jqwik.api.From("fields") String>> rows,
+    void anyRecordsReadBackEqual(@ForAll @Size(min = 1, max = 8) List<@Size(min = 1, max = 4) List<@From("fields") String>> rows,
                                  @ForAll boolean tab, @ForAll boolean crlf, @ForAll boolean bom, @ForAll long quoting) throws IOException {
         int width = rows.getFirst().size();
         List<List<String>> records = rows.stream().map(row -> widen(row, width)).toList();
@@ -52,7 +53,7 @@ class CsvRoundTripProperties {
 
     /** Texts and labels through TextTable, plain and gzip-compressed, with a header row. */
     @Property(tries = 100)
-    void labelledTextsReadBackEqual(@ForAll @Size(min = 1, max = 20) List<@net.jqwik.api.From("texts") String> texts,
+    void labelledTextsReadBackEqual(@ForAll @Size(min = 1, max = 20) List<@From("texts") String> texts,
                                     @ForAll @Size(min = 20, max = 20) List<@IntRange(max = 3) Integer> classes,
                                     @ForAll boolean gzip, @ForAll boolean crlf, @ForAll long quoting) throws IOException {
         List<String> names = List.of("neg", "pos, really", "\"quoted\"", "ü");

@@ -21,6 +21,8 @@ class CsvTableTest {
     private static final String UTF8_HINT = "; save the file as UTF-8, or read it with Decoding.REPLACE to get U+FFFD in place of"
             + " such bytes";
 
+    private static final TableOptions HEADERLESS = TableOptions.builder().header(false).textColumn(0).labelColumn(1).build();
+
     @TempDir
     Path dir;
 
@@ -91,50 +93,44 @@ class CsvTableTest {
 
     @Test
     void raggedRowsNameTheLineWhereTheRecordStarts() throws IOException {
-        Path file = write(dir, "ragged.csv", "text,label\n\"two\nlines\",pos\n\nc,pos,extra\n");
-        assertEquals(file + ": line 5: 3 fields where the header has 2; a field that holds ',', a quote or a line break must be"
-                + " quoted (\"like this, or that\")", scanError(TextTable.csv(file, TableOptions.defaults())));
-        Path tsv = write(dir, "ragged.tsv", "a\tpos\nb\tneg\nlonely\n");
-        assertEquals(tsv + ": line 3: 1 field where the first record (line 1) has 2; a field that holds a tab, a quote or a"
-                + " line break must be quoted (\"like this\")",
-                scanError(TextTable.tsv(tsv, TableOptions.builder().header(false).textColumn(0).labelColumn(1).build())));
+        assertRefused("ragged.csv", "text,label\n\"two\nlines\",pos\n\nc,pos,extra\n", TableOptions.defaults(),
+                ": line 5: 3 fields where the header has 2; a field that holds ',', a quote or a line break must be quoted"
+                        + " (\"like this, or that\")");
+        assertRefused("ragged.tsv", "a\tpos\nb\tneg\nlonely\n", HEADERLESS, ": line 3: 1 field where the first record (line 1)"
+                + " has 2; a field that holds a tab, a quote or a line break must be quoted (\"like this\")");
     }
 
     @Test
     void missingColumnsAreNamedWithTheColumnsThereAre() throws IOException {
-        Path file = write(dir, "m.csv", "review,sentiment\nFine,pos\n");
-        assertEquals(file + ": line 1: no column 'text' in the header; its columns are 'review', 'sentiment'",
-                scanError(TextTable.csv(file, TableOptions.defaults())));
-        assertEquals(file + ": line 1: no column 2 (0-based); the header has 2 columns (0 to 1)",
-                scanError(TextTable.csv(file, TableOptions.builder().textColumn(0).labelColumn(2).build())));
-        Path twice = write(dir, "d.csv", "text,label,text\na,b,c\n");
-        assertEquals(twice + ": line 1: the header names column 'text' twice (columns 0 and 2, 0-based); choose one by its number",
-                scanError(TextTable.csv(twice, TableOptions.defaults())));
-        assertEquals(List.of(example("c", 0)), all(TextTable.csv(twice, TableOptions.builder().textColumn(2).build()).examples(
-                TextTable.csv(twice, TableOptions.builder().textColumn(2).build()).scan())));
+        String reviews = "review,sentiment\nFine,pos\n";
+        assertRefused("m.csv", reviews, TableOptions.defaults(),
+                ": line 1: no column 'text' in the header; its columns are 'review', 'sentiment'");
+        assertRefused("m.csv", reviews, TableOptions.builder().textColumn(0).labelColumn(2).build(),
+                ": line 1: no column 2 (0-based); the header has 2 columns (0 to 1)");
+        assertRefused("d.csv", "text,label,text\na,b,c\n", TableOptions.defaults(),
+                ": line 1: the header names column 'text' twice (columns 0 and 2, 0-based); choose one by its number");
+        TextTable byNumber = TextTable.csv(dir.resolve("d.csv"), TableOptions.builder().textColumn(2).build());
+        assertEquals(List.of(example("c", 0)), all(byNumber.examples(byNumber.scan())));
     }
 
     @Test
     void anEmptyTextOrLabelIsAnError() throws IOException {
-        Path text = write(dir, "e.csv", "text,label\nfine,pos\n,pos\n");
-        assertEquals(text + ": line 3, column 'text': the text is empty; every record needs one",
-                scanError(TextTable.csv(text, TableOptions.defaults())));
-        Path label = write(dir, "l.csv", "text,label\nfine,\n");
-        assertEquals(label + ": line 2, column 'label': the label is empty; every record needs one",
-                scanError(TextTable.csv(label, TableOptions.defaults())));
+        assertRefused("e.csv", "text,label\nfine,pos\n,pos\n", TableOptions.defaults(),
+                ": line 3, column 'text': the text is empty; every record needs one");
+        assertRefused("l.csv", "text,label\nfine,\n", TableOptions.defaults(),
+                ": line 2, column 'label': the label is empty; every record needs one");
     }
 
     @Test
     void brokenQuotesAreErrors() throws IOException {
-        Path open = write(dir, "u.csv", "text,label\nok,pos\n\"never closed,neg\nmore\n");
-        assertEquals(open + ": line 3, column 0 (0-based): the quoted field that starts here never ends (the file ends inside"
-                + " it); a quote inside a quoted field is written twice (\"\")", scanError(TextTable.csv(open, TableOptions.defaults())));
-        Path stray = write(dir, "q.csv", "text,label\n\"say \"hi\" now\",pos\n");
-        assertEquals(stray + ": line 2, column 0 (0-based): 'h' after the closing quote of a quoted field; a quote inside a"
-                + " quoted field is written twice (\"\"), as in \"say \"\"hi\"\"\"", scanError(TextTable.csv(stray, TableOptions.defaults())));
-        Path bare = write(dir, "b.csv", "text,label\n5\" screen,pos\n"); // a quote inside an unquoted field is a character
-        assertEquals(List.of(example("5\" screen", 0)), all(TextTable.csv(bare, TableOptions.defaults())
-                .examples(TextTable.csv(bare, TableOptions.defaults()).scan())));
+        assertRefused("u.csv", "text,label\nok,pos\n\"never closed,neg\nmore\n", TableOptions.defaults(),
+                ": line 3, column 0 (0-based): the quoted field that starts here never ends (the file ends inside it); a quote"
+                        + " inside a quoted field is written twice (\"\")");
+        assertRefused("q.csv", "text,label\n\"say \"hi\" now\",pos\n", TableOptions.defaults(),
+                ": line 2, column 0 (0-based): 'h' after the closing quote of a quoted field; a quote inside a quoted field is"
+                        + " written twice (\"\"), as in \"say \"\"hi\"\"\"");
+        TextTable bare = TextTable.csv(write(dir, "b.csv", "text,label\n5\" screen,pos\n"), TableOptions.defaults());
+        assertEquals(List.of(example("5\" screen", 0)), all(bare.examples(bare.scan()))); // a quote inside an unquoted field
     }
 
     @Test
@@ -149,30 +145,25 @@ class CsvTableTest {
 
     @Test
     void emptyFilesAndFilesWithoutRecords() throws IOException {
-        Path empty = write(dir, "empty.csv", "");
-        assertEquals(empty + ": the file is empty; a header row naming the columns is expected (or read it with header(false))",
-                scanError(TextTable.csv(empty, TableOptions.defaults())));
-        assertEquals(empty + ": no records (the file is empty); there is nothing to learn from",
-                scanError(TextTable.csv(empty, TableOptions.builder().header(false).textColumn(0).labelColumn(1).build())));
-        Path header = write(dir, "header.csv", "text,label\r\n\r\n");
-        assertEquals(header + ": no records after the header row; there is nothing to learn from",
-                scanError(TextTable.csv(header, TableOptions.defaults())));
+        assertRefused("empty.csv", "", TableOptions.defaults(),
+                ": the file is empty; a header row naming the columns is expected (or read it with header(false))");
+        assertRefused("empty.csv", "", HEADERLESS, ": no records (the file is empty); there is nothing to learn from");
+        assertRefused("header.csv", "text,label\r\n\r\n", TableOptions.defaults(),
+                ": no records after the header row; there is nothing to learn from");
     }
 
     @Test
     void theClassSetIsBounded() throws IOException {
-        Path file = write(dir, "many.csv", "text,label\na,x\nb,y\nc,x\nd,z\n");
-        assertEquals(file + ": line 5, column 'label': more than 2 distinct class names (the first past the limit: 'z'); is this"
-                + " the label column? Raise maxClasses if the classes are real, or read the labels as numbers (labelType NUMBERS)",
-                scanError(TextTable.csv(file, TableOptions.builder().maxClasses(2).build())));
+        String tooMany = ", column 'label': more than 2 distinct class names (the first past the limit: '%s'); is this the label"
+                + " column? Raise maxClasses if the classes are real, or read the labels as numbers (labelType NUMBERS)";
+        TableOptions twoClasses = TableOptions.builder().maxClasses(2).build();
+        assertRefused("many.csv", "text,label\na,x\nb,y\nc,x\nd,z\n", twoClasses, ": line 5" + tooMany.formatted("z"));
         Path numbers = write(dir, "numbers.csv", "text,label\na,1\nb,2\nc,3\nd,4\n");
-        assertEquals(LabelType.NUMBERS, TextTable.csv(numbers, TableOptions.builder().maxClasses(2).build()).scan().type());
-        Path late = write(dir, "late.csv", "text,label\na,1\nb,2\nc,3\nd,four\n");
-        assertEquals(late + ": line 5, column 'label': more than 2 distinct class names (the first past the limit: '3'); is this"
-                + " the label column? Raise maxClasses if the classes are real, or read the labels as numbers (labelType NUMBERS)",
-                scanError(TextTable.csv(late, TableOptions.builder().maxClasses(2).build())));
-        assertEquals(late + ": line 5, column 'label': the label 'four' is not a number; the labels are numbers here (a decimal"
-                + " such as 4, -0.5 or 1e3)", scanError(TextTable.csv(late, TableOptions.builder().labelType(LabelType.NUMBERS).build())));
+        assertEquals(LabelType.NUMBERS, TextTable.csv(numbers, twoClasses).scan().type());
+        String late = "text,label\na,1\nb,2\nc,3\nd,four\n";
+        assertRefused("late.csv", late, twoClasses, ": line 5" + tooMany.formatted("3"));
+        assertRefused("late.csv", late, TableOptions.builder().labelType(LabelType.NUMBERS).build(), ": line 5, column"
+                + " 'label': the label 'four' is not a number; the labels are numbers here (a decimal such as 4, -0.5 or 1e3)");
     }
 
     @Test
@@ -203,6 +194,12 @@ class CsvTableTest {
                 IllegalArgumentException.class, () -> TableOptions.builder().textColumn(1).labelColumn(1).build()).getMessage());
         assertEquals("maxClasses must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> TableOptions.builder().maxClasses(0).build()).getMessage());
+    }
+
+    /** Writes {@code content} to {@code name} and checks that its scan fails with the file's name and then {@code message}. */
+    private void assertRefused(String name, String content, TableOptions options, String message) throws IOException {
+        Path file = write(dir, name, content);
+        assertEquals(file + message, scanError(name.endsWith(".tsv") ? TextTable.tsv(file, options) : TextTable.csv(file, options)));
     }
 
     private static String scanError(TextTable table) {

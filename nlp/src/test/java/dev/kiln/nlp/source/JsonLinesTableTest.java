@@ -41,53 +41,48 @@ class JsonLinesTableTest {
 
     @Test
     void numbersAreNumbersAndStringsThatLookLikeNumbersAreClasses() throws IOException {
-        TextTable numbers = TextTable.jsonLines(write(dir, "n.jsonl", "{\"text\": \"a\", \"stars\": 4}\n{\"text\": \"b\", \"stars\": 2.5}\n"),
+        TextTable numbers = TextTable.jsonLines(write(dir, "n.jsonl",
+                "{\"text\": \"a\", \"stars\": 4}\n{\"text\": \"b\", \"stars\": 2.5}\n"),
                 TableOptions.builder().labelColumn("stars").build());
         assertEquals(List.of(example("a", 4.0), example("b", 2.5)), all(numbers.examples(numbers.scan())));
-        TextTable strings = TextTable.jsonLines(write(dir, "s.jsonl", "{\"text\": \"a\", \"label\": \"4\"}\n{\"text\": \"b\", \"label\": \"10\"}\n"),
+        TextTable strings = TextTable.jsonLines(write(dir, "s.jsonl",
+                "{\"text\": \"a\", \"label\": \"4\"}\n{\"text\": \"b\", \"label\": \"10\"}\n"),
                 TableOptions.defaults());
         assertEquals(List.of("4", "10"), strings.scan().classNames());
     }
 
     @Test
     void malformedJsonNamesTheLineAndColumn() throws IOException {
-        Path file = write(dir, "m.jsonl", "{\"text\": \"ok\", \"label\": \"pos\"}\n{\"text\": \"a\" \"label\": \"pos\"}\n");
-        assertEquals(file + ": line 2, column 14: malformed JSON (expected '}')" + ONE_OBJECT, scanError(file));
-        Path twice = write(dir, "d.jsonl", "\n{\"text\": \"a\", \"text\": \"b\"}\n");
-        assertEquals(twice + ": line 2, column 22: malformed JSON (duplicate key 'text')" + ONE_OBJECT, scanError(twice));
-        Path array = write(dir, "a.jsonl", "[\"a\", \"pos\"]\n");
-        assertEquals(array + ": line 1: a list of 2 items where an object is expected" + ONE_OBJECT, scanError(array));
+        assertRefused("{\"text\": \"ok\", \"label\": \"pos\"}\n{\"text\": \"a\" \"label\": \"pos\"}\n",
+                ": line 2, column 14: malformed JSON (expected '}')" + ONE_OBJECT);
+        assertRefused("\n{\"text\": \"a\", \"text\": \"b\"}\n", ": line 2, column 22: malformed JSON (duplicate key 'text')" + ONE_OBJECT);
+        assertRefused("[\"a\", \"pos\"]\n", ": line 1: a list of 2 items where an object is expected" + ONE_OBJECT);
     }
 
     @Test
     void missingOrMistypedColumnsAreNamed() throws IOException {
-        Path missing = write(dir, "k.jsonl", "{\"review\": \"x\", \"label\": \"pos\"}\n");
-        assertEquals(missing + ": line 1: no column 'text' in this object; its keys are 'review', 'label'", scanError(missing));
-        Path number = write(dir, "t.jsonl", "{\"text\": 5, \"label\": \"pos\"}\n");
-        assertEquals(number + ": line 1, column 'text': the text is 5; a text must be a JSON string", scanError(number));
-        Path nothing = write(dir, "z.jsonl", "{\"text\": null, \"label\": \"pos\"}\n");
-        assertEquals(nothing + ": line 1, column 'text': the text is null; a text must be a JSON string", scanError(nothing));
-        Path flag = write(dir, "b.jsonl", "{\"text\": \"x\", \"label\": true}\n");
-        assertEquals(flag + ": line 1, column 'label': the label is true; a label must be a JSON string (a class name) or a"
-                + " finite number", scanError(flag));
-        Path empty = write(dir, "e.jsonl", "{\"text\": \"\", \"label\": \"pos\"}\n");
-        assertEquals(empty + ": line 1, column 'text': the text is empty; every record needs one", scanError(empty));
+        assertRefused("{\"review\": \"x\", \"label\": \"pos\"}\n",
+                ": line 1: no column 'text' in this object; its keys are 'review', 'label'");
+        assertRefused("{\"text\": 5, \"label\": \"pos\"}\n", ": line 1, column 'text': the text is 5; a text must be a JSON string");
+        assertRefused("{\"text\": null, \"label\": \"pos\"}\n", ": line 1, column 'text': the text is null; a text must be a JSON string");
+        assertRefused("{\"text\": \"x\", \"label\": true}\n", ": line 1, column 'label': the label is true; a label must be a JSON"
+                + " string (a class name) or a finite number");
+        assertRefused("{\"text\": \"\", \"label\": \"pos\"}\n", ": line 1, column 'text': the text is empty; every record needs one");
     }
 
     @Test
     void aLabelColumnDoesNotMixStringsAndNumbers() throws IOException {
-        Path file = write(dir, "x.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n\n{\"text\": \"b\", \"label\": 3}\n");
-        assertEquals(file + ": line 3, column 'label': the label is a number (3) where line 1 has a string; a label column holds"
-                + " class names (strings) or numbers, not both", scanError(file));
-        TextTable asClasses = TextTable.jsonLines(file, TableOptions.builder().labelType(LabelType.CLASSES).build());
+        String mixed = "{\"text\": \"a\", \"label\": \"pos\"}\n\n{\"text\": \"b\", \"label\": 3}\n";
+        assertRefused(mixed, ": line 3, column 'label': the label is a number (3) where line 1 has a string; a label column holds"
+                + " class names (strings) or numbers, not both");
+        TextTable asClasses = TextTable.jsonLines(dir.resolve("r.jsonl"), TableOptions.builder().labelType(LabelType.CLASSES).build());
         assertEquals(List.of("3", "pos"), asClasses.scan().classNames());
     }
 
     @Test
     void emptyAndBlankFilesHaveNoRecords() throws IOException {
         for (String text : List.of("", "\n \n\t\r\n")) {
-            Path file = write(dir, "blank.jsonl", text);
-            assertEquals(file + ": no records (the file is empty or blank); there is nothing to learn from", scanError(file));
+            assertRefused(text, ": no records (the file is empty or blank); there is nothing to learn from");
         }
     }
 
@@ -99,11 +94,15 @@ class JsonLinesTableTest {
         assertEquals("JSON Lines has no header row; the header option is for CSV and TSV", assertThrows(
                 IllegalArgumentException.class, () -> TextTable.jsonLines(dir.resolve("x.jsonl"),
                         TableOptions.builder().header(true).build())).getMessage());
-        assertEquals(dir.resolve("x.jsonl") + ": no such file", scanError(dir.resolve("x.jsonl")));
+        Path absent = dir.resolve("x.jsonl");
+        assertEquals(absent + ": no such file", assertThrows(TextSourceException.class,
+                () -> TextTable.jsonLines(absent, TableOptions.defaults()).scan()).getMessage());
     }
 
-    private static String scanError(Path file) {
-        return assertThrows(TextSourceException.class, () -> TextTable.jsonLines(file, TableOptions.defaults()).scan())
-                .getMessage();
+    /** Writes {@code lines} to r.jsonl and checks that its scan fails with the file's name and then {@code message}. */
+    private void assertRefused(String lines, String message) throws IOException {
+        Path file = write(dir, "r.jsonl", lines);
+        assertEquals(file + message, assertThrows(TextSourceException.class,
+                () -> TextTable.jsonLines(file, TableOptions.defaults()).scan()).getMessage());
     }
 }

@@ -222,8 +222,9 @@ class TextFolderTest {
         assertOptionError("classNames names a folder twice: [a, a]", () -> DirectoryOptions.builder().classNames("a", "a").build());
         assertOptionError("label mode binary needs exactly 2 classes, got classNames [a, b, c]",
                 () -> DirectoryOptions.builder().classNames("a", "b", "c").labelMode(LabelMode.BINARY).build());
-        assertOptionError("label_mode must be \"int\", \"categorical\" or \"binary\", got \"sparse\"", () -> LabelMode.named("sparse"));
-        assertEquals(LabelMode.CATEGORICAL, LabelMode.named("categorical"));
+        assertOptionError("label_mode must be \"int\", \"categorical\" or \"binary\", got \"sparse\"",
+                () -> LabelMode.fromKerasName("sparse"));
+        assertEquals(LabelMode.CATEGORICAL, LabelMode.fromKerasName("categorical"));
     }
 
     private static DirectoryOptions split(DirectoryOptions.Subset subset, long seed) {
