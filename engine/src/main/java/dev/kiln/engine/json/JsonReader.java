@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A strict JSON reader (checkpoint metadata, test fixtures): objects (LinkedHashMap, duplicate keys refused),
  * arrays, strings, booleans, null, integers (Integer, or Long when larger) and decimals (Double).
- * Nesting depth is limited, so hostile metadata cannot exhaust the stack. Errors name the offset.
+ * Nesting depth is limited, so hostile metadata cannot exhaust the stack. Errors are
+ * {@link JsonSyntaxException}s naming the offset.
  */
 public final class JsonReader {
     /** How deeply values may nest: hostile metadata cannot exhaust the stack. */
@@ -23,7 +24,7 @@ public final class JsonReader {
         this.source = source;
     }
 
-    /** Parses {@code text}; {@code source} names it in errors (a file and section). */
+    /** Parses {@code text}; {@code source} names it in errors (a file and section); malformed text throws {@link JsonSyntaxException}. */
     public static Object parse(String text, String source) {
         JsonReader reader = new JsonReader(text, source);
         Object value = reader.value(0);
@@ -239,7 +240,7 @@ public final class JsonReader {
         }
     }
 
-    private IllegalArgumentException error(String problem) {
-        return new IllegalArgumentException(source + ": JSON " + problem + " at character " + at);
+    private JsonSyntaxException error(String problem) {
+        return new JsonSyntaxException(source, problem, at);
     }
 }

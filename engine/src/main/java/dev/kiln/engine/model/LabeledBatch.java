@@ -25,7 +25,12 @@ public record LabeledBatch(LayerValue inputs, float[] targets, int targetWidth, 
 
     /** One target per example, every sample weight 1. */
     public LabeledBatch(LayerValue inputs, float[] labels) {
-        this(inputs, labels, 1, ones(inputs.batchSize()));
+        this(inputs, labels, 1);
+    }
+
+    /** {@code targetWidth} targets per example (a one-hot row, say), every sample weight 1. */
+    public LabeledBatch(LayerValue inputs, float[] targets, int targetWidth) {
+        this(inputs, targets, targetWidth, ones(inputs.batchSize()));
     }
 
     /** The number of examples. */

@@ -1,5 +1,7 @@
 package dev.kiln.engine.random;
 
+import java.util.List;
+
 /**
  * A seeded random generator (SplitMix64) whose whole state is one long, so a checkpoint can save
  * and restore it exactly. Every random draw in Kiln goes through an Rng passed in by the caller:
@@ -55,6 +57,18 @@ public final class Rng {
         double u1 = 1.0 - nextDouble(); // (0, 1], so the log is finite
         double u2 = nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+    }
+
+    /**
+     * Shuffles {@code list} in place (Fisher-Yates from the last position down: position i swaps
+     * with {@code nextInt(i + 1)}), so a seed names one order; returns the list.
+     */
+    public <T> List<T> shuffle(List<T> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            list.set(j, list.set(i, list.get(j)));
+        }
+        return list;
     }
 
     /** An independent generator derived from this one (advances this one by one draw). */

@@ -47,6 +47,14 @@ class JsonTest {
         assertThrows(IllegalArgumentException.class, () -> JsonWriter.write(Double.NaN));
     }
 
+    @Test
+    void aSyntaxErrorCarriesItsProblemAndOffset() {
+        var error = assertThrows(JsonSyntaxException.class, () -> JsonReader.parse("{\"a\" 1}", "line 3"));
+        assertEquals("expected ':'", error.problem());
+        assertEquals(5, error.offset());
+        assertEquals("line 3: JSON expected ':' at character 5", error.getMessage());
+    }
+
     private static void assertError(String json, String expected) {
         var error = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(json, "file.kiln: metadata"));
         assertTrue(error.getMessage().startsWith("file.kiln: metadata: JSON ") && error.getMessage().contains(expected)

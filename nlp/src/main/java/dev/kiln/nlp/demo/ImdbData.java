@@ -108,14 +108,7 @@ public final class ImdbData {
     }
 
     private static List<Review> storedOrder(List<Review> sorted, int limit, long salt) {
-        List<Review> order = new ArrayList<>(sorted);
-        Rng rng = new Rng(STORED_ORDER_SEED * 31 + salt);
-        for (int i = order.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            Review swap = order.get(i);
-            order.set(i, order.get(j));
-            order.set(j, swap);
-        }
+        List<Review> order = new Rng(STORED_ORDER_SEED * 31 + salt).shuffle(new ArrayList<>(sorted));
         return limit > 0 && limit < order.size() ? List.copyOf(order.subList(0, limit)) : List.copyOf(order);
     }
 }
