@@ -2,6 +2,7 @@ package dev.kiln.nlp;
 
 import dev.kiln.engine.autodiff.Ops;
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.json.JsonValues;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.Layer;
@@ -313,15 +314,11 @@ public final class TextVectorization implements Layer {
         for (int i = 0; i < entries; i++) {
             weights[i] = list.get(i) instanceof Number number ? number.floatValue() : Float.NaN;
             if (!(weights[i] >= 0 && weights[i] <= Float.MAX_VALUE)) {
-                throw config.error("idf_weights", "has " + describe(list.get(i)) + " at index " + i + "; allowed: " + allowed
+                throw config.error("idf_weights", "has " + JsonValues.describe(list.get(i)) + " at index " + i + "; allowed: " + allowed
                         + " (and at most " + Float.MAX_VALUE + ")");
             }
         }
         return weights;
-    }
-
-    private static String describe(Object value) {
-        return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
     }
 
     /** Learns the vocabulary (and in tf_idf mode the idf weights) from {@code texts}, replacing any earlier one. */
