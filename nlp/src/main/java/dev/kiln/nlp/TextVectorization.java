@@ -132,7 +132,7 @@ public final class TextVectorization implements Layer {
         int least = outputMode.tokenStart() + 1;
         if (maxTokens != null && (maxTokens < least || maxTokens > PartConfig.MAX_DIMENSION)) {
             throw new IllegalArgumentException("TextVectorization: maxTokens must be from " + least + " to "
-                    + PartConfig.MAX_DIMENSION + " (" + specialTokens() + " count), got " + maxTokens);
+                    + PartConfig.MAX_DIMENSION + " (" + String.join(" and ", quoted(specialTokens())) + " count), got " + maxTokens);
         }
         if (outputSequenceLength != null && outputMode != OutputMode.INT) {
             throw new IllegalArgumentException("TextVectorization: outputSequenceLength must not be set when output_mode is '"
@@ -372,8 +372,7 @@ public final class TextVectorization implements Layer {
         full.addAll(withSpecial ? tokens.subList(special.size(), tokens.size()) : tokens);
         if (maxTokens != null && full.size() > maxTokens) {
             throw new IllegalArgumentException("TextVectorization: a vocabulary of " + full.size() + " entries ("
-                    + String.join(" and ", special.stream().map(t -> "'" + t + "'").toList()) + " included) exceeds maxTokens "
-                    + maxTokens);
+                    + String.join(" and ", quoted(special)) + " included) exceeds maxTokens " + maxTokens);
         }
         float[] weights = idfWeights == null ? null : fullIdfWeights(idfWeights, tokens.size(), withSpecial, special.size());
         TokenTable table = new TokenTable();
@@ -384,7 +383,7 @@ public final class TextVectorization implements Layer {
             }
             if (id >= special.size() && token.equals(MASK_TOKEN)) {
                 throw new IllegalArgumentException("TextVectorization: vocabulary entry " + id + " is the mask token '';"
-                        + " pass the tokens without the special entries, or with them first, in this order: " + special);
+                        + " pass the tokens without the special entries, or with them first, in this order: " + quoted(special));
             }
             char[] chars = token.toCharArray();
             if (table.get(chars, 0, chars.length, -1) >= 0) {
@@ -639,6 +638,11 @@ public final class TextVectorization implements Layer {
     /** Int mode: '' and '[UNK]'; the others: '[UNK]'. */
     private List<String> specialTokens() {
         return outputMode == OutputMode.INT ? List.of(MASK_TOKEN, OOV_TOKEN) : List.of(OOV_TOKEN);
+    }
+
+    /** Each token in single quotes: '' and '[UNK]' read as tokens. */
+    private static List<String> quoted(List<String> tokens) {
+        return tokens.stream().map(token -> "'" + token + "'").toList();
     }
 
     private static List<String> kerasNames(Enum<?>[] options) {

@@ -219,7 +219,7 @@ class TextVectorizationModesTest {
         TextVectorization layer = TextVectorization.builder().outputMode(TextVectorization.OutputMode.COUNT)
                 .tokenizer(Tokenizer.of(Tokenizer.Standardize.NONE, Tokenizer.Split.NONE)).build();
         assertMessage(IllegalArgumentException.class, () -> layer.setVocabulary(List.of("", "[UNK]", "a")),
-                "vocabulary entry 1 is the mask token ''", "in this order: [[UNK]]");
+                "vocabulary entry 1 is the mask token ''", "in this order: ['[UNK]']");
         layer.setVocabulary(List.of("[UNK]", "a"));
         assertArrayEquals(new float[] {0, 0}, layer.vectorize(""), "an empty text is the mask token: dropped");
         assertArrayEquals(new float[] {1, 0}, layer.vectorize("a "));
