@@ -305,7 +305,7 @@ public final class TextVectorization implements Layer {
             }
             return null;
         }
-        String allowed = "a list of " + entries + " finite numbers >= 0, one per vocabulary entry";
+        String allowed = "a list of " + entries + " numbers >= 0 and finite in float32, one per vocabulary entry";
         Object value = config.values().get("idf_weights");
         if (!(value instanceof List<?> list) || list.size() != entries) {
             throw config.invalid("idf_weights", value, allowed);
@@ -313,9 +313,9 @@ public final class TextVectorization implements Layer {
         float[] weights = new float[entries];
         for (int i = 0; i < entries; i++) {
             weights[i] = list.get(i) instanceof Number number ? number.floatValue() : Float.NaN;
-            if (!(weights[i] >= 0 && weights[i] <= Float.MAX_VALUE)) {
-                throw config.error("idf_weights", "has " + JsonValues.describe(list.get(i)) + " at index " + i + "; allowed: " + allowed
-                        + " (and at most " + Float.MAX_VALUE + ")");
+            if (!isWeight(weights[i])) {
+                throw config.error("idf_weights", "has " + JsonValues.describe(list.get(i)) + " at index " + i + "; allowed: "
+                        + allowed);
             }
         }
         return weights;
@@ -408,7 +408,7 @@ public final class TextVectorization implements Layer {
                     + entries + " entries; there must be one per entry");
         }
         for (int i = 0; i < given.length; i++) {
-            if (!(given[i] >= 0 && given[i] <= Float.MAX_VALUE)) {
+            if (!isWeight(given[i])) {
                 throw new IllegalArgumentException("TextVectorization: idf weight " + i + " is " + given[i]
                         + "; weights must be finite and >= 0");
             }
@@ -424,6 +424,11 @@ public final class TextVectorization implements Layer {
         Arrays.fill(weights, 0, specialCount, mean(given, 0));
         System.arraycopy(given, 0, weights, specialCount, given.length);
         return weights;
+    }
+
+    /** Whether {@code weight} can be an idf weight: finite and >= 0. */
+    private static boolean isWeight(float weight) {
+        return weight >= 0 && weight <= Float.MAX_VALUE;
     }
 
     /** The mean of values[from..], summed in double and rounded to float. */

@@ -131,7 +131,7 @@ class TextVectorizationModesTest {
         TextVectorization layer = tfIdf();
         PartConfig config = layer.config();
         assertRefused(with(config, "idf_weights", List.of(1.0, 2.0)), "'idf_weights' is [1.0, 2.0]; allowed: a list of 10"
-                + " finite numbers >= 0, one per vocabulary entry");
+                + " numbers >= 0 and finite in float32, one per vocabulary entry");
         assertRefused(with(config, "idf_weights", null), "'idf_weights' is missing");
         List<Object> weights = new ArrayList<>((List<?>) config.values().get("idf_weights"));
         weights.set(3, -0.5);
