@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * An open-addressing hash table from tokens to ints whose keys are looked up straight from a
  * char buffer: counting or encoding a token creates no String. Keys are copied once, when first
- * inserted, into one growing char arena.
+ * inserted, into one growing char arena. Beside its value each token has a document count, for
+ * adapt's document frequencies ({@link #count}).
  */
 final class TokenTable {
     private static final int EMPTY = -1;
@@ -17,6 +18,8 @@ final class TokenTable {
     private int[] lengths = new int[64];
     private int[] hashes = new int[64];
     private int[] values = new int[64];
+    private int[] documents = new int[64];
+    private int[] lastDocument = new int[64];
     private int size;
 
     TokenTable() {
@@ -28,14 +31,18 @@ final class TokenTable {
         return size;
     }
 
-    /** Adds {@code delta} to the value of the token chars[start, start+length), inserting it at 0. */
-    void add(char[] chars, int start, int length, int delta) {
-        int hash = hash(chars, start, length);
-        int entry = find(chars, start, length, hash);
-        if (entry == EMPTY) {
-            entry = insert(chars, start, length, hash);
+    /**
+     * Counts one occurrence of the token in document {@code document} (numbered from 0; a caller
+     * counts one document's tokens before the next one's): its value goes up by one, and its
+     * document count too when this is its first occurrence in that document.
+     */
+    void count(char[] chars, int start, int length, int document) {
+        int entry = entry(chars, start, length, hash(chars, start, length));
+        values[entry]++;
+        if (lastDocument[entry] != document) {
+            lastDocument[entry] = document;
+            documents[entry]++;
         }
-        values[entry] += delta;
     }
 
     /** The value of the token, or {@code missing}. */
@@ -47,11 +54,7 @@ final class TokenTable {
     /** Sets the token's value (inserting it). */
     void put(String token, int value) {
         char[] chars = token.toCharArray();
-        int hash = hash(chars, 0, chars.length);
-        int entry = find(chars, 0, chars.length, hash);
-        if (entry == EMPTY) {
-            entry = insert(chars, 0, chars.length, hash);
-        }
+        int entry = entry(chars, 0, chars.length, hash(chars, 0, chars.length)); // first: inserting may grow values
         values[entry] = value;
     }
 
@@ -63,11 +66,24 @@ final class TokenTable {
         return values[entry];
     }
 
-    /** Adds every entry of {@code other} into this table. */
+    /** In how many documents {@link #count} saw the entry's token. */
+    int documents(int entry) {
+        return documents[entry];
+    }
+
+    /** Adds every entry of {@code other} (values and document counts) into this table; the tables counted different documents. */
     void addAll(TokenTable other) {
         for (int e = 0; e < other.size; e++) {
-            add(other.arena, other.starts[e], other.lengths[e], other.values[e]);
+            int entry = entry(other.arena, other.starts[e], other.lengths[e], other.hashes[e]);
+            values[entry] += other.values[e];
+            documents[entry] += other.documents[e];
         }
+    }
+
+    /** The token's entry, inserted (with value 0) when it is new. */
+    private int entry(char[] chars, int start, int length, int hash) {
+        int entry = find(chars, start, length, hash);
+        return entry == EMPTY ? insert(chars, start, length, hash) : entry;
     }
 
     private int find(char[] chars, int start, int length, int hash) {
@@ -91,6 +107,8 @@ final class TokenTable {
             lengths = Arrays.copyOf(lengths, capacity);
             hashes = Arrays.copyOf(hashes, capacity);
             values = Arrays.copyOf(values, capacity);
+            documents = Arrays.copyOf(documents, capacity);
+            lastDocument = Arrays.copyOf(lastDocument, capacity);
         }
         if (arenaUsed + length > arena.length) {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
@@ -101,6 +119,8 @@ final class TokenTable {
         lengths[entry] = length;
         hashes[entry] = hash;
         values[entry] = 0;
+        documents[entry] = 0;
+        lastDocument[entry] = -1;
         arenaUsed += length;
         if (size * 2 > slots.length) {
             rehash(slots.length * 2);

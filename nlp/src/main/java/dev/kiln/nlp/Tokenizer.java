@@ -4,11 +4,15 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Turns a text into tokens, handing each to a sink as a slice of a char buffer. The default rules
- * are Keras' TextVectorization, fused into one pass with no String per token:
- * lower_and_strip_punctuation (ASCII A-Z lowercased, the 32 ASCII punctuation characters deleted,
- * everything else kept) and whitespace split (on exactly space, tab, newline, vertical tab, form
- * feed and carriage return; runs collapse; no empty tokens).
+ * Turns a text into tokens, handing each to a sink as a slice of a char buffer. The rules are
+ * Keras' TextVectorization's, fused into one pass with no String per token. Standardize: "lower"
+ * lowercases ASCII A-Z only (tf.strings.lower without an encoding), "strip_punctuation" deletes
+ * the 32 ASCII punctuation characters of Keras' regex (everything else, non-ASCII punctuation
+ * included, is kept), "lower_and_strip_punctuation" (the default) does both. Split: "whitespace"
+ * (the default) on exactly space, tab, newline, vertical tab, form feed and carriage return (runs
+ * collapse, no empty tokens), "character" into Unicode code points (tf.strings.unicode_split;
+ * whitespace characters are tokens too, a lone surrogate is one), none: the whole text is one
+ * token, possibly empty.
  */
 public final class Tokenizer {
     /** The 32 ASCII punctuation characters of Python's string.punctuation. */
@@ -37,21 +41,33 @@ public final class Tokenizer {
     private final Function<String, String> customStandardize;
     private final Function<String, List<String>> customSplit;
 
-    /** Keras' standardize options (a user function is given with {@link #custom}). */
+    /**
+     * Keras' standardize options (a user function is given with {@link #custom}); a config spells
+     * each by its lowercase name, Keras' None as "none".
+     */
     public enum Standardize {
         /** ASCII letters lowercased, ASCII punctuation deleted (Keras' default). */
         LOWER_AND_STRIP_PUNCTUATION,
-        /** The text as it is. */
+        /** ASCII letters lowercased. */
+        LOWER,
+        /** ASCII punctuation deleted. */
+        STRIP_PUNCTUATION,
+        /** The text as it is (Keras' None). */
         NONE,
         /** A user function. */
         CUSTOM
     }
 
-    /** Keras' split options (a user function is given with {@link #custom}). */
+    /**
+     * Keras' split options (a user function is given with {@link #custom}); a config spells each
+     * by its lowercase name, Keras' None as "none".
+     */
     public enum Split {
         /** On runs of the six ASCII whitespace characters (Keras' default). */
         WHITESPACE,
-        /** The whole text is one token. */
+        /** Every Unicode code point is a token. */
+        CHARACTER,
+        /** The whole text is one token (Keras' None). */
         NONE,
         /** A user function. */
         CUSTOM
@@ -102,27 +118,43 @@ public final class Tokenizer {
         }
         char[] chars = new char[text.length()];
         text.getChars(0, chars.length, chars, 0); // one bulk copy: charAt per character is far slower
-        int length = chars.length;
-        if (standardize == Standardize.LOWER_AND_STRIP_PUNCTUATION) {
-            length = 0;
-            for (char c : chars) {
-                if (c < 128) {
-                    if (IS_PUNCTUATION[c]) {
-                        continue; // deleted, not replaced: "don't" -> "dont"
-                    }
-                    if (c >= 'A' && c <= 'Z') {
-                        c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
-                    }
-                }
-                chars[length++] = c;
-            }
+        emit(chars, standardize(chars, standardize), sink);
+    }
+
+    /** Standardizes chars in place with a built-in rule; returns the new length. */
+    private static int standardize(char[] chars, Standardize rule) {
+        boolean lower = rule == Standardize.LOWER || rule == Standardize.LOWER_AND_STRIP_PUNCTUATION;
+        boolean strip = rule == Standardize.STRIP_PUNCTUATION || rule == Standardize.LOWER_AND_STRIP_PUNCTUATION;
+        if (!lower && !strip) {
+            return chars.length;
         }
-        emit(chars, length, sink);
+        int length = 0;
+        for (char c : chars) {
+            if (c < 128) {
+                if (strip && IS_PUNCTUATION[c]) {
+                    continue; // deleted, not replaced: "don't" -> "dont"
+                }
+                if (lower && c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
+                }
+            }
+            chars[length++] = c;
+        }
+        return length;
     }
 
     private void emit(char[] chars, int length, Sink sink) {
         if (split == Split.NONE) {
             sink.token(chars, 0, length);
+            return;
+        }
+        if (split == Split.CHARACTER) {
+            for (int i = 0; i < length; ) {
+                int width = Character.isHighSurrogate(chars[i]) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])
+                        ? 2 : 1;
+                sink.token(chars, i, width);
+                i += width;
+            }
             return;
         }
         int i = 0;
@@ -141,11 +173,13 @@ public final class Tokenizer {
     }
 
     private void tokenizeWithFunctions(String text, Sink sink) {
-        String standardized = switch (standardize) {
-            case CUSTOM -> customStandardize.apply(text);
-            case NONE -> text;
-            case LOWER_AND_STRIP_PUNCTUATION -> standardizeDefault(text);
-        };
+        String standardized;
+        if (standardize == Standardize.CUSTOM) {
+            standardized = customStandardize.apply(text);
+        } else {
+            char[] chars = text.toCharArray();
+            standardized = new String(chars, 0, standardize(chars, standardize));
+        }
         if (split == Split.CUSTOM) {
             for (String token : customSplit.apply(standardized)) {
                 char[] chars = token.toCharArray();
@@ -159,15 +193,8 @@ public final class Tokenizer {
 
     /** Keras' lower_and_strip_punctuation on a whole string. */
     public static String standardizeDefault(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 128 && IS_PUNCTUATION[c]) {
-                continue;
-            }
-            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
-        }
-        return out.toString();
+        char[] chars = text.toCharArray();
+        return new String(chars, 0, standardize(chars, Standardize.LOWER_AND_STRIP_PUNCTUATION));
     }
 
     /** Exactly the six characters C's isspace accepts in the "C" locale. */

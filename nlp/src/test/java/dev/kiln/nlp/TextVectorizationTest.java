@@ -57,6 +57,32 @@ class TextVectorizationTest {
         assertEquals(List.of(), tokens(" \t\n "));
     }
 
+    private static List<String> tokens(String text, Tokenizer.Standardize standardize, Tokenizer.Split split) {
+        List<String> out = new ArrayList<>();
+        Tokenizer.of(standardize, split).tokenize(text, (chars, start, length) -> out.add(new String(chars, start, length)));
+        return out;
+    }
+
+    @Test
+    void theOtherStandardizeAndSplitChoicesFollowKeras() {
+        String text = " Don't STOP—É, café! ";
+        assertEquals(List.of("don't", "stop—É,", "café!"), tokens(text, Tokenizer.Standardize.LOWER, Tokenizer.Split.WHITESPACE),
+                "lower: ASCII letters only, punctuation kept");
+        assertEquals(List.of("Dont", "STOP—É", "café"), tokens(text, Tokenizer.Standardize.STRIP_PUNCTUATION,
+                Tokenizer.Split.WHITESPACE), "strip_punctuation: case kept");
+        assertEquals(List.of(text), tokens(text, Tokenizer.Standardize.NONE, Tokenizer.Split.NONE));
+        assertEquals(List.of(""), tokens("", Tokenizer.Standardize.NONE, Tokenizer.Split.NONE), "an empty text is one empty token");
+        assertEquals(List.of("a", " ", "É", "\uD83D\uDE00", "\t", "b"),
+                tokens("a É\uD83D\uDE00\tb", Tokenizer.Standardize.LOWER, Tokenizer.Split.CHARACTER),
+                "character: every code point, whitespace included");
+        assertEquals(List.of("d", "o", "n", "t"), tokens("Don't", Tokenizer.Standardize.LOWER_AND_STRIP_PUNCTUATION,
+                Tokenizer.Split.CHARACTER));
+        List<String> custom = new ArrayList<>();
+        Tokenizer.custom(null, text1 -> List.of(text1.split("o"))).tokenize("Foo Bar", (chars, start, length) ->
+                custom.add(new String(chars, start, length)));
+        assertEquals(List.of("f", "", " bar"), custom, "a custom split gets the default standardize's text");
+    }
+
     @Test
     void defaultRulesIgnoreTheDefaultLocale() {
         Locale saved = Locale.getDefault();

@@ -6,7 +6,8 @@ import dev.kiln.engine.json.JsonReader;
  * The limits every loader applies to a file before it allocates (the Kiln format, safetensors,
  * and any format added later), and the memory bound they give. checkpoint/FORMAT.md states them;
  * layer configs have their own ranges (PartConfig.MAX_DIMENSION, TextVectorization's
- * MAX_SEQUENCE_LENGTH), checked when a layer is created from a file.
+ * MAX_SEQUENCE_LENGTH and MAX_PADDED_WIDTH, Ngrams.MAX_WIDTH), checked when a layer is created
+ * from a file.
  */
 public final class LoadLimits {
     /** A file is read through one mapping and its tensors live in Java arrays. */

@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Hostile model files: real saved seed models (best model, backup, weights only) edited in their
- * metadata (numbers, strings, keys, nesting, lists, the vocabulary, the raw text) and in their
- * tensor table and data, then re-sealed (every CRC, offset and the footer made consistent, as
+ * Hostile model files: real saved models (the seed model's best model, backup and weights only, a
+ * tf_idf bag-of-words model) edited in their metadata (numbers, strings, keys, nesting, lists, the
+ * vocabulary, the raw text) and in their tensor table and data, then re-sealed (every CRC, offset and the footer made consistent, as
  * anyone crafting a file would). Each must either load and predict, or be refused with a
  * CheckpointFormatException naming the file and the field; never another exception, a hang, or
  * an allocation past {@link LoadLimits#heapBound}. This class runs in its own surefire execution
@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class HostileModelFiles {
     private static final ModelParts REGISTRY = SeedModel.parts();
-    private static final List<String> SOURCES = List.of("best", "backup", "weights");
+    private static final List<String> SOURCES = List.of("best", "backup", "weights", "bag_of_words");
     private static final AtomicInteger LOADED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
     private static ComputePool pool;

@@ -18,12 +18,14 @@ final class JsonEdits {
             Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 31, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, 0.5, 1.5, -0.0, 1e-45,
             1e300, -1e300, 3.4e38};
     private static final String[] STRINGS = {"", " ", "custom", "none", "int", "multi_hot", "concat", "sum", "max", "min",
-            "relu", "softmax", "linear", "sigmoid", "tanh", "whitespace", "lower_and_strip_punctuation", "LSTM", "Dense",
-            "Embedding", "Bidirectional", "TextVectorization", "Conv1D", "Lambda", "Adam", "SGD", "RMSprop", "NaN",
-            "Infinity", "-Infinity", "val_loss", "accuracy", "[UNK]", "a/b", "ünï©ødé", "\u0000", "x".repeat(5000)};
+            "relu", "softmax", "linear", "sigmoid", "tanh", "whitespace", "lower_and_strip_punctuation", "count", "tf_idf",
+            "binary", "character", "lower", "LSTM", "Dense", "Embedding", "Bidirectional", "TextVectorization", "Conv1D",
+            "Lambda", "Adam", "SGD", "RMSprop", "NaN", "Infinity", "-Infinity", "val_loss", "accuracy", "[UNK]", "a/b",
+            "ünï©ødé", "\u0000", "x".repeat(5000)};
     private static final String[] KEYS = {"units", "name", "input_dim", "output_dim", "mask_zero", "vocabulary", "max_tokens",
-            "output_sequence_length", "layer", "merge_mode", "activation", "use_bias", "dropout", "return_state", "extra",
-            "class_name", "config", "iterations", "learning_rate", "epoch", "tensors", "values"};
+            "output_sequence_length", "ngrams", "output_mode", "pad_to_max_tokens", "idf_weights", "layer", "merge_mode",
+            "activation", "use_bias", "dropout", "return_state", "extra", "class_name", "config", "iterations",
+            "learning_rate", "epoch", "tensors", "values"};
 
     /** A place in the tree: the value at a key of an object or an index of a list. */
     private record Slot(Object container, Object key) {

@@ -11,6 +11,8 @@ import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
@@ -19,6 +21,7 @@ import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.testing.TempFolder;
+import dev.kiln.nlp.Ngrams;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
 import dev.kiln.nlp.demo.SeedModel;
@@ -38,8 +41,9 @@ import java.util.Map;
  * Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1)) as Kiln's own code writes them during
  * a short fit: ModelCheckpoint's best model (Adam state and checkpoint record), BackupAndRestore's
  * backup (training state, callback states and EarlyStopping's best weights) and a weights-only
- * file. Made once per JVM, in a temporary folder deleted once the files are read: only their bytes
- * are kept.
+ * file; and a bag-of-words model (TextVectorization(200, tf_idf, bigrams) -> Dense(8, relu) ->
+ * Dense(1)) saved after a short fit, whose config has idf weights and n-grams. Made once per JVM,
+ * in a temporary folder deleted once the files are read: only their bytes are kept.
  */
 final class SavedSeedModels {
     private static SavedSeedModels instance;
@@ -109,10 +113,21 @@ final class SavedSeedModels {
                     BackupAndRestore.builder(folder.resolve("backup")).saveFreq(3).deleteOnEnd(false).fsync(false).out(quiet).build());
             model.fit(batches(2, 4), FitOptions.epochs(2).validation(batches(3, 1), 1).callbacks(callbacks));
             ModelFile.saveWeights(folder.resolve("weights.kiln"), model, new AtomicFileWriter(false));
+
+            TextVectorization words = TextVectorization.builder().maxTokens(200).outputMode(TextVectorization.OutputMode.TF_IDF)
+                    .ngrams(Ngrams.upTo(2)).build();
+            words.adapt(texts(4, 500), pool);
+            Sequential bag = new Sequential(List.of(words, new Dense(8, Activation.RELU, "dense"),
+                    new Dense(1, Activation.LINEAR, "dense_1")));
+            bag.build(0, new Rng(6));
+            bag.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            bag.fit(batches(5, 4), FitOptions.epochs(1));
+            ModelFile.save(folder.resolve("bag.kiln"), bag, new AtomicFileWriter(false));
         }
         return new SavedSeedModels(Map.of(
                 "best", Files.readAllBytes(folder.resolve("best.kiln")),
                 "backup", Files.readAllBytes(folder.resolve("backup").resolve(BackupAndRestore.FILE_NAME)),
-                "weights", Files.readAllBytes(folder.resolve("weights.kiln"))));
+                "weights", Files.readAllBytes(folder.resolve("weights.kiln")),
+                "bag_of_words", Files.readAllBytes(folder.resolve("bag.kiln"))));
     }
 }
