@@ -77,6 +77,15 @@ public final class TextVectorization implements Layer {
      * max_tokens (a saved model must be able to encode text).
      */
     public static TextVectorization fromConfig(PartConfig config) {
+        return fromConfig(config, true);
+    }
+
+    /**
+     * {@link #fromConfig(PartConfig)}, or with {@code vocabularyRequired} false a config without
+     * a vocabulary gives a layer still to adapt (Keras writes an adapted layer's vocabulary as an
+     * asset, not in its config).
+     */
+    static TextVectorization fromConfig(PartConfig config, boolean vocabularyRequired) {
         config.requireOnly(List.of("name", "max_tokens", "standardize", "split", "output_mode", "output_sequence_length",
                 "vocabulary"));
         String name = config.getName();
@@ -91,6 +100,9 @@ public final class TextVectorization implements Layer {
         config.getChoice("output_mode", List.of("int"));
         TextVectorization layer = new TextVectorization(config.getOptionalInt("max_tokens", 3, PartConfig.MAX_DIMENSION),
                 Tokenizer.of(standardize, split), config.getOptionalInt("output_sequence_length", 1, MAX_SEQUENCE_LENGTH), name);
+        if (!vocabularyRequired && !config.values().containsKey("vocabulary")) {
+            return layer;
+        }
         List<String> saved = config.getStrings("vocabulary");
         if (saved.isEmpty()) {
             throw config.error("vocabulary", "is empty; a saved model needs the vocabulary it was trained with (adapt or"

@@ -59,10 +59,20 @@ public record KerasImport(Sequential model, String name, KerasInput input, int k
             return fresh.tensor(name, shape, initial);
         };
         try {
-            return model.build(ValueSpec.input(input.buildWidth()), budgeted);
+            return model.build(inputSpec(), budgeted);
         } catch (IllegalArgumentException e) {
             throw new KerasConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    /** What the first layer gets: the input's kind (texts are nlp's kind, left unnamed here) and width. */
+    private ValueSpec inputSpec() {
+        return switch (input.kind()) {
+            case VECTORS -> new ValueSpec(ValueSpec.FEATURES, input.buildWidth());
+            case SEQUENCES -> new ValueSpec(ValueSpec.SEQUENCES, input.buildWidth());
+            case TOKEN_IDS -> new ValueSpec(ValueSpec.TOKEN_IDS, 0);
+            case TEXTS, UNKNOWN -> ValueSpec.input(0);
+        };
     }
 
     /** The most weights {@link #build(Rng)} allocates: a quarter of the JVM's maximum heap in float32 values. */

@@ -73,8 +73,8 @@ record KerasInitializer(String description, Map<String, Object> written, List<Fo
             return false;
         }
         Object config = object.containsKey("config") ? object.get("config") : Map.of();
-        return config instanceof Map<?, ?> parameters
-                && forms.stream().anyMatch(form -> form.names().contains(object.get("class_name")) && fits(form, parameters));
+        return config instanceof Map<?, ?> parameters && object.get("class_name") instanceof String className
+                && forms.stream().anyMatch(form -> form.names().contains(className) && fits(form, parameters));
     }
 
     private static boolean fits(Form form, Map<?, ?> parameters) {

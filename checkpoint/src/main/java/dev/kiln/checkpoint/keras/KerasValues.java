@@ -29,7 +29,7 @@ final class KerasValues {
             return name;
         }
         if (value instanceof Map<?, ?> policy && OBJECT_KEYS.containsAll(policy.keySet())
-                && POLICY_CLASSES.contains(policy.get("class_name")) && (!policy.containsKey("module") || isKerasModule(policy.get("module")))
+                && policy.get("class_name") instanceof String className && POLICY_CLASSES.contains(className) && (!policy.containsKey("module") || isKerasModule(policy.get("module")))
                 && policy.get("registered_name") == null && policy.get("config") instanceof Map<?, ?> config
                 && config.keySet().equals(Set.of("name")) && config.get("name") instanceof String name) {
             return name;

@@ -1,5 +1,6 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.checkpoint.keras.KerasLayers;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.ModelParts;
@@ -7,6 +8,7 @@ import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.nlp.TextVectorization;
+import dev.kiln.nlp.TextVectorizationKeras;
 
 import java.util.List;
 
@@ -62,5 +64,10 @@ public final class SeedModel {
     /** The part registries a saved text model needs: the engine's and TextVectorization. */
     public static ModelParts parts() {
         return ModelParts.engine().withLayer(TextVectorization.TYPE, TextVectorization::fromConfig);
+    }
+
+    /** The Keras layer classes a text model's Keras config may hold: the engine's and TextVectorization. */
+    public static KerasLayers kerasLayers() {
+        return KerasLayers.engine().with(TextVectorizationKeras.TABLE);
     }
 }
