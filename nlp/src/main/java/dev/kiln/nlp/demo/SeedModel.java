@@ -6,7 +6,6 @@ import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
-import dev.kiln.engine.random.Rng;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.TextVectorizationKeras;
 
@@ -45,10 +44,7 @@ public final class SeedModel {
 
     /** {@code architecture} with the head {@code target} needs, and its class names. */
     static Sequential build(TextVectorization encoder, long seed, Target target, Architecture architecture) {
-        Sequential model = new Sequential(architecture.layers(encoder, target));
-        model.build(0, new Rng(seed));
-        model.setClassNames(target.classNames());
-        return model;
+        return architecture.build(encoder, seed, target);
     }
 
     /** Compiles as the seed does: Adam(learningRate), BinaryCrossentropy(from_logits=True), accuracy (on the logits). */
