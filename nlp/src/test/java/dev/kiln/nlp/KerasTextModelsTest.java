@@ -111,6 +111,14 @@ class KerasTextModelsTest {
         assertEquals("none", raw.model().layers().getFirst().config().values().get("standardize"));
     }
 
+    /** checkpoint/KERAS.md shows TextVectorization's table as the code has it. */
+    @Test
+    void kerasMdShowsTextVectorizationsTable() throws IOException {
+        String document = Files.readString(Path.of("../checkpoint/KERAS.md"));
+        assertTrue(document.contains(TextVectorizationKeras.TABLE.describe()),
+                "checkpoint/KERAS.md should show TextVectorization's table as:\n" + TextVectorizationKeras.TABLE.describe());
+    }
+
     private static void assertRefused(String json, String expected) {
         KerasConfigException refused = assertThrows(KerasConfigException.class, () -> KerasModelConfig.parse(json, "seed", LAYERS));
         assertEquals(expected, refused.getMessage().substring(0, Math.min(expected.length(), refused.getMessage().length())),

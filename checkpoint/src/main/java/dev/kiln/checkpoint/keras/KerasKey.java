@@ -34,12 +34,18 @@ public final class KerasKey {
     private final Writer writer;
     private final String rule;
     private final boolean passesThrough;
+    private final boolean written;
 
     private KerasKey(Reader reader, Writer writer, String rule, boolean passesThrough) {
+        this(reader, writer, rule, passesThrough, true);
+    }
+
+    private KerasKey(Reader reader, Writer writer, String rule, boolean passesThrough, boolean written) {
         this.reader = reader;
         this.writer = writer;
         this.rule = rule;
         this.passesThrough = passesThrough;
+        this.written = written;
     }
 
     // Keys Kiln reads: the value is the Kiln config's value under the same key.
@@ -59,7 +65,7 @@ public final class KerasKey {
         return new KerasKey((key, value, entry) -> entry.put(key, value == null ? kilnValue : value), (key, kiln, out) -> {
             Object value = kilnValue(key, kiln, out);
             return Objects.equals(value, kilnValue) ? null : value;
-        }, "read (None as " + kilnValue + ")", true);
+        }, "read (None as " + shown(kilnValue) + ")", true);
     }
 
     /** Read when given; Keras' None leaves the Kiln layer's default (and is written for an absent value). */
@@ -140,13 +146,13 @@ public final class KerasKey {
     /** The model's input shape with the batch dimension first (batch_shape, batch_input_shape). */
     static KerasKey inputShape() {
         return new KerasKey((key, value, entry) -> entry.inputShape(key, value), (key, kiln, out) -> NOT_WRITTEN,
-                "the model's input shape", false);
+                "the model's input shape (from the first layer)", false, false);
     }
 
     /** Keras 2's Embedding input_length: the number of ids per example. */
     static KerasKey inputLength() {
         return new KerasKey((key, value, entry) -> entry.inputLength(key, value), (key, kiln, out) -> NOT_WRITTEN,
-                "the model's input length (ids per example)", false);
+                "the model's input length, ids per example (from the first layer)", false, false);
     }
 
     /** A wrapped layer (Bidirectional's): converted through its own table; Keras 3's "forward_" name prefix is dropped. */
@@ -170,7 +176,7 @@ public final class KerasKey {
 
     /** This rule, with nothing written for the key on export (a key Keras 3 does not write). */
     public KerasKey notWritten() {
-        return new KerasKey(reader, (key, kiln, out) -> NOT_WRITTEN, rule, passesThrough);
+        return new KerasKey(reader, (key, kiln, out) -> NOT_WRITTEN, rule, passesThrough, false);
     }
 
     /** This rule, writing {@code value} for the key on export. */
@@ -186,6 +192,11 @@ public final class KerasKey {
     /** What the rule accepts, in words (for messages and documentation). */
     public String rule() {
         return rule;
+    }
+
+    /** Whether Kiln writes the key when it exports a model (Keras 3 writes it). */
+    public boolean written() {
+        return written;
     }
 
     /** Whether the Kiln config has this key (the rule reads it into the Kiln layer). */

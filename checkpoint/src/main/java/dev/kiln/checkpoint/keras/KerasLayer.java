@@ -68,6 +68,18 @@ public final class KerasLayer {
         return keys;
     }
 
+    /**
+     * The table in Markdown: a heading naming the Keras class and the Kiln layer, then one row per
+     * key with its rule (checkpoint/KERAS.md shows every table so).
+     */
+    public String describe() {
+        StringBuilder out = new StringBuilder("#### " + kerasClass + (kilnType == null ? " (the model's input, no Kiln layer)"
+                : kilnType.equals(kerasClass) ? "" : " (Kiln's " + kilnType + ")") + "\n\n| key | Kiln |\n|---|---|\n");
+        keys.forEach((key, rule) -> out.append("| `").append(key).append("` | ").append(rule.rule())
+                .append(rule.written() || kilnType == null ? "" : "; not written on export").append(" |\n"));
+        return out.toString();
+    }
+
     /** What the layer takes as a model's first layer: texts, token ids, or (null) vectors or sequences of vectors. */
     KerasInput.Kind takes() {
         return takes;
