@@ -93,18 +93,17 @@ class KerasTextModelsTest {
     void textVectorizationOptionsKilnDoesNotComputeAreRefused() throws IOException {
         String seed = Files.readString(CONFIGS.resolve("seed-keras3.json"));
         String where = "seed: layers[1] 'text_vectorization' (TextVectorization): ";
-        assertRefused(seed.replace("\"output_mode\": \"int\"", "\"output_mode\": \"multi_hot\""),
-                where + "'output_mode' is \"multi_hot\"; allowed: one of [int]");
-        assertRefused(seed.replace("\"ngrams\": null", "\"ngrams\": 2"),
-                where + "'ngrams' is 2; Kiln supports only None (Kiln's TextVectorization emits single tokens)");
-        assertRefused(seed.replace("\"standardize\": \"lower_and_strip_punctuation\"", "\"standardize\": \"lower\""),
-                where + "'standardize' is \"lower\"; allowed: one of [lower_and_strip_punctuation, none]");
-        assertRefused(seed.replace("\"pad_to_max_tokens\": false", "\"pad_to_max_tokens\": true"),
-                where + "'pad_to_max_tokens' is true; Kiln supports only false");
-        assertRefused(seed.replace("\"encoding\": \"utf-8\"", "\"encoding\": \"latin-1\""),
-                where + "'encoding' is \"latin-1\"; Kiln supports only \"utf-8\"");
-        assertRefused(seed.replace("\"vocabulary\": null", "\"vocabulary\": \"vocab.txt\""),
-                where + "'vocabulary' is \"vocab.txt\"; allowed: a list of strings");
+        String[][] cases = { // {what Keras wrote, what is written instead, what Kiln says}
+            {"\"output_mode\": \"int\"", "\"output_mode\": \"multi_hot\"", "'output_mode' is \"multi_hot\"; allowed: one of [int]"},
+            {"\"ngrams\": null", "\"ngrams\": 2", "'ngrams' is 2; Kiln supports only None (Kiln's TextVectorization emits single tokens)"},
+            {"\"standardize\": \"lower_and_strip_punctuation\"", "\"standardize\": \"lower\"",
+                "'standardize' is \"lower\"; allowed: one of [lower_and_strip_punctuation, none]"},
+            {"\"pad_to_max_tokens\": false", "\"pad_to_max_tokens\": true", "'pad_to_max_tokens' is true; Kiln supports only false"},
+            {"\"encoding\": \"utf-8\"", "\"encoding\": \"latin-1\"", "'encoding' is \"latin-1\"; Kiln supports only \"utf-8\""},
+            {"\"vocabulary\": null", "\"vocabulary\": \"vocab.txt\"", "'vocabulary' is \"vocab.txt\"; allowed: a list of strings"}};
+        for (String[] edit : cases) {
+            assertRefused(seed.replace(edit[0], edit[1]), where + edit[2]);
+        }
         // Keras' None for standardize and split is Kiln's "none".
         KerasImport raw = KerasModelConfig.parse(seed.replace("\"standardize\": \"lower_and_strip_punctuation\"",
                 "\"standardize\": null"), "seed", LAYERS);

@@ -9,7 +9,6 @@ import dev.kiln.checkpoint.keras.KerasModelConfig;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
-import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.LayerValue;
@@ -17,7 +16,6 @@ import dev.kiln.engine.layer.SequenceBatch;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.layer.ValueSpec;
 import dev.kiln.engine.loss.MeanError;
-import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.random.Rng;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.testing.SharedFiles;
@@ -36,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -54,9 +51,8 @@ class HostileKerasConfigFiles {
     private static final long MAX_PARAMETERS = 1 << 20;
     /** Bytes a build may allocate per weight: the float, an initializer's double-precision working copy, slack. */
     private static final long BYTES_PER_WEIGHT = 16;
-    private static final AtomicInteger BUILT = new AtomicInteger();
-    private static final AtomicInteger REFUSED = new AtomicInteger();
-    private static ComputePool pool;
+    private static final HostileTally TALLY = new HostileTally("HostileKerasConfigFiles: %d edited configs, %d built and predicted,"
+            + " %d refused by name");
 
     private static List<Path> sources() {
         List<Path> sources = new ArrayList<>();
@@ -70,21 +66,9 @@ class HostileKerasConfigFiles {
         return sources;
     }
 
-    private static synchronized Engine engine() {
-        if (pool == null) {
-            pool = ComputePool.withThreads(2);
-        }
-        return Engine.on(pool);
-    }
-
     @AfterContainer
-    static synchronized void closePool() {
-        System.out.printf("HostileKerasConfigFiles: %d edited configs, %d built and predicted, %d refused by name%n",
-                BUILT.get() + REFUSED.get(), BUILT.get(), REFUSED.get());
-        if (pool != null) {
-            pool.close();
-            pool = null;
-        }
+    static void close() {
+        TALLY.close();
     }
 
     @Property
@@ -117,7 +101,7 @@ class HostileKerasConfigFiles {
             if (built) {
                 assertPredicts(imported[0], output[0], log);
             }
-            (built ? BUILT : REFUSED).incrementAndGet();
+            TALLY.count(built);
         }
     }
 
@@ -136,7 +120,7 @@ class HostileKerasConfigFiles {
         if (!ValueSpec.FEATURES.equals(output.kind())) {
             return; // Keras' model outputs sequences; Kiln's predict and losses take one vector per example
         }
-        imported.model().compile(MeanError.squared(), List.of(), engine());
+        imported.model().compile(MeanError.squared(), List.of(), TALLY.engine());
         float[] outputs = imported.model().predict(inputFor(imported)).data();
         assertEquals(3 * output.width(), outputs.length, edits);
     }
