@@ -25,7 +25,7 @@ import java.util.Locale;
  * CNN text model (issue 14): TextVectorization(output_sequence_length 200) -> Embedding(mask_zero
  * False) -> Conv1D(128, 5, relu) -> GlobalMaxPooling1D; each ends in the head its target needs.
  */
-enum Architecture implements ModelDesign {
+public enum Architecture implements ModelDesign {
     /** Bidirectional(LSTM(64)) -> Dense(64, relu). */
     SEED,
     /** Bidirectional(LSTM(64, return_sequences)) -> Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5). */
