@@ -42,7 +42,8 @@ final class DemoCommand {
               write OUT/accuracy.png|svg, OUT/loss.png|svg and OUT/history.csv, load the best model and
               classify sample reviews, continue training it (checkpoint OUT/best_model_continued), and
               report the accuracy on all 25,000 test reviews. With --model stacked the same workflow runs the
-              tutorial's second model (two stacked bidirectional LSTMs and Dropout).
+              tutorial's second model (two stacked bidirectional LSTMs and Dropout), with --model cnn the CNN
+              text model, with --model FILE.json the Keras config in FILE.
             """ + TrainSettings.HELP + """
               --continue-epochs N  epochs of continued training from the best model (default 2; --quick: 1)
             """;

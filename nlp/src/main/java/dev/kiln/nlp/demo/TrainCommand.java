@@ -17,9 +17,9 @@ import java.util.Set;
 final class TrainCommand {
     static final String HELP = """
             usage: kiln train [options]
-              Trains a text model (--model: the seed model by default) on IMDB with EarlyStopping and ModelCheckpoint (save_best_only on val_loss),
-              writes the history (CSV, PNG and SVG charts) to OUT, evaluates on the whole test split and
-              prints the trivial baseline a model must beat there.
+              Trains a text model (--model; the seed model by default) on IMDB with EarlyStopping and
+              ModelCheckpoint (save_best_only on val_loss), writes the history (CSV, PNG and SVG charts) to
+              OUT, evaluates on the whole test split and prints the trivial baseline a model must beat there.
               --target T           what to learn from a review (default sentiment):
                                    sentiment  positive or negative: one logit, binary cross-entropy, accuracy
                                    rating     its star rating, one of 1-4 and 7-10 (8 classes): softmax,
