@@ -37,6 +37,7 @@ final class KerasConfigReader {
     private List<Integer> shape;
     private List<Integer> fallbackShape;
     private Integer inputLength;
+    /** The table of the first layer that is not an InputLayer (what it takes decides the input's kind). */
     private KerasLayer first;
     private boolean readingFirstLayer;
     private final List<String> notes = new ArrayList<>();
@@ -106,7 +107,6 @@ final class KerasConfigReader {
 
     private Sequential sequential(List<?> entries, KerasEntry model) throws KerasConfigException {
         List<Layer> layers = new ArrayList<>();
-        KerasLayer first = null;
         for (int index = 0; index < entries.size(); index++) {
             readingFirstLayer = first == null; // Keras takes the input shape from the first layer only
             Converted entry = convert(entries.get(index), source + ": layers[" + index + "]", false);
@@ -129,7 +129,6 @@ final class KerasConfigReader {
         if (first == null) {
             throw model.error("the model has no layers" + (entries.isEmpty() ? "" : " besides its InputLayer"));
         }
-        this.first = first;
         try {
             return new Sequential(layers);
         } catch (IllegalArgumentException e) {

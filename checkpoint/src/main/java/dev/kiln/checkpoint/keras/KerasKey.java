@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.keras;
 
 import dev.kiln.engine.part.PartConfig;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,7 +94,7 @@ public final class KerasKey {
 
     /** Only {@code value} (numbers compare by value); anything else is refused, saying {@code why}. */
     public static KerasKey only(Object value, String why) {
-        return oneOf(java.util.Arrays.asList(value), why);
+        return oneOf(Arrays.asList(value), why);
     }
 
     /** Only one of {@code values} (the first is what Kiln writes); anything else is refused, saying {@code why}. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * A Keras Sequential model's config as data. {@link #read} turns what {@code model.to_json()}
@@ -81,7 +82,7 @@ public final class KerasModelConfig {
         Layer first = model.layers().getFirst();
         KerasInput.Kind takes = layers.forKilnType(first.config().type()).map(KerasLayer::takes).orElse(null);
         KerasInput input = takes == KerasInput.Kind.TEXTS ? KerasInput.texts()
-                : takes == KerasInput.Kind.TOKEN_IDS ? KerasInput.tokenIds(java.util.OptionalInt.empty()) : KerasInput.unknown();
+                : takes == KerasInput.Kind.TOKEN_IDS ? KerasInput.tokenIds(OptionalInt.empty()) : KerasInput.unknown();
         return toJson(model, input, layers);
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.checkpoint.keras;
 import dev.kiln.engine.json.JsonValues;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,7 +65,7 @@ final class KerasValues {
         StringBuilder out = new StringBuilder("{");
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             out.append(out.length() > 1 ? ", " : "").append(entry.getKey()).append('=');
-            out.append(entry.getValue() instanceof Map<?, ?> || entry.getValue() instanceof java.util.List<?>
+            out.append(entry.getValue() instanceof Map<?, ?> || entry.getValue() instanceof List<?>
                     ? JsonValues.describe(entry.getValue()) : describe(entry.getValue()));
         }
         return out.append('}').toString();

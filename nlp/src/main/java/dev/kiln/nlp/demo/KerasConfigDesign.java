@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A model given as a Keras Sequential config (--model FILE.json: what {@code model.to_json()}
@@ -74,7 +75,7 @@ record KerasConfigDesign(Path file, KerasImport imported) implements ModelDesign
         Layer last = whole.model().layers().getLast();
         if (!ValueSpec.FEATURES.equals(output.kind()) || output.width() != width) {
             throw new KerasConfigException(file + ": the model gives " + output.width() + " " + output.kind() + "; --target "
-                    + target.name().toLowerCase(java.util.Locale.ROOT) + " needs " + width + (width == 1 ? " output" : " outputs")
+                    + target.name().toLowerCase(Locale.ROOT) + " needs " + width + (width == 1 ? " output" : " outputs")
                     + " per review");
         }
         Object activation = last.config().values().get("activation");

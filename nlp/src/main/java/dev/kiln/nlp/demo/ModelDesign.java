@@ -3,6 +3,7 @@ package dev.kiln.nlp.demo;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.nlp.TextVectorization;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -31,7 +32,7 @@ sealed interface ModelDesign permits Architecture, KerasConfigDesign {
                 return architecture;
             }
         }
-        if (value.endsWith(".json") || value.contains("/") || value.contains(java.io.File.separator)) {
+        if (value.endsWith(".json") || value.contains("/") || value.contains(File.separator)) {
             return KerasConfigDesign.read(Path.of(value));
         }
         throw new CommandLine.UsageException("--model expects seed, stacked, cnn or a Keras config FILE.json, got '" + value + "'");
