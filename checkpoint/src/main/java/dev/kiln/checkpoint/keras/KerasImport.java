@@ -6,6 +6,7 @@ import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.random.Rng;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A Keras model config read into Kiln: the model (its layers made, not yet built) and what the
@@ -52,7 +53,7 @@ public record KerasImport(Sequential model, String name, KerasInput input, int k
         ParameterSource budgeted = (name, shape, initial) -> {
             allocated[0] += shape.size();
             if (allocated[0] > maxParameters) {
-                throw new IllegalArgumentException("the model has more than " + String.format(java.util.Locale.ROOT, "%,d", maxParameters)
+                throw new IllegalArgumentException("the model has more than " + String.format(Locale.ROOT, "%,d", maxParameters)
                         + " weights (reached at " + name + " " + shape + "); this JVM allows at most that many (a quarter of"
                         + " its heap, -Xmx)");
             }
