@@ -245,6 +245,15 @@ public final class TextVectorization implements Layer {
      * defaults.
      */
     public static TextVectorization fromConfig(PartConfig config) {
+        return fromConfig(config, true);
+    }
+
+    /**
+     * {@link #fromConfig(PartConfig)}, or with {@code vocabularyRequired} false a config without
+     * a vocabulary gives a layer still to adapt (Keras writes an adapted layer's vocabulary as an
+     * asset, not in its config).
+     */
+    static TextVectorization fromConfig(PartConfig config, boolean vocabularyRequired) {
         config.requireOnly(CONFIG_KEYS);
         String name = config.getName();
         for (String key : List.of("standardize", "split")) {
@@ -277,6 +286,9 @@ public final class TextVectorization implements Layer {
         TextVectorization layer = builder().maxTokens(maxTokens).tokenizer(Tokenizer.of(standardize, split))
                 .ngrams(Ngrams.fromConfig(config, "ngrams")).outputMode(mode).outputSequenceLength(outputSequenceLength)
                 .padToMaxTokens(pad).name(name).build();
+        if (!vocabularyRequired && !config.values().containsKey("vocabulary")) {
+            return layer;
+        }
         List<String> saved = config.getStrings("vocabulary");
         if (saved.isEmpty()) {
             throw config.error("vocabulary", "is empty; a saved model needs the vocabulary it was trained with (adapt or"

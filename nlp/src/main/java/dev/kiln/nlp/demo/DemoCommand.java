@@ -42,7 +42,8 @@ final class DemoCommand {
               write OUT/accuracy.png|svg, OUT/loss.png|svg and OUT/history.csv, load the best model and
               classify sample reviews, continue training it (checkpoint OUT/best_model_continued), and
               report the accuracy on all 25,000 test reviews. With --model stacked the same workflow runs the
-              tutorial's second model (two stacked bidirectional LSTMs and Dropout).
+              tutorial's second model (two stacked bidirectional LSTMs and Dropout), with --model cnn the CNN
+              text model, with --model FILE.json the Keras config in FILE.
             """ + TrainSettings.HELP + """
               --continue-epochs N  epochs of continued training from the best model (default 2; --quick: 1)
             """;
@@ -59,7 +60,7 @@ final class DemoCommand {
         TrainSettings settings = TrainSettings.from(line);
         int continueEpochs = line.integer("continue-epochs", line.has("quick") ? 1 : 2, 1);
         long start = System.nanoTime();
-        out.printf(Locale.ROOT, "Kiln IMDB demo (" + settings.architecture().name().toLowerCase(Locale.ROOT) + " model): %d epochs, batch %d, Adam(%s), max_tokens %d, %d threads, seed %d%s%n",
+        out.printf(Locale.ROOT, "Kiln IMDB demo (" + settings.model().label() + " model): %d epochs, batch %d, Adam(%s), max_tokens %d, %d threads, seed %d%s%n",
                 settings.epochs(), settings.batchSize(), new java.math.BigDecimal(Float.toString(settings.learningRate())).stripTrailingZeros().toPlainString(), settings.maxTokens(), settings.threads(),
                 settings.seed(), line.has("quick") ? " (quick mode)" : "");
         try (ComputePool pool = ComputePool.withThreads(settings.threads())) {
@@ -68,7 +69,7 @@ final class DemoCommand {
             TextVectorization encoder = adapt(settings, data, pool, out);
             showEncodings(encoder, data.train().subList(0, 3), out);
 
-            Sequential model = SeedModel.build(encoder, settings.seed(), settings.target(), settings.architecture());
+            Sequential model = settings.model().build(encoder, settings.seed(), settings.target());
             out.print(model.summary());
             SeedModel.compile(model, settings.learningRate(), engine);
             out.println("\nThe untrained model on a sample review:");
@@ -99,10 +100,18 @@ final class DemoCommand {
                 (System.nanoTime() - start) / 1e9, settings.checkpoint());
     }
 
+    /** The model's TextVectorization, adapted on the train reviews (unless a Keras config gave it its vocabulary). */
     static TextVectorization adapt(TrainSettings settings, ImdbData data, ComputePool pool, PrintStream out) {
         long start = System.nanoTime();
-        TextVectorization encoder = SeedModel.adaptedVectorizer(settings.maxTokens(), data.trainTexts(), pool);
-        out.printf(Locale.ROOT, "Adapted TextVectorization(max_tokens=%d) on %,d train reviews in %.2f s%n", settings.maxTokens(),
+        TextVectorization encoder = settings.model().encoder(settings.maxTokens());
+        Object maxTokens = encoder.config().values().get("max_tokens");
+        if (encoder.isBuilt()) {
+            out.printf(Locale.ROOT, "TextVectorization(max_tokens=%s) keeps the vocabulary of %,d entries its config gives%n",
+                    maxTokens, encoder.vocabularySize());
+            return encoder;
+        }
+        encoder.adapt(data.trainTexts(), pool);
+        out.printf(Locale.ROOT, "Adapted TextVectorization(max_tokens=%s) on %,d train reviews in %.2f s%n", maxTokens,
                 data.train().size(), (System.nanoTime() - start) / 1e9);
         return encoder;
     }

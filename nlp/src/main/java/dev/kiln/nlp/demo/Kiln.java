@@ -18,10 +18,12 @@ public final class Kiln {
             usage: kiln COMMAND [options]      (kiln COMMAND --help for the options of one command)
               demo      the whole IMDB workflow: adapt, build, fit with checkpointing, plots, load the best
                         model, predict, continue training, test accuracy (--quick: under a minute)
-              train     train the seed model with checkpointing (--target sentiment, rating or stars; epochs, ...)
+              train     train a text model with checkpointing (--model seed, stacked, cnn or a Keras config FILE.json;
+                        --target sentiment, rating or stars; epochs, ...)
               predict   answer for texts with a saved model (class and probabilities, or value)
               inspect   show a checkpoint's architecture, training state and tensor table
-              export    write a model's weights as safetensors (export --safetensors MODEL OUT)
+              export    write a model's config as Keras JSON (export --keras-json MODEL [--out FILE]) or its weights
+                        as safetensors (export --safetensors MODEL OUT)
               import    make a model file from safetensors weights (import --safetensors IN --template MODEL OUT)
             """;
 
@@ -68,7 +70,16 @@ public final class Kiln {
                         PredictCommand.run(rest, in, out);
                     }
                 }
-                case "inspect", "export", "import" -> {
+                case "export" -> {
+                    if (help) {
+                        out.print(ExportCommand.HELP);
+                    } else if (rest.stream().anyMatch(arg -> arg.startsWith("--keras-json"))) {
+                        ExportCommand.run(rest, out);
+                    } else {
+                        return CheckpointTool.run(args, out, err);
+                    }
+                }
+                case "inspect", "import" -> {
                     return CheckpointTool.run(args, out, err);
                 }
                 default -> throw new CommandLine.UsageException("unknown command '" + command + "'");

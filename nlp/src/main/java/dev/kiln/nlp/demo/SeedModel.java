@@ -1,12 +1,13 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.checkpoint.keras.KerasLayers;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.ModelParts;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
-import dev.kiln.engine.random.Rng;
 import dev.kiln.nlp.TextVectorization;
+import dev.kiln.nlp.TextVectorizationKeras;
 
 import java.util.List;
 
@@ -43,10 +44,7 @@ public final class SeedModel {
 
     /** {@code architecture} with the head {@code target} needs, and its class names. */
     static Sequential build(TextVectorization encoder, long seed, Target target, Architecture architecture) {
-        Sequential model = new Sequential(architecture.layers(encoder, target));
-        model.build(0, new Rng(seed));
-        model.setClassNames(target.classNames());
-        return model;
+        return architecture.build(encoder, seed, target);
     }
 
     /** Compiles as the seed does: Adam(learningRate), BinaryCrossentropy(from_logits=True), accuracy (on the logits). */
@@ -62,5 +60,10 @@ public final class SeedModel {
     /** The part registries a saved text model needs: the engine's and TextVectorization. */
     public static ModelParts parts() {
         return ModelParts.engine().withLayer(TextVectorization.TYPE, TextVectorization::fromConfig);
+    }
+
+    /** The Keras layer classes a text model's Keras config may hold: the engine's and TextVectorization. */
+    public static KerasLayers kerasLayers() {
+        return KerasLayers.engine().with(TextVectorizationKeras.TABLE);
     }
 }

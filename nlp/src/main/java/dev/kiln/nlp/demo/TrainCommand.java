@@ -13,13 +13,13 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code kiln train [options]}: the seed model trained with checkpointing, the history written, the test split evaluated. */
+/** {@code kiln train [options]}: a text model (--model) trained with checkpointing, the history written, the test split evaluated. */
 final class TrainCommand {
     static final String HELP = """
             usage: kiln train [options]
-              Trains the seed model on IMDB with EarlyStopping and ModelCheckpoint (save_best_only on val_loss),
-              writes the history (CSV, PNG and SVG charts) to OUT, evaluates on the whole test split and
-              prints the trivial baseline a model must beat there.
+              Trains a text model (--model; the seed model by default) on IMDB with EarlyStopping and
+              ModelCheckpoint (save_best_only on val_loss), writes the history (CSV, PNG and SVG charts) to
+              OUT, evaluates on the whole test split and prints the trivial baseline a model must beat there.
               --target T           what to learn from a review (default sentiment):
                                    sentiment  positive or negative: one logit, binary cross-entropy, accuracy
                                    rating     its star rating, one of 1-4 and 7-10 (8 classes): softmax,
@@ -41,7 +41,7 @@ final class TrainCommand {
             ImdbData data = ImdbData.load(settings, out);
             TextVectorization encoder = DemoCommand.adapt(settings, data, pool, out);
             Target target = settings.target();
-            Sequential model = SeedModel.build(encoder, settings.seed(), target, settings.architecture());
+            Sequential model = settings.model().build(encoder, settings.seed(), target);
             out.print(model.summary());
             SeedModel.compile(model, settings.learningRate(), settings.engine(pool), target);
             History history = Fitting.fit(model, data, settings, settings.checkpoint(), 0, settings.epochs(), List.of(), out);

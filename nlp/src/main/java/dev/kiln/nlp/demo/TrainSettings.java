@@ -4,6 +4,7 @@ import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.model.Engine;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -17,12 +18,12 @@ import java.util.Set;
  * @param saveFreq     0 = save at epoch ends, else every N batches
  * @param backupDir    BackupAndRestore folder (resume after a crash), or null
  * @param target       what the model learns from a review (train's --target; the demo's is sentiment)
- * @param architecture the seed model or the tutorial's stacked one (--model)
+ * @param model        the model: a built-in architecture or a Keras config file (--model)
  */
 record TrainSettings(Path data, boolean download, Path out, int epochs, int batchSize, float learningRate, int maxTokens,
                      int threads, long seed, int limit, int shuffleBuffer, int validationSteps, int patience,
                      Path checkpoint, int saveFreq, Path backupDir, InputProjection projection, Target target,
-                     Architecture architecture) {
+                     ModelDesign model) {
 
     static final int QUICK_REVIEWS = 4_000;
     static final Set<String> OPTIONS = Set.of("data", "out", "epochs", "batch-size", "learning-rate", "max-tokens", "threads",
@@ -51,16 +52,21 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                                    model), table (project the embedding table once per batch) or
                                    per_token (multiply every token's vector); the same numbers up to
                                    float rounding (default auto)
-              --model M            seed (default): Bidirectional(LSTM(64)) -> Dense(64, relu); or stacked, the
+              --model M            seed (default): Bidirectional(LSTM(64)) -> Dense(64, relu); stacked, the
                                    tutorial's second model: Bidirectional(LSTM(64, return_sequences)) ->
-                                   Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5)
+                                   Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5); cnn:
+                                   TextVectorization(output_sequence_length 200) -> Embedding(mask_zero=False) ->
+                                   Conv1D(128, 5, relu) -> GlobalMaxPooling1D; or FILE.json, a Keras Sequential config
+                                   (model.to_json(), or a .keras archive's config.json) that starts with
+                                   TextVectorization (adapted here; its max_tokens, not --max-tokens) or Embedding
+                                   and ends in the head --target needs, linear (Kiln's losses take logits)
               --quick              a first look: 4,000 reviews per split, 2 epochs, learning rate 1e-3 (under a minute)
             """;
 
     /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
     TrainSettings withoutBackup() {
         return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
-                validationSteps, patience, checkpoint, saveFreq, null, projection, target, architecture);
+                validationSteps, patience, checkpoint, saveFreq, null, projection, target, model);
     }
 
     private static InputProjection projection(String name) throws CommandLine.UsageException {
@@ -76,7 +82,7 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
         return Engine.on(pool).withInputProjection(projection);
     }
 
-    static TrainSettings from(CommandLine line) throws CommandLine.UsageException {
+    static TrainSettings from(CommandLine line) throws CommandLine.UsageException, IOException {
         boolean quick = line.has("quick");
         Path out = line.path("out", Path.of("kiln-output"));
         String saveFreq = line.string("save-freq", "epoch");
@@ -100,6 +106,6 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                 line.integer("limit", quick ? QUICK_REVIEWS : 0, 0), 10_000, line.integer("validation-steps", 30, 1),
                 line.integer("patience", 5, 0), line.path("checkpoint", out.resolve("best_model")), frequency,
                 line.path("resume", null), projection(line.string("input-projection", "auto")),
-                Target.named(line.string("target", "sentiment")), Architecture.named(line.string("model", "seed")));
+                Target.named(line.string("target", "sentiment")), ModelDesign.named(line.string("model", "seed")));
     }
 }

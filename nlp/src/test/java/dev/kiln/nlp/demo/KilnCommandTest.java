@@ -1,6 +1,8 @@
 package dev.kiln.nlp.demo;
 
 import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.keras.KerasImport;
+import dev.kiln.checkpoint.keras.KerasModelConfig;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.kernel.ComputePool;
@@ -19,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.List;
@@ -43,12 +46,15 @@ class KilnCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("demo", "train", "predict", "inspect")) {
+        for (String command : List.of("demo", "train", "predict", "export", "inspect")) {
             out.reset();
             assertEquals(0, kiln(command, "--help"), command);
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage:"), command);
         }
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("inspect FILE"));
+        out.reset();
+        assertEquals(0, kiln("export", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("kiln export --keras-json MODEL [--out FILE]"));
         out.reset();
         assertEquals(0, kiln("train", "--help"));
         String train = out.toString(StandardCharsets.UTF_8);
@@ -73,7 +79,7 @@ class KilnCommandTest {
         assertEquals(2, kiln("train", "--input-projection", "fast"));
         assertTrue(errors().contains("--input-projection expects auto, table or per_token, got 'fast'"), errors());
         assertEquals(2, kiln("train", "--model", "deep"));
-        assertTrue(errors().contains("--model expects seed or stacked, got 'deep'"), errors());
+        assertTrue(errors().contains("--model expects seed, stacked, cnn or a Keras config FILE.json, got 'deep'"), errors());
         assertEquals(2, kiln("train", "--target", "mood"));
         assertTrue(errors().contains("--target expects sentiment, rating or stars, got 'mood'"), errors());
         assertEquals(2, kiln("demo", "--target", "rating"));
@@ -129,6 +135,49 @@ class KilnCommandTest {
         input = new byte[0];
         assertEquals(2, kiln("predict", "--model", file.toString()));
         assertTrue(errors().contains("give at least one text"), errors());
+    }
+
+    /** export --keras-json writes a saved model's config as Keras 3 JSON, which reads back as the same model. */
+    @Test
+    void exportWritesASavedModelsKerasJson(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.kiln");
+        Sequential model;
+        try (ComputePool pool = ComputePool.withThreads(1)) {
+            TextVectorization encoder = new TextVectorization(20);
+            encoder.adapt(List.of("a great film", "a dull film", "great acting"), pool);
+            model = SeedModel.build(encoder, 5);
+            ModelFile.save(file, model, new AtomicFileWriter(false));
+        }
+        assertEquals(0, kiln("export", "--keras-json", file.toString()), errors());
+        String printed = out.toString(StandardCharsets.UTF_8).strip();
+        KerasImport read = KerasModelConfig.parse(printed, "printed", SeedModel.kerasLayers());
+        assertEquals(model.layers().stream().map(layer -> layer.config()).toList(),
+                read.model().layers().stream().map(layer -> layer.config()).toList());
+        assertEquals(0, kiln("export", "--keras-json", file.toString(), "--out", dir.resolve("model.json").toString()), errors());
+        assertEquals(printed, Files.readString(dir.resolve("model.json")).strip());
+        assertEquals(2, kiln("export", "--keras-json", file.toString(), "extra"));
+        assertTrue(errors().contains("export: expected --keras-json MODEL [--out FILE]"), errors());
+        assertEquals(1, kiln("export", "--keras-json", dir.resolve("none.kiln").toString()));
+        assertTrue(errors().contains("kiln export: " + dir.resolve("none.kiln")), errors());
+    }
+
+    /** train --model FILE.json reads the config before the data: a refused one names the file, an accepted one goes on. */
+    @Test
+    void trainReadsAKerasConfigGivenAsItsModel(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("nowhere.tar.gz");
+        Path seed = Path.of("src/test/resources/keras-configs/seed-keras3.json");
+        assertEquals(1, kiln("train", "--model", seed.toString(), "--data", missing.toString(), "--out", dir.toString()));
+        assertTrue(errors().contains(missing + ": no IMDB data here"), errors()); // the config was read: the data is what is missing
+        Path frozen = dir.resolve("frozen.json");
+        Files.writeString(frozen, Files.readString(seed).replace("\"name\": \"dense\", \"trainable\": true",
+                "\"name\": \"dense\", \"trainable\": false"));
+        err.reset();
+        assertEquals(1, kiln("train", "--model", frozen.toString(), "--data", missing.toString()));
+        assertTrue(errors().startsWith("kiln train: " + frozen + ": layers[4] 'dense' (Dense): 'trainable' is false; Kiln"
+                + " supports only true"), errors());
+        err.reset();
+        assertEquals(1, kiln("train", "--model", dir.resolve("absent.json").toString()));
+        assertTrue(errors().contains(dir.resolve("absent.json") + ": no such file"), errors());
     }
 
     /** A rating model answers with its class names and probabilities; a stars model with a value. */

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The rule every load of a hostile file must follow: it ends within a time limit, either
  * normally (then the caller checks that the model predicts) or with a CheckpointFormatException
- * whose message starts with the file, names what is wrong in words (no Java class names, no
+ * (or the loader's own refusal, a KerasConfigException for Keras configs) whose message starts with the file, names what is wrong in words (no Java class names, no
  * stack-trace text, no repeated prefix); and it never allocates more heap than the bound.
  */
 final class HostileLoad {
@@ -44,6 +44,11 @@ final class HostileLoad {
 
     /** Runs {@code load}; returns true when it loaded, false when it refused the file properly; fails the test otherwise. */
     static boolean check(Path file, long allocationBound, String edits, Load load) {
+        return check(file, allocationBound, edits, CheckpointFormatException.class, load);
+    }
+
+    /** {@link #check(Path, long, String, Load)} for a loader whose refusals are {@code refusal}s. */
+    static boolean check(Path file, long allocationBound, String edits, Class<? extends Exception> refusal, Load load) {
         return assertTimeoutPreemptively(LIMIT, () -> {
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();
@@ -51,7 +56,10 @@ final class HostileLoad {
             try {
                 load.run();
                 loaded = true;
-            } catch (CheckpointFormatException e) {
+            } catch (Exception e) {
+                if (!refusal.isInstance(e)) {
+                    fail("not a " + refusal.getSimpleName() + ": " + e + "\nedits: " + edits, e);
+                }
                 String message = e.getMessage();
                 assertTrue(message.startsWith(file + ": "), () -> "message does not start with the file: " + message + "\nedits: " + edits);
                 String rest = message.substring(file.toString().length());
@@ -63,7 +71,7 @@ final class HostileLoad {
                     MESSAGES.println(message);
                 }
             } catch (Throwable e) {
-                fail("not a CheckpointFormatException: " + e + "\nedits: " + edits, e);
+                fail("not a " + refusal.getSimpleName() + ": " + e + "\nedits: " + edits, e);
                 return false;
             }
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;

@@ -4,7 +4,6 @@ import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
-import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.Layer;
@@ -15,7 +14,6 @@ import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.metric.BinaryAccuracy;
-import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.testing.TempFolder;
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,25 +46,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HostileModelFiles {
     private static final ModelParts REGISTRY = SeedModel.parts();
     private static final List<String> SOURCES = List.of("best", "backup", "weights", "bag_of_words");
-    private static final AtomicInteger LOADED = new AtomicInteger();
-    private static final AtomicInteger REFUSED = new AtomicInteger();
-    private static ComputePool pool;
-
-    private static synchronized Engine engine() {
-        if (pool == null) {
-            pool = ComputePool.withThreads(2);
-        }
-        return Engine.on(pool);
-    }
+    private static final HostileTally TALLY = new HostileTally("HostileModelFiles: %d re-sealed hostile files, %d loaded and predicted,"
+            + " %d refused by name");
 
     @AfterContainer
-    static synchronized void closePool() {
-        System.out.printf("HostileModelFiles: %d re-sealed hostile files, %d loaded and predicted, %d refused by name%n",
-                LOADED.get() + REFUSED.get(), LOADED.get(), REFUSED.get());
-        if (pool != null) {
-            pool.close();
-            pool = null;
-        }
+    static void close() {
+        TALLY.close();
     }
 
     @Property
@@ -98,7 +82,7 @@ class HostileModelFiles {
             if (loaded) {
                 assertPredicts(file, log);
             }
-            (loaded ? LOADED : REFUSED).incrementAndGet();
+            TALLY.count(loaded);
         }
     }
 
@@ -112,9 +96,9 @@ class HostileModelFiles {
         ModelFile.Loaded loaded = load(file);
         Sequential model = loaded.model();
         if (loaded.loss().isPresent()) {
-            loaded.compile(engine()); // as saved, with or without an optimizer
+            loaded.compile(TALLY.engine()); // as saved, with or without an optimizer
         } else {
-            model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), engine());
+            model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), TALLY.engine());
         }
         float[] logits = model.predict(inputFor(model.layers().get(0))).data();
         assertEquals(3, logits.length, edits);

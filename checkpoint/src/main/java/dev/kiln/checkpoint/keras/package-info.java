@@ -1,0 +1,15 @@
+/**
+ * Keras model configs as data: {@link dev.kiln.checkpoint.keras.KerasModelConfig} reads the JSON of
+ * a Sequential model as Keras 2 and Keras 3 write it ({@code model.to_json()}, the
+ * {@code config.json} of a {@code .keras} archive) into a Kiln model, and writes a Kiln model's
+ * config back in Keras 3's form. What each Keras layer class may say is a table
+ * ({@link dev.kiln.checkpoint.keras.KerasLayer}, one per class, all of the engine's in
+ * {@link dev.kiln.checkpoint.keras.KerasLayers#engine()}): every key Keras writes is read, accepted
+ * because it does not change the computation, or accepted only at the value Kiln computes; any
+ * other value, any other key and any other layer class is refused with the file, the layer, the
+ * key, the value and what is allowed. The untyped JSON stays inside this package: callers get a
+ * {@link dev.kiln.checkpoint.keras.KerasImport}. Depends on the engine (layers, PartConfig, the JSON
+ * reader) and the checkpoint's load limits; it never executes or instantiates anything a file
+ * names except through the tables.
+ */
+package dev.kiln.checkpoint.keras;
