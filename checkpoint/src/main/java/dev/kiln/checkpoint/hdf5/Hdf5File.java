@@ -132,14 +132,14 @@ public final class Hdf5File {
                 return new Hdf5Group(where, file.source(), header.attributes(), children);
             }
             if (header.isDataset()) {
-                return dataset(where, address, header);
+                return dataset(where, header);
             }
             throw file.error(where, "object header", address, header.datatype() != null && header.shape() == null
                     ? "a named (committed) datatype, which Kiln does not read; allowed: a group or a dataset"
                     : "holds neither a symbol table (a group) nor a dataspace, datatype and layout (a dataset)");
         }
 
-        private Hdf5Dataset dataset(Location where, long address, ObjectHeader header) throws CheckpointFormatException {
+        private Hdf5Dataset dataset(Location where, ObjectHeader header) throws CheckpointFormatException {
             Hdf5Dataset dataset = new Hdf5Dataset(where, file, header.datatype(), header.shape(), header.layout(), header.attributes());
             ObjectHeader.Layout layout = header.layout();
             long needed = dataset.storageBytes();
@@ -147,7 +147,7 @@ public final class Hdf5File {
                 return dataset; // never written: reading it says so
             }
             if (layout.length() != needed) {
-                throw file.error(where, layout.compact() ? "compact data size" : "contiguous data size", address, layout.length()
+                throw file.error(where, layout.compact() ? "compact data size" : "contiguous data size", layout.lengthAt(), layout.length()
                         + " bytes, but " + header.shape() + " elements of " + header.datatype().dtype() + " take " + needed);
             }
             file.require(layout.address(), needed, where, "data");

@@ -19,8 +19,11 @@ import java.util.Set;
  * comments) do not affect the values and are skipped.
  */
 record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, long localHeap, List<Hdf5Attribute> attributes) {
-    /** Where a dataset's values are: in the file (contiguous) or inside the header (compact); address may be undefined. */
-    record Layout(long address, long length, boolean compact) {}
+    /**
+     * Where a dataset's values are: in the file (contiguous) or inside the header (compact); the
+     * address may be undefined (never written). {@code lengthAt} is where the length stands, for errors.
+     */
+    record Layout(long address, long length, boolean compact, long lengthAt) {}
 
     private static final int NIL = 0x0000;
     private static final int DATASPACE = 0x0001;
@@ -179,7 +182,7 @@ record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, l
                         throw file.error(where, "compact data size", at + 2, size + " bytes, but the layout message holds "
                                 + (length - 4));
                     }
-                    return new Layout(at + 4, size, true);
+                    return new Layout(at + 4, size, true, at + 2);
                 }
                 case 1 -> {
                     if (length < 18) {
@@ -187,7 +190,7 @@ record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, l
                     }
                     long address = file.address(at + 2, where, "contiguous data address");
                     long size = file.u64(at + 10, where, "contiguous data size");
-                    return new Layout(address, size, false);
+                    return new Layout(address, size, false, at + 10);
                 }
                 case 2 -> throw file.error(where, "data layout class", at + 1, "chunked storage is not supported yet; allowed:"
                         + " contiguous or compact datasets (Keras writes contiguous ones)");
