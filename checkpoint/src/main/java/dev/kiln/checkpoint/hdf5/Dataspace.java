@@ -4,7 +4,6 @@ import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.engine.tensor.Shape;
 
-import java.util.Arrays;
 
 /**
  * A dataspace message (HDF5 spec IV.A.2.b), versions 1 and 2: the current dimensions of a dataset
@@ -50,20 +49,29 @@ final class Dataspace {
         int[] shape = new int[rank];
         long elements = 1;
         for (int d = 0; d < rank; d++) {
-            found[d] = file.u64(dims + 8L * d, where, field + " dimension " + d);
+            found[d] = file.raw64(dims + 8L * d, where, field + " dimension " + d);
         }
         for (int d = 0; d < rank; d++) {
-            if (found[d] > LoadLimits.MAX_ELEMENTS) {
-                throw file.error(where, field + " dimension " + d, dims + 8L * d, found[d] + " in shape " + Arrays.toString(found)
-                        + "; allowed: at most " + LoadLimits.MAX_ELEMENTS + " (one Java array)");
+            if (found[d] < 0 || found[d] > LoadLimits.MAX_ELEMENTS) {
+                throw file.error(where, field + " dimension " + d, dims + 8L * d, Long.toUnsignedString(found[d]) + " in shape "
+                        + text(found) + "; allowed: at most " + LoadLimits.MAX_ELEMENTS + " (one Java array)");
             }
             elements = LoadLimits.elementsTimes(elements, found[d]);
             if (elements < 0) {
-                throw file.error(where, field, dims, "shape " + Arrays.toString(found) + " has more than " + LoadLimits.MAX_ELEMENTS
+                throw file.error(where, field, dims, "shape " + text(found) + " has more than " + LoadLimits.MAX_ELEMENTS
                         + " elements (one Java array)");
             }
             shape[d] = (int) found[d];
         }
         return Shape.of(shape);
+    }
+
+    /** Dimensions as unsigned numbers: "[1099511627776, 64]". */
+    private static String text(long[] dims) {
+        StringBuilder out = new StringBuilder("[");
+        for (int d = 0; d < dims.length; d++) {
+            out.append(d == 0 ? "" : ", ").append(Long.toUnsignedString(dims[d]));
+        }
+        return out.append(']').toString();
     }
 }

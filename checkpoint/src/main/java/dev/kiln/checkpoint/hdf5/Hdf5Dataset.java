@@ -110,13 +110,13 @@ public final class Hdf5Dataset implements Hdf5Object {
         return path() + ": " + dtype() + " " + shape;
     }
 
-    /** The bytes its values need: elements times the element's size. */
-    long storageBytes() {
+    /** The bytes its values take in the file: elements times the element's size (16 for a variable-length string's reference). */
+    public long storedBytes() {
         return (long) shape.size() * datatype.elementBytes();
     }
 
     private ByteBuffer data() throws CheckpointFormatException {
-        long bytes = storageBytes();
+        long bytes = storedBytes();
         if (bytes > 0 && layout.address() == FileBytes.UNDEFINED) {
             throw error("has no data in the file (the dataset was created but never written)");
         }

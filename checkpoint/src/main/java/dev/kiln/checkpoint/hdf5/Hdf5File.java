@@ -142,7 +142,7 @@ public final class Hdf5File {
         private Hdf5Dataset dataset(Location where, ObjectHeader header) throws CheckpointFormatException {
             Hdf5Dataset dataset = new Hdf5Dataset(where, file, header.datatype(), header.shape(), header.layout(), header.attributes());
             ObjectHeader.Layout layout = header.layout();
-            long needed = dataset.storageBytes();
+            long needed = dataset.storedBytes();
             if (layout.address() == FileBytes.UNDEFINED) {
                 return dataset; // never written: reading it says so
             }

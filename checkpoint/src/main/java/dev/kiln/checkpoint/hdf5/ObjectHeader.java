@@ -218,9 +218,9 @@ record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, l
             long datatypeAt = name + pad(version, nameSize);
             long dataspaceAt = datatypeAt + pad(version, datatypeSize);
             long value = dataspaceAt + pad(version, dataspaceSize);
-            if (nameSize < 1 || nameSize > LoadLimits.MAX_NAME_BYTES + 1) {
-                throw file.error(where, "attribute name size", at + 2, nameSize + " bytes; allowed: 1 to " + (LoadLimits.MAX_NAME_BYTES + 1)
-                        + " (a name and its NUL)");
+            if (nameSize < 2 || nameSize > LoadLimits.MAX_NAME_BYTES + 1) {
+                throw file.error(where, "attribute name size", at + 2, nameSize + " bytes; allowed: 2 to " + (LoadLimits.MAX_NAME_BYTES + 1)
+                        + " (a name of 1 to " + LoadLimits.MAX_NAME_BYTES + " bytes and its NUL)");
             }
             if (value > end) {
                 throw file.error(where, "attribute message", at, "its name, datatype and dataspace need " + (value - at)

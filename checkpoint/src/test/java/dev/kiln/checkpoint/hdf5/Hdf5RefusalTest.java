@@ -1,10 +1,12 @@
 package dev.kiln.checkpoint.hdf5;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
+import dev.kiln.checkpoint.io.LoadLimits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -16,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Real Keras files made hostile one field at a time (mlp-k2.h5, whose structures the edits find by
  * their signatures): each is refused with a message that names the file, the object, the field,
- * the offset, the value found and what is allowed. HostileHdf5Files (nlp) edits at random and
- * checks the heap bound; here each message is checked word for word.
+ * the offset, the value found and what is allowed, allocating no more than LoadLimits.heapBound
+ * gives for the file's size. HostileHdf5Files (nlp) edits at random in a 256 MiB heap; here each
+ * message is checked word for word.
  */
 class Hdf5RefusalTest {
     private static final String NAME = "mlp.h5";
@@ -33,11 +36,11 @@ class Hdf5RefusalTest {
     void aFileCutAnywhereIsRefusedAsTruncated() {
         for (int length = 0; length < original.length; length += 7) {
             byte[] cut = Arrays.copyOf(original, length);
-            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> read(cut), "cut at " + length);
-            assertTrue(e.getMessage().startsWith(NAME + ": superblock, "), e.getMessage());
+            String message = message(cut);
+            assertTrue(message.startsWith(NAME + ": superblock, "), message);
             if (length >= 48) {
                 assertEquals(NAME + ": superblock, end of file address at offset 40: the file should be 43632 bytes but has " + length
-                        + " (truncated?)", e.getMessage());
+                        + " (truncated?)", message);
             }
         }
     }
@@ -105,7 +108,8 @@ class Hdf5RefusalTest {
         int attribute = indexOf(name, "model_config\0".getBytes()) - 8;
         name[attribute + 2] = (byte) 0x60;
         name[attribute + 3] = (byte) 0xEA; // name size 60000
-        assertRefused("/, attribute name size at offset " + (attribute + 2) + ": 60000 bytes; allowed: 1 to 4097 (a name and its NUL)",
+        assertRefused("/, attribute name size at offset " + (attribute + 2) + ": 60000 bytes; allowed: 2 to 4097 (a name of 1 to 4096 bytes"
+                + " and its NUL)",
                 name);
     }
 
@@ -131,8 +135,15 @@ class Hdf5RefusalTest {
         assertEquals(NAME + ": " + expected, message(bytes));
     }
 
+    /** The refusal's message; the refusal may allocate no more than {@link LoadLimits#heapBound} allows for the file's size. */
     private static String message(byte[] bytes) {
-        return assertThrows(CheckpointFormatException.class, () -> read(bytes)).getMessage();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        String message = assertThrows(CheckpointFormatException.class, () -> read(bytes)).getMessage();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long bound = LoadLimits.heapBound(bytes.length, bytes.length);
+        assertTrue(allocated <= bound, "allocated " + allocated + " bytes, bound " + bound + ": " + message);
+        return message;
     }
 
     private static void read(byte[] bytes) throws CheckpointFormatException {
