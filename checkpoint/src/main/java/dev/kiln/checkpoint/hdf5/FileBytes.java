@@ -69,6 +69,14 @@ final class FileBytes {
         return bytes.get((int) at) & 0xFF;
     }
 
+    /** Fails unless the byte at {@code at} is {@code allowed} (a version, or a size the reader supports). */
+    void expect(long at, int allowed, Location where, String field) throws CheckpointFormatException {
+        int found = u8(at, where, field);
+        if (found != allowed) {
+            throw error(where, field, at, found + "; allowed: " + allowed);
+        }
+    }
+
     /** The unsigned 16-bit little-endian value at {@code at}. */
     int u16(long at, Location where, String field) throws CheckpointFormatException {
         require(at, 2, where, field);

@@ -58,10 +58,7 @@ final class GlobalHeap {
         }
         String what = field + ", global heap collection";
         file.signature(address, "GCOL", where, what);
-        int version = file.u8(address + 4, where, what + " version");
-        if (version != 1) {
-            throw file.error(where, what + " version", address + 4, "version " + version + "; allowed: 1");
-        }
+        file.expect(address + 4, 1, where, what + " version");
         long size = file.u64(address + 8, where, what + " size");
         if (size < 16) {
             throw file.error(where, what + " size", address + 8, size + " bytes; allowed: at least 16");

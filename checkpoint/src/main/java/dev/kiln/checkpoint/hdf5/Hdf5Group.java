@@ -2,7 +2,6 @@ package dev.kiln.checkpoint.hdf5;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,24 +53,12 @@ public final class Hdf5Group implements Hdf5Object {
 
     /** The groups it holds, in the file's order. */
     public List<Hdf5Group> groups() {
-        List<Hdf5Group> groups = new ArrayList<>();
-        for (Hdf5Object child : children) {
-            if (child instanceof Hdf5Group group) {
-                groups.add(group);
-            }
-        }
-        return groups;
+        return children(Hdf5Group.class);
     }
 
     /** The datasets it holds, in the file's order. */
     public List<Hdf5Dataset> datasets() {
-        List<Hdf5Dataset> datasets = new ArrayList<>();
-        for (Hdf5Object child : children) {
-            if (child instanceof Hdf5Dataset dataset) {
-                datasets.add(dataset);
-            }
-        }
-        return datasets;
+        return children(Hdf5Dataset.class);
     }
 
     /** The object at {@code path} below this group ("a/b/c"; empty segments are skipped), if there is one. */
@@ -118,6 +105,10 @@ public final class Hdf5Group implements Hdf5Object {
     @Override
     public String toString() {
         return path() + " (" + children.size() + " children)";
+    }
+
+    private <T extends Hdf5Object> List<T> children(Class<T> kind) {
+        return children.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
 
     private Hdf5Object child(String name) {

@@ -59,10 +59,7 @@ record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, l
             throw file.error(where, "object header", address, "version 2 (signature \"OHDR\", written with libver='latest') is not"
                     + " supported yet; allowed: version 1, as HDF5 writes by default");
         }
-        int version = file.u8(address, where, "object header version");
-        if (version != 1) {
-            throw file.error(where, "object header version", address, "version " + version + "; allowed: 1");
-        }
+        file.expect(address, 1, where, "object header version");
         int declared = file.u16(address + 2, where, "object header message count");
         long size = file.u32(address + 8, where, "object header size");
         file.require(address, PREFIX_BYTES + size, where, "object header");

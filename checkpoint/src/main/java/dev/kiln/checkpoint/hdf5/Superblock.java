@@ -31,11 +31,11 @@ record Superblock(int leafK, int internalK, long endOfFile, long rootHeader) {
             throw file.error(at, "version", 8, "version " + version + " is not supported yet; allowed: 0, as HDF5 writes by default"
                     + (version >= 2 ? " (version " + version + " comes from libver='latest' or SWMR)" : ""));
         }
-        expect(file, 9, 0, "free-space storage version");
-        expect(file, 10, 0, "root group symbol table entry version");
-        expect(file, 12, 0, "shared header message format version");
-        expect(file, 13, 8, "size of offsets");
-        expect(file, 14, 8, "size of lengths");
+        file.expect(9, 0, at, "free-space storage version");
+        file.expect(10, 0, at, "root group symbol table entry version");
+        file.expect(12, 0, at, "shared header message format version");
+        file.expect(13, 8, at, "size of offsets");
+        file.expect(14, 8, at, "size of lengths");
         int leafK = file.u16(16, at, "group leaf node K");
         int internalK = file.u16(18, at, "group internal node K");
         if (leafK == 0 || internalK == 0) {
@@ -60,12 +60,5 @@ record Superblock(int leafK, int internalK, long endOfFile, long rootHeader) {
         }
         long rootHeader = file.definedAddress(64, 16, at, "root group object header address");
         return new Superblock(leafK, internalK, endOfFile, rootHeader);
-    }
-
-    private static void expect(FileBytes file, long offset, int allowed, String field) throws CheckpointFormatException {
-        int found = file.u8(offset, Location.SUPERBLOCK, field);
-        if (found != allowed) {
-            throw file.error(Location.SUPERBLOCK, field, offset, found + "; allowed: " + allowed);
-        }
     }
 }

@@ -38,24 +38,15 @@ final class SymbolTable {
     /** The links of the group at {@code where}, in the B-tree's order (by name), from its B-tree and local heap. */
     List<Link> links(long btree, long localHeap, Location where) throws CheckpointFormatException {
         file.signature(localHeap, "HEAP", where, "local heap");
-        int version = file.u8(localHeap + 4, where, "local heap version");
-        if (version != 0) {
-            throw file.error(where, "local heap version", localHeap + 4, "version " + version + "; allowed: 0");
-        }
+        file.expect(localHeap + 4, 0, where, "local heap version");
         long heapSize = file.u64(localHeap + 8, where, "local heap data size");
         long heapData = file.definedAddress(localHeap + 24, heapSize, where, "local heap data address");
         List<Link> links = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (long node : symbolNodes(btree, where)) {
-            if (!visited.add(node)) {
-                throw file.error(where, "symbol table node", node, "node at " + node + " is reached a second time (a loop, or a node two"
-                        + " groups share); allowed: a tree");
-            }
+            visit(node, where, "symbol table node");
             file.signature(node, "SNOD", where, "symbol table node");
-            int nodeVersion = file.u8(node + 4, where, "symbol table node version");
-            if (nodeVersion != 1) {
-                throw file.error(where, "symbol table node version", node + 4, "version " + nodeVersion + "; allowed: 1");
-            }
+            file.expect(node + 4, 1, where, "symbol table node version");
             int count = file.u16(node + 6, where, "symbol table node entry count");
             if (count > 2 * leafK) {
                 throw file.error(where, "symbol table node entry count", node + 6, count + " entries; allowed: at most " + 2 * leafK
@@ -90,10 +81,7 @@ final class SymbolTable {
         while (!stack.isEmpty()) {
             long[] next = stack.pop();
             long node = next[0];
-            if (!visited.add(node)) {
-                throw file.error(where, "B-tree node", node, "node at " + node + " is reached a second time (a loop, or a node two groups"
-                        + " share); allowed: a tree");
-            }
+            visit(node, where, "B-tree node");
             file.signature(node, "TREE", where, "B-tree node");
             int type = file.u8(node + 4, where, "B-tree node type");
             if (type != 0) {
@@ -121,6 +109,14 @@ final class SymbolTable {
             }
         }
         return leaves;
+    }
+
+    /** Marks the node at {@code node} as read: reaching one twice in the file is a loop or a shared subtree. */
+    private void visit(long node, Location where, String what) throws CheckpointFormatException {
+        if (!visited.add(node)) {
+            throw file.error(where, what, node, "node at " + node + " is reached a second time (a loop, or a node two groups share);"
+                    + " allowed: a tree");
+        }
     }
 
     /** Where child {@code i}'s address stands: keys and children alternate after the prefix, a key first. */
