@@ -37,8 +37,7 @@ final class FileBytes {
     private record Claim(long end, Location owner, String what) {}
 
     FileBytes(ByteBuffer bytes, String source) {
-        this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.bytes.clear();
+        this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN); // reads are absolute, from index 0 to the limit
         this.source = source;
         this.end = this.bytes.limit();
     }

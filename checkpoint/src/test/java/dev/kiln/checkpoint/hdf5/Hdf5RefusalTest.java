@@ -46,6 +46,14 @@ class Hdf5RefusalTest {
     }
 
     @Test
+    void aBufferIsReadToItsLimitNotItsCapacity() {
+        ByteBuffer cut = ByteBuffer.wrap(original).limit(20_000);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Hdf5File.read(cut, NAME));
+        assertEquals(NAME + ": superblock, end of file address at offset 40: the file should be 43632 bytes but has 20000 (truncated?)",
+                e.getMessage());
+    }
+
+    @Test
     void aDimensionOf2To40IsRefusedBeforeAnythingIsAllocated() {
         byte[] bytes = original.clone();
         int dims = indexOf(bytes, le64(100, 64));
