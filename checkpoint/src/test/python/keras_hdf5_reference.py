@@ -85,8 +85,11 @@ def attribute(owner, name, attrs):
     raw = attrs.get_id(name)
     dtype, shape = raw.dtype, raw.shape
     value = attrs[name]
-    entry = {"object": owner, "name": name, "dtype": dtype_name(dtype), "shape": list(shape)}
-    if h5py.check_string_dtype(dtype) is not None:
+    # A null dataspace (h5py.Empty) has no shape; Kiln reads it as shape [0].
+    entry = {"object": owner, "name": name, "dtype": dtype_name(dtype), "shape": [0] if shape is None else list(shape)}
+    if shape is None:
+        entry["numbers" if h5py.check_string_dtype(dtype) is None else "strings"] = []
+    elif h5py.check_string_dtype(dtype) is not None:
         values = [text(v) for v in np.asarray(value, dtype=object).reshape(-1)]
         entry["strings"] = [string_entry(v) for v in values]
     else:
@@ -95,6 +98,9 @@ def attribute(owner, name, attrs):
 
 
 def dataset(path, d):
+    if d.id.get_storage_size() == 0 and d.size > 0:
+        # Never written: h5py reads the fill value, Kiln says the dataset has no data.
+        return {"path": path, "shape": list(d.shape), "dtype": dtype_name(d.dtype), "written": False}
     values = d[()]
     array = np.asarray(values)
     little = array.astype(array.dtype.newbyteorder("<"))
@@ -117,15 +123,20 @@ def walk(group, path, out):
             out["datasets"].append(dataset(child_path, child))
 
 
+def describe(data, entry=None):
+    """What h5py reads in the HDF5 file whose bytes are data."""
+    out = {"entry": entry, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+           "groups": [], "datasets": [], "attributes": []}
+    with h5py.File(io.BytesIO(data), "r") as f:
+        walk(f, "/", out)
+    return out
+
+
 def main(argv):
     folder = corpus_folder()
     files = {}
     for name, entry, data in hdf5_files(folder):
-        out = {"entry": entry, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-               "groups": [], "datasets": [], "attributes": []}
-        with h5py.File(io.BytesIO(data), "r") as f:
-            walk(f, "/", out)
-        files[name] = out
+        files[name] = describe(data, entry)
     document = {"about": "Every HDF5 file of shared/keras-files as h5py " + h5py.version.version + " on HDF5 "
                          + h5py.version.hdf5_version + " reads it (checkpoint/src/test/python/keras_hdf5_reference.py): "
                          "groups, datasets (shape, dtype, SHA-256 of the little-endian values, sum) and attributes, "

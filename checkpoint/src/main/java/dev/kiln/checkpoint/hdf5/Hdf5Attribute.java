@@ -110,7 +110,7 @@ public final class Hdf5Attribute {
         double[] out = new double[integers.length];
         for (int i = 0; i < out.length; i++) {
             long value = integers[i];
-            out[i] = dtype == Hdf5Dtype.UINT64 && value < 0 ? 0x1p64 + value : value;
+            out[i] = dtype == Hdf5Dtype.UINT64 ? unsigned(value) : value;
         }
         return out;
     }
@@ -153,6 +153,11 @@ public final class Hdf5Attribute {
             values[i] = integer(data, dtype, i);
         }
         return new Hdf5Attribute(name, dtype, shape, owner, source, null, values, null);
+    }
+
+    /** The uint64 whose bits are {@code bits}, as the nearest double. */
+    static double unsigned(long bits) {
+        return bits < 0 ? 0x1p64 + bits : bits;
     }
 
     /** Element {@code i} of integer data of type {@code dtype}. */

@@ -11,7 +11,7 @@ import java.util.List;
  * when asked for. When the file is opened its shape is checked against the element limit and its
  * stored bytes against its shape and type, inside the file and overlapping no other dataset's; so
  * reading every dataset of a file of N bytes once allocates at most 2 N bytes (float16 widened to
- * float32 doubles its bytes).
+ * float32 doubles its bytes; readDoubles of narrower types takes more, 8 bytes an element).
  */
 public final class Hdf5Dataset implements Hdf5Object {
     private final Location location;
@@ -66,7 +66,7 @@ public final class Hdf5Dataset implements Hdf5Object {
         Hdf5Dtype dtype = dtype();
         if (!dtype.isFloatingPoint()) {
             throw error("holds " + dtype + " values; readFloats reads float16, float32 and float64" + (dtype.isInteger()
-                    ? " (integers: readLongs)" : ""));
+                    ? " (integers: readLongs, readDoubles)" : ""));
         }
         ByteBuffer data = data();
         float[] values = new float[shape.size()];
@@ -82,6 +82,26 @@ public final class Hdf5Dataset implements Hdf5Object {
                     values[i] = (float) data.getDouble(8 * i);
                 }
             }
+        }
+        return values;
+    }
+
+    /** Its values in row-major order as float64, whatever number type it holds (integers converted, uint64 as unsigned). */
+    public double[] readDoubles() throws CheckpointFormatException {
+        Hdf5Dtype dtype = dtype();
+        if (!dtype.isFloatingPoint() && !dtype.isInteger()) {
+            throw error("holds " + dtype + " values; readDoubles reads numbers");
+        }
+        ByteBuffer data = data();
+        double[] values = new double[shape.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (dtype) {
+                case FLOAT16 -> Float.float16ToFloat(data.getShort(2 * i));
+                case FLOAT32 -> data.getFloat(4 * i);
+                case FLOAT64 -> data.getDouble(8 * i);
+                case UINT64 -> Hdf5Attribute.unsigned(data.getLong(8 * i));
+                default -> Hdf5Attribute.integer(data, dtype, i);
+            };
         }
         return values;
     }

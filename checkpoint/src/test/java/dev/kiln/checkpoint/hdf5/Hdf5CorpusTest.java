@@ -8,17 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -38,11 +31,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * value; and the model weights equal expected-summary.json's {@code weights} lists.
  */
 class Hdf5CorpusTest {
-    private static final Map<?, ?> FILES = (Map<?, ?>) json(Hdf5CorpusTest.class, "/reference/keras_hdf5.json").get("files");
-    private static final int LONG_STRING = 200;
+    private static final Map<?, ?> FILES = H5pyReference.files("/reference/keras_hdf5.json");
 
     @Test
-    void theFixtureCoversEveryHdf5FileOfTheCorpusAsItIsToday() throws IOException, NoSuchAlgorithmException {
+    void theFixtureCoversEveryHdf5FileOfTheCorpusAsItIsToday() throws IOException {
         TreeSet<String> found = new TreeSet<>();
         try (Stream<Path> files = Files.list(KerasCorpus.path(""))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -62,7 +54,7 @@ class Hdf5CorpusTest {
         for (Map.Entry<?, ?> file : FILES.entrySet()) {
             Map<?, ?> expected = (Map<?, ?>) file.getValue();
             byte[] bytes = KerasCorpus.bytes((String) file.getKey(), (String) expected.get("entry"));
-            assertEquals(expected.get("sha256"), sha256(bytes), file.getKey() + " is not the file the fixture was written from");
+            assertEquals(expected.get("sha256"), H5pyReference.sha256(bytes), file.getKey() + " is not the file the fixture was written from");
         }
     }
 
@@ -70,23 +62,13 @@ class Hdf5CorpusTest {
     Stream<DynamicTest> everyHdf5FileReadsAsH5pyReadsIt() {
         return FILES.entrySet().stream().map(file -> DynamicTest.dynamicTest((String) file.getKey(), () -> {
             Map<?, ?> expected = (Map<?, ?>) file.getValue();
-            Hdf5File hdf5 = KerasCorpus.open((String) file.getKey(), (String) expected.get("entry"));
-            Contents contents = new Contents();
-            contents.walk(hdf5.root());
-            assertEquals(strings(expected.get("groups")), contents.groups, "groups");
-            assertEquals(datasets(expected.get("datasets")), contents.datasets, "datasets: path, shape, dtype, SHA-256 of the values");
-            assertEquals(attributes(expected.get("attributes")), sorted(contents.attributes), "attributes");
-            List<?> sums = ((List<?>) expected.get("datasets")).stream().map(d -> ((Map<?, ?>) d).get("sum")).toList();
-            for (int i = 0; i < sums.size(); i++) {
-                double sum = ((Number) sums.get(i)).doubleValue();
-                assertEquals(sum, contents.sums.get(i), 1e-9 * (1 + Math.abs(sum)), contents.datasets.get(i));
-            }
+            H5pyReference.assertReadsAsH5py(KerasCorpus.open((String) file.getKey(), (String) expected.get("entry")), expected);
         }));
     }
 
     @TestFactory
     Stream<DynamicTest> modelWeightsEqualTheExpectedSummary() {
-        Map<?, ?> summary = json(null, "keras-files/expected-summary.json");
+        Map<?, ?> summary = summary();
         return FILES.entrySet().stream().map(file -> DynamicTest.dynamicTest((String) file.getKey(), () -> {
             Map<?, ?> expected = (Map<?, ?>) summary.get(file.getKey());
             List<String> weights = new ArrayList<>();
@@ -94,12 +76,11 @@ class Hdf5CorpusTest {
                 List<?> entry = (List<?>) weight;
                 weights.add(entry.get(0) + " " + entry.get(1) + " " + entry.get(2));
             }
-            Contents contents = new Contents();
-            contents.walk(KerasCorpus.open((String) file.getKey(), (String) ((Map<?, ?>) file.getValue()).get("entry")).root());
+            Hdf5Group root = KerasCorpus.open((String) file.getKey(), (String) ((Map<?, ?>) file.getValue()).get("entry")).root();
             List<String> found = new ArrayList<>();
-            for (Hdf5Dataset dataset : contents.all) {
+            for (Hdf5Dataset dataset : H5pyReference.datasets(root)) {
                 if (!dataset.path().startsWith("/optimizer")) { // optimizer state: /optimizer (Keras 3), /optimizer_weights (Keras 2)
-                    found.add(dataset.path() + " " + dims(dataset.shape()) + " " + dataset.dtype());
+                    found.add(dataset.path() + " " + H5pyReference.dims(dataset.shape()) + " " + dataset.dtype());
                 }
             }
             assertEquals(weights, found);
@@ -148,127 +129,10 @@ class Hdf5CorpusTest {
         assertEquals(800L, iterations.readLongs()[0]);
     }
 
-    /** What a depth-first walk (children in file order) finds, in the fixture's words. */
-    private static final class Contents {
-        final List<String> groups = new ArrayList<>();
-        final List<String> datasets = new ArrayList<>();
-        final List<Double> sums = new ArrayList<>();
-        final List<String> attributes = new ArrayList<>();
-        final List<Hdf5Dataset> all = new ArrayList<>();
-
-        void walk(Hdf5Object object) throws CheckpointFormatException {
-            for (Hdf5Attribute attribute : object.attributes()) {
-                attributes.add(object.path() + " @" + attribute.name() + " " + attribute.dtype() + " " + dims(attribute.shape()) + " = "
-                        + value(attribute));
-            }
-            switch (object) {
-                case Hdf5Group group -> {
-                    groups.add(group.path());
-                    for (Hdf5Object child : group.children()) {
-                        walk(child);
-                    }
-                }
-                case Hdf5Dataset dataset -> {
-                    ByteBuffer bytes;
-                    double sum = 0;
-                    if (dataset.dtype() == Hdf5Dtype.FLOAT32) {
-                        float[] values = dataset.readFloats();
-                        bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                        for (float value : values) {
-                            bytes.putFloat(value);
-                            sum += value;
-                        }
-                    } else if (dataset.dtype() == Hdf5Dtype.INT64) {
-                        long[] values = dataset.readLongs();
-                        bytes = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                        for (long value : values) {
-                            bytes.putLong(value);
-                            sum += value;
-                        }
-                    } else {
-                        throw new AssertionError(dataset + ": the corpus holds float32 and int64 datasets only");
-                    }
-                    datasets.add(dataset.path() + " " + dims(dataset.shape()) + " " + dataset.dtype() + " " + sha256(bytes.array()));
-                    sums.add(sum);
-                    all.add(dataset);
-                }
-            }
-        }
-
-        private static String value(Hdf5Attribute attribute) throws CheckpointFormatException {
-            if (attribute.dtype().isString()) {
-                return attribute.strings().stream().map(Hdf5CorpusTest::shortened).toList().toString();
-            }
-            List<Double> numbers = new ArrayList<>();
-            for (double number : attribute.doubles()) {
-                numbers.add(number);
-            }
-            return numbers.toString();
-        }
-    }
-
-    private static List<String> datasets(Object fixture) {
-        List<String> out = new ArrayList<>();
-        for (Object item : (List<?>) fixture) {
-            Map<?, ?> d = (Map<?, ?>) item;
-            out.add(d.get("path") + " " + d.get("shape") + " " + d.get("dtype") + " " + d.get("sha256"));
-        }
-        return out;
-    }
-
-    private static List<String> attributes(Object fixture) {
-        List<String> out = new ArrayList<>();
-        for (Object item : (List<?>) fixture) {
-            Map<?, ?> a = (Map<?, ?>) item;
-            Object value;
-            if (a.containsKey("strings")) {
-                value = ((List<?>) a.get("strings")).stream().map(s -> s instanceof Map<?, ?> hashed ? hashed.get("length") + " characters, SHA-256 "
-                        + hashed.get("sha256") : s).toList();
-            } else {
-                value = ((List<?>) a.get("numbers")).stream().map(n -> ((Number) n).doubleValue()).toList();
-            }
-            out.add(a.get("object") + " @" + a.get("name") + " " + a.get("dtype") + " " + a.get("shape") + " = " + value);
-        }
-        return sorted(out);
-    }
-
-    private static String shortened(String value) {
-        return value.length() > LONG_STRING ? value.length() + " characters, SHA-256 " + sha256(value.getBytes(StandardCharsets.UTF_8))
-                : value;
-    }
-
-    private static List<String> sorted(List<String> lines) {
-        return lines.stream().sorted(Comparator.naturalOrder()).toList();
-    }
-
-    private static List<String> strings(Object fixture) {
-        return ((List<?>) fixture).stream().map(String.class::cast).toList();
-    }
-
-    private static String dims(Shape shape) {
-        return java.util.Arrays.toString(shape.toArray());
-    }
-
-    private static String sha256(byte[] bytes) {
+    private static Map<?, ?> summary() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A JSON resource on the test class path, or (owner null) a file under shared/. */
-    private static Map<?, ?> json(Class<?> owner, String name) {
-        try {
-            byte[] bytes;
-            if (owner == null) {
-                bytes = Files.readAllBytes(KerasCorpus.path(name.substring("keras-files/".length())));
-            } else {
-                try (InputStream in = owner.getResourceAsStream(name)) {
-                    bytes = in.readAllBytes();
-                }
-            }
-            return (Map<?, ?>) JsonReader.parse(new String(bytes, StandardCharsets.UTF_8), name);
+            Path path = KerasCorpus.path("expected-summary.json");
+            return (Map<?, ?>) JsonReader.parse(Files.readString(path), path.toString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
