@@ -61,6 +61,11 @@ public final class Hdf5Dataset implements Hdf5Object {
         return shape;
     }
 
+    /** Whether the file holds its values: false for a dataset created but never written (reading it is an error that says so). */
+    public boolean hasData() {
+        return storedBytes() == 0 || layout.address() != FileBytes.UNDEFINED;
+    }
+
     /** Its values in row-major order as float32: float32 as stored, float16 widened, float64 rounded to nearest. */
     public float[] readFloats() throws CheckpointFormatException {
         Hdf5Dtype dtype = dtype();
@@ -137,7 +142,7 @@ public final class Hdf5Dataset implements Hdf5Object {
 
     private ByteBuffer data() throws CheckpointFormatException {
         long bytes = storedBytes();
-        if (bytes > 0 && layout.address() == FileBytes.UNDEFINED) {
+        if (!hasData()) {
             throw error("has no data in the file (the dataset was created but never written)");
         }
         return file.slice(bytes == 0 ? 0 : layout.address(), bytes, datatype.order(), location, "data");

@@ -13,7 +13,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the reader supports beyond the Keras corpus, on {@code hdf5/features.h5}, which h5py wrote
@@ -87,6 +89,9 @@ class Hdf5FeaturesTest {
         assertArrayEquals(new float[0], root.dataset("empty").readFloats());
         assertArrayEquals(new float[] {0, 0.25f, 0.5f, 0.75f, 1, 1.25f}, root.dataset("compact").readFloats());
         assertArrayEquals(new float[] {1}, root.dataset("\u00fcnicode").readFloats());
+        assertTrue(root.dataset("compact").hasData());
+        assertTrue(root.dataset("empty").hasData());
+        assertFalse(root.dataset("unwritten").hasData());
         assertEquals("features.h5: /unwritten, data: has no data in the file (the dataset was created but never written)",
                 assertThrows(CheckpointFormatException.class, () -> root.dataset("unwritten").readFloats()).getMessage());
     }
