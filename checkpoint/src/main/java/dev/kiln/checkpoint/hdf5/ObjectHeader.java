@@ -82,6 +82,10 @@ record ObjectHeader(Shape shape, Datatype datatype, Layout layout, long btree, l
                 }
                 read++;
                 if (type == CONTINUATION) {
+                    if (length < 16) {
+                        throw file.error(where, "continuation message", at + 2, length + " bytes; allowed: at least 16 (an address and a"
+                                + " length)");
+                    }
                     long next = file.definedAddress(data, 0, where, "continuation address");
                     long nextLength = file.u64(data + 8, where, "continuation length");
                     file.require(next, nextLength, where, "continuation block");
