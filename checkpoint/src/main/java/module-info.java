@@ -7,7 +7,8 @@
  * {@code LoadLimits} and {@code CheckpointFormatException} appear in the public signatures),
  * {@code format} ({@code TensorFile}, {@code Safetensors}: the containers, to read a file's
  * tensors and metadata directly), {@code keras} (Keras model configs read into Kiln models and
- * written back: {@code KerasModelConfig} and its tables) and {@code dev.kiln.checkpoint}, the
+ * written back: {@code KerasModelConfig} and its tables), {@code hdf5} ({@code Hdf5File}: HDF5
+ * files read into typed groups, datasets and attributes, for Keras' files) and {@code dev.kiln.checkpoint}, the
  * {@code inspect} / {@code export} / {@code import} command, which the {@code kiln} command dispatches to (a
  * qualified export would make this module name the nlp module it must not know). What is
  * internal is package-private.
@@ -18,6 +19,7 @@ module dev.kiln.checkpoint {
     exports dev.kiln.checkpoint;
     exports dev.kiln.checkpoint.callback;
     exports dev.kiln.checkpoint.format;
+    exports dev.kiln.checkpoint.hdf5;
     exports dev.kiln.checkpoint.io;
     exports dev.kiln.checkpoint.keras;
     exports dev.kiln.checkpoint.model;

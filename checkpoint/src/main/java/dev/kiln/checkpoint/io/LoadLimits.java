@@ -20,6 +20,8 @@ public final class LoadLimits {
     public static final int MAX_NAME_BYTES = 4096;
     /** Dimensions of one tensor. */
     public static final int MAX_RANK = 8;
+    /** How deeply groups may nest in an HDF5 file (Keras nests five levels): the reader's recursion stays shallow. */
+    public static final int MAX_GROUP_DEPTH = 64;
     /** Elements of one tensor: it must fit in one Java array. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 16;
     /**

@@ -1,0 +1,11 @@
+/**
+ * Reading HDF5 files, the container of Keras' {@code .h5} models and of the weights inside a
+ * {@code .keras} archive: {@link dev.kiln.checkpoint.hdf5.Hdf5File} opens a file into a tree of
+ * typed objects ({@link dev.kiln.checkpoint.hdf5.Hdf5Group}, {@link dev.kiln.checkpoint.hdf5.Hdf5Dataset}
+ * with its dtype, shape and values, {@link dev.kiln.checkpoint.hdf5.Hdf5Attribute}). Written from
+ * the HDF5 specification for the layout HDF5 writes by default (checkpoint/HDF5.md says what is
+ * read and what is refused, and why Kiln reads HDF5 itself rather than through a library).
+ * Depends on the engine (Shape) and dev.kiln.checkpoint.io (LoadLimits, CheckpointFormatException);
+ * it knows nothing of Keras: turning the tree into a model is the importer's job.
+ */
+package dev.kiln.checkpoint.hdf5;
