@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Keras' TextVectorization: texts to token ids ({@code output_mode} "int") or to one vector per
@@ -333,16 +334,59 @@ public final class TextVectorization implements Layer {
         return weights;
     }
 
-    /** Learns the vocabulary (and in tf_idf mode the idf weights) from {@code texts}, replacing any earlier one. */
-    public void adapt(List<String> texts, ComputePool pool) {
-        int limit = maxTokens == null ? -1 : maxTokens - outputMode.tokenStart();
-        VocabularyBuilder.Learned learned = VocabularyBuilder.learn(texts, tokenizer, ngrams, limit, pool);
+    /**
+     * Learns the vocabulary (and in tf_idf mode the idf weights) from {@code texts}, replacing any
+     * earlier one. The texts are read once, in order, and counted in groups as they come, so an
+     * {@link Iterable} that reads them lazily (a {@code Dataset<String>}, whose pass this closes)
+     * needs memory for one group and the distinct tokens, not for all the texts.
+     */
+    public void adapt(Iterable<String> texts, ComputePool pool) {
+        Adaptation adaptation = adaptation(pool);
+        texts.forEach(adaptation);
+        adaptation.finish();
+    }
+
+    /**
+     * A streaming adapt: hand it every text ({@link Adaptation#accept}, e.g. as the consumer of a
+     * one-pass reader), then {@link Adaptation#finish} sets the vocabulary learned, as
+     * {@link #adapt} would from the same texts.
+     */
+    public Adaptation adaptation(ComputePool pool) {
+        return new Adaptation(new VocabularyBuilder.Counter(tokenizer, ngrams, pool));
+    }
+
+    /** The texts of one streaming adapt so far; {@link #finish} learns from them. Not for concurrent use. */
+    public final class Adaptation implements Consumer<String> {
+        private final VocabularyBuilder.Counter counter;
+
+        private Adaptation(VocabularyBuilder.Counter counter) {
+            this.counter = counter;
+        }
+
+        /** Counts the tokens of {@code text} (in groups: the work happens every few thousand texts). */
+        @Override
+        public void accept(String text) {
+            counter.accept(text);
+        }
+
+        /** How many texts were handed in so far. */
+        public long texts() {
+            return counter.texts();
+        }
+
+        /** Learns the vocabulary (and idf weights) from the texts handed in, and sets it on the layer. */
+        public void finish() {
+            learn(counter.finish(maxTokens == null ? -1 : maxTokens - outputMode.tokenStart()));
+        }
+    }
+
+    private void learn(VocabularyBuilder.Learned learned) {
         List<String> full = new ArrayList<>(specialTokens());
         full.addAll(learned.tokens());
         float[] idf = null;
         if (outputMode == OutputMode.TF_IDF) {
             if (learned.tokens().isEmpty()) {
-                throw new IllegalArgumentException("TextVectorization: adapt found no token in " + texts.size() + " texts;"
+                throw new IllegalArgumentException("TextVectorization: adapt found no token in " + learned.texts() + " texts;"
                         + " tf_idf weighs '[UNK]' by the mean weight of the learned tokens, so it needs at least one");
             }
             idf = new float[full.size()];

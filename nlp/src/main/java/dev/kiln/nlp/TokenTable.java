@@ -17,8 +17,8 @@ final class TokenTable {
     private int[] starts = new int[64];
     private int[] lengths = new int[64];
     private int[] hashes = new int[64];
-    private int[] values = new int[64];
-    private int[] documents = new int[64];
+    private long[] values = new long[64];     // counts are long: a large stream may count a token more than 2^31 times
+    private long[] documents = new long[64];
     private int[] lastDocument = new int[64];
     private int size;
 
@@ -48,7 +48,7 @@ final class TokenTable {
     /** The value of the token, or {@code missing}. */
     int get(char[] chars, int start, int length, int missing) {
         int entry = find(chars, start, length, hash(chars, start, length));
-        return entry == EMPTY ? missing : values[entry];
+        return entry == EMPTY ? missing : (int) values[entry];
     }
 
     /** Sets the token's value (inserting it). */
@@ -62,12 +62,12 @@ final class TokenTable {
         return new String(arena, starts[entry], lengths[entry]);
     }
 
-    int value(int entry) {
+    long value(int entry) {
         return values[entry];
     }
 
     /** In how many documents {@link #count} saw the entry's token. */
-    int documents(int entry) {
+    long documents(int entry) {
         return documents[entry];
     }
 

@@ -32,6 +32,28 @@ class TextVectorizationTest {
         return layer.getVocabulary();
     }
 
+    /** A streaming adapt, over several groups of texts, learns what adapt on the whole list learns, on any thread count. */
+    @Test
+    void streamingAdaptLearnsTheSameVocabularyAndIdfWeights() {
+        Rng rng = new Rng(3);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            texts.add("w" + rng.nextInt(500) + " w" + rng.nextInt(50) + " common");
+        }
+        TextVectorization whole = TextVectorization.builder().maxTokens(100).outputMode(TextVectorization.OutputMode.TF_IDF).build();
+        TextVectorization streamed = TextVectorization.builder().maxTokens(100).outputMode(TextVectorization.OutputMode.TF_IDF)
+                .build();
+        try (ComputePool one = ComputePool.singleThreaded(); ComputePool two = ComputePool.withThreads(2)) {
+            whole.adapt(texts, one);
+            TextVectorization.Adaptation adaptation = streamed.adaptation(two);
+            texts.forEach(adaptation);
+            assertEquals(30_000, adaptation.texts());
+            adaptation.finish();
+        }
+        assertEquals(whole.getVocabulary(), streamed.getVocabulary());
+        assertArrayEquals(whole.getIdfWeights(), streamed.getIdfWeights());
+    }
+
     @Test
     void lowercasingIsAsciiOnlyAndPunctuationIsDeletedNotReplaced() {
         assertEquals(List.of("dont", "stop—É", "café"), tokens("Don't STOP—É café!"));

@@ -7,7 +7,9 @@ import dev.kiln.engine.callback.EarlyStopping;
 import dev.kiln.engine.callback.History;
 import dev.kiln.engine.callback.Logs;
 import dev.kiln.engine.callback.ProgressBar;
+import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.model.FitOptions;
+import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.nlp.plot.HistoryFiles;
 
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +35,17 @@ final class Fitting {
     /** {@code extra} callbacks run after EarlyStopping and ModelCheckpoint (a test's recorder). */
     static History fit(Sequential model, ImdbData data, TrainSettings settings, Path checkpoint, int initialEpoch, int epochs,
                        List<Callback> extra, PrintStream out) {
+        return fit(model, data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed(), settings.target()),
+                data.testing(settings.batchSize(), settings.target()), OptionalInt.of(settings.validationSteps()), settings,
+                checkpoint, initialEpoch, epochs, extra, out);
+    }
+
+    /**
+     * The fit on any data: {@code training} (cut to --steps-per-epoch batches when given), validated
+     * on {@code validationSteps} batches of {@code validation} (empty: all of it).
+     */
+    static History fit(Sequential model, Dataset<LabeledBatch> training, Dataset<LabeledBatch> validation, OptionalInt validationSteps,
+                       TrainSettings settings, Path checkpoint, int initialEpoch, int epochs, List<Callback> extra, PrintStream out) {
         List<Callback> callbacks = new ArrayList<>();
         callbacks.add(EarlyStopping.builder("val_loss").patience(settings.patience()).verbose(1).out(out).build());
         ModelCheckpoint.Builder checkpointing = ModelCheckpoint.builder(checkpoint.toString()).saveBestOnly(true).verbose(1).out(out);
@@ -40,11 +54,11 @@ final class Fitting {
         if (settings.backupDir() != null) {
             callbacks.add(BackupAndRestore.builder(settings.backupDir()).out(out).build());
         }
-        return model.fit(data.training(settings.batchSize(), settings.shuffleBuffer(), settings.seed(), settings.target()),
-                FitOptions.epochs(epochs).initialEpoch(initialEpoch)
-                        .validation(data.testing(settings.batchSize(), settings.target()), settings.validationSteps())
-                        .callbacks(callbacks)
-                        .progress(new ProgressBar(out, System.console() != null, System::nanoTime)));
+        FitOptions options = FitOptions.epochs(epochs).initialEpoch(initialEpoch).callbacks(callbacks)
+                .progress(new ProgressBar(out, System.console() != null, System::nanoTime));
+        options = validationSteps.isPresent() ? options.validation(validation, validationSteps.getAsInt())
+                : options.validation(validation);
+        return model.fit(settings.stepsPerEpoch() > 0 ? training.take(settings.stepsPerEpoch()) : training, options);
     }
 
     static void writeHistory(History history, Path folder, String prefix, PrintStream out) throws IOException {
@@ -54,11 +68,22 @@ final class Fitting {
 
     /** The loss and metrics on every review of the test split (all 25,000 unless --limit or --quick). */
     static Logs evaluateOnTestSplit(Sequential model, ImdbData data, TrainSettings settings, String what, PrintStream out) {
+        return evaluate(model, data.testing(settings.batchSize(), settings.target()), what + " on the test split",
+                data.test().size(), "reviews", out);
+    }
+
+    /** The loss and metrics on all of {@code data}, {@code examples} of them (-1: counted from the batches). */
+    static Logs evaluate(Sequential model, Dataset<LabeledBatch> data, String what, long examples, String noun, PrintStream out) {
         long start = System.nanoTime();
-        Logs logs = model.evaluate(data.testing(settings.batchSize(), settings.target()));
+        long[] counted = new long[1];
+        Logs logs = model.evaluate(data.map(batch -> {
+            counted[0] += batch.size();
+            return batch;
+        }));
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "%s on the test split (%,d reviews, %.1f s, %,.0f reviews/s): %s%n",
-                what, data.test().size(), seconds, data.test().size() / seconds, formatted(logs.asMap()));
+        long n = examples >= 0 ? examples : counted[0];
+        out.printf(Locale.ROOT, "%s (%,d %s, %.1f s, %,.0f %s/s): %s%n", what, n, noun, seconds, n / seconds, noun,
+                formatted(logs.asMap()));
         return logs;
     }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A model given as a Keras Sequential config (--model FILE.json: what {@code model.to_json()}
@@ -23,7 +22,8 @@ import java.util.Locale;
  * it starts with a TextVectorization (adapted on the training reviews unless the config carries
  * a vocabulary) or with an Embedding (then Kiln puts a TextVectorization of input_dim tokens in
  * front, padding or truncating to the config's input length when it gives one); and it ends in
- * the head the target needs, unactivated, since Kiln's losses take logits.
+ * the head the target needs: linear (the loss then takes logits, from_logits=True), or sigmoid
+ * for two classes and softmax for more (the loss takes probabilities, from_logits=False).
  */
 record KerasConfigDesign(Path file, KerasImport imported) implements ModelDesign {
 
@@ -71,17 +71,18 @@ record KerasConfigDesign(Path file, KerasImport imported) implements ModelDesign
                     imported.notes());
         }
         ValueSpec output = whole.build(new Rng(seed));
-        int width = target.head().config().getInt("units");
+        int width = target.outputs();
         Layer last = whole.model().layers().getLast();
         if (!ValueSpec.FEATURES.equals(output.kind()) || output.width() != width) {
-            throw new KerasConfigException(file + ": the model gives " + output.width() + " " + output.kind() + "; --target "
-                    + target.name().toLowerCase(Locale.ROOT) + " needs " + width + (width == 1 ? " output" : " outputs")
-                    + " per review");
+            throw new KerasConfigException(file + ": the model gives " + output.width() + " " + output.kind() + "; "
+                    + target.describe() + " needs " + width + (width == 1 ? " output" : " outputs") + " per " + target.example());
         }
         Object activation = last.config().values().get("activation");
-        if (activation != null && !activation.equals("linear")) {
-            throw new KerasConfigException(file + ": the last layer '" + last.name() + "' applies " + activation + "; Kiln's losses"
-                    + " take logits (from_logits=True), so the last layer must be linear");
+        if (activation != null && !activation.equals("linear") && !activation.equals(target.probabilityActivation())) {
+            throw new KerasConfigException(file + ": the last layer '" + last.name() + "' applies " + activation + "; "
+                    + target.describe() + " needs a linear last layer (logits, from_logits=True)"
+                    + (target.task() == Target.Task.REGRESSION ? "" : " or " + target.probabilityActivation()
+                    + " (probabilities, from_logits=False)"));
         }
         whole.model().setClassNames(target.classNames());
         return whole.model();

@@ -52,9 +52,9 @@ public final class SeedModel {
         compile(model, learningRate, engine, Target.SENTIMENT);
     }
 
-    /** Adam(learningRate) with {@code target}'s loss and metrics. */
+    /** Adam(learningRate) with {@code target}'s loss and metrics (on logits: the built-in models end in a linear layer). */
     static void compile(Sequential model, double learningRate, Engine engine, Target target) {
-        model.compile(new Adam(learningRate), target.loss(), target.metrics(), engine);
+        model.compile(new Adam(learningRate), target.loss(true), target.metrics(true), engine);
     }
 
     /** The part registries a saved text model needs: the engine's and TextVectorization. */

@@ -19,15 +19,18 @@ import java.util.Set;
  * @param backupDir    BackupAndRestore folder (resume after a crash), or null
  * @param target       what the model learns from a review (train's --target; the demo's is sentiment)
  * @param model        the model: a built-in architecture or a Keras config file (--model)
+ * @param stepsPerEpoch 0 = every batch of the training data each epoch, else at most this many batches of each
+ *                      epoch's shuffled pass (each pass starts at the data's beginning, unlike Keras' steps_per_epoch)
  */
 record TrainSettings(Path data, boolean download, Path out, int epochs, int batchSize, float learningRate, int maxTokens,
                      int threads, long seed, int limit, int shuffleBuffer, int validationSteps, int patience,
                      Path checkpoint, int saveFreq, Path backupDir, InputProjection projection, Target target,
-                     ModelDesign model) {
+                     ModelDesign model, int stepsPerEpoch) {
 
     static final int QUICK_REVIEWS = 4_000;
     static final Set<String> OPTIONS = Set.of("data", "out", "epochs", "batch-size", "learning-rate", "max-tokens", "threads",
-            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps", "input-projection", "model");
+            "seed", "limit", "checkpoint", "save-freq", "resume", "patience", "validation-steps", "input-projection", "model",
+            "steps-per-epoch");
     static final Set<String> SWITCHES = Set.of("quick", "download");
 
     static final String HELP = """
@@ -37,13 +40,15 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
               --out DIR            where the model, plots and history go (default: kiln-output)
               --epochs N           training epochs (default 10; --quick: 2)
               --batch-size N       examples per batch (default 64)
-              --learning-rate X    Adam's learning rate (default 1e-4; --quick: 1e-3, so two short epochs show learning)
+              --learning-rate X    the optimizer's learning rate (default for Adam 1e-4; --quick: 1e-3, so two short
+                                   epochs show learning)
               --max-tokens N       TextVectorization vocabulary size (default 1000)
               --threads N          compute threads (default: the machine's cores)
               --seed N             weights and shuffling; the same seed gives the same run (default 42)
-              --limit N            use only N reviews of each split (default: all 25,000; --quick: 4,000)
+              --limit N            use only N reviews of each IMDB split (default: all 25,000; --quick: 4,000)
+              --steps-per-epoch N  train on at most N batches of each epoch's shuffled pass (default: all)
               --patience N         EarlyStopping patience on val_loss (default 5)
-              --validation-steps N batches of the test split to validate on each epoch (default 30)
+              --validation-steps N batches of IMDB's test split to validate on each epoch (default 30)
               --checkpoint FILE    ModelCheckpoint filepath, save_best_only on val_loss (default OUT/best_model)
               --save-freq F        'epoch' or a number of batches (default epoch)
               --resume DIR         BackupAndRestore folder: back up every epoch and, after a crash, resume
@@ -60,13 +65,14 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                                    (model.to_json(), or a .keras archive's config.json) that starts with
                                    TextVectorization (adapted here; its max_tokens, not --max-tokens) or Embedding
                                    and ends in the head --target needs, linear (Kiln's losses take logits)
-              --quick              a first look: 4,000 reviews per split, 2 epochs, learning rate 1e-3 (under a minute)
+              --quick              a first look: 2 epochs, learning rate 1e-3; on IMDB 4,000 reviews per split
+                                   (under a minute)
             """;
 
     /** These settings without BackupAndRestore (the demo's continued run keeps no backup). */
     TrainSettings withoutBackup() {
         return new TrainSettings(data, false, out, epochs, batchSize, learningRate, maxTokens, threads, seed, limit, shuffleBuffer,
-                validationSteps, patience, checkpoint, saveFreq, null, projection, target, model);
+                validationSteps, patience, checkpoint, saveFreq, null, projection, target, model, stepsPerEpoch);
     }
 
     private static InputProjection projection(String name) throws CommandLine.UsageException {
@@ -80,6 +86,11 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
     /** The engine these settings ask for on {@code pool}. */
     Engine engine(ComputePool pool) {
         return Engine.on(pool).withInputProjection(projection);
+    }
+
+    /** IMDB's target, or regression (for a user's numeric labels). */
+    private static Target target(String name) throws CommandLine.UsageException {
+        return name.equals("regression") ? Target.regression() : Target.named(name);
     }
 
     static TrainSettings from(CommandLine line) throws CommandLine.UsageException, IOException {
@@ -106,6 +117,7 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
                 line.integer("limit", quick ? QUICK_REVIEWS : 0, 0), 10_000, line.integer("validation-steps", 30, 1),
                 line.integer("patience", 5, 0), line.path("checkpoint", out.resolve("best_model")), frequency,
                 line.path("resume", null), projection(line.string("input-projection", "auto")),
-                Target.named(line.string("target", "sentiment")), ModelDesign.named(line.string("model", "seed")));
+                target(line.string("target", "sentiment")), ModelDesign.named(line.string("model", "seed")),
+                line.has("steps-per-epoch") ? line.integer("steps-per-epoch", 1, 1) : 0);
     }
 }

@@ -56,9 +56,17 @@ class KerasConfigDesignTest {
         Files.writeString(sigmoid, Files.readString(CNN).replace("\"units\": 1, \"activation\": \"linear\"",
                 "\"units\": 1, \"activation\": \"sigmoid\""));
         ModelDesign probabilities = ModelDesign.named(sigmoid.toString());
-        assertEquals(sigmoid + ": the last layer 'dense' applies sigmoid; Kiln's losses take logits (from_logits=True), so the last"
-                + " layer must be linear", assertThrows(KerasConfigException.class,
-                () -> probabilities.build(adapted(probabilities), 1, Target.SENTIMENT)).getMessage());
+        probabilities.build(adapted(probabilities), 1, Target.SENTIMENT); // probabilities: compiled with from_logits=False
+        assertEquals(sigmoid + ": the last layer 'dense' applies sigmoid; --target stars needs a linear last layer (logits,"
+                + " from_logits=True)", assertThrows(KerasConfigException.class,
+                () -> probabilities.build(adapted(probabilities), 1, Target.STARS)).getMessage());
+        Path relu = dir.resolve("relu.json");
+        Files.writeString(relu, Files.readString(CNN).replace("\"units\": 1, \"activation\": \"linear\"",
+                "\"units\": 1, \"activation\": \"relu\""));
+        ModelDesign rectified = ModelDesign.named(relu.toString());
+        assertEquals(relu + ": the last layer 'dense' applies relu; --target sentiment needs a linear last layer (logits,"
+                + " from_logits=True) or sigmoid (probabilities, from_logits=False)", assertThrows(KerasConfigException.class,
+                () -> rectified.build(adapted(rectified), 1, Target.SENTIMENT)).getMessage());
 
         Path vectors = dir.resolve("vectors.json");
         Files.writeString(vectors, "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": \"Dense\", \"config\":"
