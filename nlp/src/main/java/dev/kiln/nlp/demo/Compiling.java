@@ -81,7 +81,7 @@ record Compiling(Optional<String> loss, Optional<String> optimizer, OptionalDoub
         model.compile(chosenOptimizer, chosenLoss, chosenMetrics, engine);
         Object logits = chosenLoss.config().values().get("from_logits");
         return String.format(Locale.ROOT, "Compiled: %s(learning_rate=%s), loss %s%s, metrics %s", chosenOptimizer.config().type(),
-                chosenOptimizer.learningRate(), chosenLoss.config().type(), logits == null ? ""
+                (float) chosenOptimizer.learningRate(), chosenLoss.config().type(), logits == null ? ""
                         : "(from_logits=" + (fromLogits ? "True" : "False") + ": the last layer '" + last.name() + "' "
                         + (fromLogits ? "is linear" : "applies " + activation) + ")",
                 chosenMetrics.stream().map(Metric::name).collect(Collectors.joining(", ")));
