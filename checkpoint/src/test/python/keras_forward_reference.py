@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Independent NumPy forward passes of the Keras model files in /work/shared/keras-files.
+
+Reads each file's weights with h5py (a .keras archive's model.weights.h5 through zipfile, in
+memory; nothing is unpickled or executed) and its layer list from the config JSON, computes the
+model's outputs for a few fixed inputs with NumPy alone (no Keras, no Kiln), and writes
+checkpoint/src/test/resources/reference/keras-forward.json, which KerasModelFileTest compares
+Kiln's predictions with (1e-5 relative).
+
+The inputs are defined by formula, and KerasModelFileTest computes the same ones:
+  vectors of width W, example i, feature j: float32(sin(0.37 * (i + 1) + 0.011 * j))
+  token ids over a vocabulary V, example i, step t: (i * 7919 + t * 104729 + 1) % V
+
+Run from the repository root: /usr/bin/python3 checkpoint/src/test/python/keras_forward_reference.py
+(Debian's python3-h5py and python3-numpy).
+"""
+import io
+import json
+import os
+import sys
+import zipfile
+
+import h5py
+import numpy as np
+
+CORPUS = "/work/shared/keras-files"
+OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "keras-forward.json")
+EXAMPLES = 3
+
+# file -> (input kind, width or vocabulary, steps)
+MODELS = {
+    "mlp-k2.h5": ("vectors", 100, None),
+    "spam-mlp-k3.keras": ("vectors", 5000, None),
+    "aura-imdb-embed-gap-k3.keras": ("ids", 10000, 256),
+    "sentiment-embed-gap-k2-hdf5.keras": ("ids", 10000, 20),
+    "embed-conv1d-k2.h5": ("ids", 200, 10),
+}
+
+
+def vectors(width):
+    return np.array([[np.float32(np.sin(0.37 * (i + 1) + 0.011 * j)) for j in range(width)] for i in range(EXAMPLES)],
+                    dtype=np.float32)
+
+
+def ids(vocabulary, steps):
+    return np.array([[(i * 7919 + t * 104729 + 1) % vocabulary for t in range(steps)] for i in range(EXAMPLES)],
+                    dtype=np.int64)
+
+
+def snake(name):
+    import re
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name)
+    return name.lower()
+
+
+def open_model(path):
+    """(layer configs without InputLayer, list of weight lists in layer order)."""
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as z:
+            config = json.loads(z.read("config.json"))
+            h5 = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
+        layers = [l for l in config["config"]["layers"] if l["class_name"] != "InputLayer"]
+        counters = {}
+        weights = []
+        for layer in layers:
+            base = snake(layer["class_name"])
+            n = counters.get(base, 0)
+            counters[base] = n + 1
+            group = h5["layers"][base if n == 0 else base + "_" + str(n)]
+            vars_ = group["vars"] if "vars" in group else {}
+            weights.append([np.array(vars_[str(k)]) for k in range(len(vars_))])
+        return layers, weights
+    h5 = h5py.File(path, "r")
+    config = json.loads(h5.attrs["model_config"])
+    layers = config["config"] if isinstance(config["config"], list) else config["config"]["layers"]
+    layers = [l for l in layers if l["class_name"] != "InputLayer"]
+    weights = []
+    for layer in layers:
+        group = h5["model_weights"][layer["config"]["name"]]
+        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        weights.append([np.array(group[n]) for n in names])
+    return layers, weights
+
+
+def activation(name, x):
+    if name == "linear":
+        return x
+    if name == "relu":
+        return np.maximum(x, 0)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-x))
+    if name == "softmax":
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    raise ValueError("activation " + name)
+
+
+def forward(layers, weights, x):
+    x = x.astype(np.float64) if x.dtype != np.int64 else x
+    for layer, w in zip(layers, weights):
+        kind, c = layer["class_name"], layer["config"]
+        w = [a.astype(np.float64) for a in w]
+        if kind == "Dense":
+            x = activation(c["activation"], x @ w[0] + w[1])
+        elif kind == "Embedding":
+            x = w[0][x]
+        elif kind == "GlobalAveragePooling1D":
+            x = x.mean(axis=1)
+        elif kind == "Dropout":
+            pass
+        elif kind == "Flatten":
+            x = x.reshape(x.shape[0], -1)
+        elif kind == "Conv1D":
+            assert c["padding"] == "valid" and list(c["strides"]) == [1] and list(c["dilation_rate"]) == [1]
+            kernel, bias = w  # [k, in, filters]
+            k = kernel.shape[0]
+            steps = x.shape[1] - k + 1
+            out = np.stack([np.einsum("bki,kio->bo", x[:, t:t + k, :], kernel) for t in range(steps)], axis=1) + bias
+            x = activation(c["activation"], out)
+        else:
+            raise ValueError("layer " + kind)
+    return x
+
+
+def main():
+    fixture = {}
+    for name, (kind, size, steps) in MODELS.items():
+        layers, weights = open_model(os.path.join(CORPUS, name))
+        x = vectors(size) if kind == "vectors" else ids(size, steps)
+        y = forward(layers, weights, x)
+        fixture[name] = {"input": kind, "size": size, "steps": steps, "examples": EXAMPLES,
+                         "outputs": [[float(v) for v in row] for row in y]}
+        print(name, y.shape, file=sys.stderr)
+    with open(OUT, "w") as f:
+        json.dump(fixture, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
