@@ -11,15 +11,22 @@ import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.tensor.Tensor;
 import dev.kiln.engine.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,6 +139,77 @@ class KerasModelFileTest {
             }
         }
         return TokenBatch.ofRows(rows);
+    }
+
+    @Test
+    void aWeightOfAnotherShapeIsRefusedNamingTheFileLayerVariableAndShapes(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> entries = entries(SharedFiles.path("keras-files/spam-mlp-k3.keras"));
+        String config = new String(entries.get("config.json"), StandardCharsets.UTF_8);
+        assertTrue(config.contains("\"units\": 160"), config);
+        entries.put("config.json", config.replace("\"units\": 160", "\"units\": 161").getBytes(StandardCharsets.UTF_8));
+        Path file = zip(dir.resolve("wider.keras"), entries);
+        KerasConfigException refused = assertThrows(KerasConfigException.class, () -> KerasModelFile.load(file));
+        assertEquals(file + "!model.weights.h5: layer 0 'dense' (layers/dense): variable vars/0 has shape [5000, 160]; Kiln's"
+                + " parameter dense/kernel needs [5000, 161]", refused.getMessage());
+    }
+
+    @Test
+    void anArchiveWithAnEntryKilnDoesNotReadIsRefusedByName(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> entries = entries(SharedFiles.path("keras-files/spam-mlp-k3.keras"));
+        entries.put("model.weights.npz", new byte[] {'P', 'K'});
+        Path npz = zip(dir.resolve("npz.keras"), entries);
+        assertEquals(npz + ": entry 'model.weights.npz' is a NumPy or pickle file, which can hold pickled Python objects that run"
+                + " code when loaded; Kiln never loads them and reads weights only from model.weights.h5",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(npz)).getMessage());
+        entries.remove("model.weights.npz");
+        entries.put("extra.txt", new byte[1]);
+        Path extra = zip(dir.resolve("extra.keras"), entries);
+        assertEquals(extra + ": entry 'extra.txt' is not part of a Keras model archive Kiln reads (config.json, metadata.json,"
+                + " model.weights.h5)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(extra)).getMessage());
+        entries.remove("extra.txt");
+        entries.remove("model.weights.h5");
+        Path noWeights = zip(dir.resolve("noweights.keras"), entries);
+        assertEquals(noWeights + ": the archive has no model.weights.h5; a Keras 3 model archive holds config.json, metadata.json"
+                + " and model.weights.h5 (entries found: [config.json, metadata.json])",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(noWeights)).getMessage());
+    }
+
+    @Test
+    void aZipBombIsRefusedBeforeAnythingIsInflated(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> entries = entries(SharedFiles.path("keras-files/spam-mlp-k3.keras"));
+        entries.put("config.json", new byte[KerasModelConfig.MAX_BYTES / 2]); // zeros deflate about 1000 to 1
+        Path bomb = zip(dir.resolve("bomb.keras"), entries);
+        String message = assertThrows(KerasConfigException.class, () -> KerasModelFile.load(bomb)).getMessage();
+        assertTrue(message.startsWith(bomb + ": entry 'config.json' claims " + KerasModelConfig.MAX_BYTES / 2 + " bytes from "), message);
+        assertTrue(message.endsWith(" compressed ones; refused as a possible zip bomb (Kiln accepts at most 100 to 1)"), message);
+    }
+
+    @Test
+    void aFileThatIsNeitherZipNorHdf5IsRefused(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("model.keras"), "{\"class_name\": \"Sequential\"}");
+        assertEquals(text + ": neither a .keras archive (a zip) nor a Keras HDF5 file; its first bytes are 7b22636c6173735f",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(text)).getMessage());
+    }
+
+    private static Map<String, byte[]> entries(Path archive) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                entries.put(entry.getName(), zip.getInputStream(entry).readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static Path zip(Path file, Map<String, byte[]> entries) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
+            }
+        }
+        return file;
     }
 
     @Test
