@@ -257,8 +257,9 @@ public final class KerasModelFile {
         Optional<Hdf5Attribute> config = root.findAttribute("model_config");
         if (config.isEmpty()) {
             throw new KerasConfigException(file + ": an HDF5 file without a model_config attribute: "
-                    + (root.findAttribute("layer_names").isPresent() ? "a weights-only file (save_weights), which needs the model's"
-                    + " config besides" : "not a Keras full-model file"));
+                    + (root.findAttribute("layer_names").isPresent() || root.findGroup("layers").isPresent()
+                    ? "a weights-only file (save_weights); Kiln reads weights with the model's config in a .keras archive or a"
+                    + " full-model HDF5 file" : "not a Keras full-model file"));
         }
         String json = config.get().string();
         String configSource = file + ": model_config";

@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KerasModelFileTest {
     private static final Path FIXTURE = Path.of("src/test/resources/reference/keras-forward.json");
 
+    private static final String WEIGHTS_ONLY = ": an HDF5 file without a model_config attribute: a weights-only file"
+            + " (save_weights); Kiln reads weights with the model's config in a .keras archive or a full-model HDF5 file";
+
     /** The files that load, with the parameter count Keras saved (PROVENANCE.md). */
     private static final Map<String, Long> LOADS = Map.of(
             "mlp-k2.h5", 7_114L,
@@ -60,9 +63,13 @@ class KerasModelFileTest {
             "bilstm2-tfkeras.h5", ": model_config: 'class_name' is \"Model\"; Kiln supports only \"Sequential\" (Kiln builds"
                     + " Sequential models; a Functional model's layers need not form a chain)");
 
-    /** Weights-only files and the companion JSON: not whole models, left to the config + weights path. */
-    private static final Set<String> NOT_MODELS = Set.of("emoji-lstm2-k2-weights.h5", "emoji-lstm2-k3.weights.h5",
-            "emoji-lstm2.model.json", "expected-summary.json", "PROVENANCE.md", "LICENSES");
+    /** Weights-only files and a bare config: not whole models (a config + weights path is still to come). */
+    private static final Map<String, String> NOT_MODELS = Map.of(
+            "emoji-lstm2-k2-weights.h5", WEIGHTS_ONLY,
+            "emoji-lstm2-k3.weights.h5", WEIGHTS_ONLY,
+            "emoji-lstm2.model.json", ": neither a .keras archive (a zip) nor a Keras HDF5 file; its first bytes are 7b226d6f64756c65");
+    /** The corpus' documentation. */
+    private static final Set<String> NOT_FILES_OF_MODELS = Set.of("expected-summary.json", "PROVENANCE.md", "LICENSES");
 
     @Test
     void everyModelFileOfTheCorpusIsCovered() throws IOException {
@@ -72,7 +79,8 @@ class KerasModelFileTest {
         }
         Set<String> covered = new TreeSet<>(LOADS.keySet());
         covered.addAll(REFUSED.keySet());
-        covered.addAll(NOT_MODELS);
+        covered.addAll(NOT_MODELS.keySet());
+        covered.addAll(NOT_FILES_OF_MODELS);
         assertEquals(covered, seen);
     }
 
@@ -112,7 +120,9 @@ class KerasModelFileTest {
 
     @Test
     void theOtherModelFilesAreRefusedNamingWhy() {
-        for (Map.Entry<String, String> file : REFUSED.entrySet()) {
+        Map<String, String> refusals = new LinkedHashMap<>(REFUSED);
+        refusals.putAll(NOT_MODELS);
+        for (Map.Entry<String, String> file : refusals.entrySet()) {
             Path path = SharedFiles.path("keras-files/" + file.getKey());
             IOException refused = assertThrows(IOException.class, () -> KerasModelFile.load(path), file.getKey());
             assertTrue(refused.getMessage().startsWith(path + file.getValue()), refused.getMessage());
