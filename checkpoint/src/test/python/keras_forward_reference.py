@@ -10,6 +10,11 @@ Kiln's predictions with (1e-5 relative).
 The inputs are defined by formula, and KerasModelFileTest computes the same ones:
   vectors of width W, example i, feature j: float32(sin(0.37 * (i + 1) + 0.011 * j))
   token ids over a vocabulary V, example i, step t: (i * 7919 + t * 104729 + 1) % V
+  sequences of S steps of width W, example i, step t, feature j: the vector value at feature t * W + j
+
+"emoji-lstm2 (config + k3 weights)" is no file of the corpus: it is emoji-lstm2.model.json without
+its final Activation layer (Kiln has none) and the weights of emoji-lstm2-k3.weights.h5, which
+KerasModelFileTest packs into a .keras archive: two stacked LSTMs read with Keras 3's layout.
 
 Run from the repository root: /usr/bin/python3 checkpoint/src/test/python/keras_forward_reference.py
 (Debian's python3-h5py and python3-numpy).
@@ -34,7 +39,9 @@ MODELS = {
     "aura-imdb-embed-gap-k3.keras": ("ids", 10000, 256),
     "sentiment-embed-gap-k2-hdf5.keras": ("ids", 10000, 20),
     "embed-conv1d-k2.h5": ("ids", 200, 10),
+    "emoji-lstm2 (config + k3 weights)": ("sequences", 50, 10),
 }
+EMOJI = "emoji-lstm2 (config + k3 weights)"
 
 
 def vectors(width):
@@ -55,6 +62,29 @@ def snake(name):
     return name.lower()
 
 
+def keras3_weights(layers, h5):
+    counters = {}
+    weights = []
+    for layer in layers:
+        base = snake(layer["class_name"])
+        n = counters.get(base, 0)
+        counters[base] = n + 1
+        name = base if n == 0 else base + "_" + str(n)
+        group = h5["layers"][name] if name in h5["layers"] else {}
+        if "cell" in group:
+            group = group["cell"]
+        vars_ = group["vars"] if "vars" in group else {}
+        weights.append([np.array(vars_[str(k)]) for k in range(len(vars_))])
+    return weights
+
+
+def open_emoji():
+    with open(os.path.join(CORPUS, "emoji-lstm2.model.json")) as f:
+        config = json.load(f)
+    layers = [l for l in config["config"]["layers"] if l["class_name"] not in ("InputLayer", "Activation")]
+    return layers, keras3_weights(layers, h5py.File(os.path.join(CORPUS, "emoji-lstm2-k3.weights.h5"), "r"))
+
+
 def open_model(path):
     """(layer configs without InputLayer, list of weight lists in layer order)."""
     with open(path, "rb") as f:
@@ -64,16 +94,7 @@ def open_model(path):
             config = json.loads(z.read("config.json"))
             h5 = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
         layers = [l for l in config["config"]["layers"] if l["class_name"] != "InputLayer"]
-        counters = {}
-        weights = []
-        for layer in layers:
-            base = snake(layer["class_name"])
-            n = counters.get(base, 0)
-            counters[base] = n + 1
-            group = h5["layers"][base if n == 0 else base + "_" + str(n)]
-            vars_ = group["vars"] if "vars" in group else {}
-            weights.append([np.array(vars_[str(k)]) for k in range(len(vars_))])
-        return layers, weights
+        return layers, keras3_weights(layers, h5)
     h5 = h5py.File(path, "r")
     config = json.loads(h5.attrs["model_config"])
     layers = config["config"] if isinstance(config["config"], list) else config["config"]["layers"]
@@ -121,6 +142,20 @@ def forward(layers, weights, x):
             steps = x.shape[1] - k + 1
             out = np.stack([np.einsum("bki,kio->bo", x[:, t:t + k, :], kernel) for t in range(steps)], axis=1) + bias
             x = activation(c["activation"], out)
+        elif kind == "LSTM":
+            assert c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid" and not c["go_backwards"]
+            kernel, recurrent, bias = w  # gates i, f, c, o
+            units = recurrent.shape[0]
+            h = np.zeros((x.shape[0], units))
+            state = np.zeros((x.shape[0], units))
+            outputs = []
+            for t in range(x.shape[1]):
+                z = x[:, t, :] @ kernel + h @ recurrent + bias
+                i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+                state = activation("sigmoid", f) * state + activation("sigmoid", i) * np.tanh(g)
+                h = activation("sigmoid", o) * np.tanh(state)
+                outputs.append(h)
+            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
         else:
             raise ValueError("layer " + kind)
     return x
@@ -129,8 +164,9 @@ def forward(layers, weights, x):
 def main():
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
-        layers, weights = open_model(os.path.join(CORPUS, name))
-        x = vectors(size) if kind == "vectors" else ids(size, steps)
+        layers, weights = open_emoji() if name == EMOJI else open_model(os.path.join(CORPUS, name))
+        x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
+             else vectors(steps * size).reshape(EXAMPLES, steps, size))
         y = forward(layers, weights, x)
         fixture[name] = {"input": kind, "size": size, "steps": steps, "examples": EXAMPLES,
                          "outputs": [[float(v) for v in row] for row in y]}

@@ -5,6 +5,7 @@ import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.LayerValue;
+import dev.kiln.engine.layer.SequenceBatch;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.model.Engine;
@@ -86,36 +87,76 @@ class KerasModelFileTest {
 
     @Test
     void theLoadableFilesPredictWhatNumPyComputesFromTheirWeights() throws IOException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fixture = (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
-        assertEquals(LOADS.keySet(), fixture.keySet());
+        Map<String, Object> fixture = fixture();
         for (Map.Entry<String, Long> file : LOADS.entrySet()) {
             KerasImport imported = KerasModelFile.load(SharedFiles.path("keras-files/" + file.getKey()));
             assertEquals(file.getValue(), imported.model().parameterCount(), file.getKey());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> expected = (Map<String, Object>) fixture.get(file.getKey());
-            int examples = ((Number) expected.get("examples")).intValue();
-            int size = ((Number) expected.get("size")).intValue();
-            LayerValue input = expected.get("input").equals("vectors") ? vectors(examples, size)
-                    : ids(examples, size, ((Number) expected.get("steps")).intValue());
-            float[] predicted;
-            try (ComputePool pool = ComputePool.singleThreaded()) {
-                imported.model().compile(MeanError.squared(), List.of(), Engine.on(pool));
-                predicted = imported.model().predict(input).data();
-            }
-            @SuppressWarnings("unchecked")
-            List<List<Number>> outputs = (List<List<Number>>) expected.get("outputs");
-            int width = outputs.getFirst().size();
-            assertEquals(examples * width, predicted.length, file.getKey());
-            for (int i = 0; i < examples; i++) {
-                for (int j = 0; j < width; j++) {
-                    double want = outputs.get(i).get(j).doubleValue();
-                    double got = predicted[i * width + j];
-                    assertTrue(Math.abs(got - want) <= 1e-5 * Math.max(Math.abs(want), 1e-3),
-                            file.getKey() + " example " + i + " output " + j + ": Kiln " + got + ", NumPy " + want);
-                }
+            assertPredicts(imported, fixture, file.getKey());
+        }
+    }
+
+    /**
+     * Two stacked LSTMs in Keras 3's layout (weights under cell/vars): the emoji model's config without
+     * its Activation layer and its Keras 3 weights file, packed as Keras packs a .keras archive.
+     */
+    @Test
+    void stackedLstmsPredictWhatNumPyComputes(@TempDir Path dir) throws IOException {
+        String json = Files.readString(SharedFiles.path("keras-files/emoji-lstm2.model.json"));
+        int activation = json.lastIndexOf(", {\"module\": \"keras.layers\", \"class_name\": \"Activation\"");
+        String withoutActivation = json.substring(0, activation) + json.substring(json.indexOf("], \"build_input_shape\"", activation));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("metadata.json", "{\"keras_version\": \"3.10.0\"}".getBytes(StandardCharsets.UTF_8));
+        entries.put("config.json", withoutActivation.getBytes(StandardCharsets.UTF_8));
+        entries.put("model.weights.h5", Files.readAllBytes(SharedFiles.path("keras-files/emoji-lstm2-k3.weights.h5")));
+        KerasImport imported = KerasModelFile.load(zip(dir.resolve("emoji.keras"), entries));
+        assertEquals(62_789, imported.model().parameterCount());
+        assertPredicts(imported, fixture(), "emoji-lstm2 (config + k3 weights)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fixture() throws IOException {
+        return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
+    }
+
+    private static void assertPredicts(KerasImport imported, Map<String, Object> fixture, String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> expected = (Map<String, Object>) fixture.get(name);
+        int examples = ((Number) expected.get("examples")).intValue();
+        int size = ((Number) expected.get("size")).intValue();
+        LayerValue input = switch ((String) expected.get("input")) {
+            case "vectors" -> vectors(examples, size);
+            case "ids" -> ids(examples, size, ((Number) expected.get("steps")).intValue());
+            default -> sequences(examples, ((Number) expected.get("steps")).intValue(), size);
+        };
+        float[] predicted;
+        try (ComputePool pool = ComputePool.singleThreaded()) {
+            imported.model().compile(MeanError.squared(), List.of(), Engine.on(pool));
+            predicted = imported.model().predict(input).data();
+        }
+        @SuppressWarnings("unchecked")
+        List<List<Number>> outputs = (List<List<Number>>) expected.get("outputs");
+        int width = outputs.getFirst().size();
+        assertEquals(examples * width, predicted.length, name);
+        for (int i = 0; i < examples; i++) {
+            for (int j = 0; j < width; j++) {
+                double want = outputs.get(i).get(j).doubleValue();
+                double got = predicted[i * width + j];
+                assertTrue(Math.abs(got - want) <= 1e-5 * Math.max(Math.abs(want), 1e-3),
+                        name + " example " + i + " output " + j + ": Kiln " + got + ", NumPy " + want);
             }
         }
+    }
+
+    /** keras_forward_reference.py's sequences: example i's vector of width steps x features, step by step. */
+    private static LayerValue sequences(int examples, int steps, int features) {
+        float[] data = ((FeatureBatch) vectors(examples, steps * features)).values().value().data();
+        int[] lengths = new int[examples];
+        int[] offsets = new int[examples];
+        for (int i = 0; i < examples; i++) {
+            lengths[i] = steps;
+            offsets[i] = i * steps;
+        }
+        return new SequenceBatch(Variable.constant(Tensor.wrap(data, examples * steps, features)), lengths, offsets);
     }
 
     @Test
