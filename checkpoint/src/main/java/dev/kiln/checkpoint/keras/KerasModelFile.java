@@ -121,6 +121,11 @@ public final class KerasModelFile {
             for (ZipEntry entry : all) {
                 total += checkEntrySize(file, entry, fileSize);
             }
+            long heap = Runtime.getRuntime().maxMemory() / 2;
+            if (total > heap) {
+                throw new KerasConfigException(file + ": the archive's entries add up to " + total + " bytes; this JVM reads at most "
+                        + heap + " (half its heap, -Xmx)");
+            }
             if (total > LoadLimits.MAX_FILE_BYTES) {
                 throw new KerasConfigException(file + ": the archive's entries add up to " + total + " bytes; Kiln reads at most "
                         + LoadLimits.MAX_FILE_BYTES);
