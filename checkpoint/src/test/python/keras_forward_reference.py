@@ -16,6 +16,12 @@ The inputs are defined by formula, and KerasModelFileTest computes the same ones
 its final Activation layer (Kiln has none) and the weights of emoji-lstm2-k3.weights.h5, which
 KerasModelFileTest packs into a .keras archive: two stacked LSTMs read with Keras 3's layout.
 
+"bilstm-synthetic-k3.keras" is written here (under src/test/resources/keras-files), since no file
+of the corpus holds Bidirectional weights in a model Kiln reads: two Bidirectional LSTMs (the
+first returning sequences) and a Dense, its config spelled out by keras_configs.py as Keras 3.10
+writes it, its weights drawn from NumPy's RandomState(7) and laid out as Keras 3 saves them
+(layers/bidirectional/forward_layer/cell/vars/0..2, then backward_layer/...).
+
 Run from the repository root: /usr/bin/python3 checkpoint/src/test/python/keras_forward_reference.py
 (Debian's python3-h5py and python3-numpy).
 """
@@ -40,8 +46,40 @@ MODELS = {
     "sentiment-embed-gap-k2-hdf5.keras": ("ids", 10000, 20),
     "embed-conv1d-k2.h5": ("ids", 200, 10),
     "emoji-lstm2 (config + k3 weights)": ("sequences", 50, 10),
+    "bilstm-synthetic-k3.keras": ("sequences", 4, 6),
 }
+SYNTHETIC = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k3.keras")
 EMOJI = "emoji-lstm2 (config + k3 weights)"
+
+
+def write_synthetic():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import keras_configs as k
+    config = k.k3_model([k.k3_input([None, 6, 4], "float32"),
+                         k.k3_bidirectional("bidirectional", "lstm", 3, True, [None, 6, 4]),
+                         k.k3_bidirectional("bidirectional_1", "lstm_1", 2, False, [None, 6, 6]),
+                         k.k3_dense("dense", 2, "linear", [None, 4])], [None, 6, 4])
+    rng = np.random.RandomState(7)
+
+    def draw(*shape):
+        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5:
+        layers = h5.create_group("layers")
+        for group, features, units in (("bidirectional", 4, 3), ("bidirectional_1", 6, 2)):
+            for direction in ("forward_layer", "backward_layer"):
+                vars_ = layers.create_group(group + "/" + direction + "/cell/vars")
+                vars_["0"] = draw(features, 4 * units)
+                vars_["1"] = draw(units, 4 * units)
+                vars_["2"] = draw(4 * units)
+        dense = layers.create_group("dense/vars")
+        dense["0"] = draw(4, 2)
+        dense["1"] = draw(2)
+    with zipfile.ZipFile(SYNTHETIC, "w", zipfile.ZIP_STORED) as z:
+        for name, data in (("metadata.json", json.dumps({"keras_version": "3.10.0", "date_saved": "2026-12-03@00:00:00"})),
+                           ("config.json", json.dumps(config)), ("model.weights.h5", buffer.getvalue())):
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
 def vectors(width):
@@ -71,10 +109,11 @@ def keras3_weights(layers, h5):
         counters[base] = n + 1
         name = base if n == 0 else base + "_" + str(n)
         group = h5["layers"][name] if name in h5["layers"] else {}
-        if "cell" in group:
-            group = group["cell"]
-        vars_ = group["vars"] if "vars" in group else {}
-        weights.append([np.array(vars_[str(k)]) for k in range(len(vars_))])
+        found = []
+        for sub in (group, group.get("cell", {}), group.get("forward_layer/cell", {}), group.get("backward_layer/cell", {})):
+            vars_ = sub["vars"] if "vars" in sub else {}
+            found += [np.array(vars_[str(k)]) for k in range(len(vars_))]
+        weights.append(found)
     return weights
 
 
@@ -120,6 +159,22 @@ def activation(name, x):
     raise ValueError("activation " + name)
 
 
+def lstm(c, w, x):
+    assert c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid" and c["use_bias"]
+    kernel, recurrent, bias = w  # gates i, f, c, o
+    units = recurrent.shape[0]
+    h = np.zeros((x.shape[0], units))
+    state = np.zeros((x.shape[0], units))
+    outputs = []
+    for t in range(x.shape[1]):
+        z = x[:, t, :] @ kernel + h @ recurrent + bias
+        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        state = activation("sigmoid", f) * state + activation("sigmoid", i) * np.tanh(g)
+        h = activation("sigmoid", o) * np.tanh(state)
+        outputs.append(h)
+    return np.stack(outputs, axis=1) if c["return_sequences"] else h
+
+
 def forward(layers, weights, x):
     x = x.astype(np.float64) if x.dtype != np.int64 else x
     for layer, w in zip(layers, weights):
@@ -143,28 +198,27 @@ def forward(layers, weights, x):
             out = np.stack([np.einsum("bki,kio->bo", x[:, t:t + k, :], kernel) for t in range(steps)], axis=1) + bias
             x = activation(c["activation"], out)
         elif kind == "LSTM":
-            assert c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid" and not c["go_backwards"]
-            kernel, recurrent, bias = w  # gates i, f, c, o
-            units = recurrent.shape[0]
-            h = np.zeros((x.shape[0], units))
-            state = np.zeros((x.shape[0], units))
-            outputs = []
-            for t in range(x.shape[1]):
-                z = x[:, t, :] @ kernel + h @ recurrent + bias
-                i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
-                state = activation("sigmoid", f) * state + activation("sigmoid", i) * np.tanh(g)
-                h = activation("sigmoid", o) * np.tanh(state)
-                outputs.append(h)
-            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
+            assert not c["go_backwards"]
+            x = lstm(c, w, x)
+        elif kind == "Bidirectional":
+            assert c["merge_mode"] == "concat" and c["backward_layer"]["config"]["go_backwards"]
+            forward_out = lstm(c["layer"]["config"], w[:3], x)
+            backward_out = lstm(c["layer"]["config"], w[3:], x[:, ::-1, :])
+            if c["layer"]["config"]["return_sequences"]:
+                backward_out = backward_out[:, ::-1, :]  # Keras lines the backward outputs up with the input's steps
+            x = np.concatenate([forward_out, backward_out], axis=-1)
         else:
             raise ValueError("layer " + kind)
     return x
 
 
 def main():
+    os.makedirs(os.path.dirname(SYNTHETIC), exist_ok=True)
+    write_synthetic()
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
-        layers, weights = open_emoji() if name == EMOJI else open_model(os.path.join(CORPUS, name))
+        layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name.startswith("bilstm-synthetic")
+                           else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
              else vectors(steps * size).reshape(EXAMPLES, steps, size))
         y = forward(layers, weights, x)

@@ -113,6 +113,18 @@ class KerasModelFileTest {
         assertPredicts(imported, fixture(), "emoji-lstm2 (config + k3 weights)");
     }
 
+    /**
+     * Bidirectional LSTMs in Keras 3's layout (forward_layer/cell/vars, then backward_layer/cell/vars):
+     * a synthetic archive keras_forward_reference.py wrote, since no corpus file has them in a model Kiln reads.
+     */
+    @Test
+    void bidirectionalLstmsPredictWhatNumPyComputes() throws IOException {
+        KerasImport imported = KerasModelFile.load(Path.of("src/test/resources/keras-files/bilstm-synthetic-k3.keras"));
+        // (4 + 3 + 1) x 12 x 2 + (6 + 2 + 1) x 8 x 2 + 4 x 2 + 2
+        assertEquals(192 + 144 + 10, imported.model().parameterCount());
+        assertPredicts(imported, fixture(), "bilstm-synthetic-k3.keras");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fixture() throws IOException {
         return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
