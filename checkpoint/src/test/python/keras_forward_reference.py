@@ -21,6 +21,9 @@ of the corpus holds Bidirectional weights in a model Kiln reads: two Bidirection
 first returning sequences) and a Dense, its config spelled out by keras_configs.py as Keras 3.10
 writes it, its weights drawn from NumPy's RandomState(7) and laid out as Keras 3 saves them
 (layers/bidirectional/forward_layer/cell/vars/0..2, then backward_layer/...).
+"gru-rnn-layernorm-synthetic-k3.keras" likewise: GRU (reset_after, returning sequences) >
+SimpleRNN > LayerNormalization > Dense, its GRU, SimpleRNN and LayerNormalization configs spelled
+out below key by key as Keras 3.10's get_config writes them.
 
 Run from the repository root: /usr/bin/python3 checkpoint/src/test/python/keras_forward_reference.py
 (Debian's python3-h5py and python3-numpy).
@@ -47,7 +50,9 @@ MODELS = {
     "embed-conv1d-k2.h5": ("ids", 200, 10),
     "emoji-lstm2 (config + k3 weights)": ("sequences", 50, 10),
     "bilstm-synthetic-k3.keras": ("sequences", 4, 6),
+    "gru-rnn-layernorm-synthetic-k3.keras": ("sequences", 3, 5),
 }
+SYNTHETIC_GRU = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
 SYNTHETIC = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k3.keras")
 EMOJI = "emoji-lstm2 (config + k3 weights)"
 
@@ -79,6 +84,63 @@ def write_synthetic():
     with zipfile.ZipFile(SYNTHETIC, "w", zipfile.ZIP_STORED) as z:
         for name, data in (("metadata.json", json.dumps({"keras_version": "3.10.0", "date_saved": "2026-12-03@00:00:00"})),
                            ("config.json", json.dumps(config)), ("model.weights.h5", buffer.getvalue())):
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
+
+def k3_rnn(k, class_name, name, units, return_sequences, build_shape):
+    keys = dict(return_sequences=return_sequences, return_state=False, go_backwards=False, stateful=False, unroll=False,
+                zero_output_for_mask=False, units=units, activation="tanh")
+    if class_name == "GRU":
+        keys["recurrent_activation"] = "sigmoid"
+    keys.update(use_bias=True, kernel_initializer=k.k3_init("GlorotUniform", {"seed": None}),
+                recurrent_initializer=k.k3_init("Orthogonal", {"seed": None, "gain": 1.0}),
+                bias_initializer=k.k3_init("Zeros", {}), kernel_regularizer=None, recurrent_regularizer=None,
+                bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                bias_constraint=None, dropout=0.0, recurrent_dropout=0.0)
+    if class_name == "GRU":
+        keys["reset_after"] = True
+    keys["seed"] = None
+    return k.k3_entry(class_name, k.k3_base(name, **keys), build_shape)
+
+
+def k3_layer_normalization(k, name, build_shape):
+    return k.k3_entry("LayerNormalization", k.k3_base(
+        name, axis=-1, epsilon=0.001, center=True, scale=True, rms_scaling=False,
+        beta_initializer=k.k3_init("Zeros", {}), gamma_initializer=k.k3_init("Ones", {}), beta_regularizer=None,
+        gamma_regularizer=None, beta_constraint=None, gamma_constraint=None), build_shape)
+
+
+def write_synthetic_gru():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import keras_configs as k
+    config = k.k3_model([k.k3_input([None, 5, 3], "float32"),
+                         k3_rnn(k, "GRU", "gru", 4, True, [None, 5, 3]),
+                         k3_rnn(k, "SimpleRNN", "simple_rnn", 3, False, [None, 5, 4]),
+                         k3_layer_normalization(k, "layer_normalization", [None, 3]),
+                         k.k3_dense("dense", 2, "linear", [None, 3])], [None, 5, 3])
+    rng = np.random.RandomState(11)
+
+    def draw(*shape):
+        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5:
+        layers = h5.create_group("layers")
+        gru = layers.create_group("gru/cell/vars")
+        gru["0"], gru["1"], gru["2"] = draw(3, 12), draw(4, 12), draw(2, 12)
+        rnn = layers.create_group("simple_rnn/cell/vars")
+        rnn["0"], rnn["1"], rnn["2"] = draw(4, 3), draw(3, 3), draw(3)
+        norm = layers.create_group("layer_normalization/vars")
+        norm["0"], norm["1"] = 1 + draw(3), draw(3)
+        dense = layers.create_group("dense/vars")
+        dense["0"], dense["1"] = draw(3, 2), draw(2)
+    write_archive(SYNTHETIC_GRU, config, buffer.getvalue())
+
+
+def write_archive(path, config, weights):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in (("metadata.json", json.dumps({"keras_version": "3.10.0", "date_saved": "2026-12-03@00:00:00"})),
+                           ("config.json", json.dumps(config)), ("model.weights.h5", weights)):
             z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
@@ -197,6 +259,34 @@ def forward(layers, weights, x):
             steps = x.shape[1] - k + 1
             out = np.stack([np.einsum("bki,kio->bo", x[:, t:t + k, :], kernel) for t in range(steps)], axis=1) + bias
             x = activation(c["activation"], out)
+        elif kind == "GRU":
+            assert c["reset_after"] and c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid"
+            kernel, recurrent, bias = w  # gates z, r, h; bias [input, recurrent]
+            units = recurrent.shape[0]
+            h = np.zeros((x.shape[0], units))
+            outputs = []
+            for t in range(x.shape[1]):
+                xs = x[:, t, :] @ kernel + bias[0]
+                hs = h @ recurrent + bias[1]
+                z = activation("sigmoid", xs[:, :units] + hs[:, :units])
+                r = activation("sigmoid", xs[:, units:2 * units] + hs[:, units:2 * units])
+                candidate = np.tanh(xs[:, 2 * units:] + r * hs[:, 2 * units:])
+                h = z * h + (1 - z) * candidate
+                outputs.append(h)
+            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
+        elif kind == "SimpleRNN":
+            kernel, recurrent, bias = w
+            h = np.zeros((x.shape[0], recurrent.shape[0]))
+            outputs = []
+            for t in range(x.shape[1]):
+                h = np.tanh(x[:, t, :] @ kernel + h @ recurrent + bias)
+                outputs.append(h)
+            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
+        elif kind == "LayerNormalization":
+            gamma, beta = w
+            mean = x.mean(axis=-1, keepdims=True)
+            variance = x.var(axis=-1, keepdims=True)
+            x = (x - mean) / np.sqrt(variance + c["epsilon"]) * gamma + beta
         elif kind == "LSTM":
             assert not c["go_backwards"]
             x = lstm(c, w, x)
@@ -215,9 +305,11 @@ def forward(layers, weights, x):
 def main():
     os.makedirs(os.path.dirname(SYNTHETIC), exist_ok=True)
     write_synthetic()
+    write_synthetic_gru()
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
         layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name.startswith("bilstm-synthetic")
+                           else open_model(SYNTHETIC_GRU) if name.startswith("gru-rnn")
                            else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
              else vectors(steps * size).reshape(EXAMPLES, steps, size))

@@ -125,6 +125,15 @@ class KerasModelFileTest {
         assertPredicts(imported, fixture(), "bilstm-synthetic-k3.keras");
     }
 
+    /** GRU (reset_after: bias [2, 3u]), SimpleRNN and LayerNormalization in Keras 3's layout: a synthetic archive as above. */
+    @Test
+    void aGruASimpleRnnAndALayerNormalizationPredictWhatNumPyComputes() throws IOException {
+        KerasImport imported = KerasModelFile.load(Path.of("src/test/resources/keras-files/gru-rnn-layernorm-synthetic-k3.keras"));
+        // GRU 3 x 12 + 4 x 12 + 2 x 12, SimpleRNN 4 x 3 + 3 x 3 + 3, LayerNormalization 3 + 3, Dense 3 x 2 + 2
+        assertEquals(108 + 24 + 6 + 8, imported.model().parameterCount());
+        assertPredicts(imported, fixture(), "gru-rnn-layernorm-synthetic-k3.keras");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fixture() throws IOException {
         return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
