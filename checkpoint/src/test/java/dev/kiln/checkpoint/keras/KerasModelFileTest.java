@@ -134,6 +134,31 @@ class KerasModelFileTest {
         assertPredicts(imported, fixture(), "gru-rnn-layernorm-synthetic-k3.keras");
     }
 
+    /**
+     * Damaged archives (bytes overwritten anywhere: zip headers, config, HDF5 structure, weights; or cut short)
+     * either load or are refused with an IOException naming the file; never another exception.
+     */
+    @Test
+    void damagedArchivesLoadOrAreRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+        byte[] original = Files.readAllBytes(Path.of("src/test/resources/keras-files/gru-rnn-layernorm-synthetic-k3.keras"));
+        java.util.Random random = new java.util.Random(42);
+        int loaded = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            byte[] damaged = trial % 10 == 9 ? java.util.Arrays.copyOf(original, random.nextInt(original.length)) : original.clone();
+            for (int edit = trial % 10 == 9 ? 0 : 1 + random.nextInt(4); edit > 0; edit--) {
+                damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+            }
+            Path file = Files.write(dir.resolve("damaged-" + trial + ".keras"), damaged);
+            try {
+                KerasModelFile.load(file);
+                loaded++;
+            } catch (IOException e) {
+                assertTrue(e.getMessage() != null && e.getMessage().startsWith(file.toString()), trial + ": " + e);
+            }
+        }
+        assertTrue(loaded > 0 && loaded < 400, loaded + " of 400 damaged archives loaded");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fixture() throws IOException {
         return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
