@@ -24,6 +24,10 @@ writes it, its weights drawn from NumPy's RandomState(7) and laid out as Keras 3
 "gru-rnn-layernorm-synthetic-k3.keras" likewise: GRU (reset_after, returning sequences) >
 SimpleRNN > LayerNormalization > Dense, its GRU, SimpleRNN and LayerNormalization configs spelled
 out below key by key as Keras 3.10's get_config writes them.
+"bilstm-synthetic-k2.h5" is a Keras 2 full-model file of Bidirectional(LSTM) > Dense laid out as
+tf.keras 2.11's legacy HDF5 saving does: root attributes model_config, keras_version, backend;
+/model_weights with layer_names, each layer group with weight_names (fixed-length byte strings)
+and the datasets at /model_weights/LAYER/WEIGHT_NAME.
 
 Run from the repository root: /usr/bin/python3 checkpoint/src/test/python/keras_forward_reference.py
 (Debian's python3-h5py and python3-numpy).
@@ -51,7 +55,9 @@ MODELS = {
     "emoji-lstm2 (config + k3 weights)": ("sequences", 50, 10),
     "bilstm-synthetic-k3.keras": ("sequences", 4, 6),
     "gru-rnn-layernorm-synthetic-k3.keras": ("sequences", 3, 5),
+    "bilstm-synthetic-k2.h5": ("sequences", 4, 6),
 }
+SYNTHETIC_K2 = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k2.h5")
 SYNTHETIC_GRU = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
 SYNTHETIC = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k3.keras")
 EMOJI = "emoji-lstm2 (config + k3 weights)"
@@ -135,6 +141,36 @@ def write_synthetic_gru():
         dense = layers.create_group("dense/vars")
         dense["0"], dense["1"] = draw(3, 2), draw(2)
     write_archive(SYNTHETIC_GRU, config, buffer.getvalue())
+
+
+def write_synthetic_k2():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import keras_configs as k
+    config = k.k2_model([k.k2_input("bidirectional_input", [None, 6, 4], "float32"),
+                         k.k2_bidirectional("bidirectional", "lstm", 3, False), k.k2_dense("dense", 2, "linear")])
+    rng = np.random.RandomState(13)
+
+    def draw(*shape):
+        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+
+    weights = {"bidirectional": [], "dense": []}
+    for direction in ("forward_lstm", "backward_lstm"):
+        for variable, shape in (("kernel", (4, 12)), ("recurrent_kernel", (3, 12)), ("bias", (12,))):
+            weights["bidirectional"].append(("bidirectional/" + direction + "/lstm_cell/" + variable + ":0", draw(*shape)))
+    weights["dense"] = [("dense/kernel:0", draw(3 * 2, 2)), ("dense/bias:0", draw(2))]
+    with h5py.File(SYNTHETIC_K2, "w") as h5:
+        h5.attrs["keras_version"] = "2.11.0"
+        h5.attrs["backend"] = "tensorflow"
+        h5.attrs["model_config"] = json.dumps(config)
+        group = h5.create_group("model_weights")
+        group.attrs["layer_names"] = np.array([b"bidirectional", b"dense"])
+        group.attrs["backend"] = "tensorflow"
+        group.attrs["keras_version"] = "2.11.0"
+        for layer, variables in weights.items():
+            layer_group = group.create_group(layer)
+            layer_group.attrs["weight_names"] = np.array([name.encode() for name, _ in variables])
+            for name, value in variables:
+                layer_group[name] = value
 
 
 def write_archive(path, config, weights):
@@ -291,7 +327,7 @@ def forward(layers, weights, x):
             assert not c["go_backwards"]
             x = lstm(c, w, x)
         elif kind == "Bidirectional":
-            assert c["merge_mode"] == "concat" and c["backward_layer"]["config"]["go_backwards"]
+            assert c["merge_mode"] == "concat" and c.get("backward_layer", {"config": {"go_backwards": True}})["config"]["go_backwards"]
             forward_out = lstm(c["layer"]["config"], w[:3], x)
             backward_out = lstm(c["layer"]["config"], w[3:], x[:, ::-1, :])
             if c["layer"]["config"]["return_sequences"]:
@@ -306,10 +342,12 @@ def main():
     os.makedirs(os.path.dirname(SYNTHETIC), exist_ok=True)
     write_synthetic()
     write_synthetic_gru()
+    write_synthetic_k2()
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
-        layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name.startswith("bilstm-synthetic")
-                           else open_model(SYNTHETIC_GRU) if name.startswith("gru-rnn")
+        layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name == "bilstm-synthetic-k3.keras"
+                           else open_model(SYNTHETIC_GRU) if name == "gru-rnn-layernorm-synthetic-k3.keras"
+                           else open_model(SYNTHETIC_K2) if name == "bilstm-synthetic-k2.h5"
                            else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
              else vectors(steps * size).reshape(EXAMPLES, steps, size))

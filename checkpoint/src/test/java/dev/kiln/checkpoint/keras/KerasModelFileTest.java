@@ -134,6 +134,15 @@ class KerasModelFileTest {
         assertPredicts(imported, fixture(), "gru-rnn-layernorm-synthetic-k3.keras");
     }
 
+    /** A Bidirectional LSTM in Keras 2's HDF5 layout (weight_names bidirectional/forward_lstm/lstm_cell/kernel:0, ...): synthetic, as above. */
+    @Test
+    void aKeras2BidirectionalLstmPredictsWhatNumPyComputes() throws IOException {
+        KerasImport imported = KerasModelFile.load(Path.of("src/test/resources/keras-files/bilstm-synthetic-k2.h5"));
+        assertEquals(2, imported.kerasMajorVersion());
+        assertEquals((4 + 3 + 1) * 12 * 2 + 6 * 2 + 2, imported.model().parameterCount());
+        assertPredicts(imported, fixture(), "bilstm-synthetic-k2.h5");
+    }
+
     /**
      * Damaged archives (bytes overwritten anywhere: zip headers, config, HDF5 structure, weights; or cut short)
      * either load or are refused with an IOException naming the file; never another exception.
