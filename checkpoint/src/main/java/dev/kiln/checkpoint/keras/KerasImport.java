@@ -70,7 +70,7 @@ public record KerasImport(Sequential model, String name, KerasInput input, int k
      * What the first layer gets: the input's kind (texts are nlp's kind, left unnamed here), width
      * and, for ids or sequences of a fixed length, that length (a Flatten after them needs it).
      */
-    private ValueSpec inputSpec() {
+    ValueSpec inputSpec() {
         int steps = input.steps().orElse(ValueSpec.ANY_LENGTH);
         return switch (input.kind()) {
             case VECTORS -> new ValueSpec(ValueSpec.FEATURES, input.buildWidth());

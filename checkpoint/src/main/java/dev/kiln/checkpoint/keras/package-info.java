@@ -8,8 +8,10 @@
  * because it does not change the computation, or accepted only at the value Kiln computes; any
  * other value, any other key and any other layer class is refused with the file, the layer, the
  * key, the value and what is allowed. The untyped JSON stays inside this package: callers get a
- * {@link dev.kiln.checkpoint.keras.KerasImport}. Depends on the engine (layers, PartConfig, the JSON
- * reader) and the checkpoint's load limits; it never executes or instantiates anything a file
+ * {@link dev.kiln.checkpoint.keras.KerasImport}. {@link dev.kiln.checkpoint.keras.KerasModelFile} reads
+ * a whole model file (a Keras 3 {@code .keras} zip, a Keras 2 HDF5 full model) into a built model
+ * with the file's weights. Depends on the engine (layers, PartConfig, the JSON
+ * reader) and the checkpoint's load limits and HDF5 reader; it never executes or instantiates anything a file
  * names except through the tables.
  */
 package dev.kiln.checkpoint.keras;

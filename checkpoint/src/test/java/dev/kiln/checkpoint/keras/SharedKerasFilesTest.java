@@ -45,7 +45,7 @@ class SharedKerasFilesTest {
                     KerasInput.tokenIds(OptionalInt.empty()), 1_280_000 + 32_896 + 129),
             // Its config is an honest Dense(1) on 4 inputs; the archive's pickled weights are never touched here.
             "hostile-npz-pickle.keras", new Expected(List.of("Dense"), KerasInput.vectors(4), 5));
-    /** A legacy HDF5 model file with a .keras name: there is no config.json to read, and the importer reads JSON only. */
+    /** A legacy HDF5 model file with a .keras name: there is no config.json to read (KerasModelFileTest loads it whole). */
     private static final String HDF5_NAMED_KERAS = "sentiment-embed-gap-k2-hdf5.keras";
 
     @Test
