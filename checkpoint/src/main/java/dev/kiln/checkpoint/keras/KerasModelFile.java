@@ -345,6 +345,10 @@ public final class KerasModelFile {
                         + left.peek().dataset().shape() + ")");
             }
         }
+        // The model records its input (a model file keeps it); every layer has its weights now, so none is asked for.
+        imported.model().build(imported.inputSpec(), (name, shape, initial) -> {
+            throw new IllegalStateException("a built layer asked again for " + name);
+        });
         return imported;
     }
 

@@ -44,8 +44,8 @@ import java.util.Set;
 public final class ModelFile {
     private static final int MODEL_SCHEMA = 2;
     private static final String WEIGHTS = "weights/";
-    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "class_names", "optimizer",
-            "compile");
+    private static final Set<String> SCHEMA_KEYS = Set.of("kiln_model", "weights_only", "layers", "input", "class_names",
+            "optimizer", "compile");
 
     /**
      * A loaded model with what its file recorded: the loss and metrics it was compiled with, its
@@ -97,6 +97,13 @@ public final class ModelFile {
             layers.add(PartJson.write(layer));
         }
         metadata.put("layers", layers);
+        ValueSpec input = snapshot.input();
+        if (input.width() > 0 || input.fixedLength()) { // a model whose first layer does not decide its input
+            Map<String, Object> shape = new LinkedHashMap<>();
+            shape.put("width", input.width());
+            shape.put("steps", input.steps());
+            metadata.put("input", shape);
+        }
         if (!snapshot.classNames().isEmpty()) {
             metadata.put("class_names", snapshot.classNames());
         }
@@ -134,6 +141,20 @@ public final class ModelFile {
         return TrainingState.batchesPerEpoch(inspectedMetadata(path));
     }
 
+    /** The input the model was saved for: "input" {width, steps}, or width 0 and any length when absent. */
+    private static ValueSpec input(MetadataSection metadata) throws CheckpointFormatException {
+        Optional<MetadataSection> input = metadata.optionalObject("input");
+        if (input.isEmpty()) {
+            return ValueSpec.input(0);
+        }
+        int width = input.get().intValue("width", 0, PartConfig.MAX_DIMENSION);
+        int steps = input.get().intValue("steps", ValueSpec.ANY_LENGTH, PartConfig.MAX_DIMENSION);
+        if (steps == 0) {
+            throw input.get().invalid("steps", 0, "-1 (any length) or a length from 1 to " + PartConfig.MAX_DIMENSION);
+        }
+        return ValueSpec.input(width, steps);
+    }
+
     /** A model file's metadata, its schema checked, read without the tensor data. */
     private static MetadataSection inspectedMetadata(Path path) throws IOException {
         MetadataSection metadata = parse(TensorFile.inspect(path).metadata(), path);
@@ -165,7 +186,7 @@ public final class ModelFile {
         try {
             model = new Sequential(layers);
             SavedParameters weights = ParameterSource.saved(prefixed(contents.tensors(), WEIGHTS), WEIGHTS);
-            output = model.build(ValueSpec.input(0), weights);
+            output = model.build(input(metadata), weights);
             weights.requireAllUsed();
             if (!ValueSpec.FEATURES.equals(output.kind())) {
                 throw new IllegalArgumentException("the model outputs " + output.kind() + "; a model must end in one vector per"

@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.model;
 
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.layer.Layer;
+import dev.kiln.engine.layer.ValueSpec;
 import dev.kiln.engine.metric.Metric;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.optim.Optimizer;
@@ -23,10 +24,12 @@ import java.util.Optional;
  * A {@link #capture} copies every tensor, so it can be written on another thread while training
  * goes on (asynchronous saves).
  *
+ * @param input       the input the model was built for (width 0 and any length when the first layer decides, as
+ *                    a TextVectorization does)
  * @param weightsOnly a weights-only file (no optimizer state)
  * @param compile     the loss and metrics, when the model was compiled
  */
-public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Map<String, Tensor> weights,
+public record ModelSnapshot(List<PartConfig> layers, ValueSpec input, List<String> classNames, Map<String, Tensor> weights,
                             Optional<SavedOptimizer> optimizer, boolean weightsOnly, Optional<CompileConfig> compile,
                             Map<String, Object> extraMetadata, Map<String, Tensor> extraTensors) {
 
@@ -82,7 +85,8 @@ public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Ma
                         copy ? live.saveState().detached() : live.saveState()));
             }
         }
-        return new ModelSnapshot(layers, model.classNames(), weights, optimizer, weightsOnly, compile, Map.of(), Map.of());
+        return new ModelSnapshot(layers, model.builtInput().orElse(ValueSpec.input(0)), model.classNames(), weights, optimizer,
+                weightsOnly, compile, Map.of(), Map.of());
     }
 
     /** This snapshot with more metadata sections and tensors. */
@@ -91,6 +95,6 @@ public record ModelSnapshot(List<PartConfig> layers, List<String> classNames, Ma
         allMetadata.putAll(metadata);
         Map<String, Tensor> allTensors = new LinkedHashMap<>(extraTensors);
         allTensors.putAll(tensors);
-        return new ModelSnapshot(layers, classNames, weights, optimizer, weightsOnly, compile, allMetadata, allTensors);
+        return new ModelSnapshot(layers, input, classNames, weights, optimizer, weightsOnly, compile, allMetadata, allTensors);
     }
 }

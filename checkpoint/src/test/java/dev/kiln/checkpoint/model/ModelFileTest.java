@@ -234,4 +234,29 @@ class ModelFileTest {
         assertEquals(headlessFile + ": the model outputs sequences of vectors; a model must end in one vector per example"
                 + " (an LSTM without return_sequences or a global pooling layer, then Dense layers)", refused.getMessage());
     }
+
+    /**
+     * A model whose first layer does not decide its input (a Dense on vectors) keeps the input it
+     * was built for, so it loads and predicts; a lying "input" section is refused by name.
+     */
+    @Test
+    void aVectorInputModelKeepsItsInputWidth(@TempDir Path folder) throws IOException {
+        Sequential model = new Sequential(List.of(new Dense(4, Activation.RELU, "dense"), new Dense(1, Activation.LINEAR, "out")));
+        model.build(9, new dev.kiln.engine.random.Rng(5));
+        Path file = folder.resolve("vectors.kiln");
+        ModelFile.saveWeights(file, model, new AtomicFileWriter(false));
+        Sequential loaded = ModelFile.load(file, ModelParts.engine()).model();
+        float[] rows = new float[2 * 9];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i % 7) * 0.25f - 0.5f;
+        }
+        dev.kiln.engine.layer.FeatureBatch batch = new dev.kiln.engine.layer.FeatureBatch(
+                Variable.constant(dev.kiln.engine.tensor.Tensor.wrap(rows, 2, 9)));
+        try (ComputePool pool = ComputePool.withThreads(1)) {
+            model.compile(BinaryCrossentropy.fromLogits(), List.of(), Engine.on(pool));
+            loaded.compile(BinaryCrossentropy.fromLogits(), List.of(), Engine.on(pool));
+            assertArrayEquals(model.predict(batch).data(), loaded.predict(batch).data());
+        }
+        assertEquals("{width=9, steps=-1}", String.valueOf(ModelFile.readMetadata(file).get("input")));
+    }
 }

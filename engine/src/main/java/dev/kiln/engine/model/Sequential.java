@@ -36,6 +36,8 @@ import java.util.Set;
  */
 public final class Sequential implements TrainingContext {
     private final List<Layer> layers;
+    /** What build() was last given; null before. */
+    private ValueSpec builtInput;
     private List<String> classNames = List.of();
     private Compiled compiled;
     private volatile boolean stopRequested;
@@ -98,7 +100,16 @@ public final class Sequential implements TrainingContext {
         for (Layer layer : layers) {
             value = layer.build(value, parameters);
         }
+        builtInput = input;
         return value;
+    }
+
+    /**
+     * The input the model was last built for (its width and fixed length, when known), so a saved
+     * model can be rebuilt for the same input; empty before it is built.
+     */
+    public Optional<ValueSpec> builtInput() {
+        return Optional.ofNullable(builtInput);
     }
 
     /** Whether every layer has its weights. */

@@ -24,7 +24,8 @@ public final class Kiln {
               inspect   show a checkpoint's architecture, training state and tensor table
               export    write a model's config as Keras JSON (export --keras-json MODEL [--out FILE]) or its weights
                         as safetensors (export --safetensors MODEL OUT)
-              import    make a model file from safetensors weights (import --safetensors IN --template MODEL OUT)
+              import    make a Kiln model file from a Keras model file (import --keras FILE OUT) or from
+                        safetensors weights (import --safetensors IN --template MODEL OUT)
             """;
 
     private Kiln() {}
@@ -79,7 +80,16 @@ public final class Kiln {
                         return CheckpointTool.run(args, out, err);
                     }
                 }
-                case "inspect", "import" -> {
+                case "import" -> {
+                    if (help) {
+                        out.print(ImportCommand.HELP);
+                    } else if (rest.stream().anyMatch(arg -> arg.startsWith("--keras"))) {
+                        ImportCommand.run(rest, out);
+                    } else {
+                        return CheckpointTool.run(args, out, err);
+                    }
+                }
+                case "inspect" -> {
                     return CheckpointTool.run(args, out, err);
                 }
                 default -> throw new CommandLine.UsageException("unknown command '" + command + "'");

@@ -212,4 +212,30 @@ class KilnCommandTest {
             }
         }
     }
+
+    /** import --keras makes a Kiln model file holding the Keras file's weights; a refused file names why, and nothing is written. */
+    @Test
+    void importMakesAKilnModelFileOfAKerasFile(@TempDir Path dir) throws IOException {
+        Path keras = dev.kiln.engine.testing.SharedFiles.path("keras-files/spam-mlp-k3.keras");
+        Path file = dir.resolve("spam.kiln");
+        assertEquals(0, kiln("import", "--keras", keras.toString(), file.toString()), errors());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("wrote " + file + ": 820,897 weights from " + keras + " (Keras 3)"),
+                out.toString(StandardCharsets.UTF_8));
+        List<dev.kiln.engine.autodiff.Variable> read = dev.kiln.checkpoint.keras.KerasModelFile.load(keras).model().parameters();
+        List<dev.kiln.engine.autodiff.Variable> saved = ModelFile.load(file, SeedModel.parts()).model().parameters();
+        assertEquals(read.size(), saved.size());
+        for (int i = 0; i < read.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(read.get(i).data(), saved.get(i).data(), read.get(i).name());
+        }
+        Path refused = dir.resolve("pickle.kiln");
+        Path hostile = dev.kiln.engine.testing.SharedFiles.path("keras-files/hostile-npz-pickle.keras");
+        assertEquals(1, kiln("import", "--keras", hostile.toString(), refused.toString()));
+        assertTrue(errors().contains("kiln import: " + hostile + ": two entries are named 'model.weights.npz'"), errors());
+        assertTrue(Files.notExists(refused));
+        assertEquals(2, kiln("import", "--keras", keras.toString()));
+        assertTrue(errors().contains("import: expected --keras FILE OUT"), errors());
+        out.reset();
+        assertEquals(0, kiln("import", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: kiln import --keras FILE OUT"));
+    }
 }
