@@ -63,6 +63,12 @@ SYNTHETIC = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-fi
 EMOJI = "emoji-lstm2 (config + k3 weights)"
 
 
+def drawer(seed):
+    """Uniform float32 weights in [-0.8, 0.8) from a seeded generator, drawn in call order."""
+    rng = np.random.RandomState(seed)
+    return lambda *shape: rng.uniform(-0.8, 0.8, size=shape).astype(np.float32)
+
+
 def write_synthetic():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import keras_configs as k
@@ -70,10 +76,7 @@ def write_synthetic():
                          k.k3_bidirectional("bidirectional", "lstm", 3, True, [None, 6, 4]),
                          k.k3_bidirectional("bidirectional_1", "lstm_1", 2, False, [None, 6, 6]),
                          k.k3_dense("dense", 2, "linear", [None, 4])], [None, 6, 4])
-    rng = np.random.RandomState(7)
-
-    def draw(*shape):
-        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+    draw = drawer(7)
 
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
@@ -87,10 +90,7 @@ def write_synthetic():
         dense = layers.create_group("dense/vars")
         dense["0"] = draw(4, 2)
         dense["1"] = draw(2)
-    with zipfile.ZipFile(SYNTHETIC, "w", zipfile.ZIP_STORED) as z:
-        for name, data in (("metadata.json", json.dumps({"keras_version": "3.10.0", "date_saved": "2026-12-03@00:00:00"})),
-                           ("config.json", json.dumps(config)), ("model.weights.h5", buffer.getvalue())):
-            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    write_archive(SYNTHETIC, config, buffer.getvalue())
 
 
 def k3_rnn(k, class_name, name, units, return_sequences, build_shape):
@@ -124,10 +124,7 @@ def write_synthetic_gru():
                          k3_rnn(k, "SimpleRNN", "simple_rnn", 3, False, [None, 5, 4]),
                          k3_layer_normalization(k, "layer_normalization", [None, 3]),
                          k.k3_dense("dense", 2, "linear", [None, 3])], [None, 5, 3])
-    rng = np.random.RandomState(11)
-
-    def draw(*shape):
-        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+    draw = drawer(11)
 
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
@@ -148,10 +145,7 @@ def write_synthetic_k2():
     import keras_configs as k
     config = k.k2_model([k.k2_input("bidirectional_input", [None, 6, 4], "float32"),
                          k.k2_bidirectional("bidirectional", "lstm", 3, False), k.k2_dense("dense", 2, "linear")])
-    rng = np.random.RandomState(13)
-
-    def draw(*shape):
-        return (rng.uniform(-0.8, 0.8, size=shape)).astype(np.float32)
+    draw = drawer(13)
 
     weights = {"bidirectional": [], "dense": []}
     for direction in ("forward_lstm", "backward_lstm"):
