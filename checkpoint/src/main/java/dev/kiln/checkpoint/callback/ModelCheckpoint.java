@@ -72,11 +72,7 @@ public final class ModelCheckpoint implements StatefulCallback {
         this.verbose = b.verbose;
         this.saveBestOnly = b.saveBestOnly;
         this.saveWeightsOnly = b.saveWeightsOnly;
-        this.maximize = switch (b.mode) {
-            case MIN -> false;
-            case MAX -> true;
-            case AUTO -> monitor.contains("acc") || monitor.startsWith("fmeasure");
-        };
+        this.maximize = b.mode.maximizes(monitor, name -> name.contains("acc") || name.startsWith("fmeasure"));
         this.saveEveryBatches = b.saveEveryBatches;
         this.options = b.options;
         this.writer = new AtomicFileWriter(options.fsync());

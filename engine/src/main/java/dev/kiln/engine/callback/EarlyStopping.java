@@ -40,12 +40,8 @@ public final class EarlyStopping implements StatefulCallback {
         this.monitor = b.monitor;
         this.minDelta = Math.abs(b.minDelta);
         this.patience = b.patience;
-        this.maximize = switch (b.mode) {
-            case MIN -> false;
-            case MAX -> true;
-            // Keras' rule for mode="auto": max if the name ends with acc, accuracy or auc.
-            case AUTO -> monitor.endsWith("acc") || monitor.endsWith("accuracy") || monitor.endsWith("auc");
-        };
+        // Keras' rule for mode="auto": max if the name ends with acc, accuracy or auc.
+        this.maximize = b.mode.maximizes(monitor, name -> name.endsWith("acc") || name.endsWith("accuracy") || name.endsWith("auc"));
         this.baseline = b.baseline;
         this.restoreBestWeights = b.restoreBestWeights;
         this.startFromEpoch = b.startFromEpoch;

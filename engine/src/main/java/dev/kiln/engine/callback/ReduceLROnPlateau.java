@@ -34,11 +34,7 @@ public final class ReduceLROnPlateau implements StatefulCallback {
         this.monitor = b.monitor;
         this.factor = b.factor;
         this.patience = b.patience;
-        this.maximize = switch (b.mode) {
-            case MIN -> false;
-            case MAX -> true;
-            case AUTO -> monitor.contains("acc");
-        };
+        this.maximize = b.mode.maximizes(monitor, name -> name.contains("acc"));
         this.minDelta = b.minDelta;
         this.cooldown = b.cooldown;
         this.minLearningRate = b.minLearningRate;
