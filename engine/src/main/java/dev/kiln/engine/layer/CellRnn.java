@@ -15,7 +15,7 @@ import java.util.List;
  * [units, units], bias [units]. Kernels glorot_uniform, recurrent kernels orthogonal, biases
  * zeros. Sequences are read over their true lengths only (backwards from the last real token with
  * go_backwards), from zero state; the output is the final h, or with return_sequences h after every
- * token in reading order, as in Keras (see {@link Recurrent#output}; the mask passes on).
+ * token in reading order, as in Keras (see {@link Recurrent#forward}; the mask passes on).
  */
 public final class CellRnn implements Recurrent {
     /** Keras' class name of the GRU. */
@@ -147,9 +147,8 @@ public final class CellRnn implements Recurrent {
     }
 
     @Override
-    public LayerValue forward(LayerValue input, Ops ops) {
-        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        return Recurrent.output(sequences, run(sequences, ops), returnSequences, goBackwards, ops);
+    public boolean goBackwards() {
+        return goBackwards;
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class Lstm implements Recurrent {
     /**
      * With {@code returnSequences}, the output is h after every token (a SequenceBatch) instead of
      * the final h, in reading order as in Keras: with go_backwards each sequence comes out reversed
-     * within its length (see {@link Recurrent#output}).
+     * within its length (see {@link Recurrent#forward}).
      */
     public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
         if (units < 1 || units > MAX_UNITS) {
@@ -126,9 +126,8 @@ public final class Lstm implements Recurrent {
     }
 
     @Override
-    public LayerValue forward(LayerValue input, Ops ops) {
-        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
-        return Recurrent.output(sequences, run(sequences, ops), returnSequences, goBackwards, ops);
+    public boolean goBackwards() {
+        return goBackwards;
     }
 
     @Override

@@ -14,6 +14,9 @@ public interface Recurrent extends Layer {
     /** Whether the output is h after every token (true) or each sequence's final h (false). */
     boolean returnSequences();
 
+    /** Whether each sequence is read from its last real token to its first. */
+    boolean goBackwards();
+
     /**
      * What this layer outputs for {@code input}: with return_sequences, sequences of units per step
      * (the mask and the length kept); otherwise one vector per example.
@@ -36,26 +39,34 @@ public interface Recurrent extends Layer {
 
     /**
      * A standalone layer's output as Keras gives it: the final h, or with return_sequences h after
-     * every token in reading order, so with {@code goBackwards} each sequence comes out reversed
-     * within its length (Keras' go_backwards; padding aside, it reverses the padded steps).
-     * Bidirectional does not come here: it keeps each h at its token's position, which is what
-     * Keras' re-reversal of the backward outputs gives.
+     * every token in reading order, so with go_backwards each sequence comes out reversed within
+     * its length (Keras' go_backwards; padding aside, it reverses the padded steps). Bidirectional
+     * does not come here: it keeps each h at its token's position, which is what Keras'
+     * re-reversal of the backward outputs gives.
      */
-    static LayerValue output(SequenceBatch input, Variable output, boolean returnSequences, boolean goBackwards, Ops ops) {
-        if (!returnSequences) {
+    @Override
+    default LayerValue forward(LayerValue input, Ops ops) {
+        SequenceBatch sequences = Layer.expect(this, input, SequenceBatch.class);
+        Variable output = run(sequences, ops);
+        if (!returnSequences()) {
             return new FeatureBatch(output);
         }
-        if (!goBackwards) {
-            return input.withValues(output);
+        if (!goBackwards()) {
+            return sequences.withValues(output);
         }
+        return sequences.withValues(ops.gather(output, reversedWithinLengths(sequences, output.shape().dim(0))));
+    }
+
+    /** Each packed row's mirror within its sequence: row offset + i becomes offset + length - 1 - i. */
+    private static int[] reversedWithinLengths(SequenceBatch input, int rows) {
         int[] lengths = input.lengths();
         int[] offsets = input.offsets();
-        int[] reversed = new int[output.shape().dim(0)];
+        int[] reversed = new int[rows];
         for (int s = 0; s < lengths.length; s++) {
             for (int i = 0; i < lengths[s]; i++) {
                 reversed[offsets[s] + i] = offsets[s] + lengths[s] - 1 - i;
             }
         }
-        return input.withValues(ops.gather(output, reversed));
+        return reversed;
     }
 }
