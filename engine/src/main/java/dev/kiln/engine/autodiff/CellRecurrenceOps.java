@@ -22,10 +22,22 @@ final class CellRecurrenceOps {
     }
 
     /**
-     * One direction's weights and reading order. {@code bias} is [gates x units] (SimpleRNN: added
+     * One direction's weights and reading order. The bias is [gates x units] (SimpleRNN: added
      * once) or [2, gates x units] (GRU with reset_after: the input bias, then the recurrent one).
      */
-    record Weights(Variable kernel, Variable recurrentKernel, Variable bias, boolean backwards) {}
+    record Weights(RecurrentOps.Weights weights, boolean backwards) {
+        Variable kernel() {
+            return weights.kernel();
+        }
+
+        Variable recurrentKernel() {
+            return weights.recurrentKernel();
+        }
+
+        Variable bias() {
+            return weights.bias();
+        }
+    }
 
     /**
      * The directions over the same sequences, outputs side by side in the order given: [batch,

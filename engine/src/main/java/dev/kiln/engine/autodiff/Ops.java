@@ -242,14 +242,16 @@ public final class Ops {
     public Variable gru(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel, Variable bias,
                         boolean backwards, boolean returnSequences) {
         return cells.run(GruCell::new, values, lengths, offsets,
-                List.of(new CellRecurrenceOps.Weights(kernel, recurrentKernel, bias, backwards)), returnSequences);
+                List.of(new CellRecurrenceOps.Weights(new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards)),
+                returnSequences);
     }
 
     /** Keras' SimpleRNN with tanh over packed sequences: kernel [features, units], recurrent kernel [units, units], bias [units]. */
     public Variable simpleRnn(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                               Variable bias, boolean backwards, boolean returnSequences) {
         return cells.run(SimpleRnnCell::new, values, lengths, offsets,
-                List.of(new CellRecurrenceOps.Weights(kernel, recurrentKernel, bias, backwards)), returnSequences);
+                List.of(new CellRecurrenceOps.Weights(new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards)),
+                returnSequences);
     }
 
     /**
@@ -270,10 +272,7 @@ public final class Ops {
     }
 
     private static List<CellRecurrenceOps.Weights> cellWeights(List<Variable> forward, List<Variable> backward) {
-        RecurrentOps.Weights f = weights(forward);
-        RecurrentOps.Weights b = weights(backward);
-        return List.of(new CellRecurrenceOps.Weights(f.kernel(), f.recurrentKernel(), f.bias(), false),
-                new CellRecurrenceOps.Weights(b.kernel(), b.recurrentKernel(), b.bias(), true));
+        return List.of(new CellRecurrenceOps.Weights(weights(forward), false), new CellRecurrenceOps.Weights(weights(backward), true));
     }
 
     /**
