@@ -74,20 +74,6 @@ class ModelFileTest {
         return batches;
     }
 
-    private static float[] weights(Sequential model) {
-        List<Float> all = new ArrayList<>();
-        for (Variable parameter : model.parameters()) {
-            for (float value : parameter.data()) {
-                all.add(value);
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
-    }
-
     /** Save after 3 steps, load, train 3 more: bit-identical to 6 uninterrupted steps (Adam's moments and step restored). */
     @Test
     void continuingFromASavedModelEqualsTrainingWithoutInterruption(@TempDir Path folder) throws IOException {
@@ -110,14 +96,14 @@ class ModelFileTest {
             ModelFile.save(file, first, new AtomicFileWriter(true));
 
             ModelFile.Loaded loaded = ModelFile.load(file, ModelParts.engine());
-            assertArrayEquals(weights(first), weights(loaded.model()), "weights as saved");
+            assertArrayEquals(ModelWeights.flattened(first), ModelWeights.flattened(loaded.model()), "weights as saved");
             assertEquals(3, loaded.optimizer().orElseThrow().iterations());
             loaded.model().compile(loaded.optimizer().orElseThrow(), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             assertArrayEquals(first.predict(data.get(0).inputs()).data(), loaded.model().predict(data.get(0).inputs()).data());
             for (LabeledBatch batch : data.subList(3, 6)) {
                 loaded.model().trainOnBatch(batch);
             }
-            assertArrayEquals(weights(uninterrupted), weights(loaded.model()), "resumed training = uninterrupted training");
+            assertArrayEquals(ModelWeights.flattened(uninterrupted), ModelWeights.flattened(loaded.model()), "resumed training = uninterrupted training");
             assertEquals(first.summary(), loaded.model().summary());
         }
     }
@@ -211,7 +197,7 @@ class ModelFileTest {
                     loaded.compile(Engine.on(pool)); // loss, metrics and optimizer as saved
                     assertArrayEquals(first.predict(data.get(0).inputs()).data(), loaded.model().predict(data.get(0).inputs()).data());
                     data.subList(2, data.size()).forEach(loaded.model()::trainOnBatch);
-                    assertArrayEquals(weights(uninterrupted), weights(loaded.model()),
+                    assertArrayEquals(ModelWeights.flattened(uninterrupted), ModelWeights.flattened(loaded.model()),
                             firstOptimizer.config() + " on " + first.layers().size() + " layers");
                 }
             }
@@ -223,7 +209,7 @@ class ModelFileTest {
         ModelFile.save(file, backwards, new AtomicFileWriter(false));
         Sequential loaded = ModelFile.load(file, ModelParts.engine()).model();
         assertEquals(backwards.layers().get(1).config(), loaded.layers().get(1).config(), "go_backwards survives");
-        assertArrayEquals(weights(backwards), weights(loaded));
+        assertArrayEquals(ModelWeights.flattened(backwards), ModelWeights.flattened(loaded));
 
         // A model that could not predict (no vector per example) is refused when it is loaded, not at its first prediction.
         Sequential headless = new Sequential(List.of(new Embedding(30, 5, true, "embedding")));

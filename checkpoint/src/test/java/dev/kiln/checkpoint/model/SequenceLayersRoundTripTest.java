@@ -102,20 +102,6 @@ class SequenceLayersRoundTripTest {
         return model;
     }
 
-    private static float[] weights(Sequential model) {
-        List<Float> all = new ArrayList<>();
-        for (Variable parameter : model.parameters()) {
-            for (float value : parameter.data()) {
-                all.add(value);
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
-    }
-
     @Test
     void everyNewLayerAndOptionRoundTripsAndContinuesExactly(@TempDir Path folder) throws IOException {
         List<LabeledBatch> data = batches(5);
@@ -136,14 +122,14 @@ class SequenceLayersRoundTripTest {
                     assertEquals(first.layers().get(l).config(), again.layers().get(l).config(), what);
                 }
                 assertEquals(first.parameters().stream().map(Variable::name).toList(), again.parameters().stream().map(Variable::name).toList());
-                assertArrayEquals(weights(first), weights(again), what);
+                assertArrayEquals(ModelWeights.flattened(first), ModelWeights.flattened(again), what);
                 assertEquals(first.summary(), again.summary());
                 loaded.compile(Engine.on(pool));
                 for (LabeledBatch batch : data) {
                     assertArrayEquals(first.predict(batch.inputs()).data(), again.predict(batch.inputs()).data(), what);
                 }
                 data.subList(2, data.size()).forEach(again::trainOnBatch);
-                assertArrayEquals(weights(uninterrupted), weights(again), "resumed = uninterrupted: " + what);
+                assertArrayEquals(ModelWeights.flattened(uninterrupted), ModelWeights.flattened(again), "resumed = uninterrupted: " + what);
             }
         }
     }
