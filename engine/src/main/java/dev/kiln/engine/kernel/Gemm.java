@@ -12,16 +12,18 @@ import java.util.Arrays;
  * where op(X) is X or its transpose. op(A) is [m, k], op(B) is [k, n], C is [m, n].
  * As in BLAS, beta == 0 means C is only written, never read (NaNs in C do not leak through).
  *
- * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 4-row by
- * 4-vector tile of C in registers while it streams a strip of B. B is read in
- * place when it is not transposed and packed into a contiguous strip when it is. K is cut into
- * blocks so the strip of B stays in cache. Large problems are split over the {@link ComputePool}
- * by rows (or by column strips when there are few rows); every C element is computed by one task
+ * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
+ * 2-vector tile of C in registers while it streams a panel of A and a strip of B, both packed
+ * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache. Large
+ * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
 public final class Gemm {
     private static final int ROWS = GemmTiles.ROWS;
-    /** A K block of a 4-vector strip of B (128 x 64 floats at 512 bits) fits in a 48 KiB L1. */
+    /**
+     * A K block of a 2-vector strip of B (128 x 32 floats at 512 bits) and a panel of A fit in L1.
+     * Changing it changes results in the last bits (C adds one K block at a time).
+     */
     private static final int K_BLOCK = 128;
     /**
      * Below this many multiply-adds (about 0.2 ms of work) a problem runs on the calling thread:
@@ -200,20 +202,14 @@ public final class Gemm {
         if (o.beta != 0f) {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
+        int rows = m1 - m0;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
             boolean accumulate = kb > 0 || o.beta != 0f;
-            // The micro-kernels read A row-major; a transposed A is copied into that form once per K block.
-            float[] a = o.a;
-            int aBase = o.aOff + m0 * o.lda + kb;
-            int lda = o.lda;
-            if (o.transA) {
-                a = scratch.blockOfA(m1 - m0, kc);
-                transposeBlock(o, kb, kc, m0, m1, a);
-                aBase = 0;
-                lda = kc;
-            }
+            MemorySegment panels = scratch.panelsOfA(rows, kc);
+            packA(o, kb, kc, m0, m1, panels);
+            long panelBytes = (long) kc * ROWS * Float.BYTES;
             for (int j = n0; j < n1; j += strip) {
                 int width = Math.min(strip, n1 - j);
                 MemorySegment packedB;
@@ -223,46 +219,45 @@ public final class Gemm {
                     packedB = scratch.stripOfB;
                     packStrip(o, kb, kc, j, width, packedB);
                 }
-                int i = 0;
-                int rows = m1 - m0;
-                for (; i + ROWS <= rows; i += ROWS) {
-                    tiles.tile(accumulate, ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
-                }
-                if (i + 2 <= rows) {
-                    tiles.tile(accumulate, 2, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
-                    i += 2;
-                }
-                if (i < rows) {
-                    tiles.tile(accumulate, 1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
+                for (int i = 0; i < rows; i += ROWS) {
+                    MemorySegment panel = panels.asSlice(i / ROWS * panelBytes, panelBytes);
+                    tiles.tile(accumulate, Math.min(ROWS, rows - i), width, kc, o.alpha, panel, packedB,
                             o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
                 }
             }
         }
     }
 
-    /** Copies op(A)[m0..m1, kb..kb+kc) = A[kb..kb+kc, m0..m1)^T into a row-major block. */
-    private static void transposeBlock(Operands o, int kb, int kc, int m0, int m1, float[] block) {
+    /**
+     * Copies op(A)[m0..m1, kb..kb+kc) into panels of {@link GemmTiles#ROWS} rows, each stored k-major
+     * (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
+     * running pointer, whichever way A is stored.
+     */
+    private static void packA(Operands o, int kb, int kc, int m0, int m1, MemorySegment panels) {
         int rows = m1 - m0;
-        // In square tiles, so both the rows read and the rows written stay in L1 (one pass with a
-        // stride of kc floats on every write took a tenth of the weight gradients' time, profiled).
-        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_TILE) {
-            int p1 = Math.min(kc, p0 + TRANSPOSE_TILE);
-            for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
-                int i1 = Math.min(rows, i0 + TRANSPOSE_TILE);
-                for (int p = p0; p < p1; p++) {
-                    int src = o.aOff + (kb + p) * o.lda + m0;
-                    for (int i = i0; i < i1; i++) {
-                        block[i * kc + p] = o.a[src + i];
+        int padded = roundUp(rows, ROWS);
+        for (int i0 = 0; i0 < padded; i0 += ROWS) {
+            long panel = (long) i0 * kc;
+            for (int r = 0; r < ROWS; r++) {
+                int i = m0 + i0 + r;
+                if (i0 + r >= rows) {
+                    for (int p = 0; p < kc; p++) {
+                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, 0f);
+                    }
+                } else if (o.transA) {
+                    int src = o.aOff + kb * o.lda + i;
+                    for (int p = 0; p < kc; p++) {
+                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, o.a[src + p * o.lda]);
+                    }
+                } else {
+                    int src = o.aOff + i * o.lda + kb;
+                    for (int p = 0; p < kc; p++) {
+                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, o.a[src + p]);
                     }
                 }
             }
         }
     }
-
-    /** Side of the tiles a transposed A is copied in: 16 x 16 floats, 1 KiB. */
-    private static final int TRANSPOSE_TILE = 16;
 
     /**
      * Copies op(B)[kb..kb+kc, j..j+width) into {@code packed}, row p at p * strip. A dense strip
@@ -283,23 +278,25 @@ public final class Gemm {
     }
 
     /**
-     * A K block of one strip of B, and (for transposed A) a K block of A's rows, grown on demand.
+     * A K block of one strip of B, and the panels of a K block of A, grown on demand.
      * The strip lives off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
      * costs two, and the address of a float[] on the heap is neither known nor stable.
      */
     private static final class Scratch {
         final MemorySegment stripOfB;
-        private float[] blockOfA = new float[0];
+        private MemorySegment panelsOfA = MemorySegment.NULL;
 
         Scratch(int floats) {
             this.stripOfB = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
         }
 
-        float[] blockOfA(int rows, int kc) {
-            if (blockOfA.length < rows * kc) {
-                blockOfA = new float[rows * kc];
+        /** Room for the panels of {@code rows} rows of A (rounded up to whole panels) by kc. */
+        MemorySegment panelsOfA(int rows, int kc) {
+            long bytes = (long) roundUp(rows, ROWS) * kc * Float.BYTES;
+            if (panelsOfA.byteSize() < bytes) {
+                panelsOfA = Arena.ofAuto().allocate(bytes, 64);
             }
-            return blockOfA;
+            return panelsOfA;
         }
     }
 
