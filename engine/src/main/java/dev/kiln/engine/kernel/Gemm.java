@@ -30,6 +30,8 @@ public final class Gemm {
      * handing work to another thread costs tens of microseconds here.
      */
     private static final long PARALLEL_THRESHOLD = 1L << 24;
+    /** Rows of A packed at a time: 96 x 128 floats, 48 KiB, stay in L2 (a multiple of ROWS). */
+    private static final int ROW_BLOCK = 16 * ROWS;
 
     private final VectorSpecies<Float> species;
     private final GemmTiles tiles;
@@ -44,7 +46,7 @@ public final class Gemm {
         this.tiles = Specialization.instantiate(GemmTiles.class, VectorGemmTiles.class, species);
         this.strip = GemmTiles.VECTORS * species.length();
         this.pool = pool;
-        this.scratches = ThreadLocal.withInitial(() -> new Scratch(K_BLOCK * strip));
+        this.scratches = ThreadLocal.withInitial(Scratch::new);
     }
 
     /** The vector width this GEMM computes with. */
@@ -129,7 +131,10 @@ public final class Gemm {
         int threads = pool.threads();
         if (threads == 1 || work < PARALLEL_THRESHOLD) {
             compute(ops, packed, 0, m, 0, n);
-        } else if (m >= ROWS * threads * 2) {
+        } else if (m >= ROWS * threads * 2 && (packed != null || m >= n || n < strip * threads)) {
+            // By rows, unless B is the larger operand: each task packs all of B that it reads, so
+            // a split by rows packs B once per task (a weight gradient, 128 x 512 from 15,000
+            // tokens, ran no faster on 2 threads than on 1), a split by columns A.
             int chunks = threads * 4;
             int rowsPerChunk = roundUp(ceilDiv(m, chunks), ROWS);
             int count = ceilDiv(m, rowsPerChunk);
@@ -202,27 +207,36 @@ public final class Gemm {
         if (o.beta != 0f) {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
-        int rows = m1 - m0;
+        int strips = ceilDiv(n1 - n0, strip);
+        long stripBytes = (long) K_BLOCK * strip * Float.BYTES;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
             boolean accumulate = kb > 0 || o.beta != 0f;
-            MemorySegment panels = scratch.panelsOfA(rows, kc);
-            packA(o, kb, kc, m0, m1, panels);
-            long panelBytes = (long) kc * ROWS * Float.BYTES;
-            for (int j = n0; j < n1; j += strip) {
-                int width = Math.min(strip, n1 - j);
-                MemorySegment packedB;
-                if (prepacked != null) {
-                    packedB = prepacked.block(kb / K_BLOCK, j / strip);
-                } else {
-                    packedB = scratch.stripOfB;
-                    packStrip(o, kb, kc, j, width, packedB);
+            MemorySegment stripsOfB = prepacked == null ? scratch.stripsOfB(strips, stripBytes) : MemorySegment.NULL;
+            if (prepacked == null) {
+                for (int s = 0; s < strips; s++) {
+                    int j = n0 + s * strip;
+                    packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB.asSlice(s * stripBytes, stripBytes));
                 }
-                for (int i = 0; i < rows; i += ROWS) {
-                    MemorySegment panel = panels.asSlice(i / ROWS * panelBytes, panelBytes);
-                    tiles.tile(accumulate, Math.min(ROWS, rows - i), width, kc, o.alpha, panel, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
+            }
+            // A block of rows at a time, packed once for all strips: its panels stay in L2 while
+            // each strip of B, in L1, meets every one of them.
+            for (int b0 = m0; b0 < m1; b0 += ROW_BLOCK) {
+                int b1 = Math.min(m1, b0 + ROW_BLOCK);
+                MemorySegment panels = scratch.panelsOfA;
+                packA(o, kb, kc, b0, b1, panels);
+                long panelBytes = (long) kc * ROWS * Float.BYTES;
+                for (int s = 0; s < strips; s++) {
+                    int j = n0 + s * strip;
+                    int width = Math.min(strip, n1 - j);
+                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip)
+                            : stripsOfB.asSlice(s * stripBytes, stripBytes);
+                    for (int i = b0; i < b1; i += ROWS) {
+                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha,
+                                panels.asSlice((i - b0) / ROWS * panelBytes, panelBytes), packedB,
+                                o.c, o.cOff + i * o.ldc + j, o.ldc);
+                    }
                 }
             }
         }
@@ -235,25 +249,43 @@ public final class Gemm {
      */
     private static void packA(Operands o, int kb, int kc, int m0, int m1, MemorySegment panels) {
         int rows = m1 - m0;
-        int padded = roundUp(rows, ROWS);
-        for (int i0 = 0; i0 < padded; i0 += ROWS) {
+        for (int i0 = 0; i0 < rows; i0 += ROWS) {
             long panel = (long) i0 * kc;
-            for (int r = 0; r < ROWS; r++) {
-                int i = m0 + i0 + r;
-                if (i0 + r >= rows) {
-                    for (int p = 0; p < kc; p++) {
-                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, 0f);
+            int height = Math.min(ROWS, rows - i0);
+            if (o.transA) {
+                // A is stored k x m: the panel's step p is the start of stored row kb + p, read in place.
+                for (int p = 0; p < kc; p++) {
+                    int src = o.aOff + (kb + p) * o.lda + m0 + i0;
+                    long dst = panel + (long) p * ROWS;
+                    for (int r = 0; r < height; r++) {
+                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + r, o.a[src + r]);
                     }
-                } else if (o.transA) {
-                    int src = o.aOff + kb * o.lda + i;
-                    for (int p = 0; p < kc; p++) {
-                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, o.a[src + p * o.lda]);
-                    }
-                } else {
-                    int src = o.aOff + i * o.lda + kb;
+                }
+            } else if (height == ROWS) {
+                // Six rows read side by side, the panel written in order.
+                int src = o.aOff + (m0 + i0) * o.lda + kb;
+                int lda = o.lda;
+                long dst = panel;
+                for (int p = 0; p < kc; p++, dst += ROWS) {
+                    int at = src + p;
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst, o.a[at]);
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 1, o.a[at + lda]);
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 2, o.a[at + 2 * lda]);
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 3, o.a[at + 3 * lda]);
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 4, o.a[at + 4 * lda]);
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 5, o.a[at + 5 * lda]);
+                }
+            } else {
+                for (int r = 0; r < height; r++) {
+                    int src = o.aOff + (m0 + i0 + r) * o.lda + kb;
                     for (int p = 0; p < kc; p++) {
                         panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, o.a[src + p]);
                     }
+                }
+            }
+            for (int r = height; r < ROWS; r++) {
+                for (int p = 0; p < kc; p++) {
+                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, 0f);
                 }
             }
         }
@@ -278,26 +310,23 @@ public final class Gemm {
     }
 
     /**
-     * A K block of one strip of B, and the panels of a K block of A, grown on demand.
-     * The strip lives off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
+     * The packed strips of a K block of B (grown on demand) and the panels of a block of A. They
+     * live off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
      * costs two, and the address of a float[] on the heap is neither known nor stable.
      */
     private static final class Scratch {
-        final MemorySegment stripOfB;
-        private MemorySegment panelsOfA = MemorySegment.NULL;
+        private MemorySegment stripsOfB = MemorySegment.NULL;
+        /** The panels of a block of rows of A by a K block. */
+        final MemorySegment panelsOfA = Arena.ofAuto().allocate((long) ROW_BLOCK * K_BLOCK * Float.BYTES, 64);
 
-        Scratch(int floats) {
-            this.stripOfB = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
-        }
-
-        /** Room for the panels of {@code rows} rows of A (rounded up to whole panels) by kc. */
-        MemorySegment panelsOfA(int rows, int kc) {
-            long bytes = (long) roundUp(rows, ROWS) * kc * Float.BYTES;
-            if (panelsOfA.byteSize() < bytes) {
-                panelsOfA = Arena.ofAuto().allocate(bytes, 64);
+        /** Room for {@code strips} K blocks of strips of B. */
+        MemorySegment stripsOfB(int strips, long stripBytes) {
+            if (stripsOfB.byteSize() < strips * stripBytes) {
+                stripsOfB = Arena.ofAuto().allocate(strips * stripBytes, 64);
             }
-            return panelsOfA;
+            return stripsOfB;
         }
+
     }
 
     private static int ceilDiv(int a, int b) {
