@@ -326,7 +326,6 @@ public final class Gemm {
             }
             return stripsOfB;
         }
-
     }
 
     private static int ceilDiv(int a, int b) {
