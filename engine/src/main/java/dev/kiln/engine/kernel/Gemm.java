@@ -224,8 +224,8 @@ public final class Gemm {
             // each strip of B, in L1, meets every one of them.
             for (int b0 = m0; b0 < m1; b0 += ROW_BLOCK) {
                 int b1 = Math.min(m1, b0 + ROW_BLOCK);
-                MemorySegment panels = scratch.panelsOfA;
-                packA(o, kb, kc, b0, b1, panels);
+                packA(o, kb, kc, b0, b1, scratch.panelsOfA);
+                MemorySegment panels = scratch.panelsView;
                 long panelBytes = (long) kc * ROWS * Float.BYTES;
                 for (int s = 0; s < strips; s++) {
                     int j = n0 + s * strip;
@@ -247,45 +247,42 @@ public final class Gemm {
      * (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
      * running pointer, whichever way A is stored.
      */
-    private static void packA(Operands o, int kb, int kc, int m0, int m1, MemorySegment panels) {
+    private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
         int rows = m1 - m0;
+        float[] a = o.a;
+        int lda = o.lda;
         for (int i0 = 0; i0 < rows; i0 += ROWS) {
-            long panel = (long) i0 * kc;
+            int panel = i0 * kc;
             int height = Math.min(ROWS, rows - i0);
+            if (height < ROWS) {
+                Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
+            }
             if (o.transA) {
-                // A is stored k x m: the panel's step p is the start of stored row kb + p, read in place.
-                for (int p = 0; p < kc; p++) {
-                    int src = o.aOff + (kb + p) * o.lda + m0 + i0;
-                    long dst = panel + (long) p * ROWS;
+                // A is stored k x m: the panel's step p is the start of stored row kb + p.
+                int src = o.aOff + kb * lda + m0 + i0;
+                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
                     for (int r = 0; r < height; r++) {
-                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + r, o.a[src + r]);
+                        panels[dst + r] = a[src + r];
                     }
                 }
             } else if (height == ROWS) {
                 // Six rows read side by side, the panel written in order.
-                int src = o.aOff + (m0 + i0) * o.lda + kb;
-                int lda = o.lda;
-                long dst = panel;
-                for (int p = 0; p < kc; p++, dst += ROWS) {
+                int src = o.aOff + (m0 + i0) * lda + kb;
+                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS) {
                     int at = src + p;
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst, o.a[at]);
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 1, o.a[at + lda]);
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 2, o.a[at + 2 * lda]);
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 3, o.a[at + 3 * lda]);
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 4, o.a[at + 4 * lda]);
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, dst + 5, o.a[at + 5 * lda]);
+                    panels[dst] = a[at];
+                    panels[dst + 1] = a[at + lda];
+                    panels[dst + 2] = a[at + 2 * lda];
+                    panels[dst + 3] = a[at + 3 * lda];
+                    panels[dst + 4] = a[at + 4 * lda];
+                    panels[dst + 5] = a[at + 5 * lda];
                 }
             } else {
                 for (int r = 0; r < height; r++) {
-                    int src = o.aOff + (m0 + i0 + r) * o.lda + kb;
+                    int src = o.aOff + (m0 + i0 + r) * lda + kb;
                     for (int p = 0; p < kc; p++) {
-                        panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, o.a[src + p]);
+                        panels[panel + p * ROWS + r] = a[src + p];
                     }
-                }
-            }
-            for (int r = height; r < ROWS; r++) {
-                for (int p = 0; p < kc; p++) {
-                    panels.setAtIndex(ValueLayout.JAVA_FLOAT, panel + (long) p * ROWS + r, 0f);
                 }
             }
         }
@@ -310,14 +307,19 @@ public final class Gemm {
     }
 
     /**
-     * The packed strips of a K block of B (grown on demand) and the panels of a block of A. They
-     * live off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
+     * The packed strips of a K block of B (grown on demand) and the panels of a block of A. The
+     * strips live off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
      * costs two, and the address of a float[] on the heap is neither known nor stable.
      */
     private static final class Scratch {
         private MemorySegment stripsOfB = MemorySegment.NULL;
-        /** The panels of a block of rows of A by a K block. */
-        final MemorySegment panelsOfA = Arena.ofAuto().allocate((long) ROW_BLOCK * K_BLOCK * Float.BYTES, 64);
+        /**
+         * The panels of a block of rows of A by a K block, on the heap: filled by plain array
+         * stores (a segment's per-element checks made packing a fifth of a small GEMM's time), and
+         * read by the kernels as fast through a segment view.
+         */
+        final float[] panelsOfA = new float[ROW_BLOCK * K_BLOCK];
+        final MemorySegment panelsView = MemorySegment.ofArray(panelsOfA);
 
         /** Room for {@code strips} K blocks of strips of B. */
         MemorySegment stripsOfB(int strips, long stripBytes) {
