@@ -12,22 +12,26 @@ import java.util.Arrays;
  * where op(X) is X or its transpose. op(A) is [m, k], op(B) is [k, n], C is [m, n].
  * As in BLAS, beta == 0 means C is only written, never read (NaNs in C do not leak through).
  *
- * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 4-row by
- * 4-vector tile of C in registers while it streams a strip of B. B is read in
- * place when it is not transposed and packed into a contiguous strip when it is. K is cut into
- * blocks so the strip of B stays in cache. Large problems are split over the {@link ComputePool}
- * by rows (or by column strips when there are few rows); every C element is computed by one task
+ * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
+ * 2-vector tile of C in registers while it streams a panel of A and a strip of B, both packed
+ * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache. Large
+ * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
 public final class Gemm {
     private static final int ROWS = GemmTiles.ROWS;
-    /** A K block of a 4-vector strip of B (128 x 64 floats at 512 bits) fits in a 48 KiB L1. */
+    /**
+     * A K block of a 2-vector strip of B (128 x 32 floats at 512 bits) and a panel of A fit in L1.
+     * Changing it changes results in the last bits (C adds one K block at a time).
+     */
     private static final int K_BLOCK = 128;
     /**
      * Below this many multiply-adds (about 0.2 ms of work) a problem runs on the calling thread:
      * handing work to another thread costs tens of microseconds here.
      */
     private static final long PARALLEL_THRESHOLD = 1L << 24;
+    /** Rows of A packed at a time: 96 x 128 floats, 48 KiB, stay in L2 (a multiple of ROWS). */
+    private static final int ROW_BLOCK = 16 * ROWS;
 
     private final VectorSpecies<Float> species;
     private final GemmTiles tiles;
@@ -42,7 +46,7 @@ public final class Gemm {
         this.tiles = Specialization.instantiate(GemmTiles.class, VectorGemmTiles.class, species);
         this.strip = GemmTiles.VECTORS * species.length();
         this.pool = pool;
-        this.scratches = ThreadLocal.withInitial(() -> new Scratch(K_BLOCK * strip));
+        this.scratches = ThreadLocal.withInitial(Scratch::new);
     }
 
     /** The vector width this GEMM computes with. */
@@ -127,7 +131,10 @@ public final class Gemm {
         int threads = pool.threads();
         if (threads == 1 || work < PARALLEL_THRESHOLD) {
             compute(ops, packed, 0, m, 0, n);
-        } else if (m >= ROWS * threads * 2) {
+        } else if (m >= ROWS * threads * 2 && (packed != null || m >= n || n < strip * threads)) {
+            // By rows, unless B is the larger operand: each task packs all of B that it reads, so
+            // a split by rows packs B once per task (a weight gradient, 128 x 512 from 15,000
+            // tokens, ran no faster on 2 threads than on 1), a split by columns A.
             int chunks = threads * 4;
             int rowsPerChunk = roundUp(ceilDiv(m, chunks), ROWS);
             int count = ceilDiv(m, rowsPerChunk);
@@ -200,69 +207,86 @@ public final class Gemm {
         if (o.beta != 0f) {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
+        int strips = ceilDiv(n1 - n0, strip);
+        long stripBytes = (long) K_BLOCK * strip * Float.BYTES;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
             boolean accumulate = kb > 0 || o.beta != 0f;
-            // The micro-kernels read A row-major; a transposed A is copied into that form once per K block.
-            float[] a = o.a;
-            int aBase = o.aOff + m0 * o.lda + kb;
-            int lda = o.lda;
-            if (o.transA) {
-                a = scratch.blockOfA(m1 - m0, kc);
-                transposeBlock(o, kb, kc, m0, m1, a);
-                aBase = 0;
-                lda = kc;
-            }
-            for (int j = n0; j < n1; j += strip) {
-                int width = Math.min(strip, n1 - j);
-                MemorySegment packedB;
-                if (prepacked != null) {
-                    packedB = prepacked.block(kb / K_BLOCK, j / strip);
-                } else {
-                    packedB = scratch.stripOfB;
-                    packStrip(o, kb, kc, j, width, packedB);
-                }
-                int i = 0;
-                int rows = m1 - m0;
-                for (; i + ROWS <= rows; i += ROWS) {
-                    tiles.tile(accumulate, ROWS, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
-                }
-                if (i + 2 <= rows) {
-                    tiles.tile(accumulate, 2, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
-                    i += 2;
-                }
-                if (i < rows) {
-                    tiles.tile(accumulate, 1, width, kc, o.alpha, a, aBase + i * lda, lda, packedB,
-                            o.c, o.cOff + (m0 + i) * o.ldc + j, o.ldc);
+            MemorySegment stripsOfB = prepacked == null ? scratch.stripsOfB(strips, stripBytes) : MemorySegment.NULL;
+            if (prepacked == null) {
+                for (int s = 0; s < strips; s++) {
+                    int j = n0 + s * strip;
+                    packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB.asSlice(s * stripBytes, stripBytes));
                 }
             }
-        }
-    }
-
-    /** Copies op(A)[m0..m1, kb..kb+kc) = A[kb..kb+kc, m0..m1)^T into a row-major block. */
-    private static void transposeBlock(Operands o, int kb, int kc, int m0, int m1, float[] block) {
-        int rows = m1 - m0;
-        // In square tiles, so both the rows read and the rows written stay in L1 (one pass with a
-        // stride of kc floats on every write took a tenth of the weight gradients' time, profiled).
-        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_TILE) {
-            int p1 = Math.min(kc, p0 + TRANSPOSE_TILE);
-            for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
-                int i1 = Math.min(rows, i0 + TRANSPOSE_TILE);
-                for (int p = p0; p < p1; p++) {
-                    int src = o.aOff + (kb + p) * o.lda + m0;
-                    for (int i = i0; i < i1; i++) {
-                        block[i * kc + p] = o.a[src + i];
+            // A block of rows at a time, packed once for all strips: its panels stay in L2 while
+            // each strip of B, in L1, meets every one of them.
+            for (int b0 = m0; b0 < m1; b0 += ROW_BLOCK) {
+                int b1 = Math.min(m1, b0 + ROW_BLOCK);
+                packA(o, kb, kc, b0, b1, scratch.panelsOfA);
+                MemorySegment panels = scratch.panelsView;
+                long panelBytes = (long) kc * ROWS * Float.BYTES;
+                for (int s = 0; s < strips; s++) {
+                    int j = n0 + s * strip;
+                    int width = Math.min(strip, n1 - j);
+                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip)
+                            : stripsOfB.asSlice(s * stripBytes, stripBytes);
+                    for (int i = b0; i < b1; i += ROWS) {
+                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha,
+                                panels.asSlice((i - b0) / ROWS * panelBytes, panelBytes), packedB,
+                                o.c, o.cOff + i * o.ldc + j, o.ldc);
                     }
                 }
             }
         }
     }
 
-    /** Side of the tiles a transposed A is copied in: 16 x 16 floats, 1 KiB. */
-    private static final int TRANSPOSE_TILE = 16;
+    /**
+     * Copies op(A)[m0..m1, kb..kb+kc) into panels of {@link GemmTiles#ROWS} rows, each stored k-major
+     * (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
+     * running pointer, whichever way A is stored.
+     */
+    private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
+        int rows = m1 - m0;
+        float[] a = o.a;
+        int lda = o.lda;
+        for (int i0 = 0; i0 < rows; i0 += ROWS) {
+            int panel = i0 * kc;
+            int height = Math.min(ROWS, rows - i0);
+            if (height < ROWS) {
+                Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
+            }
+            if (o.transA) {
+                // A is stored k x m: the panel's step p is the start of stored row kb + p.
+                int src = o.aOff + kb * lda + m0 + i0;
+                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
+                    for (int r = 0; r < height; r++) {
+                        panels[dst + r] = a[src + r];
+                    }
+                }
+            } else if (height == ROWS) {
+                // Six rows read side by side, the panel written in order.
+                int src = o.aOff + (m0 + i0) * lda + kb;
+                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS) {
+                    int at = src + p;
+                    panels[dst] = a[at];
+                    panels[dst + 1] = a[at + lda];
+                    panels[dst + 2] = a[at + 2 * lda];
+                    panels[dst + 3] = a[at + 3 * lda];
+                    panels[dst + 4] = a[at + 4 * lda];
+                    panels[dst + 5] = a[at + 5 * lda];
+                }
+            } else {
+                for (int r = 0; r < height; r++) {
+                    int src = o.aOff + (m0 + i0 + r) * lda + kb;
+                    for (int p = 0; p < kc; p++) {
+                        panels[panel + p * ROWS + r] = a[src + p];
+                    }
+                }
+            }
+        }
+    }
 
     /**
      * Copies op(B)[kb..kb+kc, j..j+width) into {@code packed}, row p at p * strip. A dense strip
@@ -283,23 +307,26 @@ public final class Gemm {
     }
 
     /**
-     * A K block of one strip of B, and (for transposed A) a K block of A's rows, grown on demand.
-     * The strip lives off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
+     * The packed strips of a K block of B (grown on demand) and the panels of a block of A. The
+     * strips live off-heap, aligned to 64 bytes: a vector load that straddles two cache lines
      * costs two, and the address of a float[] on the heap is neither known nor stable.
      */
     private static final class Scratch {
-        final MemorySegment stripOfB;
-        private float[] blockOfA = new float[0];
+        private MemorySegment stripsOfB = MemorySegment.NULL;
+        /**
+         * The panels of a block of rows of A by a K block, on the heap: filled by plain array
+         * stores (a segment's per-element checks made packing a fifth of a small GEMM's time), and
+         * read by the kernels as fast through a segment view.
+         */
+        final float[] panelsOfA = new float[ROW_BLOCK * K_BLOCK];
+        final MemorySegment panelsView = MemorySegment.ofArray(panelsOfA);
 
-        Scratch(int floats) {
-            this.stripOfB = Arena.ofAuto().allocate((long) floats * Float.BYTES, 64);
-        }
-
-        float[] blockOfA(int rows, int kc) {
-            if (blockOfA.length < rows * kc) {
-                blockOfA = new float[rows * kc];
+        /** Room for {@code strips} K blocks of strips of B. */
+        MemorySegment stripsOfB(int strips, long stripBytes) {
+            if (stripsOfB.byteSize() < strips * stripBytes) {
+                stripsOfB = Arena.ofAuto().allocate(strips * stripBytes, 64);
             }
-            return blockOfA;
+            return stripsOfB;
         }
     }
 

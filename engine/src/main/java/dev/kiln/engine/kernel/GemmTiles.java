@@ -4,18 +4,24 @@ import java.lang.foreign.MemorySegment;
 
 /** The register-blocked inner kernels of {@link Gemm}; implemented per width by {@link VectorGemmTiles}. */
 interface GemmTiles {
-    /** Rows of C one main kernel computes. */
-    int ROWS = 4;
-    /** Vectors of columns one main kernel computes. */
-    int VECTORS = 4;
+    /**
+     * Rows of C one kernel computes. 6 rows by 2 vectors keep 12 accumulators, 2 vectors of B and
+     * a broadcast of A in registers: 15 of the 16 that AVX2 has (4 by 4 needed 21, and C2 spilled
+     * 7 accumulators to the stack on every step of k).
+     */
+    int ROWS = 6;
+    /** Vectors of columns one kernel computes. */
+    int VECTORS = 2;
 
     /**
      * C[rows, width] = alpha * A[rows, kc] * B[kc, width], added to C when {@code accumulate},
-     * for rows 4, 2 or 1 and width up to 4 vectors. A(i, p) is a[a0 + i*lda + p] (row-major: Gemm transposes A first if needed); B(p, j) is the float at index p*strip + j of packedB, where
-     * strip = 4 vectors; C is row-major with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1 beforehand: a
-     * smaller epilogue keeps C2 from moving the accumulators to the heap.)
+     * for rows 1 to {@link #ROWS} and width up to {@link #VECTORS} vectors. A(i, p) is the float at
+     * index p*ROWS + i of packedA (rows past {@code rows} are read but never stored); B(p, j) the
+     * float at index p*strip + j of packedB, where strip = {@link #VECTORS} vectors; C is row-major
+     * with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1 beforehand: a smaller
+     * epilogue keeps C2 from moving the accumulators to the heap.)
      */
-    void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
+    void tile(boolean accumulate, int rows, int width, int kc, float alpha, MemorySegment packedA,
               MemorySegment packedB, float[] c, int c0, int ldc);
 
     /**

@@ -5,14 +5,17 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 
 /**
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
- * keeps a 4-row by 4-vector tile of C in 16 registers while it streams a strip of B: per step of
- * k it loads 4 vectors of B and broadcasts 4 elements of A into 16 FMAs. Narrower strips use
- * masked one-vector kernels, leftover rows the two- and one-row kernels.
+ * keeps a 6-row by 2-vector tile of C in 12 registers while it streams a packed panel of A and a
+ * strip of B: per step of k it loads 2 vectors of B and broadcasts 6 elements of A into 12 FMAs.
+ * A tile of fewer rows runs the same kernel on A's zero-padded panel and stores only its rows;
+ * narrower strips use a masked one-vector kernel. Every C element is the same chain of FMAs in k
+ * order whichever kernel computes it, so results do not depend on the tiling.
  */
 final class VectorGemmTiles implements GemmTiles {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
@@ -20,20 +23,17 @@ final class VectorGemmTiles implements GemmTiles {
     private static final int STRIP = VECTORS * L;
     private static final long VECTOR_BYTES = (long) L * Float.BYTES;
     private static final long STRIP_BYTES = STRIP * VECTOR_BYTES / L;
+    /** One step of k in a packed panel of A: ROWS floats. */
+    private static final long A_STEP = (long) ROWS * Float.BYTES;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    /** One tile of {@code rows} (4 or 1) rows and up to 4 vectors of columns. */
+    /** One tile of {@code rows} (1 to 6) rows and up to 2 vectors of columns. */
     @Override
-    public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int a0, int lda,
+    public void tile(boolean accumulate, int rows, int width, int kc, float alpha, MemorySegment a,
                      MemorySegment b, float[] c, int c0, int ldc) {
         if (width == STRIP) {
-            if (rows == ROWS) {
-                kernel4x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
-            } else if (rows == 2) {
-                kernel2x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
-            } else {
-                kernel1x4(accumulate, kc, alpha, a, a0, lda, b, c, c0, ldc);
-            }
+            kernel6x2(accumulate, rows, kc, alpha, a, b, c, c0, ldc);
             return;
         }
         // A narrower strip: each vector of B is loaded whole (the packed rows are STRIP wide, so it
@@ -42,211 +42,152 @@ final class VectorGemmTiles implements GemmTiles {
         // Dense(16) on 10,000 inputs 14x slower (100 batches of 64 behind a TextVectorization:
         // 6.5 s, 0.45 s with whole loads). Lanes past width never reach C.
         for (int v = 0; v < width; v += L) {
-            VectorMask<Float> mask = S.indexInRange(v, width);
-            if (rows == ROWS) {
-                kernel4x1(accumulate, kc, alpha, a, a0, lda, b, v, c, c0 + v, ldc, mask);
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    kernel1x1(accumulate, kc, alpha, a, a0 + r * lda, lda, b, v, c, c0 + r * ldc + v, ldc, mask);
-                }
+            kernel6x1(accumulate, rows, kc, alpha, a, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
+        }
+    }
+
+    // The loops count in bytes with a long induction variable: C2 then proves the panel's loads in
+    // range once per loop instead of once per element (int indices: 45-69 GFLOPS, long: 89, of a
+    // 99 GFLOPS single-thread peak, measured on AVX2).
+    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, MemorySegment a,
+                                  MemorySegment b, float[] c, int c0, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        long end = kc * A_STEP;
+        long bp = 0;
+        for (long ap = 0; ap < end; ap += A_STEP, bp += STRIP_BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
+            FloatVector av = FloatVector.broadcast(S, a.get(FLOAT, ap));
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 4));
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 8));
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 12));
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 16));
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 20));
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        // Spelled out row by row: with a shared helper for the stores, C2 kept the accumulators
+        // less well and GEMMs ran 20 % slower (measured on the earlier 4 x 4 kernel).
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            if (rows > 1) {
+                c10.fma(alphas, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+                c11.fma(alphas, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+            }
+            if (rows > 2) {
+                c20.fma(alphas, FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
+                c21.fma(alphas, FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+            }
+            if (rows > 3) {
+                c30.fma(alphas, FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
+                c31.fma(alphas, FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
+            }
+            if (rows > 4) {
+                c40.fma(alphas, FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
+                c41.fma(alphas, FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
+            }
+            if (rows > 5) {
+                c50.fma(alphas, FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
+                c51.fma(alphas, FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
+            }
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            if (rows > 1) {
+                c10.mul(alphas).intoArray(c, c1);
+                c11.mul(alphas).intoArray(c, c1 + L);
+            }
+            if (rows > 2) {
+                c20.mul(alphas).intoArray(c, c2);
+                c21.mul(alphas).intoArray(c, c2 + L);
+            }
+            if (rows > 3) {
+                c30.mul(alphas).intoArray(c, c3);
+                c31.mul(alphas).intoArray(c, c3 + L);
+            }
+            if (rows > 4) {
+                c40.mul(alphas).intoArray(c, c4);
+                c41.mul(alphas).intoArray(c, c4 + L);
+            }
+            if (rows > 5) {
+                c50.mul(alphas).intoArray(c, c5);
+                c51.mul(alphas).intoArray(c, c5 + L);
             }
         }
     }
 
-    private static void kernel4x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
-                                  MemorySegment b, float[] c, int c0, int ldc) {
+    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, MemorySegment a,
+                                  MemorySegment b, int column, float[] c, int c0, int ldc, VectorMask<Float> mask) {
+        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v, c4v = c0v, c5v = c0v;
+        long end = kc * A_STEP;
+        long bp = (long) column * Float.BYTES;
+        for (long ap = 0; ap < end; ap += A_STEP, bp += STRIP_BYTES) {
+            FloatVector bv = FloatVector.fromMemorySegment(S, b, bp, NATIVE); // lanes past width: see tile
+            c0v = FloatVector.broadcast(S, a.get(FLOAT, ap)).fma(bv, c0v);
+            c1v = FloatVector.broadcast(S, a.get(FLOAT, ap + 4)).fma(bv, c1v);
+            c2v = FloatVector.broadcast(S, a.get(FLOAT, ap + 8)).fma(bv, c2v);
+            c3v = FloatVector.broadcast(S, a.get(FLOAT, ap + 12)).fma(bv, c3v);
+            c4v = FloatVector.broadcast(S, a.get(FLOAT, ap + 16)).fma(bv, c4v);
+            c5v = FloatVector.broadcast(S, a.get(FLOAT, ap + 20)).fma(bv, c5v);
+        }
         FloatVector alphas = FloatVector.broadcast(S, alpha);
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        // Indices are written as functions of p so that C2 can hoist the bounds checks.
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        for (int p = 0; p < kc; p++) {
-            long bp = p * STRIP_BYTES;
-            FloatVector b0v = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector b1v = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
-            FloatVector b2v = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
-            FloatVector b3v = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = av.fma(b0v, c00);
-            c01 = av.fma(b1v, c01);
-            c02 = av.fma(b2v, c02);
-            c03 = av.fma(b3v, c03);
-            av = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = av.fma(b0v, c10);
-            c11 = av.fma(b1v, c11);
-            c12 = av.fma(b2v, c12);
-            c13 = av.fma(b3v, c13);
-            av = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = av.fma(b0v, c20);
-            c21 = av.fma(b1v, c21);
-            c22 = av.fma(b2v, c22);
-            c23 = av.fma(b3v, c23);
-            av = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = av.fma(b0v, c30);
-            c31 = av.fma(b1v, c31);
-            c32 = av.fma(b2v, c32);
-            c33 = av.fma(b3v, c33);
-        }
-        if (accumulate) {
-            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
-            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
-            c10.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
-            c11.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
-            c12.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 2 * L)).intoArray(c, c0 + ldc + 2 * L);
-            c13.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 3 * L)).intoArray(c, c0 + ldc + 3 * L);
-            c20.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
-            c21.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
-            c22.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 2 * L)).intoArray(c, c0 + 2 * ldc + 2 * L);
-            c23.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc + 3 * L)).intoArray(c, c0 + 2 * ldc + 3 * L);
-            c30.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
-            c31.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
-            c32.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 2 * L)).intoArray(c, c0 + 3 * ldc + 2 * L);
-            c33.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc + 3 * L)).intoArray(c, c0 + 3 * ldc + 3 * L);
-        } else {
-            c00.mul(alphas).intoArray(c, c0);
-            c01.mul(alphas).intoArray(c, c0 + L);
-            c02.mul(alphas).intoArray(c, c0 + 2 * L);
-            c03.mul(alphas).intoArray(c, c0 + 3 * L);
-            c10.mul(alphas).intoArray(c, c0 + ldc);
-            c11.mul(alphas).intoArray(c, c0 + ldc + L);
-            c12.mul(alphas).intoArray(c, c0 + ldc + 2 * L);
-            c13.mul(alphas).intoArray(c, c0 + ldc + 3 * L);
-            c20.mul(alphas).intoArray(c, c0 + 2 * ldc);
-            c21.mul(alphas).intoArray(c, c0 + 2 * ldc + L);
-            c22.mul(alphas).intoArray(c, c0 + 2 * ldc + 2 * L);
-            c23.mul(alphas).intoArray(c, c0 + 2 * ldc + 3 * L);
-            c30.mul(alphas).intoArray(c, c0 + 3 * ldc);
-            c31.mul(alphas).intoArray(c, c0 + 3 * ldc + L);
-            c32.mul(alphas).intoArray(c, c0 + 3 * ldc + 2 * L);
-            c33.mul(alphas).intoArray(c, c0 + 3 * ldc + 3 * L);
-        }
-    }
-
-    /**
-     * Two rows: the tail of a C whose row count is not a multiple of 4 (an LSTM step's active
-     * rows shrink one at a time), at twice the FMAs per load of B of the one-row kernel. Every
-     * element sums over k in the same order as in the other kernels, so results do not depend on
-     * which kernel computed them.
-     */
-    private static void kernel2x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
-                                  MemorySegment b, float[] c, int c0, int ldc) {
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        int a1 = a0 + lda;
-        for (int p = 0; p < kc; p++) {
-            long bp = p * STRIP_BYTES;
-            FloatVector b0v = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector b1v = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
-            FloatVector b2v = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
-            FloatVector b3v = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = av.fma(b0v, c00);
-            c01 = av.fma(b1v, c01);
-            c02 = av.fma(b2v, c02);
-            c03 = av.fma(b3v, c03);
-            av = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = av.fma(b0v, c10);
-            c11 = av.fma(b1v, c11);
-            c12 = av.fma(b2v, c12);
-            c13 = av.fma(b3v, c13);
-        }
-        // Spelled out, as in the other kernels: with a shared helper for the stores, C2 kept the
-        // accumulators less well and GEMMs ran 20 % slower (measured).
-        if (accumulate) {
-            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
-            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
-            c10.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
-            c11.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
-            c12.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 2 * L)).intoArray(c, c0 + ldc + 2 * L);
-            c13.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc + 3 * L)).intoArray(c, c0 + ldc + 3 * L);
-        } else {
-            c00.mul(alphas).intoArray(c, c0);
-            c01.mul(alphas).intoArray(c, c0 + L);
-            c02.mul(alphas).intoArray(c, c0 + 2 * L);
-            c03.mul(alphas).intoArray(c, c0 + 3 * L);
-            c10.mul(alphas).intoArray(c, c0 + ldc);
-            c11.mul(alphas).intoArray(c, c0 + ldc + L);
-            c12.mul(alphas).intoArray(c, c0 + ldc + 2 * L);
-            c13.mul(alphas).intoArray(c, c0 + ldc + 3 * L);
-        }
-    }
-
-    private static void kernel1x4(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
-                                  MemorySegment b, float[] c, int c0, int ldc) {
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
-        int ap = a0;
-        int bp = 0;
-        for (int p = 0; p < kc; p++, ap++, bp += STRIP) {
-            FloatVector av = FloatVector.broadcast(S, a[ap]);
-            c0v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp) * Float.BYTES, NATIVE), c0v);
-            c1v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + L) * Float.BYTES, NATIVE), c1v);
-            c2v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 2 * L) * Float.BYTES, NATIVE), c2v);
-            c3v = av.fma(FloatVector.fromMemorySegment(S, b, (long) (bp + 3 * L) * Float.BYTES, NATIVE), c3v);
-        }
-        if (accumulate) {
-            c0v.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-            c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-            c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
-            c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
-        } else {
-            c0v.mul(alphas).intoArray(c, c0);
-            c1v.mul(alphas).intoArray(c, c0 + L);
-            c2v.mul(alphas).intoArray(c, c0 + 2 * L);
-            c3v.mul(alphas).intoArray(c, c0 + 3 * L);
-        }
-    }
-
-    private static void kernel4x1(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
-                                  MemorySegment b, int b0, float[] c, int c0, int ldc,
-                           VectorMask<Float> mask) {
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-                FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
-        int ap = a0;
-        int bp = b0;
-        for (int p = 0; p < kc; p++, ap++, bp += STRIP) {
-            FloatVector bv = FloatVector.fromMemorySegment(S, b, (long) (bp) * Float.BYTES, NATIVE); // lanes past width: see tile
-            c0v = FloatVector.broadcast(S, a[ap]).fma(bv, c0v);
-            c1v = FloatVector.broadcast(S, a[ap + lda]).fma(bv, c1v);
-            c2v = FloatVector.broadcast(S, a[ap + 2 * lda]).fma(bv, c2v);
-            c3v = FloatVector.broadcast(S, a[ap + 3 * lda]).fma(bv, c3v);
-        }
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
         if (accumulate) {
             c0v.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
-            c1v.fma(alphas, FloatVector.fromArray(S, c, c0 + ldc, mask)).intoArray(c, c0 + ldc, mask);
-            c2v.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * ldc, mask)).intoArray(c, c0 + 2 * ldc, mask);
-            c3v.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * ldc, mask)).intoArray(c, c0 + 3 * ldc, mask);
+            if (rows > 1) {
+                c1v.fma(alphas, FloatVector.fromArray(S, c, c1, mask)).intoArray(c, c1, mask);
+            }
+            if (rows > 2) {
+                c2v.fma(alphas, FloatVector.fromArray(S, c, c2, mask)).intoArray(c, c2, mask);
+            }
+            if (rows > 3) {
+                c3v.fma(alphas, FloatVector.fromArray(S, c, c3, mask)).intoArray(c, c3, mask);
+            }
+            if (rows > 4) {
+                c4v.fma(alphas, FloatVector.fromArray(S, c, c4, mask)).intoArray(c, c4, mask);
+            }
+            if (rows > 5) {
+                c5v.fma(alphas, FloatVector.fromArray(S, c, c5, mask)).intoArray(c, c5, mask);
+            }
         } else {
             c0v.mul(alphas).intoArray(c, c0, mask);
-            c1v.mul(alphas).intoArray(c, c0 + ldc, mask);
-            c2v.mul(alphas).intoArray(c, c0 + 2 * ldc, mask);
-            c3v.mul(alphas).intoArray(c, c0 + 3 * ldc, mask);
-        }
-    }
-
-    private static void kernel1x1(boolean accumulate, int kc, float alpha, float[] a, int a0, int lda,
-                                  MemorySegment b, int b0, float[] c, int c0, int ldc,
-                           VectorMask<Float> mask) {
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-                FloatVector acc = FloatVector.zero(S);
-        int ap = a0;
-        int bp = b0;
-        for (int p = 0; p < kc; p++, ap++, bp += STRIP) {
-            acc = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromMemorySegment(S, b, (long) (bp) * Float.BYTES, NATIVE), acc);
-        }
-        if (accumulate) {
-            acc.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
-        } else {
-            acc.mul(alphas).intoArray(c, c0, mask);
+            if (rows > 1) {
+                c1v.mul(alphas).intoArray(c, c1, mask);
+            }
+            if (rows > 2) {
+                c2v.mul(alphas).intoArray(c, c2, mask);
+            }
+            if (rows > 3) {
+                c3v.mul(alphas).intoArray(c, c3, mask);
+            }
+            if (rows > 4) {
+                c4v.mul(alphas).intoArray(c, c4, mask);
+            }
+            if (rows > 5) {
+                c5v.mul(alphas).intoArray(c, c5, mask);
+            }
         }
     }
 
@@ -258,8 +199,6 @@ final class VectorGemmTiles implements GemmTiles {
                 long dst = p * STRIP_BYTES;
                 FloatVector.fromArray(S, b, src).intoMemorySegment(packedB, dst, NATIVE);
                 FloatVector.fromArray(S, b, src + L).intoMemorySegment(packedB, dst + VECTOR_BYTES, NATIVE);
-                FloatVector.fromArray(S, b, src + 2 * L).intoMemorySegment(packedB, dst + 2 * VECTOR_BYTES, NATIVE);
-                FloatVector.fromArray(S, b, src + 3 * L).intoMemorySegment(packedB, dst + 3 * VECTOR_BYTES, NATIVE);
             }
             return;
         }
