@@ -208,16 +208,15 @@ public final class Gemm {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
         int strips = ceilDiv(n1 - n0, strip);
-        long stripBytes = (long) K_BLOCK * strip * Float.BYTES;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
             boolean accumulate = kb > 0 || o.beta != 0f;
-            MemorySegment stripsOfB = prepacked == null ? scratch.stripsOfB(strips, stripBytes) : MemorySegment.NULL;
+            MemorySegment[] stripsOfB = prepacked == null ? scratch.stripsOfB(strips, strip) : null;
             if (prepacked == null) {
                 for (int s = 0; s < strips; s++) {
                     int j = n0 + s * strip;
-                    packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB.asSlice(s * stripBytes, stripBytes));
+                    packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB[s]);
                 }
             }
             // A block of rows at a time, packed once for all strips: its panels stay in L2 while
@@ -225,17 +224,13 @@ public final class Gemm {
             for (int b0 = m0; b0 < m1; b0 += ROW_BLOCK) {
                 int b1 = Math.min(m1, b0 + ROW_BLOCK);
                 packA(o, kb, kc, b0, b1, scratch.panelsOfA);
-                MemorySegment panels = scratch.panelsView;
-                long panelBytes = (long) kc * ROWS * Float.BYTES;
                 for (int s = 0; s < strips; s++) {
                     int j = n0 + s * strip;
                     int width = Math.min(strip, n1 - j);
-                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip)
-                            : stripsOfB.asSlice(s * stripBytes, stripBytes);
+                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
                     for (int i = b0; i < b1; i += ROWS) {
-                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha,
-                                panels.asSlice((i - b0) / ROWS * panelBytes, panelBytes), packedB,
-                                o.c, o.cOff + i * o.ldc + j, o.ldc);
+                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, scratch.panelViews[(i - b0) / ROWS],
+                                packedB, o.c, o.cOff + i * o.ldc + j, o.ldc);
                     }
                 }
             }
@@ -243,8 +238,8 @@ public final class Gemm {
     }
 
     /**
-     * Copies op(A)[m0..m1, kb..kb+kc) into panels of {@link GemmTiles#ROWS} rows, each stored k-major
-     * (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
+     * Copies op(A)[m0..m1, kb..kb+kc) into panels of {@link GemmTiles#ROWS} rows, panel q at
+     * q*ROWS*K_BLOCK, each stored k-major (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
      * running pointer, whichever way A is stored.
      */
     private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
@@ -252,7 +247,7 @@ public final class Gemm {
         float[] a = o.a;
         int lda = o.lda;
         for (int i0 = 0; i0 < rows; i0 += ROWS) {
-            int panel = i0 * kc;
+            int panel = i0 * K_BLOCK;
             int height = Math.min(ROWS, rows - i0);
             if (height < ROWS) {
                 Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
@@ -312,19 +307,33 @@ public final class Gemm {
      * costs two, and the address of a float[] on the heap is neither known nor stable.
      */
     private static final class Scratch {
-        private MemorySegment stripsOfB = MemorySegment.NULL;
         /**
          * The panels of a block of rows of A by a K block, on the heap: filled by plain array
          * stores (a segment's per-element checks made packing a fifth of a small GEMM's time), and
-         * read by the kernels as fast through a segment view.
+         * read by the kernels as fast through segment views, one per panel, made once: a slice per
+         * tile was 25 GB of garbage in a stacked model's epoch, and its collections slowed it a fifth.
          */
         final float[] panelsOfA = new float[ROW_BLOCK * K_BLOCK];
-        final MemorySegment panelsView = MemorySegment.ofArray(panelsOfA);
+        final MemorySegment[] panelViews = new MemorySegment[ROW_BLOCK / ROWS];
+        private MemorySegment[] stripsOfB = new MemorySegment[0];
 
-        /** Room for {@code strips} K blocks of strips of B. */
-        MemorySegment stripsOfB(int strips, long stripBytes) {
-            if (stripsOfB.byteSize() < strips * stripBytes) {
-                stripsOfB = Arena.ofAuto().allocate(strips * stripBytes, 64);
+        Scratch() {
+            MemorySegment all = MemorySegment.ofArray(panelsOfA);
+            long panelBytes = (long) ROWS * K_BLOCK * Float.BYTES;
+            for (int q = 0; q < panelViews.length; q++) {
+                panelViews[q] = all.asSlice(q * panelBytes, panelBytes);
+            }
+        }
+
+        /** At least {@code strips} K blocks of strips of B, each a view made once. */
+        MemorySegment[] stripsOfB(int strips, int strip) {
+            if (stripsOfB.length < strips) {
+                long stripBytes = (long) K_BLOCK * strip * Float.BYTES;
+                MemorySegment all = Arena.ofAuto().allocate(strips * stripBytes, 64);
+                stripsOfB = new MemorySegment[strips];
+                for (int s = 0; s < strips; s++) {
+                    stripsOfB[s] = all.asSlice(s * stripBytes, stripBytes);
+                }
             }
             return stripsOfB;
         }
