@@ -58,7 +58,7 @@ public final class Hdf5Value {
     /**
      * A one-dimensional array of fixed-length ASCII strings, each padded with NULs to the longest
      * (NumPy's {@code np.array([b"a", b"bc"])}, as Keras 2 writes names); the array must not be
-     * empty (Keras 2 writes an empty list of names as {@link #float64(double...)} with no values).
+     * empty (Keras 2 writes an empty list of names as {@link #float64s(double...)} with no values).
      */
     public static Hdf5Value fixedAscii(List<String> values) {
         if (values.isEmpty()) {
