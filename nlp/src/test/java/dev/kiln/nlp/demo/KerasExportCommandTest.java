@@ -1,13 +1,19 @@
 package dev.kiln.nlp.demo;
 
+import dev.kiln.checkpoint.hdf5.Hdf5File;
+import dev.kiln.checkpoint.hdf5.Hdf5Group;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
+import dev.kiln.checkpoint.keras.KerasArchiveWriter;
 import dev.kiln.checkpoint.model.ModelFile;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
 import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.random.Rng;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
 import org.junit.jupiter.api.Test;
@@ -17,6 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,12 +110,60 @@ class KerasExportCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("or --keras MODEL OUT [--h5]"), err.toString());
     }
 
+    /** tf_idf's idf weights go where IndexLookup.save_own_variables puts them: vars/idf_weights, float32, one per entry. */
+    @Test
+    void tfIdfWeightsAreSavedAsKerasNamesThem(@TempDir Path dir) throws Exception {
+        TextVectorization encoder = TextVectorization.builder().maxTokens(20).outputMode(TextVectorization.OutputMode.TF_IDF).build();
+        Sequential model;
+        try (ComputePool pool = ComputePool.withThreads(1)) {
+            encoder.adapt(REVIEWS, pool);
+            model = new Sequential(List.of(encoder, new Dense(1, Activation.LINEAR, "dense")));
+            model.build(0, new Rng(3));
+        }
+        Path archive = dir.resolve("tfidf.keras");
+        KerasArchiveWriter.write(archive, model, SeedModel.kerasLayers());
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            Hdf5Group root = Hdf5File.read(ByteBuffer.wrap(zip.getInputStream(zip.getEntry("model.weights.h5")).readAllBytes()),
+                    "tfidf.keras!model.weights.h5").root();
+            for (String group : List.of("layers/text_vectorization/vars", "layers/text_vectorization/_lookup_layer/vars")) {
+                float[] saved = root.dataset(group + "/idf_weights").readFloats();
+                assertEquals(Arrays.toString(encoder.getIdfWeights()), Arrays.toString(saved), group);
+            }
+        }
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3 with h5py and numpy");
+        List<Object> examples = new ArrayList<>();
+        List<Float> predicted = new ArrayList<>();
+        try (ComputePool pool = ComputePool.singleThreaded()) {
+            model.compile(MeanError.squared(), List.of(), Engine.on(pool));
+            for (String review : REVIEWS) {
+                List<Double> vector = new ArrayList<>();
+                for (float value : encoder.vectorize(review)) {
+                    vector.add((double) value);
+                }
+                examples.add(vector);
+                predicted.add(model.predict(new Texts(List.of(review))).data()[0]);
+            }
+        }
+        Map<?, ?> verdict = (Map<?, ?>) mirror(dir, List.of(archive), examples, "vectors").get(archive.toString());
+        assertEquals(List.of(), verdict.get("errors"));
+        List<?> outputs = (List<?>) verdict.get("outputs");
+        for (int i = 0; i < REVIEWS.size(); i++) {
+            double want = ((Number) ((List<?>) outputs.get(i)).getFirst()).doubleValue();
+            assertEquals(want, predicted.get(i), 1e-5 * Math.max(Math.abs(want), 1e-2), REVIEWS.get(i));
+        }
+    }
+
     private static Map<?, ?> mirror(Path dir, List<Path> files, List<Object> examples) throws IOException, InterruptedException {
+        return mirror(dir, files, examples, "ids");
+    }
+
+    private static Map<?, ?> mirror(Path dir, List<Path> files, List<Object> examples, String kind)
+            throws IOException, InterruptedException {
         List<Object> requests = new ArrayList<>();
         for (Path file : files) {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("file", file.toString());
-            request.put("kind", "ids");
+            request.put("kind", kind);
             request.put("examples", examples);
             request.put("skip", 1); // the TextVectorization: its ids are given
             requests.add(request);
