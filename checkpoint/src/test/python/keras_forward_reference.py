@@ -248,6 +248,11 @@ def activation(name, x):
     if name == "softmax":
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
+    if name == "tanh":
+        return np.tanh(x)
+    if name == "gelu":  # Keras' exact gelu: x Phi(x)
+        import math
+        return x * 0.5 * (1 + np.vectorize(math.erf)(x / np.sqrt(2)))
     raise ValueError("activation " + name)
 
 
@@ -267,6 +272,71 @@ def lstm(c, w, x):
     return np.stack(outputs, axis=1) if c["return_sequences"] else h
 
 
+def gru(c, w, x):
+    assert c["reset_after"] and c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid"
+    kernel, recurrent, bias = w  # gates z, r, h; bias [input, recurrent]
+    units = recurrent.shape[0]
+    h = np.zeros((x.shape[0], units))
+    outputs = []
+    for t in range(x.shape[1]):
+        xs = x[:, t, :] @ kernel + bias[0]
+        hs = h @ recurrent + bias[1]
+        z = activation("sigmoid", xs[:, :units] + hs[:, :units])
+        r = activation("sigmoid", xs[:, units:2 * units] + hs[:, units:2 * units])
+        candidate = np.tanh(xs[:, 2 * units:] + r * hs[:, 2 * units:])
+        h = z * h + (1 - z) * candidate
+        outputs.append(h)
+    return np.stack(outputs, axis=1) if c["return_sequences"] else h
+
+
+def simple_rnn(c, w, x):
+    kernel, recurrent, bias = w
+    h = np.zeros((x.shape[0], recurrent.shape[0]))
+    outputs = []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t, :] @ kernel + h @ recurrent + bias)
+        outputs.append(h)
+    return np.stack(outputs, axis=1) if c["return_sequences"] else h
+
+
+RECURRENT = {"LSTM": lstm, "GRU": gru, "SimpleRNN": simple_rnn}
+
+
+def recurrent(kind, c, w, x):
+    """A recurrent layer; go_backwards reads the steps last to first and, as Keras, returns its outputs in that order."""
+    return RECURRENT[kind](c, w, x[:, ::-1, :] if c.get("go_backwards") else x)
+
+
+def conv1d(c, w, x):
+    kernel = w[0]  # [k, in, filters]
+    k = kernel.shape[0]
+    stride, dilation = c["strides"][0], c["dilation_rate"][0]
+    steps = x.shape[1]
+    if c["padding"] == "same":
+        out = -(-steps // stride)
+        pad = max((out - 1) * stride + dilation * (k - 1) + 1 - steps, 0)
+        x = np.pad(x, ((0, 0), (pad // 2, pad - pad // 2), (0, 0)))
+    else:
+        assert c["padding"] == "valid"
+        out = (steps - dilation * (k - 1) - 1) // stride + 1
+    y = np.stack([sum(x[:, t * stride + j * dilation, :] @ kernel[j] for j in range(k)) for t in range(out)], axis=1)
+    if c["use_bias"]:
+        y = y + w[1]
+    return activation(c["activation"], y)
+
+
+def max_pooling1d(c, x):
+    pool, stride = c["pool_size"][0], (c["strides"] or c["pool_size"])[0]
+    steps = x.shape[1]
+    if c["padding"] == "same":
+        out = -(-steps // stride)
+        pad = max((out - 1) * stride + pool - steps, 0)
+        x = np.pad(x, ((0, 0), (pad // 2, pad - pad // 2), (0, 0)), constant_values=-np.inf)
+    else:
+        out = (steps - pool) // stride + 1
+    return np.stack([x[:, t * stride:t * stride + pool, :].max(axis=1) for t in range(out)], axis=1)
+
+
 def forward(layers, weights, x):
     x = x.astype(np.float64) if x.dtype != np.int64 else x
     for layer, w in zip(layers, weights):
@@ -278,55 +348,37 @@ def forward(layers, weights, x):
             x = w[0][x]
         elif kind == "GlobalAveragePooling1D":
             x = x.mean(axis=1)
-        elif kind == "Dropout":
+        elif kind in ("Dropout", "SpatialDropout1D"):
             pass
+        elif kind == "GlobalMaxPooling1D":
+            x = x.max(axis=1)
+        elif kind == "MaxPooling1D":
+            x = max_pooling1d(c, x)
         elif kind == "Flatten":
             x = x.reshape(x.shape[0], -1)
         elif kind == "Conv1D":
-            assert c["padding"] == "valid" and list(c["strides"]) == [1] and list(c["dilation_rate"]) == [1]
-            kernel, bias = w  # [k, in, filters]
-            k = kernel.shape[0]
-            steps = x.shape[1] - k + 1
-            out = np.stack([np.einsum("bki,kio->bo", x[:, t:t + k, :], kernel) for t in range(steps)], axis=1) + bias
-            x = activation(c["activation"], out)
-        elif kind == "GRU":
-            assert c["reset_after"] and c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid"
-            kernel, recurrent, bias = w  # gates z, r, h; bias [input, recurrent]
-            units = recurrent.shape[0]
-            h = np.zeros((x.shape[0], units))
-            outputs = []
-            for t in range(x.shape[1]):
-                xs = x[:, t, :] @ kernel + bias[0]
-                hs = h @ recurrent + bias[1]
-                z = activation("sigmoid", xs[:, :units] + hs[:, :units])
-                r = activation("sigmoid", xs[:, units:2 * units] + hs[:, units:2 * units])
-                candidate = np.tanh(xs[:, 2 * units:] + r * hs[:, 2 * units:])
-                h = z * h + (1 - z) * candidate
-                outputs.append(h)
-            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
-        elif kind == "SimpleRNN":
-            kernel, recurrent, bias = w
-            h = np.zeros((x.shape[0], recurrent.shape[0]))
-            outputs = []
-            for t in range(x.shape[1]):
-                h = np.tanh(x[:, t, :] @ kernel + h @ recurrent + bias)
-                outputs.append(h)
-            x = np.stack(outputs, axis=1) if c["return_sequences"] else h
+            assert c.get("groups", 1) == 1
+            x = conv1d(c, w, x)
+        elif kind in RECURRENT:
+            x = recurrent(kind, c, w, x)
         elif kind == "LayerNormalization":
-            gamma, beta = w
+            gamma = w.pop(0) if c["scale"] else 1
+            beta = w.pop(0) if c["center"] else 0
             mean = x.mean(axis=-1, keepdims=True)
             variance = x.var(axis=-1, keepdims=True)
             x = (x - mean) / np.sqrt(variance + c["epsilon"]) * gamma + beta
-        elif kind == "LSTM":
-            assert not c["go_backwards"]
-            x = lstm(c, w, x)
         elif kind == "Bidirectional":
-            assert c["merge_mode"] == "concat" and c.get("backward_layer", {"config": {"go_backwards": True}})["config"]["go_backwards"]
-            forward_out = lstm(c["layer"]["config"], w[:3], x)
-            backward_out = lstm(c["layer"]["config"], w[3:], x[:, ::-1, :])
-            if c["layer"]["config"]["return_sequences"]:
+            assert c.get("backward_layer", {"config": {"go_backwards": True}})["config"]["go_backwards"]
+            inner, inner_config = c["layer"]["class_name"], dict(c["layer"]["config"])
+            assert not inner_config.get("go_backwards")
+            half = len(w) // 2
+            forward_out = recurrent(inner, inner_config, w[:half], x)
+            backward_out = recurrent(inner, dict(inner_config, go_backwards=True), w[half:], x)
+            if inner_config["return_sequences"]:
                 backward_out = backward_out[:, ::-1, :]  # Keras lines the backward outputs up with the input's steps
-            x = np.concatenate([forward_out, backward_out], axis=-1)
+            merge = c["merge_mode"]
+            x = (np.concatenate([forward_out, backward_out], axis=-1) if merge == "concat" else forward_out + backward_out
+                 if merge == "sum" else (forward_out + backward_out) / 2 if merge == "ave" else forward_out * backward_out)
         else:
             raise ValueError("layer " + kind)
     return x

@@ -3,9 +3,14 @@ package dev.kiln.nlp;
 import dev.kiln.checkpoint.keras.KerasInput;
 import dev.kiln.checkpoint.keras.KerasKey;
 import dev.kiln.checkpoint.keras.KerasLayer;
+import dev.kiln.checkpoint.keras.KerasSavedState;
 import dev.kiln.engine.part.PartConfig;
+import dev.kiln.engine.tensor.Shape;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static dev.kiln.checkpoint.keras.KerasKey.nullOnly;
 import static dev.kiln.checkpoint.keras.KerasKey.only;
@@ -39,9 +44,59 @@ public final class TextVectorizationKeras {
                     .writtenAs(config -> vocabulary(config) instanceof List<?> tokens ? tokens.size() : null))
             .takes(KerasInput.Kind.TEXTS)
             .createdBy(config -> TextVectorization.fromConfig(config, false))
+            .saves(new SavedVocabulary())
             .build();
 
     private TextVectorizationKeras() {}
+
+    /**
+     * What Keras 3 saves of an adapted TextVectorization in a .keras archive (IndexLookup's
+     * save_assets and save_own_variables, through the layer and again through its inner StringLookup,
+     * {@code _lookup_layer}, which Keras' saving walks into): {@code vocabulary.txt}, the vocabulary
+     * with its special entries, one token a line, joined by '\n' without a final one, UTF-8; in
+     * tf_idf mode the {@code idf_weights} variable, float32, one per vocabulary entry.
+     */
+    private static final class SavedVocabulary implements KerasSavedState {
+        /** The line breaks Python's str.splitlines() splits on, with which Keras reads the file back. */
+        private static final String LINE_BREAKS = "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029";
+
+        @Override
+        public List<Asset> assets(PartConfig config) {
+            if (!(vocabulary(config) instanceof List<?> tokens)) {
+                return List.of();
+            }
+            List<String> lines = new ArrayList<>();
+            for (Object token : tokens) {
+                String text = String.valueOf(token);
+                for (int i = 0; i < text.length(); i++) {
+                    if (LINE_BREAKS.indexOf(text.charAt(i)) >= 0) {
+                        throw new IllegalArgumentException("layer '" + config.getName() + "': vocabulary token '" + text
+                                + "' holds a line break (U+" + String.format(Locale.ROOT, "%04X", (int) text.charAt(i))
+                                + "), which vocabulary.txt, one token a line, cannot hold");
+                    }
+                }
+                lines.add(text);
+            }
+            return List.of(new Asset("vocabulary.txt", String.join("\n", lines).getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public List<NamedVariable> namedVariables(PartConfig config) {
+            if (!(config.values().get("idf_weights") instanceof List<?> weights) || weights.isEmpty()) {
+                return List.of();
+            }
+            float[] values = new float[weights.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = ((Number) weights.get(i)).floatValue();
+            }
+            return List.of(new NamedVariable("idf_weights", Shape.of(values.length), values));
+        }
+
+        @Override
+        public List<String> alsoUnder() {
+            return List.of("_lookup_layer");
+        }
+    }
 
     /** The layer's vocabulary ('' and '[UNK]' first, as Keras' get_vocabulary gives it, which Keras reads back), or None. */
     private static Object vocabulary(PartConfig config) {

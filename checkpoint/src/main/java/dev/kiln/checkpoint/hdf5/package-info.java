@@ -7,5 +7,10 @@
  * read and what is refused, and why Kiln reads HDF5 itself rather than through a library).
  * Depends on the engine (Shape) and dev.kiln.checkpoint.io (LoadLimits, CheckpointFormatException);
  * it knows nothing of Keras: turning the tree into a model is the importer's job.
+ *
+ * <p>Writing: {@link dev.kiln.checkpoint.hdf5.Hdf5Writer} writes a tree built with
+ * {@link dev.kiln.checkpoint.hdf5.Hdf5GroupBuilder} ({@link dev.kiln.checkpoint.hdf5.Hdf5Data}
+ * datasets, {@link dev.kiln.checkpoint.hdf5.Hdf5Value} attributes) in the same default layout,
+ * deterministically, through the checkpoint's AtomicFileWriter.
  */
 package dev.kiln.checkpoint.hdf5;

@@ -117,6 +117,7 @@ final class EngineTables {
             .key("recurrent_activation", only("sigmoid", "Kiln's LSTM gates use the logistic sigmoid; Keras 2.0-2.3 defaulted"
                     + " to hard_sigmoid")))
             .key("unit_forget_bias", only(true, "Kiln's LSTM starts its forget-gate bias at 1")))
+            .variables(KerasVariableLayout.cell("lstm_cell"))
             .build();
 
     static final KerasLayer GRU = cellPenalties(cellWeights(recurrent("GRU", CellRnn.GRU_TYPE)
@@ -124,17 +125,20 @@ final class EngineTables {
             .key("activation", only("tanh", "Kiln's GRU uses tanh"))
             .key("recurrent_activation", only("sigmoid", "Kiln's GRU gates use the logistic sigmoid"))))
             .key("reset_after", read())
+            .variables(KerasVariableLayout.cell("gru_cell"))
             .build();
 
     static final KerasLayer SIMPLE_RNN = cellPenalties(cellWeights(recurrent("SimpleRNN", CellRnn.SIMPLE_RNN_TYPE)
             .key("units", read())
             .key("activation", only("tanh", "Kiln's SimpleRNN uses tanh"))))
+            .variables(KerasVariableLayout.cell("simple_rnn_cell"))
             .build();
 
     static final KerasLayer BIDIRECTIONAL = KerasLayer.builder("Bidirectional", Bidirectional.TYPE)
             .key("layer", KerasKey.wrapped())
             .key("merge_mode", read())
             .key("backward_layer", KerasKey.mirrorOf("layer"))
+            .variables(KerasVariableLayout.wrapper())
             .build();
 
     static final KerasLayer DENSE = KerasLayer.builder("Dense", Dense.TYPE)

@@ -27,6 +27,8 @@ public final class KerasLayer {
     private final Map<String, KerasKey> keys;
     private final KerasInput.Kind takes;
     private final Function<PartConfig, ? extends Layer> factory;
+    private final KerasVariableLayout variableLayout;
+    private final KerasSavedState savedState;
 
     private KerasLayer(Builder builder) {
         this.kerasClass = builder.kerasClass;
@@ -34,6 +36,8 @@ public final class KerasLayer {
         this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(builder.keys));
         this.takes = builder.takes;
         this.factory = builder.factory;
+        this.variableLayout = builder.variableLayout;
+        this.savedState = builder.savedState;
     }
 
     /**
@@ -90,6 +94,16 @@ public final class KerasLayer {
         return Optional.ofNullable(factory);
     }
 
+    /** Where the class keeps its variables in Keras' files (by default, its own {@code vars}). */
+    KerasVariableLayout variableLayout() {
+        return variableLayout;
+    }
+
+    /** What the class saves besides its parameters (asset files, named variables), if anything. */
+    Optional<KerasSavedState> savedState() {
+        return Optional.ofNullable(savedState);
+    }
+
     /** Collects a table's keys in order. */
     public static final class Builder {
         private final String kerasClass;
@@ -97,6 +111,8 @@ public final class KerasLayer {
         private final Map<String, KerasKey> keys = new LinkedHashMap<>();
         private KerasInput.Kind takes;
         private Function<PartConfig, ? extends Layer> factory;
+        private KerasVariableLayout variableLayout = KerasVariableLayout.own();
+        private KerasSavedState savedState;
 
         private Builder(String kerasClass, String kilnType) {
             this.kerasClass = kerasClass;
@@ -127,6 +143,18 @@ public final class KerasLayer {
          */
         public Builder createdBy(Function<PartConfig, ? extends Layer> factory) {
             this.factory = factory;
+            return this;
+        }
+
+        /** Where the class keeps its variables in Keras' files; by default {@link KerasVariableLayout#own()}. */
+        public Builder variables(KerasVariableLayout layout) {
+            this.variableLayout = layout;
+            return this;
+        }
+
+        /** What the class saves in a .keras archive besides its parameters (TextVectorization's vocabulary asset). */
+        public Builder saves(KerasSavedState state) {
+            this.savedState = state;
             return this;
         }
 

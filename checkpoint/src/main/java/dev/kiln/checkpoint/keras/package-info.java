@@ -10,8 +10,12 @@
  * key, the value and what is allowed. The untyped JSON stays inside this package: callers get a
  * {@link dev.kiln.checkpoint.keras.KerasImport}. {@link dev.kiln.checkpoint.keras.KerasModelFile} reads
  * a whole model file (a Keras 3 {@code .keras} zip, a Keras 2 HDF5 full model) into a built model
- * with the file's weights. Depends on the engine (layers, PartConfig, the JSON
- * reader) and the checkpoint's load limits and HDF5 reader; it never executes or instantiates anything a file
+ * with the file's weights; {@link dev.kiln.checkpoint.keras.KerasArchiveWriter} and
+ * {@link dev.kiln.checkpoint.keras.KerasHdf5Writer} write a built model as a {@code .keras} archive
+ * or a legacy full-model {@code .h5} file, each table saying where its class keeps its variables
+ * ({@link dev.kiln.checkpoint.keras.KerasVariableLayout}) and what else it saves
+ * ({@link dev.kiln.checkpoint.keras.KerasSavedState}). Depends on the engine (layers, PartConfig, the JSON
+ * reader) and the checkpoint's load limits and HDF5 reader and writer; it never executes or instantiates anything a file
  * names except through the tables.
  */
 package dev.kiln.checkpoint.keras;

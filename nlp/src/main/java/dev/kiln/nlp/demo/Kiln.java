@@ -22,8 +22,9 @@ public final class Kiln {
                         --target sentiment, rating or stars; epochs, ...)
               predict   answer for texts with a saved model (class and probabilities, or value)
               inspect   show a checkpoint's architecture, training state and tensor table
-              export    write a model's config as Keras JSON (export --keras-json MODEL [--out FILE]) or its weights
-                        as safetensors (export --safetensors MODEL OUT)
+              export    write a model's config as Keras JSON (export --keras-json MODEL [--out FILE]), the whole model
+                        as a Keras file (export --keras MODEL OUT.keras, or OUT.h5 --h5) or its weights as
+                        safetensors (export --safetensors MODEL OUT)
               import    make a Kiln model file from a Keras model file (import --keras FILE OUT) or from
                         safetensors weights (import --safetensors IN --template MODEL OUT)
             """;
@@ -74,7 +75,7 @@ public final class Kiln {
                 case "export" -> {
                     if (help) {
                         out.print(ExportCommand.HELP);
-                    } else if (rest.stream().anyMatch(arg -> arg.startsWith("--keras-json"))) {
+                    } else if (rest.stream().anyMatch(arg -> arg.startsWith("--keras"))) {
                         ExportCommand.run(rest, out);
                     } else {
                         return CheckpointTool.run(args, out, err);
