@@ -320,10 +320,10 @@ class KerasModelFileTest {
 
     @Test
     void kerasNamesWeightGroupsInSnakeCase() {
-        assertEquals("global_average_pooling1d", KerasModelFile.snakeCase("GlobalAveragePooling1D"));
-        assertEquals("simple_rnn", KerasModelFile.snakeCase("SimpleRNN"));
-        assertEquals("conv1d", KerasModelFile.snakeCase("Conv1D"));
-        assertEquals("layer_normalization", KerasModelFile.snakeCase("LayerNormalization"));
-        assertEquals("lstm", KerasModelFile.snakeCase("LSTM"));
+        assertEquals("global_average_pooling1d", Keras3Weights.snakeCase("GlobalAveragePooling1D"));
+        assertEquals("simple_rnn", Keras3Weights.snakeCase("SimpleRNN"));
+        assertEquals("conv1d", Keras3Weights.snakeCase("Conv1D"));
+        assertEquals("layer_normalization", Keras3Weights.snakeCase("LayerNormalization"));
+        assertEquals("lstm", Keras3Weights.snakeCase("LSTM"));
     }
 }

@@ -1,0 +1,45 @@
+package dev.kiln.checkpoint.keras;
+
+import dev.kiln.engine.json.JsonReader;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The class and name of each layer of a config that {@link KerasModelConfig} has already read
+ * (InputLayer left out), for matching the layers with a weights file's groups.
+ *
+ * @param classes the Keras class of each layer ("Dense")
+ * @param names   the config's name of each layer ("dense_3")
+ */
+record KerasConfigLayers(List<String> classes, List<String> names) {
+    /** Copies the lists. */
+    KerasConfigLayers {
+        classes = List.copyOf(classes);
+        names = List.copyOf(names);
+    }
+
+    /** The layers of {@code json} (Sequential's layers, a Functional chain's, or Keras 2.0's bare list). */
+    static KerasConfigLayers of(String json, String source) throws KerasConfigException {
+        Object root;
+        try {
+            root = JsonReader.parse(json, source);
+        } catch (IllegalArgumentException e) {
+            throw new KerasConfigException(e.getMessage());
+        }
+        Object config = root instanceof Map<?, ?> map ? map.get("config") : root;
+        Object layers = config instanceof Map<?, ?> map ? map.get("layers") : config;
+        List<String> classes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (layers instanceof List<?> list) {
+            for (Object layer : list) {
+                if (layer instanceof Map<?, ?> map && !KerasLayers.INPUT_LAYER.equals(map.get("class_name"))) {
+                    classes.add(String.valueOf(map.get("class_name")));
+                    names.add(String.valueOf(map.get("config") instanceof Map<?, ?> layerConfig ? layerConfig.get("name") : null));
+                }
+            }
+        }
+        return new KerasConfigLayers(classes, names);
+    }
+}
