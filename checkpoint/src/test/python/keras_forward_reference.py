@@ -56,6 +56,7 @@ MODELS = {
     "bilstm-synthetic-k3.keras": ("sequences", 4, 6),
     "gru-rnn-layernorm-synthetic-k3.keras": ("sequences", 3, 5),
     "bilstm-synthetic-k2.h5": ("sequences", 4, 6),
+    "bilstm2-tfkeras.h5": ("sequences", 4, 3),
 }
 SYNTHETIC_K2 = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k2.h5")
 SYNTHETIC_GRU = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
@@ -245,14 +246,20 @@ def activation(name, x):
         return np.maximum(x, 0)
     if name == "sigmoid":
         return 1 / (1 + np.exp(-x))
+    if name == "hard_sigmoid_keras2":  # Keras 2's hard_sigmoid; Keras 3's is relu6(x + 3) / 6
+        return np.clip(0.2 * x + 0.5, 0, 1)
     if name == "softmax":
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
     raise ValueError("activation " + name)
 
 
-def lstm(c, w, x):
-    assert c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid" and c["use_bias"]
+def lstm(c, w, x, keras_major=3):
+    assert c["activation"] == "tanh" and c["recurrent_activation"] in ("sigmoid", "hard_sigmoid") and c["use_bias"]
+    gate = c["recurrent_activation"]
+    if gate == "hard_sigmoid":
+        assert keras_major == 2, "Keras 3's hard_sigmoid is not modelled here"
+        gate = "hard_sigmoid_keras2"
     kernel, recurrent, bias = w  # gates i, f, c, o
     units = recurrent.shape[0]
     h = np.zeros((x.shape[0], units))
@@ -261,13 +268,13 @@ def lstm(c, w, x):
     for t in range(x.shape[1]):
         z = x[:, t, :] @ kernel + h @ recurrent + bias
         i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
-        state = activation("sigmoid", f) * state + activation("sigmoid", i) * np.tanh(g)
-        h = activation("sigmoid", o) * np.tanh(state)
+        state = activation(gate, f) * state + activation(gate, i) * np.tanh(g)
+        h = activation(gate, o) * np.tanh(state)
         outputs.append(h)
     return np.stack(outputs, axis=1) if c["return_sequences"] else h
 
 
-def forward(layers, weights, x):
+def forward(layers, weights, x, keras_major=3):
     x = x.astype(np.float64) if x.dtype != np.int64 else x
     for layer, w in zip(layers, weights):
         kind, c = layer["class_name"], layer["config"]
@@ -280,6 +287,9 @@ def forward(layers, weights, x):
             x = x.mean(axis=1)
         elif kind == "Dropout":
             pass
+        elif kind == "Activation":
+            name = c["activation"]
+            x = activation("hard_sigmoid_keras2" if name == "hard_sigmoid" and keras_major == 2 else name, x)
         elif kind == "Flatten":
             x = x.reshape(x.shape[0], -1)
         elif kind == "Conv1D":
@@ -319,17 +329,26 @@ def forward(layers, weights, x):
             x = (x - mean) / np.sqrt(variance + c["epsilon"]) * gamma + beta
         elif kind == "LSTM":
             assert not c["go_backwards"]
-            x = lstm(c, w, x)
+            x = lstm(c, w, x, keras_major)
         elif kind == "Bidirectional":
             assert c["merge_mode"] == "concat" and c.get("backward_layer", {"config": {"go_backwards": True}})["config"]["go_backwards"]
-            forward_out = lstm(c["layer"]["config"], w[:3], x)
-            backward_out = lstm(c["layer"]["config"], w[3:], x[:, ::-1, :])
+            forward_out = lstm(c["layer"]["config"], w[:3], x, keras_major)
+            backward_out = lstm(c["layer"]["config"], w[3:], x[:, ::-1, :], keras_major)
             if c["layer"]["config"]["return_sequences"]:
                 backward_out = backward_out[:, ::-1, :]  # Keras lines the backward outputs up with the input's steps
             x = np.concatenate([forward_out, backward_out], axis=-1)
         else:
             raise ValueError("layer " + kind)
     return x
+
+
+def keras_major(name):
+    """Which Keras wrote the model: its activations' names differ (hard_sigmoid)."""
+    path = {"bilstm-synthetic-k2.h5": SYNTHETIC_K2}.get(name, os.path.join(CORPUS, name))
+    if not os.path.exists(path) or open(path, "rb").read(4) == b"PK\x03\x04":
+        return 3
+    version = h5py.File(path, "r").attrs["keras_version"]
+    return int((version.decode() if isinstance(version, bytes) else version).split(".")[0])
 
 
 def main():
@@ -345,9 +364,10 @@ def main():
                            else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
              else vectors(steps * size).reshape(EXAMPLES, steps, size))
-        y = forward(layers, weights, x)
+        y = forward(layers, weights, x, keras_major(name))
+        # a model returning sequences: each example's [steps, width] row after row, as Kiln's packed rows
         fixture[name] = {"input": kind, "size": size, "steps": steps, "examples": EXAMPLES,
-                         "outputs": [[float(v) for v in row] for row in y]}
+                         "outputs": [[float(v) for v in row.reshape(-1)] for row in y]}
         print(name, y.shape, file=sys.stderr)
     with open(OUT, "w") as f:
         json.dump(fixture, f, indent=1)

@@ -12,12 +12,14 @@ import java.util.Map;
  *
  * @param classes the Keras class of each layer ("Dense")
  * @param names   the config's name of each layer ("dense_3")
+ * @param inputs  the names of its InputLayers (a Functional model lists its InputLayer among its layers)
  */
-record KerasConfigLayers(List<String> classes, List<String> names) {
+record KerasConfigLayers(List<String> classes, List<String> names, List<String> inputs) {
     /** Copies the lists. */
     KerasConfigLayers {
         classes = List.copyOf(classes);
         names = List.copyOf(names);
+        inputs = List.copyOf(inputs);
     }
 
     /** The layers of {@code json} (Sequential's layers, a Functional chain's, or Keras 2.0's bare list). */
@@ -32,14 +34,20 @@ record KerasConfigLayers(List<String> classes, List<String> names) {
         Object layers = config instanceof Map<?, ?> map ? map.get("layers") : config;
         List<String> classes = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
         if (layers instanceof List<?> list) {
             for (Object layer : list) {
-                if (layer instanceof Map<?, ?> map && !KerasLayers.INPUT_LAYER.equals(map.get("class_name"))) {
-                    classes.add(String.valueOf(map.get("class_name")));
-                    names.add(String.valueOf(map.get("config") instanceof Map<?, ?> layerConfig ? layerConfig.get("name") : null));
+                if (layer instanceof Map<?, ?> map) {
+                    String name = String.valueOf(map.get("config") instanceof Map<?, ?> layerConfig ? layerConfig.get("name") : null);
+                    if (KerasLayers.INPUT_LAYER.equals(map.get("class_name"))) {
+                        inputs.add(name);
+                    } else {
+                        classes.add(String.valueOf(map.get("class_name")));
+                        names.add(name);
+                    }
                 }
             }
         }
-        return new KerasConfigLayers(classes, names);
+        return new KerasConfigLayers(classes, names, inputs);
     }
 }

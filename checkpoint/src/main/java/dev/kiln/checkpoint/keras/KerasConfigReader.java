@@ -25,6 +25,7 @@ final class KerasConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("module", "class_name", "config", "registered_name", "build_config",
             "compile_config", "keras_version", "backend");
     private static final Set<String> MODEL_KEYS = Set.of("name", "trainable", "dtype", "layers", "build_input_shape");
+    private static final Set<String> FUNCTIONAL_CLASSES = Set.of("Functional", "Model");
     private static final Set<String> ENTRY_KEYS = Set.of("module", "class_name", "config", "registered_name", "build_config");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.\\d+.*");
     private static final Pattern KILN_PREFIX = Pattern.compile("^layer '[^']*' \\([^)]*\\): ");
@@ -59,21 +60,23 @@ final class KerasConfigReader {
         Map<String, Object> top = object(rawTop);
         KerasEntry model = new KerasEntry(this, source, top, null);
         requireKnownKeys(model, top, TOP_KEYS, "a Keras model config's");
-        if (!"Sequential".equals(top.get("class_name"))) {
-            throw model.refuse("class_name", top.get("class_name"), "only \"Sequential\" (Kiln builds Sequential models;"
-                    + " a Functional model's layers need not form a chain)");
+        boolean functional = FUNCTIONAL_CLASSES.contains(top.get("class_name"));
+        if (!functional && !"Sequential".equals(top.get("class_name"))) {
+            throw model.refuse("class_name", top.get("class_name"), "only \"Sequential\", or \"Functional\" (Keras 2's"
+                    + " \"Model\") when its layers form a chain (Kiln builds Sequential models)");
         }
         requireKerasOwn(model, top);
         kerasMajorVersion = kerasMajorVersion(top, model);
         Object config = top.get("config");
         List<?> entries;
         String name = "sequential";
-        if (config instanceof List<?> bare) { // Keras 2.0 and 2.1 wrote a Sequential's config as its list of layers
+        if (!functional && config instanceof List<?> bare) { // Keras 2.0 and 2.1 wrote a Sequential's config as its list of layers
             entries = bare;
         } else if (config instanceof Map<?, ?> rawConfig) {
             Map<String, Object> modelConfig = object(rawConfig);
             KerasEntry where = new KerasEntry(this, source + ": config", modelConfig, null);
-            requireKnownKeys(where, modelConfig, MODEL_KEYS, "a Sequential config's");
+            requireKnownKeys(where, modelConfig, functional ? KerasFunctionalChain.MODEL_KEYS : MODEL_KEYS,
+                    functional ? "a Functional config's" : "a Sequential config's");
             if (modelConfig.containsKey("name")) {
                 name = modelConfig.get("name") instanceof String text && !text.isEmpty() ? text
                         : failName(where, modelConfig.get("name"));
@@ -87,10 +90,13 @@ final class KerasConfigReader {
             if (modelConfig.containsKey("build_input_shape")) {
                 fallbackShape(modelConfig.get("build_input_shape"), where, "build_input_shape");
             }
-            if (!(modelConfig.get("layers") instanceof List<?> list)) {
+            if (functional) {
+                entries = KerasFunctionalChain.layers(modelConfig, source);
+            } else if (modelConfig.get("layers") instanceof List<?> list) {
+                entries = list;
+            } else {
                 throw where.refuse("layers", modelConfig.get("layers"), "a list of layers");
             }
-            entries = list;
         } else {
             throw model.refuse("config", config, "a Sequential's config: an object with its \"layers\" (or, from Keras 2.0"
                     + " and 2.1, the list of layers)");

@@ -97,9 +97,12 @@ public final class KerasModelFile {
         String json = config.get().string();
         String configSource = file + ": model_config";
         KerasImport imported = KerasModelConfig.parse(json, configSource, layers);
-        List<String> configNames = KerasConfigLayers.of(json, configSource).names();
+        KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
+        List<String> configNames = configLayers.names();
         Hdf5Group modelWeights = root.group("model_weights");
-        List<String> layerNames = Keras2Weights.layerNames(modelWeights);
+        // A Functional model's InputLayer has a group of no weights; it is not a Kiln layer.
+        List<String> layerNames = Keras2Weights.layerNames(modelWeights).stream()
+                .filter(name -> !configLayers.inputs().contains(name)).toList();
         if (!layerNames.equals(configNames)) {
             throw new KerasConfigException(file + ": /model_weights names the layers " + layerNames + "; the config has "
                     + configNames);

@@ -49,11 +49,12 @@ class SharedKerasFilesTest {
     private static final String HDF5_NAMED_KERAS = "sentiment-embed-gap-k2-hdf5.keras";
 
     @Test
-    void theEmojiModelIsRefusedAtItsActivationLayer() {
-        Path file = SharedFiles.path("keras-files/emoji-lstm2.model.json");
-        KerasConfigException refused = assertThrows(KerasConfigException.class, () -> KerasModelConfig.read(file, KerasLayers.engine()));
-        assertEquals(file + ": layers[6] 'activation_1' (Activation): Kiln has no layer for Keras' Activation; it reads "
-                + KerasLayers.engine().kerasClasses(), refused.getMessage());
+    void theEmojiModelBuildsWithItsActivationLayer() throws IOException {
+        KerasImport imported = KerasModelConfig.read(SharedFiles.path("keras-files/emoji-lstm2.model.json"), KerasLayers.engine());
+        assertEquals(List.of("LSTM", "Dropout", "LSTM", "Dropout", "Dense", "Activation"), KerasModelConfigTest.types(imported));
+        assertEquals("softmax", imported.model().layers().getLast().config().values().get("activation"));
+        imported.build(new Rng(1));
+        assertEquals(62_789, imported.model().parameterCount());
     }
 
     /** Everything before the Activation layer is read: the two LSTMs and Dropouts and the Dense are Kiln's. */
