@@ -12,6 +12,10 @@ The inputs are defined by formula, and KerasModelFileTest computes the same ones
   token ids over a vocabulary V, example i, step t: (i * 7919 + t * 104729 + 1) % V
   sequences of S steps of width W, example i, step t, feature j: the vector value at feature t * W + j
 
+"EMOJI_K3" and "EMOJI_K2" are the weights-only pair with the companion JSON (Activation included),
+their weights matched with the JSON's layers by position, on seeded random inputs (RandomState(5),
+uniform in [-1, 1)) that the fixture keeps ("values").
+
 "emoji-lstm2 (config + k3 weights)" is no file of the corpus: it is emoji-lstm2.model.json without
 its final Activation layer (Kiln has none) and the weights of emoji-lstm2-k3.weights.h5, which
 KerasModelFileTest packs into a .keras archive: two stacked LSTMs read with Keras 3's layout.
@@ -45,6 +49,10 @@ CORPUS = "/work/shared/keras-files"
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "keras-forward.json")
 EXAMPLES = 3
 
+# The weights-only pair, each with the companion JSON whole (its Activation included), on seeded random inputs.
+EMOJI_K3 = "emoji-lstm2-k3.weights.h5 + emoji-lstm2.model.json"
+EMOJI_K2 = "emoji-lstm2-k2-weights.h5 + emoji-lstm2.model.json"
+
 # file -> (input kind, width or vocabulary, steps)
 MODELS = {
     "mlp-k2.h5": ("vectors", 100, None),
@@ -57,6 +65,8 @@ MODELS = {
     "gru-rnn-layernorm-synthetic-k3.keras": ("sequences", 3, 5),
     "bilstm-synthetic-k2.h5": ("sequences", 4, 6),
     "bilstm2-tfkeras.h5": ("sequences", 4, 3),
+    EMOJI_K3: ("random sequences", 50, 10),
+    EMOJI_K2: ("random sequences", 50, 10),
 }
 SYNTHETIC_K2 = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k2.h5")
 SYNTHETIC_GRU = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
@@ -217,6 +227,23 @@ def open_emoji():
     return layers, keras3_weights(layers, h5py.File(os.path.join(CORPUS, "emoji-lstm2-k3.weights.h5"), "r"))
 
 
+def open_weights_only(name):
+    """The companion JSON's layers and a weights-only file's weights, matched by position (the names differ)."""
+    with open(os.path.join(CORPUS, "emoji-lstm2.model.json")) as f:
+        config = json.load(f)
+    layers = [l for l in config["config"]["layers"] if l["class_name"] != "InputLayer"]
+    h5 = h5py.File(os.path.join(CORPUS, name.split(" + ")[0]), "r")
+    if "layers" in h5:
+        return layers, keras3_weights(layers, h5)
+    weights = []
+    for group_name in h5.attrs["layer_names"]:
+        group = h5[group_name.decode() if isinstance(group_name, bytes) else group_name]
+        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        weights.append([np.array(group[n]) for n in names])
+    assert len(weights) == len(layers)
+    return layers, weights
+
+
 def open_model(path):
     """(layer configs without InputLayer, list of weight lists in layer order)."""
     with open(path, "rb") as f:
@@ -358,16 +385,19 @@ def main():
     write_synthetic_k2()
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
-        layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name == "bilstm-synthetic-k3.keras"
+        layers, weights = (open_emoji() if name == EMOJI else open_weights_only(name) if " + " in name else open_model(SYNTHETIC) if name == "bilstm-synthetic-k3.keras"
                            else open_model(SYNTHETIC_GRU) if name == "gru-rnn-layernorm-synthetic-k3.keras"
                            else open_model(SYNTHETIC_K2) if name == "bilstm-synthetic-k2.h5"
                            else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
-             else vectors(steps * size).reshape(EXAMPLES, steps, size))
+             else np.random.RandomState(5).uniform(-1, 1, (EXAMPLES, steps, size)).astype(np.float32)
+             if kind == "random sequences" else vectors(steps * size).reshape(EXAMPLES, steps, size))
         y = forward(layers, weights, x, keras_major(name))
         # a model returning sequences: each example's [steps, width] row after row, as Kiln's packed rows
         fixture[name] = {"input": kind, "size": size, "steps": steps, "examples": EXAMPLES,
                          "outputs": [[float(v) for v in row.reshape(-1)] for row in y]}
+        if kind == "random sequences":  # the inputs themselves, each example's steps x features row after row
+            fixture[name]["values"] = [[float(v) for v in row.reshape(-1)] for row in x]
         print(name, y.shape, file=sys.stderr)
     with open(OUT, "w") as f:
         json.dump(fixture, f, indent=1)

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,6 +69,26 @@ public final class KerasModelFile {
                 + hex(magic));
     }
 
+    /**
+     * Reads a weights-only Keras file ({@code save_weights}: Keras 3's {@code .weights.h5} layout
+     * or Keras 2's HDF5 layout) with the model's config JSON {@code config} into a built model,
+     * with the engine's layer classes; see {@link #load(Path, Path, KerasLayers)}.
+     */
+    public static KerasImport load(Path weights, Path config) throws IOException {
+        return load(weights, config, KerasLayers.engine());
+    }
+
+    /**
+     * Reads a weights-only Keras file with the model's config JSON {@code config}
+     * ({@code model.to_json()}) into a built model, reading the config with the classes of
+     * {@code layers}. The file's layers are matched with the config's by position and class (a
+     * weights file keeps the layer names of the model that saved it); every problem is a
+     * {@link KerasConfigException} or an IOException naming the file, the layer and the variable.
+     */
+    public static KerasImport load(Path weights, Path config, KerasLayers layers) throws IOException {
+        return KerasWeightsFile.load(weights, config, layers);
+    }
+
     // ---- Keras 3 .keras archives ----
 
     private static KerasImport loadArchive(Path file, KerasLayers layers) throws IOException {
@@ -78,8 +99,9 @@ public final class KerasModelFile {
         KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
         String weightsSource = file + "!" + KerasArchive.WEIGHTS;
         Hdf5File weights = Hdf5File.read(ByteBuffer.wrap(archive.weights()), weightsSource);
-        return KerasWeightBinder.bind(imported, Keras3Weights.of(weights.root(), configLayers.classes(), weightsSource),
-                weightsSource);
+        KerasWeightBinder.bind(imported, Keras3Weights.of(weights.root(), configLayers.classes(), weightsSource), weightsSource);
+        return imported.withOptimizer(KerasOptimizerImport.keras3(weights.root(), configLayers.optimizer(),
+                imported.model().parameters(), weightsSource));
     }
 
     // ---- Keras 2 HDF5 full models ----
@@ -107,7 +129,12 @@ public final class KerasModelFile {
             throw new KerasConfigException(file + ": /model_weights names the layers " + layerNames + "; the config has "
                     + configNames);
         }
-        return KerasWeightBinder.bind(imported, Keras2Weights.layers(modelWeights, layerNames, "model_weights/"), file.toString());
+        List<LayerVariables> perLayer = Keras2Weights.layers(modelWeights, layerNames, "model_weights/");
+        KerasWeightBinder.bind(imported, perLayer, file.toString());
+        Optional<Map<?, ?>> optimizer = root.findAttribute("training_config").isEmpty() ? Optional.empty()
+                : KerasConfigLayers.optimizerOfTraining(root.attribute("training_config").string(), file + ": training_config");
+        List<String> weightNames = perLayer.stream().flatMap(layer -> layer.variables().stream()).map(KerasVariable::name).toList();
+        return imported.withOptimizer(KerasOptimizerImport.keras2(root, optimizer, imported.model().parameters(), weightNames));
     }
 
     private static String utf8(byte[] bytes, String source) throws KerasConfigException {

@@ -116,6 +116,47 @@ class KerasModelFileTest {
     }
 
     /**
+     * The weights-only pair with the companion JSON (LSTM(seq) > Dropout > LSTM > Dropout > Dense >
+     * Activation(softmax)): Keras 3's layout (groups lstm, lstm_1, dense) and Keras 2's (layer_names
+     * lstm_3 ... activation_2), neither named as the JSON names its layers, matched by position and class.
+     */
+    @Test
+    void theWeightsOnlyPairLoadsWithItsConfigAndPredictsWhatNumPyComputes() throws IOException {
+        Path json = SharedFiles.path("keras-files/emoji-lstm2.model.json");
+        for (String weights : List.of("emoji-lstm2-k3.weights.h5", "emoji-lstm2-k2-weights.h5")) {
+            Path file = SharedFiles.path("keras-files/" + weights);
+            KerasImport imported = KerasModelFile.load(file, json);
+            assertEquals(62_789, imported.model().parameterCount(), weights);
+            assertEquals("weights read from " + file + " (Keras " + (weights.contains("k3") ? 3 : 2) + " layout), matched with the"
+                    + " config's layers by position and class", imported.notes().getLast());
+            assertPredicts(imported, fixture(), weights + " + emoji-lstm2.model.json");
+        }
+    }
+
+    /** A weights file whose layers are not the config's (by count, or by class at a position) is refused naming them. */
+    @Test
+    void weightsOfOtherLayersAreRefused(@TempDir Path dir) throws IOException {
+        Path weights = SharedFiles.path("keras-files/emoji-lstm2-k2-weights.h5");
+        String json = Files.readString(SharedFiles.path("keras-files/emoji-lstm2.model.json"));
+        // Without its final Activation the config has 5 layers; the file 6.
+        int activation = json.lastIndexOf(", {\"module\": \"keras.layers\", \"class_name\": \"Activation\"");
+        Path shorter = Files.writeString(dir.resolve("shorter.json"), json.substring(0, activation)
+                + json.substring(json.indexOf("], \"build_input_shape\"", activation)));
+        assertEquals(weights + ": layer_names lists 6 layers [lstm_3, dropout_3, lstm_4, dropout_4, dense_2, activation_2]; the"
+                + " config has 5 [lstm_2, dropout_2, lstm_3, dropout_3, dense_1]",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(weights, shorter)).getMessage());
+        // The two LSTMs read as GRUs: same count, other class at position 0.
+        Path grus = Files.writeString(dir.resolve("grus.json"), json.replace("\"class_name\": \"LSTM\"", "\"class_name\": \"GRU\"")
+                .replace("\"unit_forget_bias\": true, ", "\"reset_after\": true, "));
+        assertEquals(weights + ": layer 0 of the file, 'lstm_3', is neither the config's layer 0 'lstm_2' (GRU) nor named as"
+                + " Keras names a GRU (gru, gru_1, ...); the file's layers are [lstm_3, dropout_3, lstm_4, dropout_4, dense_2,"
+                + " activation_2]", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(weights, grus)).getMessage());
+        Path json2 = SharedFiles.path("keras-files/emoji-lstm2.model.json");
+        assertEquals(json2 + ": not an HDF5 file; Keras writes weights (save_weights) as HDF5",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(json2, json2)).getMessage());
+    }
+
+    /**
      * Bidirectional LSTMs in Keras 3's layout (forward_layer/cell/vars, then backward_layer/cell/vars):
      * a synthetic archive keras_forward_reference.py wrote, since no corpus file has them in a model Kiln reads.
      */
@@ -182,6 +223,7 @@ class KerasModelFileTest {
         int size = ((Number) expected.get("size")).intValue();
         LayerValue input = switch ((String) expected.get("input")) {
             case "vectors" -> vectors(examples, size);
+            case "random sequences" -> givenSequences(expected, examples, ((Number) expected.get("steps")).intValue(), size);
             case "ids" -> ids(examples, size, ((Number) expected.get("steps")).intValue());
             default -> sequences(examples, ((Number) expected.get("steps")).intValue(), size);
         };
@@ -218,6 +260,23 @@ class KerasModelFileTest {
     }
 
     /** keras_forward_reference.py's sequences: example i's vector of width steps x features, step by step. */
+    /** The fixture's own inputs ("values": each example's steps x features, row after row). */
+    private static LayerValue givenSequences(Map<String, Object> expected, int examples, int steps, int features) {
+        @SuppressWarnings("unchecked")
+        List<List<Number>> values = (List<List<Number>>) expected.get("values");
+        float[] data = new float[examples * steps * features];
+        int[] lengths = new int[examples];
+        int[] offsets = new int[examples];
+        for (int i = 0; i < examples; i++) {
+            for (int k = 0; k < steps * features; k++) {
+                data[i * steps * features + k] = values.get(i).get(k).floatValue();
+            }
+            lengths[i] = steps;
+            offsets[i] = i * steps;
+        }
+        return new SequenceBatch(Variable.constant(Tensor.wrap(data, examples * steps, features)), lengths, offsets);
+    }
+
     private static LayerValue sequences(int examples, int steps, int features) {
         float[] data = ((FeatureBatch) vectors(examples, steps * features)).values().value().data();
         int[] lengths = new int[examples];
