@@ -89,6 +89,16 @@ public final class KerasModelFile {
         return KerasWeightsFile.load(weights, config, layers);
     }
 
+    /**
+     * The report {@code kiln inspect} prints of the Keras model file {@code file}: its format, the
+     * Keras version and date it was saved with, each layer (name, class, output shape, parameter
+     * count), whether its optimizer state was imported, and the loader's notes. The file is loaded
+     * whole, with the classes of {@code layers}; a file the loader refuses is its exception.
+     */
+    public static String describe(Path file, KerasLayers layers) throws IOException {
+        return KerasFileReport.describe(file, layers);
+    }
+
     // ---- Keras 3 .keras archives ----
 
     private static KerasImport loadArchive(Path file, KerasLayers layers) throws IOException {
