@@ -212,7 +212,7 @@ class KerasModelFileTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> fixture() throws IOException {
+    static Map<String, Object> fixture() throws IOException {
         return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
     }
 
