@@ -28,8 +28,11 @@ import java.util.zip.ZipFile;
  * @param config   config.json's bytes
  * @param metadata metadata.json's bytes, when the archive has one
  * @param weights  model.weights.h5's bytes
+ * @param assets   the files under {@code assets/} by their path after it ({@code layers/text_vectorization/vocabulary.txt}),
+ *                 each at most {@link KerasModelConfig#MAX_BYTES}; a layer of the config must claim each one
  */
-record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights) {
+record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Map<String, byte[]> assets) {
+    static final String ASSETS = "assets/";
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
@@ -79,12 +82,20 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights) {
                 }
             }
             for (ZipEntry entry : all) {
-                entries.put(entry.getName(), readEntry(file, zip, entry));
+                if (!entry.isDirectory()) {
+                    entries.put(entry.getName(), readEntry(file, zip, entry));
+                }
             }
         } catch (ZipException e) {
             throw new KerasConfigException(file + ": not a readable zip archive (" + e.getMessage() + ")");
         }
-        return new KerasArchive(entries.get(CONFIG), Optional.ofNullable(entries.get(METADATA)), entries.get(WEIGHTS));
+        Map<String, byte[]> assets = new LinkedHashMap<>();
+        entries.forEach((name, bytes) -> {
+            if (name.startsWith(ASSETS)) {
+                assets.put(name.substring(ASSETS.length()), bytes);
+            }
+        });
+        return new KerasArchive(entries.get(CONFIG), Optional.ofNullable(entries.get(METADATA)), entries.get(WEIGHTS), assets);
     }
 
     private static void checkEntryName(Path file, String name) throws KerasConfigException {
@@ -96,8 +107,11 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights) {
             throw new KerasConfigException(file + ": entry '" + name + "' is a NumPy or pickle file, which can hold pickled Python"
                     + " objects that run code when loaded; Kiln never loads them and reads weights only from " + WEIGHTS);
         }
+        if (name.startsWith(ASSETS) && !name.contains("..") && !name.contains("\\") && name.length() > ASSETS.length()) {
+            return; // a layer's asset: read, then refused unless a layer of the config claims it
+        }
         throw new KerasConfigException(file + ": entry '" + name + "' is not part of a Keras model archive Kiln reads (" + CONFIG
-                + ", " + METADATA + ", " + WEIGHTS + ")");
+                + ", " + METADATA + ", " + WEIGHTS + ", a layer's assets/...)");
     }
 
     /** The entry's size after checking it against the file (a zip bomb's sizes are refused before anything is inflated). */

@@ -42,10 +42,18 @@ final class KerasConfigReader {
     private KerasLayer first;
     private boolean readingFirstLayer;
     private final List<String> notes = new ArrayList<>();
+    private final KerasAssets assets;
+    /** The path Keras saves the layer being read under (layers/dense_1): where its assets are. */
+    private String layerPath;
 
     KerasConfigReader(String source, KerasLayers tables) {
+        this(source, tables, KerasAssets.none());
+    }
+
+    KerasConfigReader(String source, KerasLayers tables, KerasAssets assets) {
         this.source = source;
         this.tables = tables;
+        this.assets = assets;
     }
 
     int kerasMajorVersion() {
@@ -113,8 +121,11 @@ final class KerasConfigReader {
 
     private Sequential sequential(List<?> entries, KerasEntry model) throws KerasConfigException {
         List<Layer> layers = new ArrayList<>();
+        Map<String, Integer> counters = new java.util.HashMap<>();
         for (int index = 0; index < entries.size(); index++) {
             readingFirstLayer = first == null; // Keras takes the input shape from the first layer only
+            layerPath = entries.get(index) instanceof Map<?, ?> map && map.get("class_name") instanceof String className
+                    ? pathOf(className, counters) : null;
             Converted entry = convert(entries.get(index), source + ": layers[" + index + "]", false);
             if (entry.config() == null) {
                 if (index > 0) {
@@ -135,11 +146,22 @@ final class KerasConfigReader {
         if (first == null) {
             throw model.error("the model has no layers" + (entries.isEmpty() ? "" : " besides its InputLayer"));
         }
+        assets.requireAllClaimed();
         try {
             return new Sequential(layers);
         } catch (IllegalArgumentException e) {
             throw new KerasConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    /** Keras 3's path of a Sequential's layer (layers/dense, layers/dense_1, ...): its class in snake case and a counter. */
+    private static String pathOf(String className, Map<String, Integer> counters) {
+        if (KerasLayers.INPUT_LAYER.equals(className)) {
+            return null; // a Sequential's InputLayer is not saved among its layers
+        }
+        String base = Keras3Weights.snakeCase(className);
+        int count = counters.merge(base, 1, Integer::sum) - 1;
+        return "layers/" + (count == 0 ? base : base + "_" + count);
     }
 
     /** The table and Kiln config of one serialized layer (the config is null for an InputLayer). */
@@ -193,6 +215,9 @@ final class KerasConfigReader {
                         + className + ", or an option Kiln does not know; Kiln reads " + table.keys().keySet());
             }
             rule.read(key.getKey(), key.getValue(), context);
+        }
+        if (!wrapped && layerPath != null && kiln != null) {
+            assets.readInto(table, layerPath, context);
         }
         Object buildShape = entry.get("build_config") instanceof Map<?, ?> build ? build.get("input_shape") : null;
         return new Converted(table, kiln == null ? null : kiln.build(), where, buildShape);

@@ -78,6 +78,21 @@ public final class KerasModelConfig {
         return new KerasConfigReader(source, layers).read(root);
     }
 
+    /** As {@link #parse(String, String, KerasLayers)}, giving the layers an archive's {@code assets}. */
+    static KerasImport parse(String json, String source, KerasLayers layers, KerasAssets assets) throws KerasConfigException {
+        if (json.length() > MAX_BYTES) {
+            throw new KerasConfigException(source + ": longer than " + MAX_BYTES + " characters, the most Kiln reads of a Keras"
+                    + " model config");
+        }
+        Object root;
+        try {
+            root = JsonReader.parse(json, source);
+        } catch (IllegalArgumentException e) {
+            throw new KerasConfigException(e.getMessage());
+        }
+        return new KerasConfigReader(source, layers, assets).read(root);
+    }
+
     /**
      * The model's config as Keras 3 writes it (one line, as {@code to_json()}), with an
      * InputLayer for the input its first layer's table implies: texts for a TextVectorization,

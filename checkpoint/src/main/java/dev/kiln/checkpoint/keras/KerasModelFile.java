@@ -105,7 +105,7 @@ public final class KerasModelFile {
         KerasArchive archive = KerasArchive.read(file);
         String configSource = file + "!" + KerasArchive.CONFIG;
         String json = utf8(archive.config(), configSource);
-        KerasImport imported = KerasModelConfig.parse(json, configSource, layers);
+        KerasImport imported = KerasModelConfig.parse(json, configSource, layers, new KerasAssets(file.toString(), archive.assets()));
         KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
         String weightsSource = file + "!" + KerasArchive.WEIGHTS;
         Hdf5File weights = Hdf5File.read(ByteBuffer.wrap(archive.weights()), weightsSource);

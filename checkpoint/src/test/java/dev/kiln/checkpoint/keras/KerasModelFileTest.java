@@ -127,8 +127,9 @@ class KerasModelFileTest {
             Path file = SharedFiles.path("keras-files/" + weights);
             KerasImport imported = KerasModelFile.load(file, json);
             assertEquals(62_789, imported.model().parameterCount(), weights);
-            assertEquals("weights read from " + file + " (Keras " + (weights.contains("k3") ? 3 : 2) + " layout), matched with the"
-                    + " config's layers by position and class", imported.notes().getLast());
+            String note = "weights read from " + file + " (Keras " + (weights.contains("k3") ? 3 : 2) + " layout), matched with the"
+                    + " config's layers by position and class";
+            assertTrue(imported.notes().contains(note), imported.notes().toString());
             assertPredicts(imported, fixture(), weights + " + emoji-lstm2.model.json");
         }
     }
@@ -345,7 +346,16 @@ class KerasModelFileTest {
         entries.put("extra.txt", new byte[1]);
         Path extra = zip(dir.resolve("extra.keras"), entries);
         assertEquals(extra + ": entry 'extra.txt' is not part of a Keras model archive Kiln reads (config.json, metadata.json,"
-                + " model.weights.h5)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(extra)).getMessage());
+                + " model.weights.h5, a layer's assets/...)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(extra))
+                .getMessage());
+        entries.remove("extra.txt");
+        // An asset is read only when a layer of the config claims it: a Dense has none.
+        entries.put("assets/layers/dense/vocabulary.txt", "[UNK]\nthe".getBytes(StandardCharsets.UTF_8));
+        Path asset = zip(dir.resolve("asset.keras"), entries);
+        assertEquals(asset + ": entry 'assets/layers/dense/vocabulary.txt' is an asset no layer of the config reads (a layer's"
+                + " assets are under assets/layers/<its class in snake case>[_n]/, and Kiln reads TextVectorization's"
+                + " vocabulary.txt)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(asset)).getMessage());
+        entries.remove("assets/layers/dense/vocabulary.txt");
         entries.remove("extra.txt");
         entries.remove("model.weights.h5");
         Path noWeights = zip(dir.resolve("noweights.keras"), entries);

@@ -299,5 +299,12 @@ class KilnCommandTest {
         assertEquals(1, kiln("predict", "--model", aura.toString(), "a text"));
         assertTrue(errors().contains("kiln predict: " + aura + ": the model takes token ids (its first layer is an Embedding);"
                 + " kiln predict answers for texts, which needs a model that starts with TextVectorization"), errors());
+        // A text model whose vocabulary is the archive's asset (KerasTextArchiveTest checks its outputs against NumPy).
+        Path text = Path.of("src/test/resources/keras-files/text-vectorization-synthetic-k3.keras");
+        out.reset();
+        assertEquals(0, kiln("predict", "--model", text.toString(), "--json", "The film was good!"), errors());
+        Map<?, ?> answer = (Map<?, ?>) dev.kiln.engine.json.JsonReader.parse(out.toString(StandardCharsets.UTF_8).strip(), "out");
+        assertEquals("1", answer.get("label"));
+        assertEquals(0.5235350818147196, ((Number) ((List<?>) answer.get("outputs")).getFirst()).doubleValue(), 1e-5);
     }
 }
