@@ -68,7 +68,7 @@ final class KerasConfigReader {
         Map<String, Object> top = object(rawTop);
         KerasEntry model = new KerasEntry(this, source, top, null);
         requireKnownKeys(model, top, TOP_KEYS, "a Keras model config's");
-        boolean functional = FUNCTIONAL_CLASSES.contains(top.get("class_name"));
+        boolean functional = top.get("class_name") instanceof String modelClass && FUNCTIONAL_CLASSES.contains(modelClass);
         if (!functional && !"Sequential".equals(top.get("class_name"))) {
             throw model.refuse("class_name", top.get("class_name"), "only \"Sequential\", or \"Functional\" (Keras 2's"
                     + " \"Model\") when its layers form a chain (Kiln builds Sequential models)");
