@@ -12,6 +12,10 @@ The inputs are defined by formula, and KerasModelFileTest computes the same ones
   token ids over a vocabulary V, example i, step t: (i * 7919 + t * 104729 + 1) % V
   sequences of S steps of width W, example i, step t, feature j: the vector value at feature t * W + j
 
+"EMOJI_K3" and "EMOJI_K2" are the weights-only pair with the companion JSON (Activation included),
+their weights matched with the JSON's layers by position, on seeded random inputs (RandomState(5),
+uniform in [-1, 1)) that the fixture keeps ("values").
+
 "emoji-lstm2 (config + k3 weights)" is no file of the corpus: it is emoji-lstm2.model.json without
 its final Activation layer (Kiln has none) and the weights of emoji-lstm2-k3.weights.h5, which
 KerasModelFileTest packs into a .keras archive: two stacked LSTMs read with Keras 3's layout.
@@ -45,6 +49,10 @@ CORPUS = "/work/shared/keras-files"
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "keras-forward.json")
 EXAMPLES = 3
 
+# The weights-only pair, each with the companion JSON whole (its Activation included), on seeded random inputs.
+EMOJI_K3 = "emoji-lstm2-k3.weights.h5 + emoji-lstm2.model.json"
+EMOJI_K2 = "emoji-lstm2-k2-weights.h5 + emoji-lstm2.model.json"
+
 # file -> (input kind, width or vocabulary, steps)
 MODELS = {
     "mlp-k2.h5": ("vectors", 100, None),
@@ -56,6 +64,9 @@ MODELS = {
     "bilstm-synthetic-k3.keras": ("sequences", 4, 6),
     "gru-rnn-layernorm-synthetic-k3.keras": ("sequences", 3, 5),
     "bilstm-synthetic-k2.h5": ("sequences", 4, 6),
+    "bilstm2-tfkeras.h5": ("sequences", 4, 3),
+    EMOJI_K3: ("random sequences", 50, 10),
+    EMOJI_K2: ("random sequences", 50, 10),
 }
 SYNTHETIC_K2 = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "bilstm-synthetic-k2.h5")
 SYNTHETIC_GRU = os.path.join(os.path.dirname(__file__), "..", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
@@ -216,6 +227,23 @@ def open_emoji():
     return layers, keras3_weights(layers, h5py.File(os.path.join(CORPUS, "emoji-lstm2-k3.weights.h5"), "r"))
 
 
+def open_weights_only(name):
+    """The companion JSON's layers and a weights-only file's weights, matched by position (the names differ)."""
+    with open(os.path.join(CORPUS, "emoji-lstm2.model.json")) as f:
+        config = json.load(f)
+    layers = [l for l in config["config"]["layers"] if l["class_name"] != "InputLayer"]
+    h5 = h5py.File(os.path.join(CORPUS, name.split(" + ")[0]), "r")
+    if "layers" in h5:
+        return layers, keras3_weights(layers, h5)
+    weights = []
+    for group_name in h5.attrs["layer_names"]:
+        group = h5[group_name.decode() if isinstance(group_name, bytes) else group_name]
+        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        weights.append([np.array(group[n]) for n in names])
+    assert len(weights) == len(layers)
+    return layers, weights
+
+
 def open_model(path):
     """(layer configs without InputLayer, list of weight lists in layer order)."""
     with open(path, "rb") as f:
@@ -245,6 +273,8 @@ def activation(name, x):
         return np.maximum(x, 0)
     if name == "sigmoid":
         return 1 / (1 + np.exp(-x))
+    if name == "hard_sigmoid_keras2":  # Keras 2's hard_sigmoid; Keras 3's is relu6(x + 3) / 6
+        return np.clip(0.2 * x + 0.5, 0, 1)
     if name == "softmax":
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
@@ -256,8 +286,12 @@ def activation(name, x):
     raise ValueError("activation " + name)
 
 
-def lstm(c, w, x):
-    assert c["activation"] == "tanh" and c["recurrent_activation"] == "sigmoid" and c["use_bias"]
+def lstm(c, w, x, keras_major=3):
+    assert c["activation"] == "tanh" and c["recurrent_activation"] in ("sigmoid", "hard_sigmoid") and c["use_bias"]
+    gate = c["recurrent_activation"]
+    if gate == "hard_sigmoid":
+        assert keras_major == 2, "Keras 3's hard_sigmoid is not modelled here"
+        gate = "hard_sigmoid_keras2"
     kernel, recurrent, bias = w  # gates i, f, c, o
     units = recurrent.shape[0]
     h = np.zeros((x.shape[0], units))
@@ -266,8 +300,8 @@ def lstm(c, w, x):
     for t in range(x.shape[1]):
         z = x[:, t, :] @ kernel + h @ recurrent + bias
         i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
-        state = activation("sigmoid", f) * state + activation("sigmoid", i) * np.tanh(g)
-        h = activation("sigmoid", o) * np.tanh(state)
+        state = activation(gate, f) * state + activation(gate, i) * np.tanh(g)
+        h = activation(gate, o) * np.tanh(state)
         outputs.append(h)
     return np.stack(outputs, axis=1) if c["return_sequences"] else h
 
@@ -302,9 +336,10 @@ def simple_rnn(c, w, x):
 RECURRENT = {"LSTM": lstm, "GRU": gru, "SimpleRNN": simple_rnn}
 
 
-def recurrent(kind, c, w, x):
+def recurrent(kind, c, w, x, keras_major=3):
     """A recurrent layer; go_backwards reads the steps last to first and, as Keras, returns its outputs in that order."""
-    return RECURRENT[kind](c, w, x[:, ::-1, :] if c.get("go_backwards") else x)
+    steps = x[:, ::-1, :] if c.get("go_backwards") else x
+    return lstm(c, w, steps, keras_major) if kind == "LSTM" else RECURRENT[kind](c, w, steps)
 
 
 def conv1d(c, w, x):
@@ -337,7 +372,7 @@ def max_pooling1d(c, x):
     return np.stack([x[:, t * stride:t * stride + pool, :].max(axis=1) for t in range(out)], axis=1)
 
 
-def forward(layers, weights, x):
+def forward(layers, weights, x, keras_major=3):
     x = x.astype(np.float64) if x.dtype != np.int64 else x
     for layer, w in zip(layers, weights):
         kind, c = layer["class_name"], layer["config"]
@@ -354,13 +389,16 @@ def forward(layers, weights, x):
             x = x.max(axis=1)
         elif kind == "MaxPooling1D":
             x = max_pooling1d(c, x)
+        elif kind == "Activation":
+            name = c["activation"]
+            x = activation("hard_sigmoid_keras2" if name == "hard_sigmoid" and keras_major == 2 else name, x)
         elif kind == "Flatten":
             x = x.reshape(x.shape[0], -1)
         elif kind == "Conv1D":
             assert c.get("groups", 1) == 1
             x = conv1d(c, w, x)
         elif kind in RECURRENT:
-            x = recurrent(kind, c, w, x)
+            x = recurrent(kind, c, w, x, keras_major)
         elif kind == "LayerNormalization":
             gamma = w.pop(0) if c["scale"] else 1
             beta = w.pop(0) if c["center"] else 0
@@ -372,8 +410,8 @@ def forward(layers, weights, x):
             inner, inner_config = c["layer"]["class_name"], dict(c["layer"]["config"])
             assert not inner_config.get("go_backwards")
             half = len(w) // 2
-            forward_out = recurrent(inner, inner_config, w[:half], x)
-            backward_out = recurrent(inner, dict(inner_config, go_backwards=True), w[half:], x)
+            forward_out = recurrent(inner, inner_config, w[:half], x, keras_major)
+            backward_out = recurrent(inner, dict(inner_config, go_backwards=True), w[half:], x, keras_major)
             if inner_config["return_sequences"]:
                 backward_out = backward_out[:, ::-1, :]  # Keras lines the backward outputs up with the input's steps
             merge = c["merge_mode"]
@@ -384,6 +422,15 @@ def forward(layers, weights, x):
     return x
 
 
+def keras_major(name):
+    """Which Keras wrote the model: its activations' names differ (hard_sigmoid)."""
+    path = {"bilstm-synthetic-k2.h5": SYNTHETIC_K2}.get(name, os.path.join(CORPUS, name))
+    if not os.path.exists(path) or open(path, "rb").read(4) == b"PK\x03\x04":
+        return 3
+    version = h5py.File(path, "r").attrs["keras_version"]
+    return int((version.decode() if isinstance(version, bytes) else version).split(".")[0])
+
+
 def main():
     os.makedirs(os.path.dirname(SYNTHETIC), exist_ok=True)
     write_synthetic()
@@ -391,15 +438,19 @@ def main():
     write_synthetic_k2()
     fixture = {}
     for name, (kind, size, steps) in MODELS.items():
-        layers, weights = (open_emoji() if name == EMOJI else open_model(SYNTHETIC) if name == "bilstm-synthetic-k3.keras"
+        layers, weights = (open_emoji() if name == EMOJI else open_weights_only(name) if " + " in name else open_model(SYNTHETIC) if name == "bilstm-synthetic-k3.keras"
                            else open_model(SYNTHETIC_GRU) if name == "gru-rnn-layernorm-synthetic-k3.keras"
                            else open_model(SYNTHETIC_K2) if name == "bilstm-synthetic-k2.h5"
                            else open_model(os.path.join(CORPUS, name)))
         x = (vectors(size) if kind == "vectors" else ids(size, steps) if kind == "ids"
-             else vectors(steps * size).reshape(EXAMPLES, steps, size))
-        y = forward(layers, weights, x)
+             else np.random.RandomState(5).uniform(-1, 1, (EXAMPLES, steps, size)).astype(np.float32)
+             if kind == "random sequences" else vectors(steps * size).reshape(EXAMPLES, steps, size))
+        y = forward(layers, weights, x, keras_major(name))
+        # a model returning sequences: each example's [steps, width] row after row, as Kiln's packed rows
         fixture[name] = {"input": kind, "size": size, "steps": steps, "examples": EXAMPLES,
-                         "outputs": [[float(v) for v in row] for row in y]}
+                         "outputs": [[float(v) for v in row.reshape(-1)] for row in y]}
+        if kind == "random sequences":  # the inputs themselves, each example's steps x features row after row
+            fixture[name]["values"] = [[float(v) for v in row.reshape(-1)] for row in x]
         print(name, y.shape, file=sys.stderr)
     with open(OUT, "w") as f:
         json.dump(fixture, f, indent=1)

@@ -11,6 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import dev.kiln.checkpoint.keras.KerasConfigException;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import static dev.kiln.checkpoint.keras.KerasKey.nullOnly;
 import static dev.kiln.checkpoint.keras.KerasKey.only;
@@ -43,6 +50,20 @@ public final class TextVectorizationKeras {
             .key("vocabulary_size", KerasKey.any("the size of the vocabulary, which the vocabulary itself gives")
                     .writtenAs(config -> vocabulary(config) instanceof List<?> tokens ? tokens.size() : null))
             .takes(KerasInput.Kind.TEXTS)
+            .asset("vocabulary.txt", new KerasLayer.AssetReader() {
+                @Override
+                public Map<String, Object> read(byte[] bytes, String source) throws KerasConfigException {
+                    return vocabularyAsset(bytes, source);
+                }
+
+                @Override
+                public void missing(Map<String, Object> kerasConfig, String source) throws KerasConfigException {
+                    if (kerasConfig.get("vocabulary") == null) { // adapted: Keras saved the vocabulary as this asset
+                        throw new KerasConfigException(source + ": missing; the TextVectorization's config has no vocabulary"
+                                + " (it was adapted), and Keras saves an adapted vocabulary as this entry");
+                    }
+                }
+            })
             .createdBy(config -> TextVectorization.fromConfig(config, false))
             .saves(new SavedVocabulary())
             .build();
@@ -57,9 +78,6 @@ public final class TextVectorizationKeras {
      * tf_idf mode the {@code idf_weights} variable, float32, one per vocabulary entry.
      */
     private static final class SavedVocabulary implements KerasSavedState {
-        /** The line breaks Python's str.splitlines() splits on, with which Keras reads the file back. */
-        private static final String LINE_BREAKS = "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029";
-
         @Override
         public List<Asset> assets(PartConfig config) {
             if (!(vocabulary(config) instanceof List<?> tokens)) {
@@ -96,6 +114,31 @@ public final class TextVectorizationKeras {
         public List<String> alsoUnder() {
             return List.of("_lookup_layer");
         }
+    }
+
+    /** The line breaks Python's str.splitlines() splits on, with which Keras' IndexLookup.load_assets reads the file. */
+    private static final String LINE_BREAKS = "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029";
+    private static final Pattern LINES = Pattern.compile("\r\n|[" + LINE_BREAKS + "]");
+
+    /**
+     * The vocabulary of an adapted TextVectorization in a .keras archive: Keras 3's
+     * IndexLookup.save_assets writes get_vocabulary(include_special_tokens=True) joined by newlines
+     * (int mode: '' and '[UNK]' first) to vocabulary.txt in the layer's assets directory; it is read
+     * as Keras' load_assets reads it (UTF-8, split into lines, trailing empty lines dropped).
+     */
+    private static Map<String, Object> vocabularyAsset(byte[] bytes, String source) throws KerasConfigException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new KerasConfigException(source + ": not UTF-8 text; Keras writes a vocabulary as UTF-8 lines");
+        }
+        List<String> lines = new ArrayList<>(List.of(LINES.split(text, -1)));
+        while (!lines.isEmpty() && lines.getLast().isEmpty()) {
+            lines.removeLast();
+        }
+        return Map.of("vocabulary", lines);
     }
 
     /** The layer's vocabulary ('' and '[UNK]' first, as Keras' get_vocabulary gives it, which Keras reads back), or None. */

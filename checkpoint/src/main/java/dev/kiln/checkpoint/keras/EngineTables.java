@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.keras;
 
+import dev.kiln.engine.layer.ActivationLayer;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.CellRnn;
 import dev.kiln.engine.layer.Conv1D;
@@ -114,8 +115,7 @@ final class EngineTables {
     static final KerasLayer LSTM = cellPenalties(cellWeights(recurrent("LSTM", Lstm.TYPE)
             .key("units", read())
             .key("activation", only("tanh", "Kiln's LSTM uses tanh"))
-            .key("recurrent_activation", only("sigmoid", "Kiln's LSTM gates use the logistic sigmoid; Keras 2.0-2.3 defaulted"
-                    + " to hard_sigmoid")))
+            .key("recurrent_activation", KerasKey.recurrentActivation()))
             .key("unit_forget_bias", only(true, "Kiln's LSTM starts its forget-gate bias at 1")))
             .variables(KerasVariableLayout.cell("lstm_cell"))
             .build();
@@ -226,9 +226,13 @@ final class EngineTables {
             .key("data_format", readOptional())
             .build();
 
+    static final KerasLayer ACTIVATION = KerasLayer.builder("Activation", ActivationLayer.TYPE)
+            .key("activation", activation())
+            .build();
+
     /** Every table of the engine's layers, InputLayer first. */
     static List<KerasLayer> all() {
         return List.of(INPUT_LAYER, EMBEDDING, LSTM, GRU, SIMPLE_RNN, BIDIRECTIONAL, DENSE, DROPOUT, SPATIAL_DROPOUT_1D,
-                GLOBAL_AVERAGE_POOLING_1D, GLOBAL_MAX_POOLING_1D, LAYER_NORMALIZATION, CONV_1D, MAX_POOLING_1D, FLATTEN);
+                GLOBAL_AVERAGE_POOLING_1D, GLOBAL_MAX_POOLING_1D, LAYER_NORMALIZATION, CONV_1D, MAX_POOLING_1D, FLATTEN, ACTIVATION);
     }
 }

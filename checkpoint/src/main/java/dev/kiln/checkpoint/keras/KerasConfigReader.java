@@ -25,6 +25,7 @@ final class KerasConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("module", "class_name", "config", "registered_name", "build_config",
             "compile_config", "keras_version", "backend");
     private static final Set<String> MODEL_KEYS = Set.of("name", "trainable", "dtype", "layers", "build_input_shape");
+    private static final Set<String> FUNCTIONAL_CLASSES = Set.of("Functional", "Model");
     private static final Set<String> ENTRY_KEYS = Set.of("module", "class_name", "config", "registered_name", "build_config");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.\\d+.*");
     private static final Pattern KILN_PREFIX = Pattern.compile("^layer '[^']*' \\([^)]*\\): ");
@@ -41,10 +42,18 @@ final class KerasConfigReader {
     private KerasLayer first;
     private boolean readingFirstLayer;
     private final List<String> notes = new ArrayList<>();
+    private final KerasAssets assets;
+    /** The path Keras saves the layer being read under (layers/dense_1): where its assets are. */
+    private String layerPath;
 
     KerasConfigReader(String source, KerasLayers tables) {
+        this(source, tables, KerasAssets.none());
+    }
+
+    KerasConfigReader(String source, KerasLayers tables, KerasAssets assets) {
         this.source = source;
         this.tables = tables;
+        this.assets = assets;
     }
 
     int kerasMajorVersion() {
@@ -59,21 +68,23 @@ final class KerasConfigReader {
         Map<String, Object> top = object(rawTop);
         KerasEntry model = new KerasEntry(this, source, top, null);
         requireKnownKeys(model, top, TOP_KEYS, "a Keras model config's");
-        if (!"Sequential".equals(top.get("class_name"))) {
-            throw model.refuse("class_name", top.get("class_name"), "only \"Sequential\" (Kiln builds Sequential models;"
-                    + " a Functional model's layers need not form a chain)");
+        boolean functional = top.get("class_name") instanceof String modelClass && FUNCTIONAL_CLASSES.contains(modelClass);
+        if (!functional && !"Sequential".equals(top.get("class_name"))) {
+            throw model.refuse("class_name", top.get("class_name"), "only \"Sequential\", or \"Functional\" (Keras 2's"
+                    + " \"Model\") when its layers form a chain (Kiln builds Sequential models)");
         }
         requireKerasOwn(model, top);
         kerasMajorVersion = kerasMajorVersion(top, model);
         Object config = top.get("config");
         List<?> entries;
         String name = "sequential";
-        if (config instanceof List<?> bare) { // Keras 2.0 and 2.1 wrote a Sequential's config as its list of layers
+        if (!functional && config instanceof List<?> bare) { // Keras 2.0 and 2.1 wrote a Sequential's config as its list of layers
             entries = bare;
         } else if (config instanceof Map<?, ?> rawConfig) {
             Map<String, Object> modelConfig = object(rawConfig);
             KerasEntry where = new KerasEntry(this, source + ": config", modelConfig, null);
-            requireKnownKeys(where, modelConfig, MODEL_KEYS, "a Sequential config's");
+            requireKnownKeys(where, modelConfig, functional ? KerasFunctionalChain.MODEL_KEYS : MODEL_KEYS,
+                    functional ? "a Functional config's" : "a Sequential config's");
             if (modelConfig.containsKey("name")) {
                 name = modelConfig.get("name") instanceof String text && !text.isEmpty() ? text
                         : failName(where, modelConfig.get("name"));
@@ -87,10 +98,13 @@ final class KerasConfigReader {
             if (modelConfig.containsKey("build_input_shape")) {
                 fallbackShape(modelConfig.get("build_input_shape"), where, "build_input_shape");
             }
-            if (!(modelConfig.get("layers") instanceof List<?> list)) {
+            if (functional) {
+                entries = KerasFunctionalChain.layers(modelConfig, source);
+            } else if (modelConfig.get("layers") instanceof List<?> list) {
+                entries = list;
+            } else {
                 throw where.refuse("layers", modelConfig.get("layers"), "a list of layers");
             }
-            entries = list;
         } else {
             throw model.refuse("config", config, "a Sequential's config: an object with its \"layers\" (or, from Keras 2.0"
                     + " and 2.1, the list of layers)");
@@ -107,8 +121,11 @@ final class KerasConfigReader {
 
     private Sequential sequential(List<?> entries, KerasEntry model) throws KerasConfigException {
         List<Layer> layers = new ArrayList<>();
+        Map<String, Integer> counters = new java.util.HashMap<>();
         for (int index = 0; index < entries.size(); index++) {
             readingFirstLayer = first == null; // Keras takes the input shape from the first layer only
+            layerPath = entries.get(index) instanceof Map<?, ?> map && map.get("class_name") instanceof String className
+                    ? pathOf(className, counters) : null;
             Converted entry = convert(entries.get(index), source + ": layers[" + index + "]", false);
             if (entry.config() == null) {
                 if (index > 0) {
@@ -129,11 +146,22 @@ final class KerasConfigReader {
         if (first == null) {
             throw model.error("the model has no layers" + (entries.isEmpty() ? "" : " besides its InputLayer"));
         }
+        assets.requireAllClaimed();
         try {
             return new Sequential(layers);
         } catch (IllegalArgumentException e) {
             throw new KerasConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    /** Keras 3's path of a Sequential's layer (layers/dense, layers/dense_1, ...): its class in snake case and a counter. */
+    private static String pathOf(String className, Map<String, Integer> counters) {
+        if (KerasLayers.INPUT_LAYER.equals(className)) {
+            return null; // a Sequential's InputLayer is not saved among its layers
+        }
+        String base = Keras3Weights.snakeCase(className);
+        int count = counters.merge(base, 1, Integer::sum) - 1;
+        return "layers/" + (count == 0 ? base : base + "_" + count);
     }
 
     /** The table and Kiln config of one serialized layer (the config is null for an InputLayer). */
@@ -187,6 +215,9 @@ final class KerasConfigReader {
                         + className + ", or an option Kiln does not know; Kiln reads " + table.keys().keySet());
             }
             rule.read(key.getKey(), key.getValue(), context);
+        }
+        if (!wrapped && layerPath != null && kiln != null) {
+            assets.readInto(table, layerPath, context);
         }
         Object buildShape = entry.get("build_config") instanceof Map<?, ?> build ? build.get("input_shape") : null;
         return new Converted(table, kiln == null ? null : kiln.build(), where, buildShape);

@@ -24,6 +24,11 @@ final class KerasEntry {
         this.kiln = kiln;
     }
 
+    /** The layer's Keras config as the file has it (read only). */
+    Map<String, Object> kerasConfig() {
+        return java.util.Collections.unmodifiableMap(config);
+    }
+
     /** 2 or 3: which Keras wrote the file (a few names mean different things in each). */
     int kerasMajorVersion() {
         return reader.kerasMajorVersion();

@@ -5,7 +5,10 @@ import dev.kiln.engine.layer.ValueSpec;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.random.Rng;
 
+import dev.kiln.engine.optim.Optimizer;
+
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -17,14 +20,34 @@ import java.util.Locale;
  * @param input             what the model takes, as far as the config says
  * @param kerasMajorVersion 2 or 3: which Keras wrote the config
  * @param source            the file (or label) it was read from, as messages name it
- * @param notes             what the config held that is not part of the model and was not imported (its compile_config)
+ * @param notes             what the config held that is not part of the model and was not imported (its compile_config),
+ *                          and what a model file held besides (its optimizer state, imported or not, and why)
+ * @param optimizer         the optimizer with the file's state (Adam's iterations, m and v), when the file held a state
+ *                          Kiln steps as Keras does; empty otherwise (a fresh optimizer when training starts, as a note says)
  */
 public record KerasImport(Sequential model, String name, KerasInput input, int kerasMajorVersion, String source,
-                          List<String> notes) {
+                          List<String> notes, Optional<Optimizer> optimizer) {
 
     /** Copies the notes. */
     public KerasImport {
         notes = List.copyOf(notes);
+    }
+
+    /** A config's import: no optimizer state. */
+    public KerasImport(Sequential model, String name, KerasInput input, int kerasMajorVersion, String source, List<String> notes) {
+        this(model, name, input, kerasMajorVersion, source, notes, Optional.empty());
+    }
+
+    /** This import with {@code more} as its notes (what was read besides the model, or left out). */
+    public KerasImport withNotes(List<String> more) {
+        return new KerasImport(model, name, input, kerasMajorVersion, source, more, optimizer);
+    }
+
+    /** This import with {@code state}'s optimizer, and its note added. */
+    KerasImport withOptimizer(KerasOptimizerImport.Result state) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(state.note());
+        return new KerasImport(model, name, input, kerasMajorVersion, source, more, state.optimizer());
     }
 
     /**

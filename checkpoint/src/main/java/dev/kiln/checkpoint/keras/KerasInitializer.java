@@ -79,7 +79,8 @@ record KerasInitializer(String description, Map<String, Object> written, List<Fo
 
     private static boolean fits(Form form, Map<?, ?> parameters) {
         for (Object key : parameters.keySet()) {
-            if (!form.parameters().containsKey(key) && !IGNORED_PARAMETERS.contains(key)) {
+            if (!form.parameters().containsKey(key) && !IGNORED_PARAMETERS.contains(key)
+                    && !("dtype".equals(key) && "float32".equals(parameters.get(key)))) { // tf.keras 2.0-2.3 wrote the dtype
                 return false;
             }
         }

@@ -76,18 +76,48 @@ public final class KerasKey {
     }
 
     /**
-     * Read an activation's name (Kiln's Activation checks it). Keras 2's hard_sigmoid is refused:
-     * it computed clip(0.2 x + 0.5, 0, 1), Keras 3's (Kiln's) relu6(x + 3) / 6.
+     * Read an activation's name (Kiln's Activation checks it). Keras 2's hard_sigmoid computed
+     * clip(0.2 x + 0.5, 0, 1), Keras 3's (Kiln's hard_sigmoid) relu6(x + 3) / 6: in a Keras 2 config
+     * it is read as Kiln's hard_sigmoid_keras2, which Keras 3 has no name for (exporting it is an error).
      */
     public static KerasKey activation() {
-        KerasKey read = read();
+        return new KerasKey((key, value, entry) -> entry.put(key, keras2Aware(value, entry)), KerasKey::activationWritten,
+                "read (Keras 2's hard_sigmoid as hard_sigmoid_keras2)", true);
+    }
+
+    /**
+     * An LSTM's recurrent_activation: sigmoid (Kiln's fused LSTM) or, in a Keras 2 config, Keras 2's
+     * hard_sigmoid (Kiln's hard_sigmoid_keras2); anything else is refused.
+     */
+    static KerasKey recurrentActivation() {
         return new KerasKey((key, value, entry) -> {
-            if ("hard_sigmoid".equals(value) && entry.kerasMajorVersion() < 3) {
-                throw entry.refuse(key, value, "Keras 3's hard_sigmoid, relu6(x + 3) / 6; this Keras 2 config means"
-                        + " clip(0.2 x + 0.5, 0, 1)");
+            Object kiln = keras2Aware(value, entry);
+            if ("sigmoid".equals(kiln)) {
+                return; // Kiln's LSTM default: the config keeps its old form
             }
-            read.reader.read(key, value, entry);
-        }, read.writer, "read (Keras 2's hard_sigmoid refused)", true);
+            if (!KERAS2_HARD_SIGMOID.equals(kiln)) {
+                throw entry.refuse(key, value, "only \"sigmoid\", or Keras 2's \"hard_sigmoid\" in a Keras 2 config (Kiln's LSTM"
+                        + " gates use the logistic sigmoid or Keras 2's clip(0.2 x + 0.5, 0, 1))");
+            }
+            entry.put(key, kiln);
+        }, (key, kiln, out) -> kiln.values().containsKey(key) ? activationWritten(key, kiln, out) : "sigmoid",
+                "only sigmoid, or in a Keras 2 config hard_sigmoid (Keras 2's clip(0.2 x + 0.5, 0, 1))", true);
+    }
+
+    /** Kiln's name for Keras 2's hard_sigmoid. */
+    static final String KERAS2_HARD_SIGMOID = "hard_sigmoid_keras2";
+
+    private static Object keras2Aware(Object value, KerasEntry entry) {
+        return "hard_sigmoid".equals(value) && entry.kerasMajorVersion() < 3 ? KERAS2_HARD_SIGMOID : value;
+    }
+
+    private static Object activationWritten(String key, PartConfig kiln, KerasConfigWriter out) {
+        Object value = kilnValue(key, kiln, out);
+        if (KERAS2_HARD_SIGMOID.equals(value)) {
+            throw new IllegalArgumentException("layer '" + kiln.values().get("name") + "' uses Keras 2's hard_sigmoid"
+                    + " (clip(0.2 x + 0.5, 0, 1)), which Keras 3 has no activation for");
+        }
+        return value;
     }
 
     // Keys Kiln supports at one value (Keras' default).

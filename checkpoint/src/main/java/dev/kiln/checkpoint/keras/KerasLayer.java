@@ -29,6 +29,27 @@ public final class KerasLayer {
     private final Function<PartConfig, ? extends Layer> factory;
     private final KerasVariableLayout variableLayout;
     private final KerasSavedState savedState;
+    private final Map<String, AssetReader> assets;
+
+    /**
+     * Reads one asset file a layer's {@code save_assets} wrote into a {@code .keras} archive (entry
+     * {@code assets/<layer path>/<file>}) into the layer's Kiln config: the keys and values it
+     * returns are put into it, as a read key's value is. A problem is a KerasConfigException
+     * naming {@code source} (the archive entry).
+     */
+    @FunctionalInterface
+    public interface AssetReader {
+        /** The Kiln config keys and values the asset's {@code bytes} give. */
+        Map<String, Object> read(byte[] bytes, String source) throws KerasConfigException;
+
+        /**
+         * Called instead of {@link #read} when an archive lacks the asset; {@code kerasConfig} is the
+         * layer's Keras config. By default nothing is missing (the asset is optional); a layer that
+         * cannot work without it refuses, naming {@code source} (the entry expected).
+         */
+        default void missing(Map<String, Object> kerasConfig, String source) throws KerasConfigException {
+        }
+    }
 
     private KerasLayer(Builder builder) {
         this.kerasClass = builder.kerasClass;
@@ -38,6 +59,12 @@ public final class KerasLayer {
         this.factory = builder.factory;
         this.variableLayout = builder.variableLayout;
         this.savedState = builder.savedState;
+        this.assets = Collections.unmodifiableMap(new LinkedHashMap<>(builder.assets));
+    }
+
+    /** The asset files the layer reads from a {@code .keras} archive, by file name ("vocabulary.txt"). */
+    Map<String, AssetReader> assets() {
+        return assets;
     }
 
     /**
@@ -113,6 +140,7 @@ public final class KerasLayer {
         private Function<PartConfig, ? extends Layer> factory;
         private KerasVariableLayout variableLayout = KerasVariableLayout.own();
         private KerasSavedState savedState;
+        private final Map<String, AssetReader> assets = new LinkedHashMap<>();
 
         private Builder(String kerasClass, String kilnType) {
             this.kerasClass = kerasClass;
@@ -155,6 +183,16 @@ public final class KerasLayer {
         /** What the class saves in a .keras archive besides its parameters (TextVectorization's vocabulary asset). */
         public Builder saves(KerasSavedState state) {
             this.savedState = state;
+            return this;
+        }
+
+        /**
+         * The layer reads the asset {@code fileName} its Keras class saves in a {@code .keras}
+         * archive (TextVectorization's vocabulary.txt) with {@code reader}; an archive's asset no
+         * layer claims is refused.
+         */
+        public Builder asset(String fileName, AssetReader reader) {
+            assets.put(fileName, reader);
             return this;
         }
 

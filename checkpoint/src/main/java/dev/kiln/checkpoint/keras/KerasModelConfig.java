@@ -38,6 +38,11 @@ public final class KerasModelConfig {
      * {@link KerasConfigException} or an IOException whose message names the file.
      */
     public static KerasImport read(Path file, KerasLayers layers) throws IOException {
+        return parse(readText(file), file.toString(), layers);
+    }
+
+    /** The text of the config file {@code file}: at most {@link #MAX_BYTES}, UTF-8, else a KerasConfigException naming it. */
+    static String readText(Path file) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
@@ -55,7 +60,7 @@ public final class KerasModelConfig {
         } catch (CharacterCodingException e) {
             throw new KerasConfigException(file + ": not UTF-8 text; a Keras model config is JSON");
         }
-        return parse(text, file.toString(), layers);
+        return text;
     }
 
     /** Reads the Keras model config {@code json}; {@code source} names it in messages (a file, an archive entry). */
@@ -71,6 +76,21 @@ public final class KerasModelConfig {
             throw new KerasConfigException(e.getMessage()); // the reader's message names the source and the offset
         }
         return new KerasConfigReader(source, layers).read(root);
+    }
+
+    /** As {@link #parse(String, String, KerasLayers)}, giving the layers an archive's {@code assets}. */
+    static KerasImport parse(String json, String source, KerasLayers layers, KerasAssets assets) throws KerasConfigException {
+        if (json.length() > MAX_BYTES) {
+            throw new KerasConfigException(source + ": longer than " + MAX_BYTES + " characters, the most Kiln reads of a Keras"
+                    + " model config");
+        }
+        Object root;
+        try {
+            root = JsonReader.parse(json, source);
+        } catch (IllegalArgumentException e) {
+            throw new KerasConfigException(e.getMessage());
+        }
+        return new KerasConfigReader(source, layers, assets).read(root);
     }
 
     /**

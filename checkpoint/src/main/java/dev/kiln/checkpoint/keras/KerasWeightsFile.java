@@ -57,7 +57,7 @@ final class KerasWeightsFile {
         List<String> names = new ArrayList<>();
         Map<String, Integer> counters = new HashMap<>();
         for (Layer layer : layers) {
-            String base = KerasModelFile.snakeCase(table(layer, tables).kerasClass());
+            String base = Keras3Weights.snakeCase(table(layer, tables).kerasClass());
             int count = counters.merge(base, 1, Integer::sum) - 1;
             names.add(count == 0 ? base : base + "_" + count);
         }

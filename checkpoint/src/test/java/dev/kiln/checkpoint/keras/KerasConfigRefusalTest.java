@@ -34,7 +34,7 @@ class KerasConfigRefusalTest {
     @Test
     void anUnknownLayerClassIsRefusedWithTheClassesKilnReads() {
         assertRefused(K3, model -> entry(model, 3).put("class_name", "Cropping1D"),
-                "layers[3] 'global_max_pooling1d' (Cropping1D): Kiln has no layer for Keras' Cropping1D; it reads [Bidirectional, Conv1D,");
+                "layers[3] 'global_max_pooling1d' (Cropping1D): Kiln has no layer for Keras' Cropping1D; it reads [Activation, Bidirectional, Conv1D,");
     }
 
     @Test
@@ -90,10 +90,15 @@ class KerasConfigRefusalTest {
     }
 
     @Test
-    void kerasTwosHardSigmoidIsRefusedAndKerasThreesRead() throws IOException {
-        assertRefused(K2, model -> config(model, 4).put("activation", "hard_sigmoid"),
-                "layers[4] 'dense' (Dense): 'activation' is \"hard_sigmoid\"; Kiln supports Keras 3's hard_sigmoid, relu6(x + 3) / 6;"
-                        + " this Keras 2 config means clip(0.2 x + 0.5, 0, 1)");
+    void kerasTwosHardSigmoidIsReadAsItsOwnActivationAndKerasThreesAsKiln() throws IOException {
+        KerasImport keras2 = KerasModelConfig.parse(edited(K2, model -> config(model, 4).put("activation", "hard_sigmoid")), K2,
+                KerasLayers.engine());
+        assertEquals("hard_sigmoid_keras2", keras2.model().layers().getLast().config().values().get("activation"));
+        // Keras 3 has no name for clip(0.2 x + 0.5, 0, 1): exporting it is refused rather than written as Keras 3's hard_sigmoid.
+        IllegalArgumentException export = assertThrows(IllegalArgumentException.class,
+                () -> KerasModelConfig.toJson(keras2.model(), KerasLayers.engine()));
+        assertEquals("layer 'dense' uses Keras 2's hard_sigmoid (clip(0.2 x + 0.5, 0, 1)), which Keras 3 has no activation for",
+                export.getMessage());
         KerasImport keras3 = KerasModelConfig.parse(edited(K3, model -> config(model, 4).put("activation", "hard_sigmoid")), K3,
                 KerasLayers.engine());
         assertEquals("hard_sigmoid", keras3.model().layers().getLast().config().values().get("activation"));
@@ -107,8 +112,14 @@ class KerasConfigRefusalTest {
                 "layers[0] 'lstm' (LSTM): 'dropout' is 0.2; Kiln supports only 0.0 (Kiln's recurrent layers have no input dropout;");
         assertRefusedJson(sequential(lstm.formatted("stateful", "true")),
                 "'stateful' is true; Kiln supports only false (Kiln starts every batch from zero state)");
-        assertRefusedJson(sequential(lstm.formatted("recurrent_activation", "\"hard_sigmoid\"")),
-                "'recurrent_activation' is \"hard_sigmoid\"; Kiln supports only \"sigmoid\"");
+        assertRefusedJson(sequential(lstm.formatted("recurrent_activation", "\"tanh\"")),
+                "'recurrent_activation' is \"tanh\"; Kiln supports only \"sigmoid\", or Keras 2's \"hard_sigmoid\" in a Keras 2 config");
+        // In a Keras 3 config (module keys) hard_sigmoid is relu6(x + 3) / 6, which Kiln's LSTM gates do not compute.
+        assertRefusedJson(sequential("{\"module\": \"keras.layers\", " + lstm.formatted("recurrent_activation", "\"hard_sigmoid\"")
+                        .substring(1)), "'recurrent_activation' is \"hard_sigmoid\"; Kiln supports only \"sigmoid\"");
+        // A Keras 2 config's hard_sigmoid is Keras 2's, clip(0.2 x + 0.5, 0, 1): the LSTM computes it.
+        assertEquals("hard_sigmoid_keras2", parse(sequential(lstm.formatted("recurrent_activation", "\"hard_sigmoid\"")))
+                .model().layers().getFirst().config().values().get("recurrent_activation"));
         assertRefusedJson(sequential(lstm.formatted("return_state", "true")), "'return_state' is true; Kiln supports only false");
         assertRefusedJson(sequential(lstm.formatted("unit_forget_bias", "false")), "'unit_forget_bias' is false");
         assertRefusedJson(sequential(lstm.formatted("time_major", "true")), "'time_major' is true");
@@ -147,13 +158,54 @@ class KerasConfigRefusalTest {
                 "layers[4] 'dense' (Dense): 'module' is \"my_project.layers\"; Kiln supports only Keras' own classes");
         assertRefused(K3, model -> entry(model, 4).put("registered_name", "Custom>Dense"),
                 "'registered_name' is \"Custom>Dense\"; Kiln supports only None");
+        assertRefused(K3, model -> model.put("class_name", "Graph"),
+                "cnn-keras3.json: 'class_name' is \"Graph\"; Kiln supports only \"Sequential\", or \"Functional\"");
+        // A Sequential's config is not a Functional one: its keys say so first.
         assertRefused(K3, model -> model.put("class_name", "Functional"),
-                "cnn-keras3.json: 'class_name' is \"Functional\"; Kiln supports only \"Sequential\"");
+                "cnn-keras3.json: config: unknown key 'build_input_shape': not one of a Functional config's keys");
         assertRefused(K3, model -> layers(model).add(layers(model).getFirst()),
                 "layers[5] 'input_layer' (InputLayer): an InputLayer must come first in a Sequential model");
         assertRefused(K2, model -> model.put("keras_version", "1.2.2"),
                 "'keras_version' is \"1.2.2\"; Kiln supports the configs of Keras 2 and 3");
         assertRefused(K3, model -> layers(model).subList(1, 5).clear(), "cnn-keras3.json: the model has no layers besides its InputLayer");
+    }
+
+    /** The CNN as Keras 3 saves it built with the Functional API: each layer called on the one before. */
+    private static void asFunctional(Map<String, Object> model) {
+        model.put("class_name", "Functional");
+        Map<String, Object> modelConfig = object(model.get("config"));
+        modelConfig.remove("build_input_shape");
+        String previous = null;
+        for (Object layer : layers(model)) {
+            Map<String, Object> entry = object(layer);
+            String name = (String) object(entry.get("config")).get("name");
+            entry.put("name", name);
+            entry.put("inbound_nodes", previous == null ? List.of() : List.of(Map.of("args", List.of(Map.of("class_name",
+                    "__keras_tensor__", "config", Map.of("dtype", "float32", "keras_history", List.of(previous, 0, 0)))),
+                    "kwargs", Map.of())));
+            previous = name;
+        }
+        modelConfig.put("input_layers", List.of(List.of("input_layer", 0, 0)));
+        modelConfig.put("output_layers", List.of(List.of(previous, 0, 0)));
+    }
+
+    @Test
+    void aFunctionalChainIsReadAsTheSequentialItIsAndABranchIsRefusedByName() throws IOException {
+        KerasImport chain = parse(edited(K3, KerasConfigRefusalTest::asFunctional));
+        assertEquals(KerasModelConfigTest.types(parse(edited(K3, model -> { }))), KerasModelConfigTest.types(chain));
+        assertRefused(K3, model -> {
+            asFunctional(model);
+            Map<?, ?> node = (Map<?, ?>) ((List<?>) entry(model, 4).get("inbound_nodes")).getFirst();
+            entry(model, 4).put("inbound_nodes", List.of(Map.of("args", List.of(List.of(((List<?>) node.get("args")).getFirst(),
+                    Map.of("class_name", "__keras_tensor__", "config", Map.of("keras_history", List.of("conv1d", 0, 0))))),
+                    "kwargs", Map.of())));
+        }, "cnn-keras3.json: layers[4] 'dense' (Dense): its inputs are [global_max_pooling1d, conv1d]; Kiln reads a Functional"
+                + " model only when it is a chain: each layer's one input is the layer before it ('global_max_pooling1d')");
+        assertRefused(K3, model -> {
+            asFunctional(model);
+            object(model.get("config")).put("output_layers", List.of(List.of("conv1d", 0, 0)));
+        }, "cnn-keras3.json: config: 'output_layers' is a list of 1 items; Kiln supports only [[\"dense\", 0, 0]]: the one last"
+                + " layer of the chain");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.kiln.checkpoint.keras;
 
+import dev.kiln.engine.autodiff.Ops;
+import dev.kiln.engine.autodiff.Tape;
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.FeatureBatch;
@@ -51,7 +54,9 @@ class KerasModelFileTest {
             "spam-mlp-k3.keras", 820_897L,
             "aura-imdb-embed-gap-k3.keras", 160_289L,
             "sentiment-embed-gap-k2-hdf5.keras", 160_017L,
-            "embed-conv1d-k2.h5", 76_785L);
+            "embed-conv1d-k2.h5", 76_785L,
+            // A Functional chain: BiLSTM > Activation > BiLSTM > Activation, with Keras 2's hard_sigmoid gates.
+            "bilstm2-tfkeras.h5", 1_072L);
 
     /** The whole-model files refused, with the start of the message after the file name. */
     private static final Map<String, String> REFUSED = Map.of(
@@ -59,10 +64,7 @@ class KerasModelFileTest {
                     + " since readers disagree on which one is meant (a way hostile archives hide content)",
             "imdb-simplernn-unbuilt-k3.keras", "!model.weights.h5: holds no weights: the model was saved before it was built (never"
                     + " trained or called), so there is nothing to load",
-            "lambda-seq-k2.h5", ": model_config: layers[1] 'lambda_1' (Lambda): Kiln has no layer for Keras' Lambda",
-            // A Functional model (class_name Model) of BiLSTM > Activation > BiLSTM > Activation, with Keras 2's hard_sigmoid.
-            "bilstm2-tfkeras.h5", ": model_config: 'class_name' is \"Model\"; Kiln supports only \"Sequential\" (Kiln builds"
-                    + " Sequential models; a Functional model's layers need not form a chain)");
+            "lambda-seq-k2.h5", ": model_config: layers[1] 'lambda_1' (Lambda): Kiln has no layer for Keras' Lambda");
 
     /** Weights-only files and a bare config: not whole models (a config + weights path is still to come). */
     private static final Map<String, String> NOT_MODELS = Map.of(
@@ -111,6 +113,48 @@ class KerasModelFileTest {
         KerasImport imported = KerasModelFile.load(zip(dir.resolve("emoji.keras"), entries));
         assertEquals(62_789, imported.model().parameterCount());
         assertPredicts(imported, fixture(), "emoji-lstm2 (config + k3 weights)");
+    }
+
+    /**
+     * The weights-only pair with the companion JSON (LSTM(seq) > Dropout > LSTM > Dropout > Dense >
+     * Activation(softmax)): Keras 3's layout (groups lstm, lstm_1, dense) and Keras 2's (layer_names
+     * lstm_3 ... activation_2), neither named as the JSON names its layers, matched by position and class.
+     */
+    @Test
+    void theWeightsOnlyPairLoadsWithItsConfigAndPredictsWhatNumPyComputes() throws IOException {
+        Path json = SharedFiles.path("keras-files/emoji-lstm2.model.json");
+        for (String weights : List.of("emoji-lstm2-k3.weights.h5", "emoji-lstm2-k2-weights.h5")) {
+            Path file = SharedFiles.path("keras-files/" + weights);
+            KerasImport imported = KerasModelFile.load(file, json);
+            assertEquals(62_789, imported.model().parameterCount(), weights);
+            String note = "weights read from " + file + " (Keras " + (weights.contains("k3") ? 3 : 2) + " layout), matched with the"
+                    + " config's layers by position and class";
+            assertTrue(imported.notes().contains(note), imported.notes().toString());
+            assertPredicts(imported, fixture(), weights + " + emoji-lstm2.model.json");
+        }
+    }
+
+    /** A weights file whose layers are not the config's (by count, or by class at a position) is refused naming them. */
+    @Test
+    void weightsOfOtherLayersAreRefused(@TempDir Path dir) throws IOException {
+        Path weights = SharedFiles.path("keras-files/emoji-lstm2-k2-weights.h5");
+        String json = Files.readString(SharedFiles.path("keras-files/emoji-lstm2.model.json"));
+        // Without its final Activation the config has 5 layers; the file 6.
+        int activation = json.lastIndexOf(", {\"module\": \"keras.layers\", \"class_name\": \"Activation\"");
+        Path shorter = Files.writeString(dir.resolve("shorter.json"), json.substring(0, activation)
+                + json.substring(json.indexOf("], \"build_input_shape\"", activation)));
+        assertEquals(weights + ": layer_names lists 6 layers [lstm_3, dropout_3, lstm_4, dropout_4, dense_2, activation_2]; the"
+                + " config has 5 [lstm_2, dropout_2, lstm_3, dropout_3, dense_1]",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(weights, shorter)).getMessage());
+        // The two LSTMs read as GRUs: same count, other class at position 0.
+        Path grus = Files.writeString(dir.resolve("grus.json"), json.replace("\"class_name\": \"LSTM\"", "\"class_name\": \"GRU\"")
+                .replace("\"unit_forget_bias\": true, ", "\"reset_after\": true, "));
+        assertEquals(weights + ": layer 0 of the file, 'lstm_3', is neither the config's layer 0 'lstm_2' (GRU) nor named as"
+                + " Keras names a GRU (gru, gru_1, ...); the file's layers are [lstm_3, dropout_3, lstm_4, dropout_4, dense_2,"
+                + " activation_2]", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(weights, grus)).getMessage());
+        Path json2 = SharedFiles.path("keras-files/emoji-lstm2.model.json");
+        assertEquals(json2 + ": not an HDF5 file; Keras writes weights (save_weights) as HDF5",
+                assertThrows(KerasConfigException.class, () -> KerasModelFile.load(json2, json2)).getMessage());
     }
 
     /**
@@ -169,40 +213,71 @@ class KerasModelFileTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> fixture() throws IOException {
+    static Map<String, Object> fixture() throws IOException {
         return (Map<String, Object>) JsonReader.parse(Files.readString(FIXTURE), FIXTURE.toString());
     }
 
-    private static void assertPredicts(KerasImport imported, Map<String, Object> fixture, String name) {
+    static double assertPredicts(KerasImport imported, Map<String, Object> fixture, String name) {
         @SuppressWarnings("unchecked")
         Map<String, Object> expected = (Map<String, Object>) fixture.get(name);
         int examples = ((Number) expected.get("examples")).intValue();
         int size = ((Number) expected.get("size")).intValue();
         LayerValue input = switch ((String) expected.get("input")) {
             case "vectors" -> vectors(examples, size);
+            case "random sequences" -> givenSequences(expected, examples, ((Number) expected.get("steps")).intValue(), size);
             case "ids" -> ids(examples, size, ((Number) expected.get("steps")).intValue());
             default -> sequences(examples, ((Number) expected.get("steps")).intValue(), size);
         };
         float[] predicted;
         try (ComputePool pool = ComputePool.singleThreaded()) {
-            imported.model().compile(MeanError.squared(), List.of(), Engine.on(pool));
-            predicted = imported.model().predict(input).data();
+            if (imported.model().layers().getLast().outputShape().split(",").length > 2) {
+                // A model ending in sequences (predict takes one vector per example): the forward pass's packed rows,
+                // example after example since every sequence has all its steps.
+                predicted = ((SequenceBatch) imported.model().forward(input, new Ops(Kernels.preferred(pool), Tape.inference())))
+                        .values().data();
+            } else {
+                imported.model().compile(MeanError.squared(), List.of(), Engine.on(pool));
+                predicted = imported.model().predict(input).data();
+            }
         }
         @SuppressWarnings("unchecked")
         List<List<Number>> outputs = (List<List<Number>>) expected.get("outputs");
         int width = outputs.getFirst().size();
         assertEquals(examples * width, predicted.length, name);
+        double worst = 0;
         for (int i = 0; i < examples; i++) {
+            // Relative to the value, or to the example's largest output for values near zero (a relu's 0, a float32 ulp).
+            double scale = outputs.get(i).stream().mapToDouble(v -> Math.abs(v.doubleValue())).max().orElse(0);
             for (int j = 0; j < width; j++) {
                 double want = outputs.get(i).get(j).doubleValue();
                 double got = predicted[i * width + j];
-                assertTrue(Math.abs(got - want) <= 1e-5 * Math.max(Math.abs(want), 1e-3),
-                        name + " example " + i + " output " + j + ": Kiln " + got + ", NumPy " + want);
+                double error = Math.abs(got - want) / Math.max(Math.abs(want), Math.max(scale, 1e-30));
+                worst = Math.max(worst, error);
+                assertTrue(error <= 1e-5, name + " example " + i + " output " + j + ": Kiln " + got + ", NumPy " + want);
             }
         }
+        System.out.printf(java.util.Locale.ROOT, "%s: largest relative difference from NumPy %.2e%n", name, worst);
+        return worst;
     }
 
     /** keras_forward_reference.py's sequences: example i's vector of width steps x features, step by step. */
+    /** The fixture's own inputs ("values": each example's steps x features, row after row). */
+    private static LayerValue givenSequences(Map<String, Object> expected, int examples, int steps, int features) {
+        @SuppressWarnings("unchecked")
+        List<List<Number>> values = (List<List<Number>>) expected.get("values");
+        float[] data = new float[examples * steps * features];
+        int[] lengths = new int[examples];
+        int[] offsets = new int[examples];
+        for (int i = 0; i < examples; i++) {
+            for (int k = 0; k < steps * features; k++) {
+                data[i * steps * features + k] = values.get(i).get(k).floatValue();
+            }
+            lengths[i] = steps;
+            offsets[i] = i * steps;
+        }
+        return new SequenceBatch(Variable.constant(Tensor.wrap(data, examples * steps, features)), lengths, offsets);
+    }
+
     private static LayerValue sequences(int examples, int steps, int features) {
         float[] data = ((FeatureBatch) vectors(examples, steps * features)).values().value().data();
         int[] lengths = new int[examples];
@@ -271,7 +346,16 @@ class KerasModelFileTest {
         entries.put("extra.txt", new byte[1]);
         Path extra = zip(dir.resolve("extra.keras"), entries);
         assertEquals(extra + ": entry 'extra.txt' is not part of a Keras model archive Kiln reads (config.json, metadata.json,"
-                + " model.weights.h5)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(extra)).getMessage());
+                + " model.weights.h5, a layer's assets/...)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(extra))
+                .getMessage());
+        entries.remove("extra.txt");
+        // An asset is read only when a layer of the config claims it: a Dense has none.
+        entries.put("assets/layers/dense/vocabulary.txt", "[UNK]\nthe".getBytes(StandardCharsets.UTF_8));
+        Path asset = zip(dir.resolve("asset.keras"), entries);
+        assertEquals(asset + ": entry 'assets/layers/dense/vocabulary.txt' is an asset no layer of the config reads (a layer's"
+                + " assets are under assets/layers/<its class in snake case>[_n]/, and Kiln reads TextVectorization's"
+                + " vocabulary.txt)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(asset)).getMessage());
+        entries.remove("assets/layers/dense/vocabulary.txt");
         entries.remove("extra.txt");
         entries.remove("model.weights.h5");
         Path noWeights = zip(dir.resolve("noweights.keras"), entries);
@@ -320,10 +404,10 @@ class KerasModelFileTest {
 
     @Test
     void kerasNamesWeightGroupsInSnakeCase() {
-        assertEquals("global_average_pooling1d", KerasModelFile.snakeCase("GlobalAveragePooling1D"));
-        assertEquals("simple_rnn", KerasModelFile.snakeCase("SimpleRNN"));
-        assertEquals("conv1d", KerasModelFile.snakeCase("Conv1D"));
-        assertEquals("layer_normalization", KerasModelFile.snakeCase("LayerNormalization"));
-        assertEquals("lstm", KerasModelFile.snakeCase("LSTM"));
+        assertEquals("global_average_pooling1d", Keras3Weights.snakeCase("GlobalAveragePooling1D"));
+        assertEquals("simple_rnn", Keras3Weights.snakeCase("SimpleRNN"));
+        assertEquals("conv1d", Keras3Weights.snakeCase("Conv1D"));
+        assertEquals("layer_normalization", Keras3Weights.snakeCase("LayerNormalization"));
+        assertEquals("lstm", Keras3Weights.snakeCase("LSTM"));
     }
 }

@@ -49,11 +49,12 @@ class SharedKerasFilesTest {
     private static final String HDF5_NAMED_KERAS = "sentiment-embed-gap-k2-hdf5.keras";
 
     @Test
-    void theEmojiModelIsRefusedAtItsActivationLayer() {
-        Path file = SharedFiles.path("keras-files/emoji-lstm2.model.json");
-        KerasConfigException refused = assertThrows(KerasConfigException.class, () -> KerasModelConfig.read(file, KerasLayers.engine()));
-        assertEquals(file + ": layers[6] 'activation_1' (Activation): Kiln has no layer for Keras' Activation; it reads "
-                + KerasLayers.engine().kerasClasses(), refused.getMessage());
+    void theEmojiModelBuildsWithItsActivationLayer() throws IOException {
+        KerasImport imported = KerasModelConfig.read(SharedFiles.path("keras-files/emoji-lstm2.model.json"), KerasLayers.engine());
+        assertEquals(List.of("LSTM", "Dropout", "LSTM", "Dropout", "Dense", "Activation"), KerasModelConfigTest.types(imported));
+        assertEquals("softmax", imported.model().layers().getLast().config().values().get("activation"));
+        imported.build(new Rng(1));
+        assertEquals(62_789, imported.model().parameterCount());
     }
 
     /** Everything before the Activation layer is read: the two LSTMs and Dropouts and the Dense are Kiln's. */
@@ -112,5 +113,74 @@ class SharedKerasFilesTest {
         byte[] bytes = in.readNBytes(KerasModelConfig.MAX_BYTES + 1);
         assertTrue(bytes.length <= KerasModelConfig.MAX_BYTES);
         return bytes;
+    }
+
+    /** How each file of the corpus is read: whole, as weights with the companion config, or refused (the message after the file). */
+    private sealed interface Outcome {}
+
+    private record Loads(long parameters) implements Outcome {}
+
+    private record LoadsWithConfig(String config, long parameters) implements Outcome {}
+
+    private record Refused(String message) implements Outcome {}
+
+    private static final Map<String, Outcome> CORPUS = Map.ofEntries(
+            Map.entry("aura-imdb-embed-gap-k3.keras", new Loads(160_289)),
+            Map.entry("spam-mlp-k3.keras", new Loads(820_897)),
+            Map.entry("sentiment-embed-gap-k2-hdf5.keras", new Loads(160_017)),
+            Map.entry("embed-conv1d-k2.h5", new Loads(76_785)),
+            Map.entry("mlp-k2.h5", new Loads(7_114)),
+            Map.entry("bilstm2-tfkeras.h5", new Loads(1_072)),
+            Map.entry("emoji-lstm2-k3.weights.h5", new LoadsWithConfig("emoji-lstm2.model.json", 62_789)),
+            Map.entry("emoji-lstm2-k2-weights.h5", new LoadsWithConfig("emoji-lstm2.model.json", 62_789)),
+            Map.entry("emoji-lstm2.model.json", new Refused(": neither a .keras archive (a zip) nor a Keras HDF5 file; its first"
+                    + " bytes are 7b226d6f64756c65")),
+            Map.entry("hostile-npz-pickle.keras", new Refused(": two entries are named 'model.weights.npz'; a zip with duplicate"
+                    + " names is refused, since readers disagree on which one is meant (a way hostile archives hide content)")),
+            Map.entry("imdb-simplernn-unbuilt-k3.keras", new Refused("!model.weights.h5: holds no weights: the model was saved"
+                    + " before it was built (never trained or called), so there is nothing to load")),
+            Map.entry("lambda-seq-k2.h5", new Refused(": model_config: layers[1] 'lambda_1' (Lambda): Kiln has no layer for"
+                    + " Keras' Lambda")));
+
+    /**
+     * Every file of the corpus, one way or the other: it loads (whole, or a weights-only file with
+     * its companion config) with Keras' parameter count and predicts what the NumPy forward pass of
+     * keras_forward_reference.py computes to 1e-5 relative, or it is refused with the loader's message.
+     */
+    @Test
+    void everyCorpusFileLoadsAndMatchesNumPyOrIsRefusedByName() throws IOException {
+        Map<String, Object> fixture = KerasModelFileTest.fixture();
+        Map<String, String> seen = new TreeMap<>();
+        try (Stream<Path> files = Files.list(SharedFiles.path("keras-files"))) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (List.of("PROVENANCE.md", "expected-summary.json", "LICENSES").contains(name)) {
+                    continue;
+                }
+                Outcome outcome = CORPUS.get(name);
+                assertTrue(outcome != null, name + " is new: say how it is read");
+                switch (outcome) {
+                    case Loads loads -> {
+                        KerasImport imported = KerasModelFile.load(file);
+                        assertEquals(loads.parameters(), imported.model().parameterCount(), name);
+                        seen.put(name, String.format(java.util.Locale.ROOT, "%.1e",
+                                KerasModelFileTest.assertPredicts(imported, fixture, name)));
+                    }
+                    case LoadsWithConfig weights -> {
+                        KerasImport imported = KerasModelFile.load(file, file.resolveSibling(weights.config()));
+                        assertEquals(weights.parameters(), imported.model().parameterCount(), name);
+                        seen.put(name, String.format(java.util.Locale.ROOT, "%.1e",
+                                KerasModelFileTest.assertPredicts(imported, fixture, name + " + " + weights.config())));
+                    }
+                    case Refused refused -> {
+                        IOException error = assertThrows(IOException.class, () -> KerasModelFile.load(file), name);
+                        assertTrue(error.getMessage().startsWith(file + refused.message()), error.getMessage());
+                        seen.put(name, "refused");
+                    }
+                }
+            }
+        }
+        assertEquals(new TreeMap<>(CORPUS).keySet(), seen.keySet());
+        System.out.println("corpus: " + seen);
     }
 }

@@ -46,8 +46,15 @@ public enum Activation {
     LEAKY_RELU,
     /** min(max(x, 0), 6). */
     RELU6,
-    /** relu6(x + 3) / 6. */
+    /** relu6(x + 3) / 6 (Keras 3's hard_sigmoid). */
     HARD_SIGMOID,
+    /**
+     * clip(0.2 x + 0.5, 0, 1): Keras 2's hard_sigmoid (its LSTM's default recurrent activation in
+     * Keras 2.0 to 2.3), which Keras 3 replaced by relu6(x + 3) / 6 under the same name. Kiln names
+     * it "hard_sigmoid_keras2" so that the two are never confused; a Keras 2 config's hard_sigmoid
+     * is read as this one.
+     */
+    HARD_SIGMOID_KERAS2,
     /** x tanh(softplus(x)). */
     MISH;
 
@@ -77,6 +84,8 @@ public enum Activation {
             case LEAKY_RELU -> ops.map(x, name, v -> v > 0 ? v : LEAKY_SLOPE * v, v -> v > 0 ? 1 : LEAKY_SLOPE);
             case RELU6 -> ops.map(x, name, v -> Math.min(Math.max(v, 0), 6), v -> v > 0 && v < 6 ? 1 : 0);
             case HARD_SIGMOID -> ops.map(x, name, v -> Math.min(Math.max(v + 3, 0), 6) / 6, v -> v > -3 && v < 3 ? 1.0 / 6 : 0);
+            case HARD_SIGMOID_KERAS2 -> ops.map(x, name, v -> Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+                    v -> v > -2.5 && v < 2.5 ? 0.2 : 0);
             case MISH -> ops.map(x, name, v -> v * Math.tanh(softplus(v)), v -> {
                 double t = Math.tanh(softplus(v));
                 return t + v * (1 - t * t) * sigmoid(v);

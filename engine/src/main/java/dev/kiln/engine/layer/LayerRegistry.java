@@ -9,7 +9,7 @@ public final class LayerRegistry {
     /**
      * A registry with the engine's layers: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout,
      * SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization, Conv1D, MaxPooling1D,
-     * Flatten. Other modules add theirs with {@code register} (nlp's TextVectorization), so the checkpoint module
+     * Flatten, Activation. Other modules add theirs with {@code register} (nlp's TextVectorization), so the checkpoint module
      * never needs to know them.
      */
     public static PartRegistry<Layer> withEngineLayers() {
@@ -27,6 +27,7 @@ public final class LayerRegistry {
                 .register(LayerNormalization.TYPE, LayerNormalization::fromConfig)
                 .register(Conv1D.TYPE, Conv1D::fromConfig)
                 .register(MaxPooling1D.TYPE, MaxPooling1D::fromConfig)
-                .register(Flatten.TYPE, Flatten::fromConfig);
+                .register(Flatten.TYPE, Flatten::fromConfig)
+                .register(ActivationLayer.TYPE, ActivationLayer::fromConfig);
     }
 }

@@ -26,7 +26,12 @@ public final class Lstm implements Recurrent {
     /** 4 x units must fit a dimension. */
     static final int MAX_UNITS = PartConfig.MAX_DIMENSION / 4;
 
+    /** The gate activations Kiln's LSTM computes: the fused kernel's sigmoid, and Keras 2's hard_sigmoid. */
+    static final List<String> RECURRENT_ACTIVATIONS = List.of(Activation.SIGMOID.kerasName(),
+            Activation.HARD_SIGMOID_KERAS2.kerasName());
+
     private final int units;
+    private final Activation recurrentActivation;
     private final boolean goBackwards;
     private final boolean returnSequences;
     private final String name;
@@ -46,6 +51,20 @@ public final class Lstm implements Recurrent {
      * within its length (see {@link Recurrent#forward}).
      */
     public Lstm(int units, boolean goBackwards, boolean returnSequences, String name) {
+        this(units, Activation.SIGMOID, goBackwards, returnSequences, name);
+    }
+
+    /**
+     * With another gate activation: {@link Activation#SIGMOID} (Keras' default, the fused kernel)
+     * or {@link Activation#HARD_SIGMOID_KERAS2} (Keras 2.0-2.3's default, for their files), which
+     * runs as a cell composed of the autodiff's operations: the same values and gradients, slower.
+     */
+    public Lstm(int units, Activation recurrentActivation, boolean goBackwards, boolean returnSequences, String name) {
+        if (!RECURRENT_ACTIVATIONS.contains(recurrentActivation.kerasName())) {
+            throw new IllegalArgumentException("LSTM's recurrent activation must be one of " + RECURRENT_ACTIVATIONS + ", got "
+                    + recurrentActivation.kerasName());
+        }
+        this.recurrentActivation = recurrentActivation;
         if (units < 1 || units > MAX_UNITS) {
             throw new IllegalArgumentException("LSTM needs 1 <= units <= " + MAX_UNITS + ", got " + units);
         }
@@ -57,9 +76,11 @@ public final class Lstm implements Recurrent {
 
     /** The layer its config describes; an unknown key or a bad value is an error naming it. */
     public static Lstm fromConfig(PartConfig config) {
-        config.requireOnly(List.of("name", "units", "go_backwards", "return_sequences"));
-        return new Lstm(config.getInt("units", 1, MAX_UNITS), config.getBoolean("go_backwards"), config.getBoolean("return_sequences"),
-                config.getName());
+        config.requireOnly(List.of("name", "units", "go_backwards", "return_sequences", "recurrent_activation"));
+        Activation gates = Activation.fromKerasName(config.getChoice("recurrent_activation", Activation.SIGMOID.kerasName(),
+                RECURRENT_ACTIVATIONS));
+        return new Lstm(config.getInt("units", 1, MAX_UNITS), gates, config.getBoolean("go_backwards"),
+                config.getBoolean("return_sequences"), config.getName());
     }
 
     @Override
@@ -74,7 +95,7 @@ public final class Lstm implements Recurrent {
 
     @Override
     public Lstm copy(String newName, boolean backwards) {
-        return new Lstm(units, backwards, returnSequences, newName);
+        return new Lstm(units, recurrentActivation, backwards, returnSequences, newName);
     }
 
     @Override
@@ -84,8 +105,12 @@ public final class Lstm implements Recurrent {
 
     @Override
     public PartConfig config() {
-        return PartConfig.layer(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards)
-                .put("return_sequences", returnSequences).build();
+        PartConfig.Builder config = PartConfig.layer(TYPE).put("name", name).put("units", units).put("go_backwards", goBackwards)
+                .put("return_sequences", returnSequences);
+        if (recurrentActivation != Activation.SIGMOID) { // written only when set: files of sigmoid LSTMs stay as they were
+            config.put("recurrent_activation", recurrentActivation.kerasName());
+        }
+        return config.build();
     }
 
     @Override
@@ -113,6 +138,10 @@ public final class Lstm implements Recurrent {
 
     @Override
     public Variable run(SequenceBatch sequences, Ops ops) {
+        if (recurrentActivation != Activation.SIGMOID) {
+            return ComposedLstm.run(sequences, ops, ops.bind(kernel), ops.bind(recurrentKernel), ops.bind(bias), recurrentActivation,
+                    goBackwards, returnSequences);
+        }
         return ops.lstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
                 ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
     }
@@ -120,9 +149,17 @@ public final class Lstm implements Recurrent {
     /** Both LSTM directions as one fused operation, so they run in parallel (and in table mode share the projection). */
     @Override
     public Variable bothDirections(Recurrent backward, SequenceBatch sequences, Ops ops) {
+        if (recurrentActivation != Activation.SIGMOID) {
+            return Recurrent.super.bothDirections(backward, sequences, ops);
+        }
         return ops.bidirectionalLstm(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
                 parameters().stream().map(ops::bind).toList(), backward.parameters().stream().map(ops::bind).toList(),
                 returnSequences);
+    }
+
+    /** The gates' activation: sigmoid, or Keras 2's hard_sigmoid. */
+    public Activation recurrentActivation() {
+        return recurrentActivation;
     }
 
     @Override

@@ -21,12 +21,14 @@ public final class Kiln {
               train     train a text model with checkpointing (--model seed, stacked, cnn or a Keras config FILE.json;
                         --target sentiment, rating or stars; epochs, ...)
               predict   answer for texts with a saved model (class and probabilities, or value)
-              inspect   show a checkpoint's architecture, training state and tensor table
+              inspect   show a checkpoint's architecture, training state and tensor table, or a Keras model
+                        file's (.keras, .h5) format, Keras version, layers and optimizer state
               export    write a model's config as Keras JSON (export --keras-json MODEL [--out FILE]), the whole model
                         as a Keras file (export --keras MODEL OUT.keras, or OUT.h5 --h5) or its weights as
                         safetensors (export --safetensors MODEL OUT)
-              import    make a Kiln model file from a Keras model file (import --keras FILE OUT) or from
-                        safetensors weights (import --safetensors IN --template MODEL OUT)
+              import    make a Kiln model file from a Keras model file (import --keras FILE OUT), Keras weights
+                        with their config (import --keras WEIGHTS.h5 --config MODEL.json OUT) or safetensors
+                        weights (import --safetensors IN --template MODEL OUT)
             """;
 
     private Kiln() {}
@@ -91,7 +93,12 @@ public final class Kiln {
                     }
                 }
                 case "inspect" -> {
-                    return CheckpointTool.run(args, out, err);
+                    if (rest.size() == 1 && KerasModelCommands.isKerasFile(java.nio.file.Path.of(rest.getFirst()))) {
+                        out.print(dev.kiln.checkpoint.keras.KerasModelFile.describe(java.nio.file.Path.of(rest.getFirst()),
+                                SeedModel.kerasLayers()));
+                    } else {
+                        return CheckpointTool.run(args, out, err);
+                    }
                 }
                 default -> throw new CommandLine.UsageException("unknown command '" + command + "'");
             }

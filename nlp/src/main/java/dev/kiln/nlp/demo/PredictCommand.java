@@ -34,7 +34,9 @@ final class PredictCommand {
               and prints, for each text, its answer: a classifier's class with its probability (and the
               next likeliest classes), a regressor's value. Texts are the arguments, or the lines of
               standard input when the only argument is - or there is none.
-              --model FILE   the model file (default: kiln-output/best_model)
+              --model FILE   the model file (default: kiln-output/best_model); a Keras model file (FILE.keras,
+                             FILE.h5) is read directly, as kiln import reads it (a text model: TextVectorization
+                             first; a final sigmoid or softmax read as probabilities)
               --threads N    compute threads (default: the machine's cores)
               --json         one JSON object per text and line, for programs:
                              {"text", "label", "probabilities": {class: p}, "outputs": [...]}
@@ -48,7 +50,8 @@ final class PredictCommand {
         CommandLine line = CommandLine.parse("predict", args, Set.of("model", "threads"), Set.of("json"));
         Path file = line.path("model", Path.of("kiln-output", "best_model"));
         try (ComputePool pool = ComputePool.withThreads(line.integer("threads", Runtime.getRuntime().availableProcessors(), 1))) {
-            Sequential model = ModelFile.load(file, SeedModel.parts()).compile(Engine.on(pool));
+            Sequential model = KerasModelCommands.isKerasFile(file) ? KerasModelCommands.forPredict(file, Engine.on(pool))
+                    : ModelFile.load(file, SeedModel.parts()).compile(Engine.on(pool));
             List<String> positional = line.positional();
             if (!positional.isEmpty() && !positional.equals(List.of("-"))) {
                 write(TextPredictor.predict(model, positional), line.has("json"), out);

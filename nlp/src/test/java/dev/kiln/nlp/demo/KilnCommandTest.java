@@ -238,4 +238,73 @@ class KilnCommandTest {
         assertEquals(0, kiln("import", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: kiln import --keras FILE OUT"));
     }
+
+    /** import --keras WEIGHTS --config JSON: a weights-only file with its config, matched by position and class. */
+    @Test
+    void importReadsAWeightsOnlyFileWithItsConfig(@TempDir Path dir) throws IOException {
+        Path weights = dev.kiln.engine.testing.SharedFiles.path("keras-files/emoji-lstm2-k2-weights.h5");
+        Path json = dev.kiln.engine.testing.SharedFiles.path("keras-files/emoji-lstm2.model.json");
+        Path file = dir.resolve("emoji.kiln");
+        assertEquals(0, kiln("import", "--keras", weights.toString(), "--config", json.toString(), file.toString()), errors());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("wrote " + file + ": 62,789 weights from " + weights + " (Keras 3)"), printed);
+        assertTrue(printed.contains("note: weights read from " + weights + " (Keras 2 layout), matched with the config's layers by"
+                + " position and class"), printed);
+        List<dev.kiln.engine.autodiff.Variable> read = dev.kiln.checkpoint.keras.KerasModelFile.load(weights, json).model().parameters();
+        List<dev.kiln.engine.autodiff.Variable> saved = ModelFile.load(file, SeedModel.parts()).model().parameters();
+        assertEquals(read.size(), saved.size());
+        for (int i = 0; i < read.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(read.get(i).data(), saved.get(i).data(), read.get(i).name());
+        }
+    }
+
+    /** import --keras keeps an Adam state (iterations, m and v) in the Kiln model file, and says so. */
+    @Test
+    void importKeepsTheKerasAdamState(@TempDir Path dir) throws IOException {
+        Path keras = dev.kiln.engine.testing.SharedFiles.path("keras-files/aura-imdb-embed-gap-k3.keras");
+        Path file = dir.resolve("aura.kiln");
+        assertEquals(0, kiln("import", "--keras", keras.toString(), file.toString()), errors());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("note: optimizer state imported: Adam after 800 iterations"),
+                out.toString(StandardCharsets.UTF_8));
+        dev.kiln.engine.optim.Optimizer saved = ModelFile.load(file, SeedModel.parts()).optimizer().orElseThrow();
+        dev.kiln.engine.part.PartState state = saved.saveState();
+        assertEquals(800, state.getLong("iterations"));
+        dev.kiln.engine.part.PartState imported = dev.kiln.checkpoint.keras.KerasModelFile.load(keras).optimizer().orElseThrow()
+                .saveState();
+        assertEquals(imported.tensors().keySet(), state.tensors().keySet());
+        imported.tensors().forEach((name, tensor) -> org.junit.jupiter.api.Assertions.assertArrayEquals(tensor.data(),
+                state.tensors().get(name).data(), name));
+    }
+
+    /** inspect FILE.keras|.h5: format, version, date, layers and optimizer state; a refused file is the loader's message. */
+    @Test
+    void inspectShowsAKerasFile() {
+        Path aura = dev.kiln.engine.testing.SharedFiles.path("keras-files/aura-imdb-embed-gap-k3.keras");
+        assertEquals(0, kiln("inspect", aura.toString()), errors());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith(aura + ": Keras 3 .keras archive, Keras 3.10.0.dev2025061403, saved 2025-06-15@13:48:41\n"
+                + "layers (4):\n"), printed);
+        assertTrue(printed.contains("  dense_2                      Dense                    (None, 16)                    272\n"), printed);
+        assertTrue(printed.contains("total: 160,289 parameters\noptimizer state: present, imported\n"), printed);
+        Path lambda = dev.kiln.engine.testing.SharedFiles.path("keras-files/lambda-seq-k2.h5");
+        assertEquals(1, kiln("inspect", lambda.toString()));
+        assertTrue(errors().startsWith("kiln inspect: " + lambda + ": model_config: layers[1] 'lambda_1' (Lambda): Kiln has no"
+                + " layer for Keras' Lambda"), errors());
+    }
+
+    /** predict --model FILE.keras reads the Keras file directly; one that does not take texts is refused saying what it takes. */
+    @Test
+    void predictReadsAKerasFileDirectly() {
+        Path aura = dev.kiln.engine.testing.SharedFiles.path("keras-files/aura-imdb-embed-gap-k3.keras");
+        assertEquals(1, kiln("predict", "--model", aura.toString(), "a text"));
+        assertTrue(errors().contains("kiln predict: " + aura + ": the model takes token ids (its first layer is an Embedding);"
+                + " kiln predict answers for texts, which needs a model that starts with TextVectorization"), errors());
+        // A text model whose vocabulary is the archive's asset (KerasTextArchiveTest checks its outputs against NumPy).
+        Path text = Path.of("src/test/resources/keras-files/text-vectorization-synthetic-k3.keras");
+        out.reset();
+        assertEquals(0, kiln("predict", "--model", text.toString(), "--json", "The film was good!"), errors());
+        Map<?, ?> answer = (Map<?, ?>) dev.kiln.engine.json.JsonReader.parse(out.toString(StandardCharsets.UTF_8).strip(), "out");
+        assertEquals("1", answer.get("label"));
+        assertEquals(0.5235350818147196, ((Number) ((List<?>) answer.get("outputs")).getFirst()).doubleValue(), 1e-5);
+    }
 }
