@@ -4,6 +4,8 @@ import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.tensor.Shape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +41,19 @@ class Hdf5FeaturesTest {
     void everythingReadsAsH5pyReadsIt() throws CheckpointFormatException {
         Map<?, ?> expected = (Map<?, ?>) H5pyReference.files("/reference/hdf5_features.json").get("features.h5");
         H5pyReference.assertReadsAsH5py(file, expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"features-earliest.h5", "features-superblock1.h5", "features-v108.h5", "features-latest.h5"})
+    void everyLayoutReadsAsH5pyReadsIt(String name) throws IOException {
+        Map<?, ?> expected = (Map<?, ?>) H5pyReference.files("/reference/hdf5_features.json").get(name);
+        H5pyReference.assertReadsAsH5py(resource(name), expected);
+    }
+
+    static Hdf5File resource(String name) throws IOException {
+        try (InputStream in = Hdf5FeaturesTest.class.getResourceAsStream("/hdf5/" + name)) {
+            return Hdf5File.read(ByteBuffer.wrap(in.readAllBytes()), name);
+        }
     }
 
     @Test
