@@ -15,16 +15,33 @@ What it is
     checkpoint/src/test/resources/reference/hdf5_features.json, which
     Hdf5FeaturesTest reads.
 
+    The other files cover what HDF5 1.8 and 1.10 write, each described in the
+    same fixture: features-earliest.h5 (superblock 0, as Keras writes, with
+    chunked datasets: a version 1 B-tree chunk index, gzip, shuffle,
+    Fletcher-32, fill values, edge chunks, string datasets),
+    features-superblock1.h5 (a chunk B-tree rank of 2: superblock 1 and a
+    three-level chunk B-tree), features-v108.h5 (libver v108: superblock 2,
+    version 2 object headers, link messages, chunks in a version 1 B-tree),
+    features-latest.h5 (libver latest: superblock 3, compact and dense links,
+    dense attributes with a 70 KB one stored as a huge object, the 1.10 chunk
+    indexes: single chunk, implicit, fixed array paged or not, extensible
+    array, version 2 B-tree). gru-rnn-layernorm-latest-gzip-k3.keras is
+    keras-files/gru-rnn-layernorm-synthetic-k3.keras with its weights rewritten
+    that way (libver latest, every weight chunked with gzip and shuffle).
+
 Rerun (from the repository root; apt-get install python3-h5py)
     /usr/bin/python3 checkpoint/src/test/python/hdf5_features.py
-    The file and the fixture depend on nothing else: a rerun writes the same bytes.
+    The files and the fixture depend on nothing else: a rerun writes the same
+    values (HDF5 leaves a few unused bytes uninitialized, so those may differ).
 """
 
 import ctypes
 import ctypes.util
+import io
 import json
 import os
 import sys
+import zipfile
 
 import h5py
 import numpy as np
@@ -179,6 +196,40 @@ def write_superblock1(path):
         f.attrs["superblock"] = np.int32(1)
 
 
+KERAS_SOURCE = os.path.join("checkpoint", "src", "test", "resources", "keras-files", "gru-rnn-layernorm-synthetic-k3.keras")
+KERAS_OUT = os.path.join("checkpoint", "src", "test", "resources", "hdf5", "gru-rnn-layernorm-latest-gzip-k3.keras")
+
+
+def copy_group(source, target):
+    """Copies attributes, groups and datasets, every dataset chunked (h5py's own chunk shape) with gzip and shuffle."""
+    for name, value in source.attrs.items():
+        target.attrs[name] = value
+    for name, child in source.items():
+        if isinstance(child, h5py.Group):
+            copy_group(child, target.create_group(name))
+        elif child.shape == ():
+            target.create_dataset(name, data=child[()])
+        else:
+            target.create_dataset(name, data=child[()], chunks=True, compression="gzip", shuffle=True)
+
+
+def write_keras_latest(path):
+    """A Keras 3 archive whose model.weights.h5 is rewritten with libver='latest' and every weight chunked, gzip and shuffle."""
+    with zipfile.ZipFile(KERAS_SOURCE) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "model.weights.h5":
+                weights = os.path.join(os.path.dirname(path), "model.weights.tmp.h5")
+                with h5py.File(io.BytesIO(data), "r") as original, create(weights, h5py.h5f.LIBVER_LATEST, h5py.h5f.LIBVER_LATEST) as f:
+                    copy_group(original, f)
+                with open(weights, "rb") as f:
+                    data = f.read()
+                os.remove(weights)
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 12, 3, 0, 0, 0))
+            entry.compress_type = info.compress_type
+            out.writestr(entry, data)
+
+
 FILES = {"features.h5": write, "features-earliest.h5": write_earliest, "features-superblock1.h5": write_superblock1,
          "features-v108.h5": write_v108, "features-latest.h5": write_latest}
 
@@ -191,6 +242,7 @@ def main():
         writer(path)
         with open(path, "rb") as f:
             files[name] = describe(f.read())
+    write_keras_latest(KERAS_OUT)
     document = {"about": "checkpoint/src/test/resources/hdf5/features*.h5 as h5py " + h5py.version.version + " on HDF5 "
                          + h5py.version.hdf5_version + " reads them (checkpoint/src/test/python/hdf5_features.py)",
                 "files": files}

@@ -59,7 +59,7 @@ class HostileHdf5Files {
     private static Map<String, Source> sources;
 
     /** A corpus file's bytes, the offsets of the fields worth lying in, its checksums, and its root group's header address. */
-    private record Source(byte[] bytes, int[] fields, Hdf5Seals seals, long root) {
+    record Source(byte[] bytes, int[] fields, Hdf5Seals seals, long root) {
         static Source of(byte[] bytes) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             long root = bytes[8] >= 2 ? buffer.getLong(36) : buffer.getLong(bytes[8] == 1 ? 68 : 64);
@@ -125,9 +125,18 @@ class HostileHdf5Files {
     void editedHdf5FilesReadInFullOrAreRefusedByName(@ForAll long seed) throws IOException {
         Random random = new Random(seed);
         List<Source> all = List.copyOf(sources().values());
-        Source source = all.get(random.nextInt(all.size()));
-        byte[] bytes = source.bytes().clone();
         List<String> edits = new ArrayList<>();
+        byte[] bytes = edited(random, all.get(random.nextInt(all.size())), edits);
+        check(bytes, String.join("; ", edits));
+    }
+
+    /**
+     * A copy of {@code source} with 1 to 3 edits (hostile values in its fields, the root's address
+     * for a cyclic link, flipped bits, set bytes, a new length), most often re-sealed; {@code edits}
+     * says what was done.
+     */
+    static byte[] edited(Random random, Source source, List<String> edits) {
+        byte[] bytes = source.bytes().clone();
         for (int e = 0, count = 1 + random.nextInt(3); e < count; e++) {
             int kind = random.nextInt(10);
             if (kind < 5) {
@@ -156,7 +165,7 @@ class HostileHdf5Files {
             source.seals().reseal(bytes); // the edit reaches past the checksums
             edits.add("re-sealed");
         }
-        check(bytes, String.join("; ", edits));
+        return bytes;
     }
 
     @Example
