@@ -224,6 +224,10 @@ public final class KerasModelFile {
                         + " bytes it declares");
             }
             return bytes;
+        } catch (java.io.EOFException | ZipException e) {
+            // A header whose offsets or sizes lie past the file, or data that does not inflate: the JDK's words, after the file's.
+            throw new KerasConfigException(file + ": entry '" + entry.getName() + "' cannot be read: " + (e instanceof ZipException
+                    ? e.getMessage() : "its data runs past the end of the file") + " (a damaged or hostile zip)");
         }
     }
 
