@@ -135,6 +135,9 @@ def chunked(group):
     group.create_dataset("unwritten", shape=(6,), dtype="<f4", chunks=(3,), compression="gzip")
     group.create_dataset("growable", data=values((7, 6), "<f4"), chunks=(3, 6), maxshape=(None, 6), compression="gzip", shuffle=True)
     group.create_dataset("growable_rows", data=values((50, 3), "<f4"), chunks=(2, 3), maxshape=(None, 3))
+    group.create_dataset("growable_wider", data=values((7, 6), "<f4"), chunks=(2, 4), maxshape=(None, 10))
+    group.create_dataset("growable_columns", data=values((5, 7), "<f4"), chunks=(2, 3), maxshape=(5, None))
+    group.create_dataset("room_to_grow", data=values((5, 5), "<f4"), chunks=(2, 2), maxshape=(9, 12), compression="gzip")
     group.create_dataset("growable_2d", data=values((7, 5), "<f4"), chunks=(3, 3), maxshape=(None, None), compression="gzip",
                          shuffle=True)
     group.create_dataset("growable_plain", data=values((5, 5), "<i4", 1), chunks=(2, 2), maxshape=(None, None))

@@ -27,13 +27,15 @@ final class ChunkIndex {
     private final long[] dims;
     private final long[] chunk;
     private final long[] grid; // chunks per dimension
+    private final long[] maxima; // maximum dimensions, -1 for unlimited
     private final long chunkBytes;
     private final boolean filtered;
     private final Set<Long> seen = new HashSet<>();
     private final List<Chunk> chunks = new ArrayList<>();
 
-    private ChunkIndex(FileBytes file, Location where, DataLayout layout, long[] dims, long chunkBytes, boolean filtered) {
+    private ChunkIndex(FileBytes file, Location where, DataLayout layout, long[] dims, long[] maxima, long chunkBytes, boolean filtered) {
         this.file = file;
+        this.maxima = maxima;
         this.where = where;
         this.layout = layout;
         this.dims = dims;
@@ -47,9 +49,9 @@ final class ChunkIndex {
     }
 
     /** The stored chunks of a dataset of {@code dims} whose chunks take {@code chunkBytes} bytes each, unfiltered. */
-    static List<Chunk> read(FileBytes file, Location where, DataLayout layout, long[] dims, long chunkBytes, boolean filtered, int chunkK)
-            throws CheckpointFormatException {
-        ChunkIndex index = new ChunkIndex(file, where, layout, dims, chunkBytes, filtered);
+    static List<Chunk> read(FileBytes file, Location where, DataLayout layout, long[] dims, long[] maxima, long chunkBytes, boolean filtered,
+            int chunkK) throws CheckpointFormatException {
+        ChunkIndex index = new ChunkIndex(file, where, layout, dims, maxima, chunkBytes, filtered);
         if (layout.address() != FileBytes.UNDEFINED) {
             switch (layout.index()) {
                 case DataLayout.BTREE1 -> index.btree1(chunkK);
@@ -120,13 +122,19 @@ final class ChunkIndex {
 
     /** Implicit: every chunk of the grid, unfiltered, one after the other from the index address. */
     private void implicit() throws CheckpointFormatException {
-        long count = chunkCount();
+        long count = maxChunkCount();
         if (filtered) {
             throw file.error(where, "chunk index type", layout.at(), "an implicit index of filtered chunks; allowed: unfiltered ones");
         }
-        file.require(layout.address(), count * chunkBytes, where, "implicit chunks");
+        if (count > (file.end() - layout.address()) / chunkBytes) {
+            throw file.error(where, "implicit chunks", layout.address(), count + " chunks of " + chunkBytes + " bytes do not fit in the"
+                    + " file's " + file.end() + " bytes");
+        }
         for (long i = 0; i < count; i++) {
-            add(scaled(i), layout.address() + i * chunkBytes, chunkBytes, 0, layout.at());
+            long[] offset = scaled(i);
+            if (inside(offset)) { // storage is allocated for the maximum dimensions; only chunks inside the current ones are read
+                add(offset, layout.address() + i * chunkBytes, chunkBytes, 0, layout.at());
+            }
         }
     }
 
@@ -147,9 +155,13 @@ final class ChunkIndex {
         }
         int pageBits = file.u8(header + 7, where, what + " page bits");
         long entries = file.u64(header + 8, where, what + " entry count");
-        if (entries > chunkCount() || pageBits > 31 || pageBits == 0) {
+        if (entries > maxChunkCount() || pageBits > 31 || pageBits == 0) {
             throw file.error(where, what + " entry count", header + 8, entries + " entries with pages of 2^" + pageBits + "; allowed: at most"
-                    + " the dataset's " + chunkCount() + " chunks, pages of 2^1 to 2^31");
+                    + " the dataset's " + maxChunkCount() + " chunks, pages of 2^1 to 2^31");
+        }
+        if (entries > file.end()) {
+            throw file.error(where, what + " entry count", header + 8, entries + " entries; allowed: at most the file's " + file.end()
+                    + " bytes");
         }
         long block = file.definedAddress(header + 16, 0, where, what + " data block address");
         file.signature(block, "FADB", where, what + " data block");
@@ -191,9 +203,6 @@ final class ChunkIndex {
 
     /** An element of a fixed or extensible array: an address, and for filtered chunks the stored size and filter mask. */
     private void element(long at, long index) throws CheckpointFormatException {
-        if (index >= chunkCount()) {
-            throw file.error(where, "chunk index", at, "chunk " + index + " lies past the dataset's " + chunkCount() + " chunks");
-        }
         long address = file.address(at, where, "chunk address");
         if (address == FileBytes.UNDEFINED) {
             return; // never written: reads as the fill value
@@ -226,7 +235,7 @@ final class ChunkIndex {
 
     /** An extensible array: only its index block's elements and direct data blocks are read; secondary blocks are refused. */
     private void extensibleArray() throws CheckpointFormatException {
-        new ExtensibleArray(file, where, layout, filtered ? 8 + chunkSizeBytes() + 4 : 8, filtered).read(this::element, chunkCount());
+        new ExtensibleArray(file, where, layout, filtered ? 8 + chunkSizeBytes() + 4 : 8, filtered).read(this::element, Long.MAX_VALUE);
     }
 
     /** Checks one chunk and adds it. */
@@ -252,26 +261,73 @@ final class ChunkIndex {
         chunks.add(new Chunk(offset, address, size, mask));
     }
 
-    /** The scaled offsets of chunk {@code index} in row-major order of the grid, as element offsets. */
+    /**
+     * The element offsets of chunk {@code index} of a fixed array, an extensible array or an
+     * implicit index: HDF5 numbers chunks in row-major order of the grid the maximum dimensions
+     * give, the one unlimited dimension (extensible arrays) moved first.
+     */
     private long[] scaled(long index) throws CheckpointFormatException {
-        long[] offset = new long[dims.length];
+        int rank = dims.length;
+        int unlimited = -1;
+        for (int d = 0; d < rank; d++) {
+            if (maxima[d] == -1) {
+                if (unlimited >= 0 || layout.index() != DataLayout.EXTENSIBLE_ARRAY) {
+                    throw file.error(where, "chunk index type", layout.at(), "dimension " + d + " is unlimited; allowed: one unlimited"
+                            + " dimension with an extensible array index, none with the others");
+                }
+                unlimited = d;
+            }
+        }
+        int[] order = new int[rank]; // the unlimited dimension first, then the others in order
+        for (int d = 0, next = unlimited >= 0 ? 1 : 0; d < rank; d++) {
+            if (d == unlimited) {
+                order[0] = d;
+            } else {
+                order[next++] = d;
+            }
+        }
+        long[] offset = new long[rank];
         long rest = index;
-        for (int d = dims.length - 1; d >= 0; d--) {
-            offset[d] = rest % grid[d] * chunk[d];
-            rest /= grid[d];
+        for (int i = rank - 1; i >= 0; i--) {
+            int d = order[i];
+            if (i == 0 && unlimited >= 0) {
+                offset[d] = rest > Long.MAX_VALUE / chunk[d] ? Long.MAX_VALUE : rest * chunk[d];
+                rest = 0;
+            } else {
+                long chunks = maxima[d] / chunk[d] + (maxima[d] % chunk[d] == 0 ? 0 : 1);
+                if (chunks == 0) {
+                    throw file.error(where, "chunk index", layout.address(), "chunk " + index + " of a dataset with no chunks");
+                }
+                offset[d] = rest % chunks * chunk[d];
+                rest /= chunks;
+            }
         }
         if (rest != 0) {
-            throw file.error(where, "chunk index", layout.address(), "chunk " + index + " lies past the dataset's " + chunkCount() + " chunks");
+            throw file.error(where, "chunk index", layout.address(), "chunk " + index + " lies past the dataset's maximum dimensions");
         }
         return offset;
     }
 
-    private long chunkCount() {
+    /** The number of chunks the maximum dimensions allow (fixed arrays and implicit indexes are that long), at most 2^62. */
+    private long maxChunkCount() {
         long count = 1;
-        for (long g : grid) {
-            count *= g;
+        for (int d = 0; d < dims.length; d++) {
+            long chunks = maxima[d] == -1 ? Long.MAX_VALUE : maxima[d] / chunk[d] + (maxima[d] % chunk[d] == 0 ? 0 : 1);
+            count = chunks == 0 ? 0 : Math.min(1L << 62, Math.multiplyHigh(count, chunks) != 0 ? 1L << 62 : count * chunks);
+            if (count == 0) {
+                return 0;
+            }
         }
         return count;
+    }
+
+    private boolean inside(long[] offset) {
+        for (int d = 0; d < dims.length; d++) {
+            if (offset[d] >= dims[d]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How an array index reports one element. */

@@ -238,7 +238,9 @@ public final class Hdf5File {
             for (int d = 0; d < dims.length; d++) {
                 dims[d] = header.shape().dim(d);
             }
-            List<ChunkIndex.Chunk> chunks = ChunkIndex.read(file, where, layout, dims, chunkBytes, !header.filters().isEmpty(), chunkK);
+            long[] maxima = Dataspace.maxima(file, header.dataspaceAt(), header.shape(), where);
+            List<ChunkIndex.Chunk> chunks = ChunkIndex.read(file, where, layout, dims, maxima, chunkBytes,
+                    !header.filters().isEmpty(), chunkK);
             if (!chunks.isEmpty()) {
                 file.spendDecoded(needed + (header.filters().isEmpty() ? 1 : 2) * chunkBytes, where, "chunked data", layout.at());
             }

@@ -43,6 +43,7 @@ final class HeaderMessages {
     private final GlobalHeap heap;
     private final Location where;
     private Shape shape;
+    private long dataspaceAt;
     private Datatype datatype;
     private DataLayout layout;
     private FilterPipeline filters;
@@ -74,7 +75,10 @@ final class HeaderMessages {
         }
         switch (type) {
             case NIL -> { }
-            case DATASPACE -> shape = once(shape, Dataspace.read(file, at, length, where, "dataspace"), "dataspace", at);
+            case DATASPACE -> {
+                shape = once(shape, Dataspace.read(file, at, length, where, "dataspace"), "dataspace", at);
+                dataspaceAt = at;
+            }
             case DATATYPE -> datatype = once(datatype, Datatype.read(file, at, length, where, "datatype"), "datatype", at);
             case DATA_LAYOUT -> layout = once(layout, DataLayout.read(file, at, length, where), "data layout", at);
             case FILTER_PIPELINE -> filters = once(filters, FilterPipeline.read(file, at, length, where), "filter pipeline", at);
@@ -111,7 +115,7 @@ final class HeaderMessages {
             }
         }
         Optional<byte[]> fillValue = Optional.ofNullable(fill != null ? fill : oldFill).filter(bytes -> bytes.length > 0);
-        return new ObjectHeader(shape, datatype, layout, filters == null ? FilterPipeline.NONE : filters, fillValue, btree, localHeap,
+        return new ObjectHeader(shape, dataspaceAt, datatype, layout, filters == null ? FilterPipeline.NONE : filters, fillValue, btree, localHeap,
                 List.copyOf(links), linkHeap, linkNames, linkInfo, List.copyOf(attributes));
     }
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@link HeaderMessages} reads from its messages. Every block is claimed in {@link FileBytes}, so no
  * two headers share bytes and a continuation that points back into a header is refused.
  */
-record ObjectHeader(Shape shape, Datatype datatype, DataLayout layout, FilterPipeline filters, Optional<byte[]> fill, long btree,
+record ObjectHeader(Shape shape, long dataspaceAt, Datatype datatype, DataLayout layout, FilterPipeline filters, Optional<byte[]> fill, long btree,
         long localHeap, List<Link> links, long linkHeap, long linkNames, boolean newStyleGroup, List<Hdf5Attribute> attributes) {
     private static final int CONTINUATION = 0x0010;
     private static final int V1_PREFIX_BYTES = 16;
