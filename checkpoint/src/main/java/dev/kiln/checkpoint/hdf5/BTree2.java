@@ -74,7 +74,9 @@ final class BTree2 {
             if (maxRecords[d] < 1) {
                 throw file.error(where, what + " depth", address + 12, depth + " levels do not fit nodes of " + nodeSize + " bytes");
             }
-            cumulative[d] = Math.min((maxRecords[d] + 1) * cumulative[d - 1] + maxRecords[d], Long.MAX_VALUE / 4);
+            long product = Math.multiplyHigh(maxRecords[d] + 1, cumulative[d - 1]) != 0 ? Long.MAX_VALUE / 4
+                    : (maxRecords[d] + 1) * cumulative[d - 1];
+            cumulative[d] = Math.min(product, Long.MAX_VALUE / 4) + maxRecords[d];
             countBytes[d] = recordCountBytes;
             totalBytes[d] = encodedSize(cumulative[d]);
         }

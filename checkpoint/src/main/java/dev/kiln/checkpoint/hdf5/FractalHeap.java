@@ -72,9 +72,9 @@ final class FractalHeap {
         offsetBytes = (maxHeapBits + 7) / 8;
         lengthBytes = Math.min((log2(maxDirectBlock) + 7) / 8, log2(Math.max(maxManaged, 1)) / 8 + 1);
         maxDirectRows = log2(maxDirectBlock) - log2(startBlock) + 2;
-        if (rootRows > maxDirectRows + 64) {
-            throw file.error(where, this.what + " root indirect block rows", address + 140, rootRows + "; allowed: at most "
-                    + (maxDirectRows + 64));
+        int maxRows = 62 - log2(startBlock) - log2(width); // so that no row's offsets overflow
+        if (rootRows > maxRows) {
+            throw file.error(where, this.what + " root indirect block rows", address + 140, rootRows + "; allowed: at most " + maxRows);
         }
     }
 

@@ -20,16 +20,21 @@ import java.util.Map;
  * An HDF5 file, read: its groups, datasets and attributes as a tree of typed objects (Keras'
  * {@code .h5} models and the {@code model.weights.h5} of a {@code .keras} archive are such files).
  *
- * <p>Opening reads and checks the whole structure and every attribute's value; a dataset's values
- * are read when asked for. What Kiln reads is the layout HDF5 writes by default, as h5py and Keras
- * use it: superblock version 0 with 8-byte offsets and lengths, version 1 object headers, groups
- * with symbol tables, contiguous or compact datasets without filters. Anything else (other
- * superblock versions, chunked or compressed data, new-style groups, committed types, soft links)
- * is refused by name. Every file is untrusted: a structure that leaves the file, a loop, two
- * structures sharing bytes, or a size past {@link LoadLimits} is a {@link CheckpointFormatException}
- * whose message starts with the file and names the object's path, the field, its offset, the
- * value found and what is allowed. Opening a file of N bytes, then reading every dataset once,
- * allocates at most {@code LoadLimits.heapBound(D, N - D)} bytes, D being the datasets' bytes.
+ * <p>Opening reads and checks the whole structure, every chunk index and every attribute's value;
+ * a dataset's values are read when asked for. What Kiln reads is what h5py writes with Keras'
+ * settings and with the others it offers: superblocks 0 to 3 with 8-byte offsets and lengths,
+ * version 1 and 2 object headers, groups with symbol tables or link messages (compact or dense),
+ * attributes in the header or dense, compact, contiguous and chunked datasets (every chunk index
+ * of HDF5 1.8 and 1.10) with the deflate, shuffle and Fletcher-32 filters and fill values.
+ * Anything else (soft and external links, other filters, committed types, virtual datasets) is
+ * refused by name (checkpoint/HDF5.md has the table). Every file is untrusted: a structure that
+ * leaves the file, a loop, two structures sharing bytes, a checksum that fails, a chunk that
+ * inflates past its declared size, or a size past {@link LoadLimits} is a
+ * {@link CheckpointFormatException} whose message starts with the file and names the object's
+ * path, the field, its offset, the value found and what is allowed. Opening a file of N bytes,
+ * then reading every dataset once, allocates at most {@code LoadLimits.heapBound(D, N - D)} bytes,
+ * D being the datasets' bytes (chunked data counted as it decodes, with its chunk buffers: at most
+ * {@link #MAX_EXPANSION} times N).
  */
 public final class Hdf5File {
     /**
@@ -233,6 +238,10 @@ public final class Hdf5File {
             if (chunkBytes > LoadLimits.MAX_ELEMENTS) {
                 throw file.error(where, "chunk dimensions", layout.at(), "chunks of " + chunkBytes + " bytes; allowed: at most "
                         + LoadLimits.MAX_ELEMENTS);
+            }
+            if (needed > LoadLimits.MAX_ELEMENTS) {
+                throw file.error(where, "dataspace", layout.at(), header.shape() + " elements of " + header.datatype().elementBytes()
+                        + " bytes take " + needed + "; allowed: at most " + LoadLimits.MAX_ELEMENTS + " bytes of chunked data (one Java array)");
             }
             long[] dims = new long[chunk.length];
             for (int d = 0; d < dims.length; d++) {

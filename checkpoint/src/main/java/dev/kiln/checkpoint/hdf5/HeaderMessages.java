@@ -192,9 +192,8 @@ final class HeaderMessages {
             throw file.error(where, field, at, "is too short for its size field");
         }
         long size = file.u32(p, where, field + " size");
-        if (size > available - 4 || size > 64) {
-            throw file.error(where, field + " size", p, size + " bytes; allowed: at most " + Math.min(64, available - 4)
-                    + " (the message's bytes, and an element of a type Kiln reads)");
+        if (size > available - 4) {
+            throw file.error(where, field + " size", p, size + " bytes; allowed: at most the message's " + (available - 4));
         }
         byte[] value = new byte[(int) size];
         file.slice(p + 4, size, java.nio.ByteOrder.LITTLE_ENDIAN, where, field).get(value);
