@@ -102,6 +102,9 @@ def dataset(path, d):
         # Never written: h5py reads the fill value, Kiln says the dataset has no data.
         return {"path": path, "shape": list(d.shape), "dtype": dtype_name(d.dtype), "written": False}
     values = d[()]
+    if h5py.check_string_dtype(d.dtype) is not None:
+        strings = [text(v) for v in np.asarray(values, dtype=object).reshape(-1)]
+        return {"path": path, "shape": list(d.shape), "dtype": dtype_name(d.dtype), "strings": [string_entry(v) for v in strings]}
     array = np.asarray(values)
     little = array.astype(array.dtype.newbyteorder("<"))
     return {"path": path, "shape": list(d.shape), "dtype": dtype_name(d.dtype),

@@ -8,9 +8,9 @@ final class AttributeEncoding {
     private AttributeEncoding() {}
 
     static byte[] encode(String name, Hdf5Value value, GlobalHeapWriter globalHeap) {
-        byte[] dataspace = HeaderMessages.dataspace(value.shape());
+        byte[] dataspace = HeaderMessageEncoder.dataspace(value.shape());
         return switch (value.kind()) {
-            case VARIABLE_STRING -> HeaderMessages.attribute(name, HeaderMessages.variableString(value.isUtf8()), dataspace,
+            case VARIABLE_STRING -> HeaderMessageEncoder.attribute(name, HeaderMessageEncoder.variableString(value.isUtf8()), dataspace,
                     globalHeap.references(value));
             case FIXED_STRING -> fixedStrings(name, value.strings(), dataspace);
             case INT64 -> {
@@ -18,14 +18,14 @@ final class AttributeEncoding {
                 for (long number : value.longs()) {
                     raw.u64(number);
                 }
-                yield HeaderMessages.attribute(name, HeaderMessages.numberType(Hdf5Dtype.INT64), dataspace, raw.toArray());
+                yield HeaderMessageEncoder.attribute(name, HeaderMessageEncoder.numberType(Hdf5Dtype.INT64), dataspace, raw.toArray());
             }
             case FLOAT64 -> {
                 ByteSink raw = new ByteSink();
                 for (double number : value.doubles()) {
                     raw.u64(Double.doubleToRawLongBits(number));
                 }
-                yield HeaderMessages.attribute(name, HeaderMessages.numberType(Hdf5Dtype.FLOAT64), dataspace, raw.toArray());
+                yield HeaderMessageEncoder.attribute(name, HeaderMessageEncoder.numberType(Hdf5Dtype.FLOAT64), dataspace, raw.toArray());
             }
         };
     }
@@ -41,6 +41,6 @@ final class AttributeEncoding {
             raw.bytes(string.getBytes(StandardCharsets.US_ASCII));
             raw.skip(width - string.length());
         }
-        return HeaderMessages.attribute(name, HeaderMessages.fixedString(width), dataspace, raw.toArray());
+        return HeaderMessageEncoder.attribute(name, HeaderMessageEncoder.fixedString(width), dataspace, raw.toArray());
     }
 }

@@ -66,6 +66,26 @@ final class Dataspace {
         return Shape.of(shape);
     }
 
+    /**
+     * The maximum dimensions of the dataspace message at {@code at} (read by {@link #read} before):
+     * each one, or -1 for an unlimited one; the current dimensions when the message stores none.
+     */
+    static long[] maxima(FileBytes file, long at, Shape shape, Location where) throws CheckpointFormatException {
+        int version = file.u8(at, where, "dataspace version");
+        int flags = file.u8(at + 2, where, "dataspace flags");
+        int rank = shape.rank();
+        long[] max = new long[rank];
+        long dims = at + (version == 1 ? 8 : 4);
+        for (int d = 0; d < rank; d++) {
+            max[d] = (flags & 1) != 0 ? file.raw64(dims + 8L * (rank + d), where, "dataspace maximum dimension " + d) : shape.dim(d);
+            if (max[d] != -1 && max[d] < shape.dim(d)) {
+                throw file.error(where, "dataspace maximum dimension " + d, dims + 8L * (rank + d), Long.toUnsignedString(max[d])
+                        + ", below the current " + shape.dim(d) + "; allowed: at least the current dimension, or unlimited");
+            }
+        }
+        return max;
+    }
+
     /** Dimensions as unsigned numbers: "[1099511627776, 64]". */
     private static String text(long[] dims) {
         StringBuilder out = new StringBuilder("[");

@@ -32,6 +32,7 @@ final class FileBytes {
     private long nameBytes;
     private long stringBytes;
     private long heapBytes;
+    private long decodedBytes;
 
     /** A byte range that one structure of the file owns. */
     private record Claim(long end, Location owner, String what) {}
@@ -232,6 +233,57 @@ final class FileBytes {
             throw error(where, field, at, "the global heap collections read so far add up to " + heapBytes + " bytes, more than the file's "
                     + end + " (collections that overlap?)");
         }
+    }
+
+    /**
+     * Counts {@code length} bytes that chunked data decodes to (values, and the buffer of one chunk):
+     * together they may not exceed {@link Hdf5File#MAX_EXPANSION} times the file's size, so a small
+     * file cannot make the reader allocate without bound (a gzip bomb, a huge dataset of missing chunks).
+     */
+    void spendDecoded(long length, Location where, String field, long at) throws CheckpointFormatException {
+        decodedBytes += length;
+        if (length < 0 || decodedBytes > Hdf5File.MAX_EXPANSION * Math.max(end, 1)) {
+            throw error(where, field, at, "the chunked data read so far decodes to " + decodedBytes + " bytes, more than "
+                    + Hdf5File.MAX_EXPANSION + " times the file's " + end + "; allowed: at most " + Hdf5File.MAX_EXPANSION
+                    + " to 1 (a compression bomb?)");
+        }
+    }
+
+    /** The unsigned little-endian value of {@code width} (1 to 8) bytes at {@code at}, which must fit in a long >= 0. */
+    long unsigned(long at, int width, Location where, String field) throws CheckpointFormatException {
+        require(at, width, where, field);
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            value = value << 8 | (bytes.get((int) (at + i)) & 0xFF);
+        }
+        if (value < 0) {
+            throw error(where, field, at, "value " + Long.toUnsignedString(value) + " is larger than any file");
+        }
+        return value;
+    }
+
+    /**
+     * Fails unless the 4-byte Jenkins lookup3 checksum at {@code at + length} matches the {@code length}
+     * bytes from {@code at} (how HDF5 1.8 and later seal their structures); {@code what} names the structure.
+     */
+    void checksum(long at, long length, Location where, String what) throws CheckpointFormatException {
+        require(at, length + 4, where, what);
+        long stored = u32(at + length, where, what + " checksum");
+        long computed = Integer.toUnsignedLong(Lookup3.hash(bytes, (int) at, (int) length));
+        if (stored != computed) {
+            throw error(where, what + " checksum", at + length, String.format("stored %08x, but the %d bytes from offset %d hash to %08x;"
+                    + " allowed: the checksum of the bytes (the %s was changed or damaged)", stored, length, at, computed, what));
+        }
+    }
+
+    /** The lookup3 hash of the {@code length} bytes from {@code at} (checked to lie in the file), the 4 at {@code zeroed} read as zeros. */
+    int hashZeroed(long at, long length, long zeroed) {
+        return Lookup3.hash(bytes, (int) at, (int) length, (int) zeroed);
+    }
+
+    /** The byte at {@code at}, which the caller has checked lies inside the file. */
+    byte byteAt(long at) {
+        return bytes.get((int) at);
     }
 
     /** An error naming the file, the object, the field, the offset and the problem. */

@@ -35,16 +35,28 @@ final class GlobalHeap {
         if (length == 0) {
             return "";
         }
-        long address = file.definedAddress(at + 4, 16, where, field + " heap address");
+        long address = file.raw64(at + 4, where, field + " heap address");
         long index = file.u32(at + 12, where, field + " heap index");
+        return string(length, address, index, where, field);
+    }
+
+    /** The variable-length string of {@code length} bytes that is object {@code index} of the collection at {@code address}. */
+    String string(long length, long address, long index, Location where, String field) throws CheckpointFormatException {
+        if (length == 0) {
+            return "";
+        }
+        if (address < 0 || address > file.end() - 16) {
+            throw file.error(where, field + " heap address", "address " + Long.toUnsignedString(address) + " leaves no room for a global heap"
+                    + " collection in the file of " + file.end() + " bytes");
+        }
         Collection collection = collection(address, where, field);
         int found = index > 0xFFFF ? -1 : collection.find((int) index);
         if (found < 0) {
-            throw file.error(where, field + " heap index", at + 12, "object " + index + " is not in the global heap collection at "
+            throw file.error(where, field + " heap index", "object " + index + " is not in the global heap collection at "
                     + address);
         }
         if (length > collection.sizes()[found]) {
-            throw file.error(where, field + " length", at, length + " bytes, but global heap object " + index + " holds only "
+            throw file.error(where, field + " length", length + " bytes, but global heap object " + index + " holds only "
                     + collection.sizes()[found]);
         }
         file.spendStrings(length, where, field);

@@ -95,6 +95,6 @@ final class GlobalHeapWriter {
     }
 
     private static int objectSize(byte[] string) {
-        return OBJECT_HEADER + HeaderMessages.padded(string.length);
+        return OBJECT_HEADER + HeaderMessageEncoder.padded(string.length);
     }
 }

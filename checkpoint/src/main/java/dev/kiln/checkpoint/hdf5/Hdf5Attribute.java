@@ -198,6 +198,38 @@ public final class Hdf5Attribute {
         return length == 0 ? "" : file.utf8(at, length, owner, field);
     }
 
+    /** The fixed-length string element in {@code element} (its padding dropped), strict UTF-8. */
+    static String fixedString(FileBytes file, Datatype datatype, ByteBuffer element, Location owner, String field)
+            throws CheckpointFormatException {
+        int size = element.remaining();
+        int length = 0;
+        if (datatype.padding() == Datatype.SPACE_PADDED) {
+            for (int i = 0; i < size; i++) {
+                if (element.get(i) != ' ') {
+                    length = i + 1;
+                }
+            }
+        } else {
+            while (length < size && element.get(length) != 0) {
+                length++;
+            }
+        }
+        if (length == 1 && element.get(0) >= 0) {
+            return ONE_CHARACTER[element.get(0)];
+        }
+        if (length == 0) {
+            return "";
+        }
+        byte[] raw = new byte[length];
+        element.get(0, raw);
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw file.error(owner, field, "is not valid UTF-8");
+        }
+    }
+
     private CheckpointFormatException error(String problem) {
         return new CheckpointFormatException(source + ": " + owner.path() + ", attribute \"" + name + "\": " + problem);
     }

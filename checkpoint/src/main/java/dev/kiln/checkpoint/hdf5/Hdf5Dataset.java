@@ -5,6 +5,7 @@ import dev.kiln.engine.tensor.Shape;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A dataset: an n-dimensional array of one element type, its attributes, and its values, read
@@ -18,17 +19,24 @@ public final class Hdf5Dataset implements Hdf5Object {
     private final FileBytes file;
     private final Datatype datatype;
     private final Shape shape;
-    private final ObjectHeader.Layout layout;
+    private final DataLayout layout;
     private final List<Hdf5Attribute> attributes;
+    private final GlobalHeap heap;
+    private final List<ChunkIndex.Chunk> chunks;
+    private final FilterPipeline filters;
+    private final Optional<byte[]> fill;
 
-    Hdf5Dataset(Location location, FileBytes file, Datatype datatype, Shape shape, ObjectHeader.Layout layout,
-            List<Hdf5Attribute> attributes) {
+    Hdf5Dataset(Location location, FileBytes file, GlobalHeap heap, ObjectHeader header, List<ChunkIndex.Chunk> chunks) {
         this.location = location;
         this.file = file;
-        this.datatype = datatype;
-        this.shape = shape;
-        this.layout = layout;
-        this.attributes = attributes;
+        this.heap = heap;
+        this.datatype = header.datatype();
+        this.shape = header.shape();
+        this.layout = header.layout();
+        this.attributes = header.attributes();
+        this.chunks = List.copyOf(chunks);
+        this.filters = header.filters();
+        this.fill = header.fill();
     }
 
     @Override
@@ -61,9 +69,44 @@ public final class Hdf5Dataset implements Hdf5Object {
         return shape;
     }
 
-    /** Whether the file holds its values: false for a dataset created but never written (reading it is an error that says so). */
+    /** The shape of its chunks, for a chunked dataset (h5py's {@code Dataset.chunks}); empty for contiguous or compact storage. */
+    public Optional<Shape> chunks() {
+        if (!layout.chunked()) {
+            return Optional.empty();
+        }
+        int[] dims = new int[layout.chunk().length];
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = (int) layout.chunk()[d];
+        }
+        return Optional.of(Shape.of(dims));
+    }
+
+    /**
+     * Whether the file holds its values: false for a dataset created but never written (reading it
+     * is an error that says so). A chunked dataset with some chunks written reads the others as its
+     * fill value, as h5py does.
+     */
     public boolean hasData() {
-        return storedBytes() == 0 || layout.address() != FileBytes.UNDEFINED;
+        return storedBytes() == 0 || (layout.chunked() ? !chunks.isEmpty() : layout.address() != FileBytes.UNDEFINED);
+    }
+
+    /** Its strings in row-major order: it must hold fixed- or variable-length strings. */
+    public List<String> readStrings() throws CheckpointFormatException {
+        Hdf5Dtype dtype = dtype();
+        if (!dtype.isString()) {
+            throw error("holds " + dtype + " values; readStrings reads strings");
+        }
+        ByteBuffer data = data();
+        String[] values = new String[shape.size()];
+        int size = datatype.elementBytes();
+        for (int i = 0; i < values.length; i++) {
+            String field = "element " + i;
+            values[i] = dtype == Hdf5Dtype.VARIABLE_STRING
+                    ? heap.string(Integer.toUnsignedLong(data.getInt(size * i)), data.getLong(size * i + 4),
+                            Integer.toUnsignedLong(data.getInt(size * i + 12)), location, field)
+                    : Hdf5Attribute.fixedString(file, datatype, data.slice(size * i, size), location, field);
+        }
+        return java.util.Collections.unmodifiableList(java.util.Arrays.asList(values));
     }
 
     /** Its values in row-major order as float32: float32 as stored, float16 widened, float64 rounded to nearest. */
@@ -144,6 +187,10 @@ public final class Hdf5Dataset implements Hdf5Object {
         long bytes = storedBytes();
         if (!hasData()) {
             throw error("has no data in the file (the dataset was created but never written)");
+        }
+        if (layout.chunked() && bytes > 0) {
+            return ByteBuffer.wrap(ChunkedData.read(file, location, shape, datatype.elementBytes(), layout, chunks, filters, fill, bytes))
+                    .order(datatype.order());
         }
         return file.slice(bytes == 0 ? 0 : layout.address(), bytes, datatype.order(), location, "data");
     }

@@ -73,9 +73,9 @@ public final class Hdf5Writer {
             });
         }
         SymbolTableWriter.Written table = SymbolTableWriter.write(out, entries);
-        List<HeaderMessages.Message> messages = new ArrayList<>();
-        messages.add(new HeaderMessages.Message(HeaderMessages.SYMBOL_TABLE, 0,
-                HeaderMessages.symbolTable(table.btree(), table.heap())));
+        List<HeaderMessageEncoder.Message> messages = new ArrayList<>();
+        messages.add(new HeaderMessageEncoder.Message(HeaderMessageEncoder.SYMBOL_TABLE, 0,
+                HeaderMessageEncoder.symbolTable(table.btree(), table.heap())));
         attributes(group, messages);
         return new SymbolTableWriter.Entry("", objectHeader(messages), table.btree(), table.heap());
     }
@@ -84,34 +84,34 @@ public final class Hdf5Writer {
         out.align8();
         long address = out.position();
         out.bytes(data.bytes());
-        List<HeaderMessages.Message> messages = List.of(
-                new HeaderMessages.Message(HeaderMessages.DATASPACE, 0, HeaderMessages.dataspace(data.shape())),
-                new HeaderMessages.Message(HeaderMessages.DATATYPE, HeaderMessages.CONSTANT, HeaderMessages.numberType(data.dtype())),
-                new HeaderMessages.Message(HeaderMessages.FILL_VALUE, HeaderMessages.CONSTANT, HeaderMessages.fillValue()),
-                new HeaderMessages.Message(HeaderMessages.DATA_LAYOUT, 0, HeaderMessages.contiguous(address, data.byteCount())));
+        List<HeaderMessageEncoder.Message> messages = List.of(
+                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATASPACE, 0, HeaderMessageEncoder.dataspace(data.shape())),
+                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATATYPE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.numberType(data.dtype())),
+                new HeaderMessageEncoder.Message(HeaderMessageEncoder.FILL_VALUE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.fillValue()),
+                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATA_LAYOUT, 0, HeaderMessageEncoder.contiguous(address, data.byteCount())));
         return objectHeader(messages);
     }
 
-    private void attributes(Hdf5GroupBuilder group, List<HeaderMessages.Message> messages) {
+    private void attributes(Hdf5GroupBuilder group, List<HeaderMessageEncoder.Message> messages) {
         for (Map.Entry<String, Hdf5Value> attribute : group.attributes().entrySet()) {
             Hdf5Value value = attribute.getValue();
             byte[] body = AttributeEncoding.encode(attribute.getKey(), value, globalHeap);
-            if (HeaderMessages.padded(body.length) > HeaderMessages.MAX_MESSAGE) {
+            if (HeaderMessageEncoder.padded(body.length) > HeaderMessageEncoder.MAX_MESSAGE) {
                 throw new IllegalArgumentException("attribute '" + attribute.getKey() + "' of " + group.path() + " takes "
-                        + body.length + " bytes; an attribute message holds at most " + HeaderMessages.MAX_MESSAGE
+                        + body.length + " bytes; an attribute message holds at most " + HeaderMessageEncoder.MAX_MESSAGE
                         + " (a long text fits as a variable-length string, which the global heap holds)");
             }
-            messages.add(new HeaderMessages.Message(HeaderMessages.ATTRIBUTE, 0, body));
+            messages.add(new HeaderMessageEncoder.Message(HeaderMessageEncoder.ATTRIBUTE, 0, body));
         }
     }
 
     /** A version 1 object header of {@code messages}, in one chunk; returns its address. */
-    private long objectHeader(List<HeaderMessages.Message> messages) {
+    private long objectHeader(List<HeaderMessageEncoder.Message> messages) {
         out.align8();
         long address = out.position();
         int size = 0;
-        for (HeaderMessages.Message message : messages) {
-            size += HeaderMessages.size(message);
+        for (HeaderMessageEncoder.Message message : messages) {
+            size += HeaderMessageEncoder.size(message);
         }
         out.u8(1);
         out.u8(0);
@@ -119,9 +119,9 @@ public final class Hdf5Writer {
         out.u32(1);                 // reference count
         out.u32(size);
         out.skip(4);                // messages start 8-byte aligned
-        for (HeaderMessages.Message message : messages) {
+        for (HeaderMessageEncoder.Message message : messages) {
             out.u16(message.type());
-            out.u16(HeaderMessages.padded(message.body().length));
+            out.u16(HeaderMessageEncoder.padded(message.body().length));
             out.u8(message.flags());
             out.skip(3);
             out.bytes(message.body());

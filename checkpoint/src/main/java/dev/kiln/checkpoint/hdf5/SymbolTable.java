@@ -17,9 +17,6 @@ import java.util.Set;
  * twice in the file (a loop or a shared subtree is an error, not an endless walk).
  */
 final class SymbolTable {
-    /** A child: its name, the address of its object header, and where its entry stands (for errors). */
-    record Link(String name, long header, long entryAt) {}
-
     private static final int NODE_PREFIX = 24;
     private static final int ENTRY_BYTES = 40;
 
@@ -142,10 +139,6 @@ final class SymbolTable {
             throw file.error(where, "link name", start, "is empty; allowed: 1 to " + LoadLimits.MAX_NAME_BYTES + " bytes");
         }
         file.spendName(length, where, start);
-        String name = file.utf8(start, length, where, "link name");
-        if (name.equals(".") || name.indexOf('/') >= 0) {
-            throw file.error(where, "link name", start, "\"" + name + "\"; allowed: a name without \"/\", other than \".\"");
-        }
-        return name;
+        return Link.checkName(file, file.utf8(start, length, where, "link name"), where, start);
     }
 }

@@ -3,8 +3,9 @@
  * {@code .keras} archive: {@link dev.kiln.checkpoint.hdf5.Hdf5File} opens a file into a tree of
  * typed objects ({@link dev.kiln.checkpoint.hdf5.Hdf5Group}, {@link dev.kiln.checkpoint.hdf5.Hdf5Dataset}
  * with its dtype, shape and values, {@link dev.kiln.checkpoint.hdf5.Hdf5Attribute}). Written from
- * the HDF5 specification for the layout HDF5 writes by default (checkpoint/HDF5.md says what is
- * read and what is refused, and why Kiln reads HDF5 itself rather than through a library).
+ * the HDF5 specification for what h5py writes, HDF5's default layout and HDF5 1.8's and 1.10's
+ * (checkpoint/HDF5.md says what is read and what is refused, and why Kiln reads HDF5 itself rather
+ * than through a library).
  * Depends on the engine (Shape) and dev.kiln.checkpoint.io (LoadLimits, CheckpointFormatException);
  * it knows nothing of Keras: turning the tree into a model is the importer's job.
  *

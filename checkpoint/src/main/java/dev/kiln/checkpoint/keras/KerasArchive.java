@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.keras;
 
 import dev.kiln.checkpoint.io.LoadLimits;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -147,6 +148,10 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Ma
                         + " bytes it declares");
             }
             return bytes;
+        } catch (EOFException | ZipException e) {
+            // A header whose offsets or sizes lie past the file, or data that does not inflate: the JDK's words, after the file's.
+            throw new KerasConfigException(file + ": entry '" + entry.getName() + "' cannot be read: " + (e instanceof ZipException
+                    ? e.getMessage() : "its data runs past the end of the file") + " (a damaged or hostile zip)");
         }
     }
 }

@@ -49,7 +49,8 @@ final class H5pyReference {
         for (Object item : (List<?>) expected.get("datasets")) {
             Map<?, ?> d = (Map<?, ?>) item;
             datasets.add(d.get("path") + " " + d.get("shape") + " " + d.get("dtype") + " "
-                    + (Boolean.FALSE.equals(d.get("written")) ? "never written" : d.get("sha256")));
+                    + (Boolean.FALSE.equals(d.get("written")) ? "never written" : d.containsKey("strings")
+                            ? strings((List<?>) d.get("strings")) : d.get("sha256")));
         }
         assertEquals(datasets, contents.datasets, "datasets: path, shape, dtype, SHA-256 of the values");
         List<String> attributes = new ArrayList<>();
@@ -62,6 +63,11 @@ final class H5pyReference {
             attributes.add(a.get("object") + " @" + a.get("name") + " " + a.get("dtype") + " " + a.get("shape") + " = " + value);
         }
         assertEquals(attributes.stream().sorted().toList(), contents.attributes.stream().sorted().toList(), "attributes");
+    }
+
+    private static String strings(List<?> values) {
+        return values.stream().map(s -> s instanceof Map<?, ?> hashed ? hashed.get("length") + " characters, SHA-256 "
+                + hashed.get("sha256") : s).toList().toString();
     }
 
     /** The datasets a depth-first walk from {@code group} finds, children in file order. */
@@ -116,6 +122,10 @@ final class H5pyReference {
             if (!written(dataset)) {
                 return "never written";
             }
+            if (dataset.dtype().isString()) {
+                return dataset.readStrings().stream().map(s -> s.length() > LONG_STRING ? s.length() + " characters, SHA-256 "
+                        + sha256(s.getBytes(StandardCharsets.UTF_8)) : s).toList().toString();
+            }
             int n = dataset.shape().size();
             ByteBuffer bytes = ByteBuffer.allocate((int) dataset.storedBytes()).order(ByteOrder.LITTLE_ENDIAN);
             switch (dataset.dtype()) {
@@ -162,7 +172,11 @@ final class H5pyReference {
     /** Whether the dataset's values can be read; one never written must say so in these words. */
     private static boolean written(Hdf5Dataset dataset) {
         try {
-            dataset.readDoubles();
+            if (dataset.dtype().isString()) {
+                dataset.readStrings();
+            } else {
+                dataset.readDoubles();
+            }
             return true;
         } catch (CheckpointFormatException e) {
             assertEquals(dataset.source() + ": " + dataset.path() + ", data: has no data in the file (the dataset was created but never"

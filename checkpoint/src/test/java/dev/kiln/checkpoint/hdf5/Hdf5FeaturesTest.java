@@ -4,8 +4,14 @@ import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.tensor.Shape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.kiln.checkpoint.keras.KerasModelFile;
+import dev.kiln.engine.autodiff.Variable;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -39,6 +45,33 @@ class Hdf5FeaturesTest {
     void everythingReadsAsH5pyReadsIt() throws CheckpointFormatException {
         Map<?, ?> expected = (Map<?, ?>) H5pyReference.files("/reference/hdf5_features.json").get("features.h5");
         H5pyReference.assertReadsAsH5py(file, expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"features-earliest.h5", "features-superblock1.h5", "features-v108.h5", "features-latest.h5"})
+    void everyLayoutReadsAsH5pyReadsIt(String name) throws IOException {
+        Map<?, ?> expected = (Map<?, ?>) H5pyReference.files("/reference/hdf5_features.json").get(name);
+        H5pyReference.assertReadsAsH5py(resource(name), expected);
+    }
+
+    @Test
+    void aKerasArchiveWithChunkedGzipWeightsInTheLatestLayoutLoadsTheSameWeights() throws IOException {
+        List<Variable> original = KerasModelFile.load(Path.of("src/test/resources/keras-files/gru-rnn-layernorm-synthetic-k3.keras"))
+                .model().parameters();
+        List<Variable> rewritten = KerasModelFile.load(Path.of("src/test/resources/hdf5/gru-rnn-layernorm-latest-gzip-k3.keras"))
+                .model().parameters();
+        assertEquals(original.size(), rewritten.size());
+        for (int i = 0; i < original.size(); i++) {
+            assertArrayEquals(original.get(i).value().data(), rewritten.get(i).value().data(), original.get(i).name());
+        }
+        Hdf5File weights = KerasCorpus.zipEntry(Path.of("src/test/resources/hdf5/gru-rnn-layernorm-latest-gzip-k3.keras"), "model.weights.h5");
+        assertTrue(H5pyReference.datasets(weights.root()).stream().anyMatch(d -> d.chunks().isPresent()), "chunked weights");
+    }
+
+    static Hdf5File resource(String name) throws IOException {
+        try (InputStream in = Hdf5FeaturesTest.class.getResourceAsStream("/hdf5/" + name)) {
+            return Hdf5File.read(ByteBuffer.wrap(in.readAllBytes()), name);
+        }
     }
 
     @Test

@@ -35,6 +35,13 @@ final class KerasCorpus {
         }
     }
 
+    /** The HDF5 file that is entry {@code entry} of the zip at {@code zip}. */
+    static Hdf5File zipEntry(Path zip, String entry) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile()); InputStream in = file.getInputStream(file.getEntry(entry))) {
+            return Hdf5File.read(ByteBuffer.wrap(in.readAllBytes()), zip + "!" + entry);
+        }
+    }
+
     /** Corpus file {@code name} (or its zip entry) opened as HDF5. */
     static Hdf5File open(String name, String entry) throws IOException {
         return entry == null ? Hdf5File.open(path(name)) : Hdf5File.read(ByteBuffer.wrap(bytes(name, entry)), name + "!" + entry);

@@ -46,7 +46,11 @@ class HostileHdf5Files {
     private static final String[][] SOURCES = {{"mlp-k2.h5", null}, {"bilstm2-tfkeras.h5", null}, {"lambda-seq-k2.h5", null},
         {"embed-conv1d-k2.h5", null}, {"emoji-lstm2-k2-weights.h5", null}, {"emoji-lstm2-k3.weights.h5", null},
         {"imdb-simplernn-unbuilt-k3.keras", "model.weights.h5"}};
-    private static final String[] SIGNATURES = {"TREE", "SNOD", "HEAP", "GCOL"};
+    /** The h5py feature files of the checkpoint module: every superblock version, v2 headers, dense links, the chunk indexes, filters. */
+    private static final String[] FEATURES = {"features.h5", "features-earliest.h5", "features-superblock1.h5", "features-v108.h5",
+        "features-latest.h5"};
+    private static final String[] SIGNATURES = {"TREE", "SNOD", "HEAP", "GCOL", "OHDR", "OCHK", "FRHP", "FHIB", "FHDB", "BTHD", "BTIN",
+        "BTLF", "FAHD", "FADB", "EAHD", "EAIB", "EADB"};
     /** Object header message types whose fields the edits aim at: dataspace, datatype, layout, attribute, continuation, symbol table. */
     private static final List<Integer> MESSAGE_TYPES = List.of(1, 3, 8, 12, 16, 17);
     private static final AtomicInteger LOADED = new AtomicInteger();
@@ -54,8 +58,14 @@ class HostileHdf5Files {
     private static TempFolder folder;
     private static Map<String, Source> sources;
 
-    /** A corpus file's bytes and the offsets of the fields worth lying in. */
-    private record Source(byte[] bytes, int[] fields) {}
+    /** A corpus file's bytes, the offsets of the fields worth lying in, its checksums, and its root group's header address. */
+    record Source(byte[] bytes, int[] fields, Hdf5Seals seals, long root) {
+        static Source of(byte[] bytes) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            long root = bytes[8] >= 2 ? buffer.getLong(36) : buffer.getLong(bytes[8] == 1 ? 68 : 64);
+            return new Source(bytes, HostileHdf5Files.fields(bytes), Hdf5Seals.of(bytes), root);
+        }
+    }
 
     private static synchronized Map<String, Source> sources() throws IOException {
         if (sources == null) {
@@ -63,11 +73,12 @@ class HostileHdf5Files {
             sources = new LinkedHashMap<>();
             for (String[] source : SOURCES) {
                 byte[] bytes = corpusBytes(source[0], source[1]);
-                sources.put(source[0], new Source(bytes, fields(bytes)));
+                sources.put(source[0], Source.of(bytes));
             }
-            // The checkpoint module's file of what the corpus lacks: a three-level B-tree, compact data, every number type.
-            byte[] features = Files.readAllBytes(Path.of("../checkpoint/src/test/resources/hdf5/features.h5"));
-            sources.put("features.h5", new Source(features, fields(features)));
+            // The checkpoint module's files of what the corpus lacks (hdf5_features.py).
+            for (String name : FEATURES) {
+                sources.put(name, Source.of(Files.readAllBytes(Path.of("../checkpoint/src/test/resources/hdf5", name))));
+            }
         }
         return sources;
     }
@@ -101,7 +112,7 @@ class HostileHdf5Files {
             byte[] bytes = source.getValue().bytes();
             Path file = write(bytes);
             long datasetBytes = datasetBytes(Hdf5File.open(file).root());
-            long bound = LoadLimits.heapBound(datasetBytes, bytes.length - datasetBytes);
+            long bound = LoadLimits.heapBound(datasetBytes + decodedBytes(file), Math.max(0, bytes.length - datasetBytes));
             try {
                 assertTrue(HostileLoad.check(file, bound, "none", () -> readEverything(file)), source.getKey());
             } finally {
@@ -114,15 +125,24 @@ class HostileHdf5Files {
     void editedHdf5FilesReadInFullOrAreRefusedByName(@ForAll long seed) throws IOException {
         Random random = new Random(seed);
         List<Source> all = List.copyOf(sources().values());
-        Source source = all.get(random.nextInt(all.size()));
-        byte[] bytes = source.bytes().clone();
         List<String> edits = new ArrayList<>();
+        byte[] bytes = edited(random, all.get(random.nextInt(all.size())), edits);
+        check(bytes, String.join("; ", edits));
+    }
+
+    /**
+     * A copy of {@code source} with 1 to 3 edits (hostile values in its fields, the root's address
+     * for a cyclic link, flipped bits, set bytes, a new length), most often re-sealed; {@code edits}
+     * says what was done.
+     */
+    static byte[] edited(Random random, Source source, List<String> edits) {
+        byte[] bytes = source.bytes().clone();
         for (int e = 0, count = 1 + random.nextInt(3); e < count; e++) {
             int kind = random.nextInt(10);
             if (kind < 5) {
                 int at = source.fields()[random.nextInt(source.fields().length)];
                 int width = new int[] {1, 2, 4, 8}[random.nextInt(4)];
-                long value = hostileValue(random, bytes.length);
+                long value = random.nextInt(8) == 0 ? source.root() : hostileValue(random, bytes.length); // the root: a cyclic link
                 if (at + width <= bytes.length) {
                     put(bytes, at, width, value);
                     edits.add("write " + Long.toUnsignedString(value) + " in " + width + " bytes at " + at);
@@ -141,19 +161,56 @@ class HostileHdf5Files {
                 edits.add("resize to " + length);
             }
         }
-        check(bytes, String.join("; ", edits));
+        if (source.seals().count() > 0 && random.nextInt(4) != 0) {
+            source.seals().reseal(bytes); // the edit reaches past the checksums
+            edits.add("re-sealed");
+        }
+        return bytes;
+    }
+
+    @Example
+    void theFeatureFilesFindTheirChecksums() throws IOException {
+        // Without the seals, the re-sealed edits above would stop at the first checksum.
+        assertTrue(sources().get("features-latest.h5").seals().count() > 40, "seals found: " + sources().get("features-latest.h5").seals().count());
+        assertTrue(sources().get("features-v108.h5").seals().count() > 20, "seals found: " + sources().get("features-v108.h5").seals().count());
     }
 
     /** Writes {@code bytes} to a file, opens it and reads every dataset; true when it read, false when refused by name. */
     private static boolean check(byte[] bytes, String edits) throws IOException {
         Path file = write(bytes);
         try {
-            boolean loaded = HostileLoad.check(file, LoadLimits.heapBound(bytes.length, bytes.length), edits, () -> readEverything(file));
+            long bound = LoadLimits.heapBound(bytes.length + decodedBytes(file), bytes.length);
+            boolean loaded = HostileLoad.check(file, bound, edits, () -> readEverything(file));
             (loaded ? LOADED : REFUSED).incrementAndGet();
             return loaded;
         } finally {
             Files.delete(file);
         }
+    }
+
+    /**
+     * What the chunked datasets of the file decode to, with two chunk buffers each (0 if it does not
+     * open): the reader allows at most 100 times the file's size, and the bound counts it as data.
+     */
+    private static long decodedBytes(Path file) {
+        try {
+            return decodedBytes(Hdf5File.open(file).root());
+        } catch (IOException refused) {
+            return 0;
+        }
+    }
+
+    private static long decodedBytes(Hdf5Group group) {
+        long bytes = 0;
+        for (Hdf5Object child : group.children()) {
+            bytes += switch (child) {
+                case Hdf5Group inner -> decodedBytes(inner);
+                case Hdf5Dataset dataset when dataset.chunks().isPresent() && dataset.hasData() -> dataset.storedBytes()
+                        + 2L * dataset.chunks().get().size() * (dataset.storedBytes() / Math.max(1, dataset.shape().size()));
+                case Hdf5Dataset dataset -> 0;
+            };
+        }
+        return bytes;
     }
 
     private static Path write(byte[] bytes) throws IOException {
@@ -172,7 +229,7 @@ class HostileHdf5Files {
                 case Hdf5Dataset dataset when !dataset.hasData() -> { } // never written: nothing to read
                 case Hdf5Dataset dataset -> {
                     int length = dataset.dtype().isFloatingPoint() ? dataset.readFloats().length
-                            : dataset.dtype().isInteger() ? dataset.readLongs().length : dataset.shape().size();
+                            : dataset.dtype().isInteger() ? dataset.readLongs().length : dataset.readStrings().size();
                     assertEquals(dataset.shape().size(), length, dataset.toString());
                 }
             }
@@ -227,7 +284,8 @@ class HostileHdf5Files {
         for (int at = 0; at + 48 <= bytes.length; at++) {
             for (String signature : SIGNATURES) {
                 if (Arrays.equals(bytes, at, at + 4, signature.getBytes(), 0, 4)) {
-                    for (int field = at + 4; field < at + 48; field += 2) {
+                    int span = signature.equals("OHDR") || signature.equals("OCHK") ? 400 : 64; // v2 headers: every message in reach
+                    for (int field = at + 4; field < Math.min(at + span, bytes.length - 8); field += signature.equals("OHDR") ? 1 : 2) {
                         fields.add(field);
                     }
                 }
