@@ -65,17 +65,7 @@ public final class KerasModelConfig {
 
     /** Reads the Keras model config {@code json}; {@code source} names it in messages (a file, an archive entry). */
     public static KerasImport parse(String json, String source, KerasLayers layers) throws KerasConfigException {
-        if (json.length() > MAX_BYTES) {
-            throw new KerasConfigException(source + ": longer than " + MAX_BYTES + " characters, the most Kiln reads of a Keras"
-                    + " model config");
-        }
-        Object root;
-        try {
-            root = JsonReader.parse(json, source);
-        } catch (IllegalArgumentException e) {
-            throw new KerasConfigException(e.getMessage()); // the reader's message names the source and the offset
-        }
-        return new KerasConfigReader(source, layers).read(root);
+        return parse(json, source, layers, KerasAssets.none());
     }
 
     /** As {@link #parse(String, String, KerasLayers)}, giving the layers an archive's {@code assets}. */
@@ -88,7 +78,7 @@ public final class KerasModelConfig {
         try {
             root = JsonReader.parse(json, source);
         } catch (IllegalArgumentException e) {
-            throw new KerasConfigException(e.getMessage());
+            throw new KerasConfigException(e.getMessage()); // the reader's message names the source and the offset
         }
         return new KerasConfigReader(source, layers, assets).read(root);
     }
