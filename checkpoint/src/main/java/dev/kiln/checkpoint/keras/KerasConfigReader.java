@@ -46,10 +46,6 @@ final class KerasConfigReader {
     /** The path Keras saves the layer being read under (layers/dense_1): where its assets are. */
     private String layerPath;
 
-    KerasConfigReader(String source, KerasLayers tables) {
-        this(source, tables, KerasAssets.none());
-    }
-
     KerasConfigReader(String source, KerasLayers tables, KerasAssets assets) {
         this.source = source;
         this.tables = tables;
