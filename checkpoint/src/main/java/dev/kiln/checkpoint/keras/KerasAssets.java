@@ -1,6 +1,8 @@
 package dev.kiln.checkpoint.keras;
 
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,9 +46,29 @@ final class KerasAssets {
             }
             if (bytes != null) {
                 claimed.add(path);
+                claimCopies(table, layerPath, asset.getKey(), bytes);
                 for (Map.Entry<String, Object> value : asset.getValue().read(bytes, source + "!assets/" + path).entrySet()) {
                     entry.put(value.getKey(), value.getValue());
                 }
+            }
+        }
+    }
+
+    /**
+     * Keras saves some layers' assets again through a sublayer (TextVectorization's inner
+     * StringLookup, {@code _lookup_layer}): such a copy is the layer's too, and must hold the same
+     * bytes, or which one Keras would read is unclear.
+     */
+    private void claimCopies(KerasLayer table, String layerPath, String file, byte[] bytes) throws KerasConfigException {
+        for (String sublayer : table.savedState().map(KerasSavedState::alsoUnder).orElse(List.of())) {
+            String copy = layerPath + "/" + sublayer + "/" + file;
+            byte[] other = files.get(copy);
+            if (other != null) {
+                if (!Arrays.equals(bytes, other)) {
+                    throw new KerasConfigException(source + ": entry 'assets/" + copy + "' differs from 'assets/" + layerPath + "/"
+                            + file + "'; Keras saves the same " + file + " in both places");
+                }
+                claimed.add(copy);
             }
         }
     }
