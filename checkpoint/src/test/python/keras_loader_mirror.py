@@ -60,7 +60,7 @@ def expected_variables(kind, c, shape):
         return [("vars", [(c["input_dim"], c["output_dim"])])], shape + (c["output_dim"],)
     if kind == "Dense":
         return [("vars", [(shape[-1], c["units"])] + ([(c["units"],)] if c["use_bias"] else []))], shape[:-1] + (c["units"],)
-    if kind in ("Dropout", "SpatialDropout1D"):
+    if kind in ("Dropout", "SpatialDropout1D", "Activation"):
         return [("vars", [])], shape
     if kind in RECURRENT_GATES:
         return [("vars", []), ("cell/vars", cell_variables(kind, c, shape[-1]))], recurrent_shape(c, shape, c["units"])

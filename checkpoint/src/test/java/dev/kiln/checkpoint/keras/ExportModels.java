@@ -3,6 +3,7 @@ package dev.kiln.checkpoint.keras;
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.ActivationLayer;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.CellRnn;
 import dev.kiln.engine.layer.Conv1D;
@@ -62,7 +63,8 @@ final class ExportModels {
                     GlobalPooling1D.average("global_average_pooling1d"), new Dense(4, Activation.RELU, "dense"),
                     new Dropout(0.3, "dropout"), new Dense(1, Activation.SIGMOID, "dense_1")), "ids", 0, -1),
             new Architecture("mlp", () -> List.of(new Dense(8, Activation.TANH, "hidden"), new Dropout(0.5, "drop"),
-                    new Dense(5, Activation.GELU, "hidden_2"), new Dense(3, Activation.SOFTMAX, "out")), "vectors", 12, -1),
+                    new Dense(5, Activation.GELU, "hidden_2"), new Dense(3, Activation.LINEAR, "out"),
+                    new ActivationLayer(Activation.SOFTMAX, "activation")), "vectors", 12, -1),
             new Architecture("lstm-stack", () -> List.of(new Embedding(VOCABULARY, 5, false, "embedding"),
                     new Lstm(4, false, true, "lstm"), new Lstm(3, true, false, "lstm_1"), new Dense(2, Activation.LINEAR, "dense")),
                     "ids", 0, -1),
