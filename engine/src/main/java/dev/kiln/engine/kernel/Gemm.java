@@ -257,9 +257,20 @@ public final class Gemm {
             if (o.transA) {
                 // A is stored k x m: the panel's step p is the start of stored row kb + p.
                 int src = o.aOff + kb * lda + m0 + i0;
-                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
-                    for (int r = 0; r < height; r++) {
-                        panels[dst + r] = a[src + r];
+                if (height == ROWS) {
+                    for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
+                        panels[dst] = a[src];
+                        panels[dst + 1] = a[src + 1];
+                        panels[dst + 2] = a[src + 2];
+                        panels[dst + 3] = a[src + 3];
+                        panels[dst + 4] = a[src + 4];
+                        panels[dst + 5] = a[src + 5];
+                    }
+                } else {
+                    for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
+                        for (int r = 0; r < height; r++) {
+                            panels[dst + r] = a[src + r];
+                        }
                     }
                 }
             } else if (height == ROWS) {
