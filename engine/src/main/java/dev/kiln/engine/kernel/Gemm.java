@@ -245,51 +245,30 @@ public final class Gemm {
      * running pointer, whichever way A is stored.
      */
     private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
-        int rows = m1 - m0;
         float[] a = o.a;
-        int lda = o.lda;
+        // op(A)(i, p) = a[i * rowStride + p * stepStride], whichever way A is stored.
+        int rowStride = o.transA ? 1 : o.lda;
+        int stepStride = o.transA ? o.lda : 1;
+        int rows = m1 - m0;
         for (int i0 = 0; i0 < rows; i0 += ROWS) {
             int panel = i0 * K_BLOCK;
             int height = Math.min(ROWS, rows - i0);
-            if (height < ROWS) {
-                Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
-            }
-            if (o.transA) {
-                // A is stored k x m: the panel's step p is the start of stored row kb + p.
-                int src = o.aOff + kb * lda + m0 + i0;
-                if (height == ROWS) {
-                    for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
-                        panels[dst] = a[src];
-                        panels[dst + 1] = a[src + 1];
-                        panels[dst + 2] = a[src + 2];
-                        panels[dst + 3] = a[src + 3];
-                        panels[dst + 4] = a[src + 4];
-                        panels[dst + 5] = a[src + 5];
-                    }
-                } else {
-                    for (int p = 0, dst = panel; p < kc; p++, dst += ROWS, src += lda) {
-                        for (int r = 0; r < height; r++) {
-                            panels[dst + r] = a[src + r];
-                        }
-                    }
-                }
-            } else if (height == ROWS) {
-                // Six rows read side by side, the panel written in order.
-                int src = o.aOff + (m0 + i0) * lda + kb;
-                for (int p = 0, dst = panel; p < kc; p++, dst += ROWS) {
-                    int at = src + p;
+            int src = o.aOff + (m0 + i0) * rowStride + kb * stepStride;
+            if (height == ROWS) {
+                // Unrolled: the six rows read side by side, the panel written in order.
+                for (int p = 0, at = src, dst = panel; p < kc; p++, at += stepStride, dst += ROWS) {
                     panels[dst] = a[at];
-                    panels[dst + 1] = a[at + lda];
-                    panels[dst + 2] = a[at + 2 * lda];
-                    panels[dst + 3] = a[at + 3 * lda];
-                    panels[dst + 4] = a[at + 4 * lda];
-                    panels[dst + 5] = a[at + 5 * lda];
+                    panels[dst + 1] = a[at + rowStride];
+                    panels[dst + 2] = a[at + 2 * rowStride];
+                    panels[dst + 3] = a[at + 3 * rowStride];
+                    panels[dst + 4] = a[at + 4 * rowStride];
+                    panels[dst + 5] = a[at + 5 * rowStride];
                 }
             } else {
-                for (int r = 0; r < height; r++) {
-                    int src = o.aOff + (m0 + i0 + r) * lda + kb;
-                    for (int p = 0; p < kc; p++) {
-                        panels[panel + p * ROWS + r] = a[src + p];
+                Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
+                for (int p = 0, at = src, dst = panel; p < kc; p++, at += stepStride, dst += ROWS) {
+                    for (int r = 0; r < height; r++) {
+                        panels[dst + r] = a[at + r * rowStride];
                     }
                 }
             }
