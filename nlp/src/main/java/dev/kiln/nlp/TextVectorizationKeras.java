@@ -1,5 +1,6 @@
 package dev.kiln.nlp;
 
+import dev.kiln.checkpoint.io.StrictUtf8;
 import dev.kiln.checkpoint.keras.KerasInput;
 import dev.kiln.checkpoint.keras.KerasKey;
 import dev.kiln.checkpoint.keras.KerasLayer;
@@ -13,13 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import dev.kiln.checkpoint.keras.KerasConfigException;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import static dev.kiln.checkpoint.keras.KerasKey.nullOnly;
 import static dev.kiln.checkpoint.keras.KerasKey.only;
 import static dev.kiln.checkpoint.keras.KerasKey.read;
 
@@ -127,13 +124,8 @@ public final class TextVectorizationKeras {
      * as Keras' load_assets reads it (UTF-8, split into lines, trailing empty lines dropped).
      */
     private static Map<String, Object> vocabularyAsset(byte[] bytes, String source) throws KerasConfigException {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new KerasConfigException(source + ": not UTF-8 text; Keras writes a vocabulary as UTF-8 lines");
-        }
+        String text = StrictUtf8.decode(bytes).orElseThrow(() -> new KerasConfigException(source
+                + ": not UTF-8 text; Keras writes a vocabulary as UTF-8 lines"));
         List<String> lines = new ArrayList<>(List.of(LINES.split(text, -1)));
         while (!lines.isEmpty() && lines.getLast().isEmpty()) {
             lines.removeLast();

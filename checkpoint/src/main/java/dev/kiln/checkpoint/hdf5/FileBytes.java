@@ -1,11 +1,10 @@
 package dev.kiln.checkpoint.hdf5;
 
+import dev.kiln.checkpoint.io.StrictUtf8;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -168,12 +167,8 @@ final class FileBytes {
         if (ascii) {
             return new String(raw, StandardCharsets.US_ASCII);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            throw error(where, field, at, "is not valid UTF-8 (bytes " + hex(at, Math.min(length, 16)) + (length > 16 ? " ..." : "") + ")");
-        }
+        return StrictUtf8.decode(raw).orElseThrow(() -> error(where, field, at, "is not valid UTF-8 (bytes "
+                + hex(at, Math.min(length, 16)) + (length > 16 ? " ..." : "") + ")"));
     }
 
     /** A read-only view of {@code length} bytes from {@code at}, in {@code order}. */

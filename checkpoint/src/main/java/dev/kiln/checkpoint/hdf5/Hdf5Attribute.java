@@ -1,10 +1,10 @@
 package dev.kiln.checkpoint.hdf5;
 
+import dev.kiln.checkpoint.io.StrictUtf8;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.tensor.Shape;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -222,12 +222,7 @@ public final class Hdf5Attribute {
         }
         byte[] raw = new byte[length];
         element.get(0, raw);
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw file.error(owner, field, "is not valid UTF-8");
-        }
+        return StrictUtf8.decode(raw).orElseThrow(() -> file.error(owner, field, "is not valid UTF-8"));
     }
 
     private CheckpointFormatException error(String problem) {

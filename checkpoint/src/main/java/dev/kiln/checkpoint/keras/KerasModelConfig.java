@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint.keras;
 
+import dev.kiln.checkpoint.io.StrictUtf8;
 import dev.kiln.checkpoint.io.LoadLimits;
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
@@ -8,10 +9,6 @@ import dev.kiln.engine.model.Sequential;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,14 +50,13 @@ public final class KerasModelConfig {
             throw new KerasConfigException(file + ": larger than " + MAX_BYTES + " bytes, the most Kiln reads of a Keras model"
                     + " config");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new KerasConfigException(file + ": not UTF-8 text; a Keras model config is JSON");
-        }
-        return text;
+        return text(bytes, file.toString());
+    }
+
+    /** A config's bytes as text; {@code source} names them in the error when they are not UTF-8. */
+    static String text(byte[] bytes, String source) throws KerasConfigException {
+        return StrictUtf8.decode(bytes).orElseThrow(() -> new KerasConfigException(source
+                + ": not UTF-8 text; a Keras model config is JSON"));
     }
 
     /** Reads the Keras model config {@code json}; {@code source} names it in messages (a file, an archive entry). */

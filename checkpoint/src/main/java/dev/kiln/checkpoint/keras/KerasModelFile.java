@@ -7,9 +7,6 @@ import dev.kiln.checkpoint.hdf5.Hdf5Group;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,7 +101,7 @@ public final class KerasModelFile {
     private static KerasImport loadArchive(Path file, KerasLayers layers) throws IOException {
         KerasArchive archive = KerasArchive.read(file);
         String configSource = file + "!" + KerasArchive.CONFIG;
-        String json = utf8(archive.config(), configSource);
+        String json = KerasModelConfig.text(archive.config(), configSource);
         KerasImport imported = KerasModelConfig.parse(json, configSource, layers, new KerasAssets(file.toString(), archive.assets()));
         KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
         String weightsSource = file + "!" + KerasArchive.WEIGHTS;
@@ -145,15 +142,6 @@ public final class KerasModelFile {
                 : KerasConfigLayers.optimizerOfTraining(root.attribute("training_config").string(), file + ": training_config");
         List<String> weightNames = perLayer.stream().flatMap(layer -> layer.variables().stream()).map(KerasVariable::name).toList();
         return imported.withOptimizer(KerasOptimizerImport.keras2(root, optimizer, imported.model().parameters(), weightNames));
-    }
-
-    private static String utf8(byte[] bytes, String source) throws KerasConfigException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new KerasConfigException(source + ": not UTF-8 text; a Keras model config is JSON");
-        }
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {
