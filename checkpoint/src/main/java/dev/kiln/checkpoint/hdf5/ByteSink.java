@@ -10,7 +10,6 @@ import java.util.Arrays;
  */
 final class ByteSink {
     /** HDF5's undefined address: all ones. */
-    static final long UNDEFINED = -1L;
 
     private byte[] bytes = new byte[4096];
     private int size;
@@ -73,13 +72,6 @@ final class ByteSink {
     /** Overwrites the bytes from {@code at} with {@code values}. */
     void patch(long at, byte[] values) {
         System.arraycopy(values, 0, bytes, (int) at, values.length);
-    }
-
-    /** Overwrites the 4 bytes at {@code at} with {@code value}, little-endian. */
-    void patch32(long at, long value) {
-        for (int i = 0; i < 4; i++) {
-            bytes[(int) at + i] = (byte) (value >>> (8 * i));
-        }
     }
 
     byte[] toArray() {

@@ -16,8 +16,9 @@ public final class Hdf5Data {
     private final Shape shape;
     private final byte[] littleEndian;
 
-    private Hdf5Data(Hdf5Dtype dtype, Shape shape, int length, int width) {
+    private Hdf5Data(Hdf5Dtype dtype, Shape shape, int length) {
         check(shape, length);
+        int width = dtype.width();
         if ((long) length * width > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a dataset of shape " + shape + " takes " + (long) length * width
                     + " bytes; an HDF5 file Kiln writes holds at most " + (Integer.MAX_VALUE - 8));
@@ -29,28 +30,28 @@ public final class Hdf5Data {
 
     /** float32 values of {@code shape}, row-major (Keras' weights). */
     public static Hdf5Data float32(Shape shape, float[] values) {
-        Hdf5Data data = new Hdf5Data(Hdf5Dtype.FLOAT32, shape, values.length, 4);
+        Hdf5Data data = new Hdf5Data(Hdf5Dtype.FLOAT32, shape, values.length);
         data.buffer().asFloatBuffer().put(values);
         return data;
     }
 
     /** float64 values of {@code shape}, row-major. */
     public static Hdf5Data float64(Shape shape, double[] values) {
-        Hdf5Data data = new Hdf5Data(Hdf5Dtype.FLOAT64, shape, values.length, 8);
+        Hdf5Data data = new Hdf5Data(Hdf5Dtype.FLOAT64, shape, values.length);
         data.buffer().asDoubleBuffer().put(values);
         return data;
     }
 
     /** int32 values of {@code shape}, row-major. */
     public static Hdf5Data int32(Shape shape, int[] values) {
-        Hdf5Data data = new Hdf5Data(Hdf5Dtype.INT32, shape, values.length, 4);
+        Hdf5Data data = new Hdf5Data(Hdf5Dtype.INT32, shape, values.length);
         data.buffer().asIntBuffer().put(values);
         return data;
     }
 
     /** int64 values of {@code shape}, row-major (an optimizer's step count is an int64 scalar). */
     public static Hdf5Data int64(Shape shape, long[] values) {
-        Hdf5Data data = new Hdf5Data(Hdf5Dtype.INT64, shape, values.length, 8);
+        Hdf5Data data = new Hdf5Data(Hdf5Dtype.INT64, shape, values.length);
         data.buffer().asLongBuffer().put(values);
         return data;
     }

@@ -74,7 +74,7 @@ public final class Hdf5Writer {
         }
         SymbolTableWriter.Written table = SymbolTableWriter.write(out, entries);
         List<HeaderMessageEncoder.Message> messages = new ArrayList<>();
-        messages.add(new HeaderMessageEncoder.Message(HeaderMessageEncoder.SYMBOL_TABLE, 0,
+        messages.add(new HeaderMessageEncoder.Message(HeaderMessages.SYMBOL_TABLE, 0,
                 HeaderMessageEncoder.symbolTable(table.btree(), table.heap())));
         attributes(group, messages);
         return new SymbolTableWriter.Entry("", objectHeader(messages), table.btree(), table.heap());
@@ -85,10 +85,10 @@ public final class Hdf5Writer {
         long address = out.position();
         out.bytes(data.bytes());
         List<HeaderMessageEncoder.Message> messages = List.of(
-                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATASPACE, 0, HeaderMessageEncoder.dataspace(data.shape())),
-                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATATYPE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.numberType(data.dtype())),
-                new HeaderMessageEncoder.Message(HeaderMessageEncoder.FILL_VALUE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.fillValue()),
-                new HeaderMessageEncoder.Message(HeaderMessageEncoder.DATA_LAYOUT, 0, HeaderMessageEncoder.contiguous(address, data.byteCount())));
+                new HeaderMessageEncoder.Message(HeaderMessages.DATASPACE, 0, HeaderMessageEncoder.dataspace(data.shape())),
+                new HeaderMessageEncoder.Message(HeaderMessages.DATATYPE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.numberType(data.dtype())),
+                new HeaderMessageEncoder.Message(HeaderMessages.FILL_VALUE, HeaderMessageEncoder.CONSTANT, HeaderMessageEncoder.fillValue()),
+                new HeaderMessageEncoder.Message(HeaderMessages.DATA_LAYOUT, 0, HeaderMessageEncoder.contiguous(address, data.byteCount())));
         return objectHeader(messages);
     }
 
@@ -101,7 +101,7 @@ public final class Hdf5Writer {
                         + body.length + " bytes; an attribute message holds at most " + HeaderMessageEncoder.MAX_MESSAGE
                         + " (a long text fits as a variable-length string, which the global heap holds)");
             }
-            messages.add(new HeaderMessageEncoder.Message(HeaderMessageEncoder.ATTRIBUTE, 0, body));
+            messages.add(new HeaderMessageEncoder.Message(HeaderMessages.ATTRIBUTE, 0, body));
         }
     }
 
@@ -145,9 +145,9 @@ public final class Hdf5Writer {
         block.u16(SymbolTableWriter.INTERNAL_K);
         block.u32(0);               // file consistency flags
         block.u64(0);               // base address
-        block.u64(ByteSink.UNDEFINED); // no free space information
+        block.u64(FileBytes.UNDEFINED); // no free space information
         block.u64(out.position());  // end of file
-        block.u64(ByteSink.UNDEFINED); // no driver information block
+        block.u64(FileBytes.UNDEFINED); // no driver information block
         block.u64(0);               // the root's link name offset
         block.u64(root.header());
         block.u32(1);               // cached: the root's B-tree and heap addresses

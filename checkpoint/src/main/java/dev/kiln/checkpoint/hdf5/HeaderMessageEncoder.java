@@ -11,18 +11,10 @@ import java.util.List;
  * fill values, version 3 contiguous layouts, version 1 attributes and symbol table messages.
  */
 final class HeaderMessageEncoder {
-    static final int DATASPACE = 0x0001;
-    static final int DATATYPE = 0x0003;
-    static final int FILL_VALUE = 0x0005;
-    static final int DATA_LAYOUT = 0x0008;
-    static final int ATTRIBUTE = 0x000C;
-    static final int SYMBOL_TABLE = 0x0011;
     /** A message flag: the message's value never changes (HDF5 marks a dataset's datatype so). */
     static final int CONSTANT = 0x01;
     /** The largest message a version 1 object header holds: its size field has 16 bits, and messages are 8-byte aligned. */
     static final int MAX_MESSAGE = 65528;
-    /** Bytes of a variable-length element in the file: a length, then the global heap collection's address and the object's index. */
-    static final int VLEN_REFERENCE = 16;
 
     /** One message: its type, flags and body (padded to 8 bytes when written). */
     record Message(int type, int flags, byte[] body) {}
@@ -87,7 +79,7 @@ final class HeaderMessageEncoder {
         out.u8(0x01);             // a string, NUL-terminated
         out.u8(utf8 ? 1 : 0);     // character set
         out.u8(0);
-        out.u32(VLEN_REFERENCE);
+        out.u32(Datatype.VARIABLE_LENGTH_BYTES);
         out.u8(0x10);             // the base type: version 1, class 0
         out.u8(0);                // little-endian, unsigned
         out.u16(0);

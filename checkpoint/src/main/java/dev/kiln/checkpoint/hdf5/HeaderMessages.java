@@ -20,18 +20,18 @@ import java.util.Set;
  */
 final class HeaderMessages {
     private static final int NIL = 0x0000;
-    private static final int DATASPACE = 0x0001;
+    static final int DATASPACE = 0x0001;
     private static final int LINK_INFO = 0x0002;
-    private static final int DATATYPE = 0x0003;
+    static final int DATATYPE = 0x0003;
     private static final int OLD_FILL_VALUE = 0x0004;
-    private static final int FILL_VALUE = 0x0005;
+    static final int FILL_VALUE = 0x0005;
     private static final int LINK = 0x0006;
     private static final int EXTERNAL_FILES = 0x0007;
-    private static final int DATA_LAYOUT = 0x0008;
+    static final int DATA_LAYOUT = 0x0008;
     private static final int FILTER_PIPELINE = 0x000B;
-    private static final int ATTRIBUTE = 0x000C;
+    static final int ATTRIBUTE = 0x000C;
     private static final int SHARED_MESSAGE_TABLE = 0x000F;
-    private static final int SYMBOL_TABLE = 0x0011;
+    static final int SYMBOL_TABLE = 0x0011;
     private static final int BTREE_K = 0x0013;
     private static final int ATTRIBUTE_INFO = 0x0015;
     /** Message flag: the message is shared (stored in another object header). */

@@ -26,15 +26,6 @@ record Location(Location parent, String name) {
         return out.toString();
     }
 
-    /** How many groups lie above this object (the root: 0). */
-    int depth() {
-        int depth = 0;
-        for (Location at = parent; at != null; at = at.parent) {
-            depth++;
-        }
-        return depth;
-    }
-
     private void append(StringBuilder out) {
         if (parent == null) {
             return; // the root: children start with "/"

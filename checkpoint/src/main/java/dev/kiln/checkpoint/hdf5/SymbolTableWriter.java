@@ -13,16 +13,16 @@ import java.util.List;
  */
 final class SymbolTableWriter {
     /** The superblock's "group leaf node K": a symbol table node holds up to 8 entries. */
-    static final int LEAF_K = 4;
+    static final int LEAF_K = Superblock.DEFAULT_LEAF_K;
     /** The superblock's "group internal node K": a B-tree node has up to 32 children. */
-    static final int INTERNAL_K = 16;
+    static final int INTERNAL_K = Superblock.DEFAULT_INTERNAL_K;
     private static final int ENTRY = 40;
     private static final long FREE_LIST_NONE = 1; // HDF5's "no free block" in a local heap
 
     /** One child as its parent's symbol table lists it: a group caches its B-tree and heap addresses. */
     record Entry(String name, long header, long btree, long heap) {
         static Entry dataset(String name, long header) {
-            return new Entry(name, header, ByteSink.UNDEFINED, ByteSink.UNDEFINED);
+            return new Entry(name, header, FileBytes.UNDEFINED, FileBytes.UNDEFINED);
         }
 
         Entry named(String childName) {
@@ -30,7 +30,7 @@ final class SymbolTableWriter {
         }
 
         boolean isGroup() {
-            return btree != ByteSink.UNDEFINED;
+            return btree != FileBytes.UNDEFINED;
         }
     }
 
@@ -122,8 +122,8 @@ final class SymbolTableWriter {
             out.u8(level);
             out.u16(mine.size());
             siblingFields.add(out.position());
-            out.u64(ByteSink.UNDEFINED);
-            out.u64(ByteSink.UNDEFINED);
+            out.u64(FileBytes.UNDEFINED);
+            out.u64(FileBytes.UNDEFINED);
             out.u64(leftKey);
             for (Node child : mine) {
                 out.u64(child.address());
