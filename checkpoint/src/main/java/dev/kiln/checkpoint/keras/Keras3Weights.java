@@ -40,9 +40,7 @@ final class Keras3Weights {
         Map<String, Integer> counters = new HashMap<>();
         Set<String> expectedGroups = new HashSet<>();
         for (String kerasClass : classes) {
-            String base = snakeCase(kerasClass);
-            int count = counters.merge(base, 1, Integer::sum) - 1;
-            String groupName = count == 0 ? base : base + "_" + count;
+            String groupName = groupName(kerasClass, counters);
             expectedGroups.add(groupName);
             Optional<Hdf5Group> group = layerGroups.findGroup(groupName);
             List<KerasVariable> variables = new ArrayList<>();
@@ -93,6 +91,17 @@ final class Keras3Weights {
                 collect(child.get(), prefix + sub + "/", into);
             }
         }
+    }
+
+    /**
+     * The weight group Keras 3 names the next layer of {@code kerasClass}: its class in snake case,
+     * with {@code _n} from the second of a name on ({@code counters} counts them in layer order).
+     * Reading and writing share it, so the two cannot disagree.
+     */
+    static String groupName(String kerasClass, Map<String, Integer> counters) {
+        String base = snakeCase(kerasClass);
+        int count = counters.merge(base, 1, Integer::sum) - 1;
+        return count == 0 ? base : base + "_" + count;
     }
 
     /** Keras' name for a layer class's weight group: CamelCase to snake_case, as {@code keras.src.utils.naming.to_snake_case}. */

@@ -155,9 +155,7 @@ final class KerasConfigReader {
         if (KerasLayers.INPUT_LAYER.equals(className)) {
             return null; // a Sequential's InputLayer is not saved among its layers
         }
-        String base = Keras3Weights.snakeCase(className);
-        int count = counters.merge(base, 1, Integer::sum) - 1;
-        return "layers/" + (count == 0 ? base : base + "_" + count);
+        return "layers/" + Keras3Weights.groupName(className, counters);
     }
 
     /** The table and Kiln config of one serialized layer (the config is null for an InputLayer). */

@@ -57,9 +57,7 @@ final class KerasWeightsFile {
         List<String> names = new ArrayList<>();
         Map<String, Integer> counters = new HashMap<>();
         for (Layer layer : layers) {
-            String base = Keras3Weights.snakeCase(table(layer, tables).kerasClass());
-            int count = counters.merge(base, 1, Integer::sum) - 1;
-            names.add(count == 0 ? base : base + "_" + count);
+            names.add(Keras3Weights.groupName(table(layer, tables).kerasClass(), counters));
         }
         return names;
     }
