@@ -3,7 +3,6 @@ package dev.kiln.checkpoint.hdf5;
 import dev.kiln.checkpoint.io.AtomicFileWriter;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +44,7 @@ public final class Hdf5Writer {
 
     /** Writes {@code root}'s file to {@code file} through {@link AtomicFileWriter}: the file is whole or untouched. */
     public static void write(Path file, Hdf5GroupBuilder root) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(toBytes(root));
-        new AtomicFileWriter(true).write(file, channel -> {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        });
+        new AtomicFileWriter(true).write(file, toBytes(root));
     }
 
     private void collectStrings(Hdf5GroupBuilder group) {

@@ -1,6 +1,7 @@
 package dev.kiln.checkpoint.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -59,6 +60,16 @@ public final class AtomicFileWriter {
     /** A writer on the real file system; {@code fsync} forces the file and its folder to disk. */
     public AtomicFileWriter(boolean fsync) {
         this(ChannelOpener.DEFAULT, fsync);
+    }
+
+    /** Writes {@code bytes} as {@link #write(Path, Content)} writes content: whole, or the previous file untouched. */
+    public void write(Path target, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        write(target, channel -> {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.kiln.engine.model.Sequential;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -49,12 +48,7 @@ public final class KerasArchiveWriter {
      * as it was. A layer without a table is an IllegalArgumentException naming it.
      */
     public static void write(Path file, Sequential model, KerasLayers layers) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(toBytes(model, layers, LocalDateTime.now()));
-        new AtomicFileWriter(true).write(file, channel -> {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        });
+        new AtomicFileWriter(true).write(file, toBytes(model, layers, LocalDateTime.now()));
     }
 
     /** The archive's bytes, {@code saved} the time it records; the same model and time give the same bytes. */
@@ -65,9 +59,9 @@ public final class KerasArchiveWriter {
         byte[] weights = Hdf5Writer.toBytes(KerasWeightsFile.of(model, layers));
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(weights.length + config.length() + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(buffer, StandardCharsets.UTF_8)) {
-            stored(zip, "metadata.json", metadata.getBytes(StandardCharsets.UTF_8), ZIP_EPOCH);
-            stored(zip, "config.json", config.getBytes(StandardCharsets.UTF_8), ZIP_EPOCH);
-            stored(zip, "model.weights.h5", weights, time);
+            stored(zip, KerasArchive.METADATA, metadata.getBytes(StandardCharsets.UTF_8), ZIP_EPOCH);
+            stored(zip, KerasArchive.CONFIG, config.getBytes(StandardCharsets.UTF_8), ZIP_EPOCH);
+            stored(zip, KerasArchive.WEIGHTS, weights, time);
             List<String> groups = KerasWeightsFile.groupNames(model.layers(), layers);
             for (int i = 0; i < groups.size(); i++) {
                 Layer layer = model.layers().get(i);
@@ -77,9 +71,9 @@ public final class KerasArchiveWriter {
                 }
                 KerasSavedState state = table.savedState().get();
                 for (KerasSavedState.Asset asset : state.assets(layer.config())) {
-                    stored(zip, "assets/layers/" + groups.get(i) + "/" + asset.fileName(), asset.contents(), time);
+                    stored(zip, KerasArchive.ASSETS + "layers/" + groups.get(i) + "/" + asset.fileName(), asset.contents(), time);
                     for (String sub : state.alsoUnder()) {
-                        stored(zip, "assets/layers/" + groups.get(i) + "/" + sub + "/" + asset.fileName(), asset.contents(), time);
+                        stored(zip, KerasArchive.ASSETS + "layers/" + groups.get(i) + "/" + sub + "/" + asset.fileName(), asset.contents(), time);
                     }
                 }
             }

@@ -9,7 +9,6 @@ import dev.kiln.engine.model.Sequential;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +63,7 @@ final class ExportCommand {
             out.println(json);
             return;
         }
-        ByteBuffer bytes = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
-        new AtomicFileWriter(true).write(file, channel -> {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        });
+        new AtomicFileWriter(true).write(file, (json + "\n").getBytes(StandardCharsets.UTF_8));
         out.println("wrote " + file);
     }
 
