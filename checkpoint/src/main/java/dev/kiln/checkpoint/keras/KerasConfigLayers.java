@@ -1,6 +1,5 @@
 package dev.kiln.checkpoint.keras;
 
-import dev.kiln.engine.json.JsonReader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,24 +25,13 @@ record KerasConfigLayers(List<String> classes, List<String> names, List<String> 
 
     /** The optimizer of a Keras 2 training_config ({"optimizer_config": {class_name, config}, ...}), if it names one. */
     static Optional<Map<?, ?>> optimizerOfTraining(String json, String source) throws KerasConfigException {
-        Object root;
-        try {
-            root = JsonReader.parse(json, source);
-        } catch (IllegalArgumentException e) {
-            throw new KerasConfigException(e.getMessage());
-        }
+        Object root = KerasModelConfig.root(json, source);
         return root instanceof Map<?, ?> map && map.get("optimizer_config") instanceof Map<?, ?> optimizer
                 ? Optional.of(optimizer) : Optional.empty();
     }
 
-    /** The layers of {@code json} (Sequential's layers, a Functional chain's, or Keras 2.0's bare list). */
-    static KerasConfigLayers of(String json, String source) throws KerasConfigException {
-        Object root;
-        try {
-            root = JsonReader.parse(json, source);
-        } catch (IllegalArgumentException e) {
-            throw new KerasConfigException(e.getMessage());
-        }
+    /** The layers of a config's JSON tree (Sequential's layers, a Functional chain's, or Keras 2.0's bare list). */
+    static KerasConfigLayers of(Object root) {
         Object config = root instanceof Map<?, ?> map ? map.get("config") : root;
         Object layers = config instanceof Map<?, ?> map ? map.get("layers") : config;
         List<String> classes = new ArrayList<>();

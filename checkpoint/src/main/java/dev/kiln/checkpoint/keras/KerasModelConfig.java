@@ -66,17 +66,25 @@ public final class KerasModelConfig {
 
     /** As {@link #parse(String, String, KerasLayers)}, giving the layers an archive's {@code assets}. */
     static KerasImport parse(String json, String source, KerasLayers layers, KerasAssets assets) throws KerasConfigException {
+        return parse(root(json, source), source, layers, assets);
+    }
+
+    /** As {@link #parse(String, String, KerasLayers, KerasAssets)}, the config already parsed by {@link #root}. */
+    static KerasImport parse(Object root, String source, KerasLayers layers, KerasAssets assets) throws KerasConfigException {
+        return new KerasConfigReader(source, layers, assets).read(root);
+    }
+
+    /** The config's JSON tree, within the size limit; a problem is a KerasConfigException naming {@code source}. */
+    static Object root(String json, String source) throws KerasConfigException {
         if (json.length() > MAX_BYTES) {
             throw new KerasConfigException(source + ": longer than " + MAX_BYTES + " characters, the most Kiln reads of a Keras"
                     + " model config");
         }
-        Object root;
         try {
-            root = JsonReader.parse(json, source);
+            return JsonReader.parse(json, source);
         } catch (IllegalArgumentException e) {
             throw new KerasConfigException(e.getMessage()); // the reader's message names the source and the offset
         }
-        return new KerasConfigReader(source, layers, assets).read(root);
     }
 
     /**

@@ -102,8 +102,9 @@ public final class KerasModelFile {
         KerasArchive archive = KerasArchive.read(file);
         String configSource = file + "!" + KerasArchive.CONFIG;
         String json = KerasModelConfig.text(archive.config(), configSource);
-        KerasImport imported = KerasModelConfig.parse(json, configSource, layers, new KerasAssets(file.toString(), archive.assets()));
-        KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
+        Object tree = KerasModelConfig.root(json, configSource);
+        KerasImport imported = KerasModelConfig.parse(tree, configSource, layers, new KerasAssets(file.toString(), archive.assets()));
+        KerasConfigLayers configLayers = KerasConfigLayers.of(tree);
         String weightsSource = file + "!" + KerasArchive.WEIGHTS;
         Hdf5File weights = Hdf5File.read(ByteBuffer.wrap(archive.weights()), weightsSource);
         KerasWeightBinder.bind(imported, Keras3Weights.of(weights.root(), configLayers.classes(), weightsSource), weightsSource);
@@ -125,8 +126,9 @@ public final class KerasModelFile {
         }
         String json = config.get().string();
         String configSource = file + ": model_config";
-        KerasImport imported = KerasModelConfig.parse(json, configSource, layers);
-        KerasConfigLayers configLayers = KerasConfigLayers.of(json, configSource);
+        Object tree = KerasModelConfig.root(json, configSource);
+        KerasImport imported = KerasModelConfig.parse(tree, configSource, layers, KerasAssets.none());
+        KerasConfigLayers configLayers = KerasConfigLayers.of(tree);
         List<String> configNames = configLayers.names();
         Hdf5Group modelWeights = root.group("model_weights");
         // A Functional model's InputLayer has a group of no weights; it is not a Kiln layer.

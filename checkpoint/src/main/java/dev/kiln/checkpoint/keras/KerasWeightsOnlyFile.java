@@ -25,8 +25,9 @@ final class KerasWeightsOnlyFile {
 
     static KerasImport load(Path weights, Path config, KerasLayers layers) throws IOException {
         String json = KerasModelConfig.readText(config);
-        KerasImport imported = KerasModelConfig.parse(json, config.toString(), layers);
-        KerasConfigLayers configLayers = KerasConfigLayers.of(json, config.toString());
+        Object tree = KerasModelConfig.root(json, config.toString());
+        KerasImport imported = KerasModelConfig.parse(tree, config.toString(), layers, KerasAssets.none());
+        KerasConfigLayers configLayers = KerasConfigLayers.of(tree);
         if (!Files.isRegularFile(weights)) {
             throw new KerasConfigException(weights + ": no such file");
         }
