@@ -2,13 +2,9 @@ package dev.kiln.checkpoint.keras;
 
 import dev.kiln.checkpoint.hdf5.Hdf5Attribute;
 import dev.kiln.checkpoint.hdf5.Hdf5File;
-import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.layer.Layer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +23,11 @@ final class KerasFileReport {
     static String describe(Path file, KerasLayers layers) throws IOException {
         KerasImport imported = KerasModelFile.load(file, layers);
         StringBuilder out = new StringBuilder();
-        byte[] magic;
-        try (InputStream in = Files.newInputStream(file)) {
-            magic = in.readNBytes(4);
-        }
-        if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K') {
-            Map<?, ?> metadata = KerasArchive.read(file).metadata().map(bytes -> JsonReader.parse(
-                    new String(bytes, StandardCharsets.UTF_8), file + "!metadata.json")).filter(Map.class::isInstance)
-                    .map(Map.class::cast).orElse(Map.of());
+        if (KerasModelFile.isZip(KerasModelFile.head(file))) {
+            Optional<byte[]> json = KerasArchive.read(file).metadata();
+            String source = file + "!metadata.json";
+            Object tree = json.isPresent() ? KerasModelConfig.root(KerasModelConfig.text(json.get(), source), source) : Map.of();
+            Map<?, ?> metadata = tree instanceof Map<?, ?> map ? map : Map.of();
             out.append(file).append(": Keras 3 .keras archive, Keras ").append(text(metadata.get("keras_version")))
                     .append(", saved ").append(text(metadata.get("date_saved"))).append('\n');
         } else {

@@ -49,14 +49,8 @@ public final class KerasModelFile {
      * {@link KerasConfigException} or an IOException whose message names the file.
      */
     public static KerasImport load(Path file, KerasLayers layers) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new KerasConfigException(file + ": no such file");
-        }
-        byte[] magic;
-        try (InputStream in = Files.newInputStream(file)) {
-            magic = in.readNBytes(8);
-        }
-        if (startsWith(magic, ZIP_MAGIC)) {
+        byte[] magic = head(file);
+        if (isZip(magic)) {
             return loadArchive(file, layers);
         }
         if (Hdf5File.hasSignature(ByteBuffer.wrap(magic))) {
@@ -144,6 +138,21 @@ public final class KerasModelFile {
                 : KerasConfigLayers.optimizerOfTraining(root.attribute("training_config").string(), file + ": training_config");
         List<String> weightNames = perLayer.stream().flatMap(layer -> layer.variables().stream()).map(KerasVariable::name).toList();
         return imported.withOptimizer(KerasOptimizerImport.keras2(root, optimizer, imported.model().parameters(), weightNames));
+    }
+
+    /** The first 8 bytes of {@code file}, which tell its format; a missing file is refused by name. */
+    static byte[] head(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new KerasConfigException(file + ": no such file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(8);
+        }
+    }
+
+    /** Whether {@code head} starts a zip (a Keras 3 .keras archive). */
+    static boolean isZip(byte[] head) {
+        return startsWith(head, ZIP_MAGIC);
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

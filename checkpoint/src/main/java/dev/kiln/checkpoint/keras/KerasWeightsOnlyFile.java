@@ -4,9 +4,7 @@ import dev.kiln.checkpoint.hdf5.Hdf5File;
 import dev.kiln.checkpoint.hdf5.Hdf5Group;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +26,7 @@ final class KerasWeightsOnlyFile {
         Object tree = KerasModelConfig.root(json, config.toString());
         KerasImport imported = KerasModelConfig.parse(tree, config.toString(), layers, KerasAssets.none());
         KerasConfigLayers configLayers = KerasConfigLayers.of(tree);
-        if (!Files.isRegularFile(weights)) {
-            throw new KerasConfigException(weights + ": no such file");
-        }
-        byte[] magic;
-        try (InputStream in = Files.newInputStream(weights)) {
-            magic = in.readNBytes(8);
-        }
-        if (!Hdf5File.hasSignature(ByteBuffer.wrap(magic))) {
+        if (!Hdf5File.hasSignature(ByteBuffer.wrap(KerasModelFile.head(weights)))) {
             throw new KerasConfigException(weights + ": not an HDF5 file; Keras writes weights (save_weights) as HDF5");
         }
         Hdf5Group root = Hdf5File.open(weights).root();
