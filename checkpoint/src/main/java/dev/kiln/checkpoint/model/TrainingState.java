@@ -3,6 +3,7 @@ package dev.kiln.checkpoint.model;
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.checkpoint.io.MetadataSection;
 import dev.kiln.engine.callback.FitPosition;
+import dev.kiln.engine.json.JsonValues;
 import dev.kiln.engine.part.PartState;
 import dev.kiln.engine.tensor.Tensor;
 
@@ -128,8 +129,8 @@ public record TrainingState(FitPosition position, boolean stopRequested, long gl
             for (String tensorName : tensorNames) {
                 Tensor tensor = tensors.get(prefix + name + "/" + tensorName);
                 if (tensor == null) {
-                    throw state.invalid("tensors", state.rawValue("tensors"), "names of tensors " + prefix + name
-                            + "/<name> in the file (" + tensorName + " is missing)");
+                    throw state.invalid("tensors", state.rawValue("tensors"), "names of tensors " + JsonValues.shortened(prefix + name)
+                            + "/<name> in the file (" + JsonValues.describe(tensorName) + " is missing)");
                 }
                 stateTensors.put(tensorName, tensor);
             }

@@ -73,7 +73,8 @@ final class HostileLoad {
                 String rest = message.substring(file.toString().length());
                 assertTrue(!rest.contains(file.toString()), () -> "the file is named twice: " + message + "\nedits: " + edits);
                 assertTrue(!JAVA_TALK.matcher(rest).find(), () -> "the message speaks Java: " + message + "\nedits: " + edits);
-                assertTrue(message.length() < 2_000, () -> "a message of " + message.length() + " characters\nedits: " + edits);
+                assertTrue(message.length() < 2_000, () -> "a message of " + message.length() + " characters: "
+                        + message.substring(0, 400) + " ...\nedits: " + edits);
                 loaded = false;
                 if (MESSAGES != null) {
                     MESSAGES.println(message);
