@@ -36,8 +36,12 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector"})
 public class GemmBenchmark {
-    /** m x k times k x n, written "MxK*KxN". */
-    @Param({"64x128*128x256", "64x64*64x256", "64x256*256x64", "4096x64*64x256", "1024x1024*1024x1024"})
+    /**
+     * m x k times k x n, written "MxK*KxN". The first two are an LSTM's: dh = dz U^T of one step
+     * (a shard of 16 rows, 64 units) and a chunk's input projection in a stacked model's second layer.
+     */
+    @Param({"16x256*256x64", "512x128*128x128", "64x128*128x256", "64x64*64x256", "64x256*256x64", "4096x64*64x256",
+            "1024x1024*1024x1024"})
     public String shape;
 
     @Param({"1", "2"})

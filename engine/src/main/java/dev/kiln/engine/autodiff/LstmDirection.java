@@ -114,12 +114,7 @@ final class LstmDirection {
         // Once per batch: the other shards of the step find it in the cache.
         float[] projected = table == null ? null : projectTable(bias);
         phases.stop(INPUT_SIDE, began);
-        if (table == null) {
-            inputs = buffers.floats(tokens * features);
-            for (int row = 0; row < tokens; row++) {
-                System.arraycopy(values, tokenRow[row] * features, inputs, row * features, features);
-            }
-        }
+        inputs = table == null ? buffers.floats(tokens * features) : null;
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
         cells = buffers.floats(tokens * units);
@@ -131,6 +126,9 @@ final class LstmDirection {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
             began = phases.start();
+            if (inputs != null) { // gathered chunk by chunk, so the GEMM reads them from L2, not memory
+                gatherInputs(r0, rows, inputs, r0 * features);
+            }
             projectChunk(projected, packedW, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
             phases.stop(INPUT_SIDE, began);
             began = phases.start();
@@ -165,9 +163,7 @@ final class LstmDirection {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
             if (projected == null) { // this chunk's input rows, gathered into the chunk buffer
-                for (int row = 0; row < rows; row++) {
-                    System.arraycopy(values, tokenRow[r0 + row] * features, chunkInputs, row * features, features);
-                }
+                gatherInputs(r0, rows, chunkInputs, 0);
             }
             projectChunk(projected, packedW, bias, chunkInputs, 0, r0, rows, chunkGates, 0);
             for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
@@ -191,6 +187,13 @@ final class LstmDirection {
                     System.arraycopy(h, j * units, out, order[j] * outWidth + column, units);
                 }
             }
+        }
+    }
+
+    /** Copies the input vectors of time-major rows [r0, r0 + rows) to {@code target} at {@code at}, in row order. */
+    private void gatherInputs(int r0, int rows, float[] target, int at) {
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(values, tokenRow[r0 + row] * features, target, at + row * features, features);
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.Arrays;
  *
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
  * 2-vector tile of C in registers while it streams a panel of A and a strip of B, both packed
- * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache. Large
+ * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache; a
+ * row-major A whose k fits one block is read in place instead. Large
  * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
@@ -210,6 +211,11 @@ public final class Gemm {
             scaleBlock(o.beta, o.c, o.cOff, o.ldc, m0, m1, n0, n1);
         }
         int strips = ceilDiv(n1 - n0, strip);
+        // A row-major A with k in one block is read where it lies: packing it cost as much as a
+        // third of an LSTM step's dh = dz U^T, whose few columns reuse each panel little (JMH,
+        // 16x256 by 256x64: 84 to 111 thousand calls/s). Larger k keeps the packed panels, which
+        // stay in L2 across K blocks (1024^3 ran 16 % slower in place).
+        boolean inPlace = !o.transA && o.k <= K_BLOCK && (n1 - n0) % strip == 0;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
@@ -220,6 +226,17 @@ public final class Gemm {
                     int j = n0 + s * strip;
                     packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB[s]);
                 }
+            }
+            if (inPlace) {
+                for (int s = 0; s < strips; s++) {
+                    int j = n0 + s * strip;
+                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
+                    for (int i = m0; i < m1; i += ROWS) {
+                        tiles.tileInPlace(accumulate, Math.min(ROWS, m1 - i), kc, o.alpha, o.a, o.aOff + i * o.lda + kb, o.lda,
+                                packedB, o.c, o.cOff + i * o.ldc + j, o.ldc);
+                    }
+                }
+                continue;
             }
             // A block of rows at a time, packed once for all strips: its panels stay in L2 while
             // each strip of B, in L1, meets every one of them.

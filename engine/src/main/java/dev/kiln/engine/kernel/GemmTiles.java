@@ -25,6 +25,13 @@ interface GemmTiles {
               MemorySegment packedB, float[] c, int c0, int ldc);
 
     /**
+     * The same product for a full 2-vector strip, reading A in place: A(i, p) is a[aOff + i*lda + p]
+     * (row-major, not transposed), rows 1 to {@link #ROWS}; no row past {@code rows} is read.
+     */
+    void tileInPlace(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
+                     MemorySegment packedB, float[] c, int c0, int ldc);
+
+    /**
      * Copies rows [0, kc) x columns [0, width) of the row-major matrix at b[offset] (leading
      * dimension ldb) into packedB, row p at p*strip; width is at most one strip.
      */

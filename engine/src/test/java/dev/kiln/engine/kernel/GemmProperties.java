@@ -77,6 +77,34 @@ class GemmProperties {
         assertArrayEquals(expected, actual, layout.toString());
     }
 
+    /**
+     * A row-major A read in place (k within one block) gives exactly what the same A stored
+     * transposed, and therefore packed, gives: both are the same FMA chain in k order.
+     */
+    @Property(tries = 100)
+    void aReadInPlaceMatchesPackedExactly(@ForAll Width width, @ForAll("sides") int m, @ForAll("sides") int n,
+                                          @ForAll("sides") int k, @ForAll boolean transB, @ForAll("padding") int pad,
+                                          @ForAll long seed) {
+        Random random = new Random(seed);
+        Layout rowMajor = new Layout(m, n, k, false, transB, pad);
+        Layout transposed = new Layout(m, n, k, true, transB, pad);
+        float[] a = Sizes.uniform(random, rowMajor.aSize(), -1, 1);
+        float[] aStoredTransposed = new float[transposed.aSize()];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                aStoredTransposed[transposed.aOff() + p * transposed.lda() + i] = a[rowMajor.aOff() + i * rowMajor.lda() + p];
+            }
+        }
+        float[] b = Sizes.uniform(random, rowMajor.bSize(), -1, 1);
+        float[] c = Sizes.uniform(random, rowMajor.cSize(), -1, 1);
+        float[] inPlace = c.clone();
+        float[] packed = c.clone();
+        Gemm gemm = new Gemm(width.species, ComputePool.singleThreaded());
+        rowMajor.run(gemm, 1.5f, a, b, 1f, inPlace);
+        transposed.run(gemm, 1.5f, aStoredTransposed, b, 1f, packed);
+        assertArrayEquals(packed, inPlace, rowMajor.toString());
+    }
+
     @Test
     void aMatrixPackedForAnotherWidthIsRejected() {
         Gemm.PackedMatrix packed = new Gemm(Width.BITS_512.species, ComputePool.singleThreaded())
