@@ -51,6 +51,8 @@ public class GemmBenchmark {
     int n;
     int k;
     float[] a;
+    /** A stored transposed, k x m, as weight gradients read it (X^T dZ). */
+    float[] aTransposed;
     float[] b;
     float[] c;
     ComputePool pool;
@@ -66,6 +68,12 @@ public class GemmBenchmark {
         n = Integer.parseInt(right[1]);
         Random random = new Random(42);
         a = randomArray(random, m * k);
+        aTransposed = new float[k * m];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                aTransposed[p * m + i] = a[i * k + p];
+            }
+        }
         b = randomArray(random, k * n);
         c = new float[m * n];
         pool = ComputePool.withThreads(threads);
@@ -81,6 +89,13 @@ public class GemmBenchmark {
     @Benchmark
     public float[] vector() {
         gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        return c;
+    }
+
+    /** The same product with A stored transposed (op(A) = A^T), as a weight gradient X^T dZ reads it. */
+    @Benchmark
+    public float[] transposedA() {
+        gemm.sgemm(true, false, m, n, k, 1f, aTransposed, 0, m, b, 0, n, 0f, c, 0, n);
         return c;
     }
 

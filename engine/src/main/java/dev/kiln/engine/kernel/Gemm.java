@@ -15,7 +15,7 @@ import java.util.Arrays;
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
  * 2-vector tile of C in registers while it streams a panel of A and a strip of B, both packed
  * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache; a
- * row-major A whose k fits one block is read in place instead. Large
+ * row-major A whose k fits one block is read where it lies instead. Large
  * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
@@ -212,10 +212,13 @@ public final class Gemm {
         }
         int strips = ceilDiv(n1 - n0, strip);
         // A row-major A with k in one block is read where it lies: packing it cost as much as a
-        // third of an LSTM step's dh = dz U^T, whose few columns reuse each panel little (JMH,
-        // 16x256 by 256x64: 84 to 111 thousand calls/s). Larger k keeps the packed panels, which
-        // stay in L2 across K blocks (1024^3 ran 16 % slower in place).
-        boolean inPlace = !o.transA && o.k <= K_BLOCK && (n1 - n0) % strip == 0;
+        // third of an LSTM step's dh = dz U^T, whose few columns reuse each row little (JMH,
+        // 16x256 by 256x64: 84 to 111 thousand calls/s). With larger k the packed block stays in
+        // L2 across K blocks, and its rows are K_BLOCK apart rather than lda (1024^3 in place: 16 %
+        // slower).
+        boolean inPlace = !o.transA && o.k <= K_BLOCK;
+        float[] a = inPlace ? o.a : scratch.panelsOfA;
+        int lda = inPlace ? o.lda : K_BLOCK;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
             int kc = Math.min(K_BLOCK, o.k - kb);
             // With beta == 0 the first K block writes C; later blocks (and beta != 0) add to it.
@@ -227,29 +230,21 @@ public final class Gemm {
                     packStrip(o, kb, kc, j, Math.min(strip, n1 - j), stripsOfB[s]);
                 }
             }
-            if (inPlace) {
-                for (int s = 0; s < strips; s++) {
-                    int j = n0 + s * strip;
-                    MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
-                    for (int i = m0; i < m1; i += ROWS) {
-                        tiles.tileInPlace(accumulate, Math.min(ROWS, m1 - i), kc, o.alpha, o.a, o.aOff + i * o.lda + kb, o.lda,
-                                packedB, o.c, o.cOff + i * o.ldc + j, o.ldc);
-                    }
-                }
-                continue;
-            }
-            // A block of rows at a time, packed once for all strips: its panels stay in L2 while
+            // A block of rows at a time (packed once for all strips): its rows stay in L2 while
             // each strip of B, in L1, meets every one of them.
             for (int b0 = m0; b0 < m1; b0 += ROW_BLOCK) {
                 int b1 = Math.min(m1, b0 + ROW_BLOCK);
-                packA(o, kb, kc, b0, b1, scratch.panelsOfA);
+                if (!inPlace) {
+                    packA(o, kb, kc, b0, b1, scratch.panelsOfA);
+                }
                 for (int s = 0; s < strips; s++) {
                     int j = n0 + s * strip;
                     int width = Math.min(strip, n1 - j);
                     MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
                     for (int i = b0; i < b1; i += ROWS) {
-                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, scratch.panelViews[(i - b0) / ROWS],
-                                packedB, o.c, o.cOff + i * o.ldc + j, o.ldc);
+                        int aAt = inPlace ? o.aOff + i * o.lda + kb : (i - b0) * K_BLOCK;
+                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, a, aAt, lda, packedB,
+                                o.c, o.cOff + i * o.ldc + j, o.ldc);
                     }
                 }
             }
@@ -257,35 +252,37 @@ public final class Gemm {
     }
 
     /**
-     * Copies op(A)[m0..m1, kb..kb+kc) into panels of {@link GemmTiles#ROWS} rows, panel q at
-     * q*ROWS*K_BLOCK, each stored k-major (A(i, p) at p*ROWS + i), the last one padded with zeros: the micro-kernel then reads A with one
-     * running pointer, whichever way A is stored.
+     * Copies op(A)[m0..m1, kb..kb+kc) into {@code panels}, row i at (i - m0) * K_BLOCK: a row-major
+     * block the micro-kernel reads like any row-major A. Rows of a row-major A are single copies;
+     * a transposed A (stored k x m) gives six neighbours per step of k.
      */
     private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
         float[] a = o.a;
-        // op(A)(i, p) = a[i * rowStride + p * stepStride], whichever way A is stored.
-        int rowStride = o.transA ? 1 : o.lda;
-        int stepStride = o.transA ? o.lda : 1;
+        int lda = o.lda;
         int rows = m1 - m0;
+        if (!o.transA) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, o.aOff + (m0 + r) * lda + kb, panels, r * K_BLOCK, kc);
+            }
+            return;
+        }
         for (int i0 = 0; i0 < rows; i0 += ROWS) {
-            int panel = i0 * K_BLOCK;
             int height = Math.min(ROWS, rows - i0);
-            int src = o.aOff + (m0 + i0) * rowStride + kb * stepStride;
+            int src = o.aOff + kb * lda + m0 + i0;
+            int dst = i0 * K_BLOCK;
             if (height == ROWS) {
-                // Unrolled: the six rows read side by side, the panel written in order.
-                for (int p = 0, at = src, dst = panel; p < kc; p++, at += stepStride, dst += ROWS) {
-                    panels[dst] = a[at];
-                    panels[dst + 1] = a[at + rowStride];
-                    panels[dst + 2] = a[at + 2 * rowStride];
-                    panels[dst + 3] = a[at + 3 * rowStride];
-                    panels[dst + 4] = a[at + 4 * rowStride];
-                    panels[dst + 5] = a[at + 5 * rowStride];
+                for (int p = 0, at = src; p < kc; p++, at += lda) {
+                    panels[dst + p] = a[at];
+                    panels[dst + K_BLOCK + p] = a[at + 1];
+                    panels[dst + 2 * K_BLOCK + p] = a[at + 2];
+                    panels[dst + 3 * K_BLOCK + p] = a[at + 3];
+                    panels[dst + 4 * K_BLOCK + p] = a[at + 4];
+                    panels[dst + 5 * K_BLOCK + p] = a[at + 5];
                 }
             } else {
-                Arrays.fill(panels, panel, panel + kc * ROWS, 0f);
-                for (int p = 0, at = src, dst = panel; p < kc; p++, at += stepStride, dst += ROWS) {
+                for (int p = 0, at = src; p < kc; p++, at += lda) {
                     for (int r = 0; r < height; r++) {
-                        panels[dst + r] = a[at + r * rowStride];
+                        panels[dst + r * K_BLOCK + p] = a[at + r];
                     }
                 }
             }
@@ -317,22 +314,11 @@ public final class Gemm {
      */
     private static final class Scratch {
         /**
-         * The panels of a block of rows of A by a K block, on the heap: filled by plain array
-         * stores (a segment's per-element checks made packing a fifth of a small GEMM's time), and
-         * read by the kernels as fast through segment views, one per panel, made once: a slice per
-         * tile was 25 GB of garbage in a stacked model's epoch, and its collections slowed it a fifth.
+         * A block of rows of A by a K block, row-major on the heap: filled by array copies and
+         * plain stores (a segment's per-element checks made packing a fifth of a small GEMM's time).
          */
         final float[] panelsOfA = new float[ROW_BLOCK * K_BLOCK];
-        final MemorySegment[] panelViews = new MemorySegment[ROW_BLOCK / ROWS];
         private MemorySegment[] stripsOfB = new MemorySegment[0];
-
-        Scratch() {
-            MemorySegment all = MemorySegment.ofArray(panelsOfA);
-            long panelBytes = (long) ROWS * K_BLOCK * Float.BYTES;
-            for (int q = 0; q < panelViews.length; q++) {
-                panelViews[q] = all.asSlice(q * panelBytes, panelBytes);
-            }
-        }
 
         /** At least {@code strips} K blocks of strips of B, each a view made once. */
         MemorySegment[] stripsOfB(int strips, int strip) {

@@ -15,21 +15,15 @@ interface GemmTiles {
 
     /**
      * C[rows, width] = alpha * A[rows, kc] * B[kc, width], added to C when {@code accumulate},
-     * for rows 1 to {@link #ROWS} and width up to {@link #VECTORS} vectors. A(i, p) is the float at
-     * index p*ROWS + i of packedA (rows past {@code rows} are read but never stored); B(p, j) the
-     * float at index p*strip + j of packedB, where strip = {@link #VECTORS} vectors; C is row-major
-     * with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1 beforehand: a smaller
-     * epilogue keeps C2 from moving the accumulators to the heap.)
+     * for rows 1 to {@link #ROWS} and width up to {@link #VECTORS} vectors. A is row-major,
+     * A(i, p) = a[aOff + i*lda + p], whether it is the caller's matrix or a packed block; no row
+     * past {@code rows} is read. B(p, j) is the float at index p*strip + j of packedB, where strip
+     * = {@link #VECTORS} vectors; C is row-major with leading dimension ldc. ({@link Gemm} applies
+     * a beta other than 0 or 1 beforehand: a smaller epilogue keeps C2 from moving the
+     * accumulators to the heap.)
      */
-    void tile(boolean accumulate, int rows, int width, int kc, float alpha, MemorySegment packedA,
+    void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
               MemorySegment packedB, float[] c, int c0, int ldc);
-
-    /**
-     * The same product for a full 2-vector strip, reading A in place: A(i, p) is a[aOff + i*lda + p]
-     * (row-major, not transposed), rows 1 to {@link #ROWS}; no row past {@code rows} is read.
-     */
-    void tileInPlace(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
-                     MemorySegment packedB, float[] c, int c0, int ldc);
 
     /**
      * Copies rows [0, kc) x columns [0, width) of the row-major matrix at b[offset] (leading

@@ -5,18 +5,17 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 
 /**
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
- * keeps a 6-row by 2-vector tile of C in 12 registers while it streams a packed panel of A and a
- * strip of B: per step of k it loads 2 vectors of B and broadcasts 6 elements of A into 12 FMAs.
- * A tile of fewer rows runs the same kernel on A's zero-padded panel and stores only its rows;
- * narrower strips use a masked one-vector kernel. {@link #tileInPlace} is the main kernel reading a
- * row-major A where it lies, for products that would reuse a packed panel too little to repay it. Every C element is the same chain of FMAs in k
- * order whichever kernel computes it, so results do not depend on the tiling.
+ * keeps a 6-row by 2-vector tile of C in 12 registers while it streams six rows of a row-major A
+ * (the caller's matrix, or a packed block of it) and a packed strip of B: per step of k it loads 2
+ * vectors of B and broadcasts 6 elements of A into 12 FMAs. A tile of fewer rows reads its last
+ * row again in place of the missing ones and stores only its rows; narrower strips use a masked
+ * one-vector kernel. Every C element is the same chain of FMAs in k order whichever kernel
+ * computes it, so results do not depend on the tiling.
  */
 final class VectorGemmTiles implements GemmTiles {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
@@ -24,17 +23,14 @@ final class VectorGemmTiles implements GemmTiles {
     private static final int STRIP = VECTORS * L;
     private static final long VECTOR_BYTES = (long) L * Float.BYTES;
     private static final long STRIP_BYTES = STRIP * VECTOR_BYTES / L;
-    /** One step of k in a packed panel of A: ROWS floats. */
-    private static final long A_STEP = (long) ROWS * Float.BYTES;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     /** One tile of {@code rows} (1 to 6) rows and up to 2 vectors of columns. */
     @Override
-    public void tile(boolean accumulate, int rows, int width, int kc, float alpha, MemorySegment a,
+    public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
                      MemorySegment b, float[] c, int c0, int ldc) {
         if (width == STRIP) {
-            kernel6x2(accumulate, rows, kc, alpha, a, b, c, c0, ldc);
+            kernel6x2(accumulate, rows, kc, alpha, a, aOff, lda, b, c, c0, ldc);
             return;
         }
         // A narrower strip: each vector of B is loaded whole (the packed rows are STRIP wide, so it
@@ -43,106 +39,15 @@ final class VectorGemmTiles implements GemmTiles {
         // Dense(16) on 10,000 inputs 14x slower (100 batches of 64 behind a TextVectorization:
         // 6.5 s, 0.45 s with whole loads). Lanes past width never reach C.
         for (int v = 0; v < width; v += L) {
-            kernel6x1(accumulate, rows, kc, alpha, a, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
+            kernel6x1(accumulate, rows, kc, alpha, a, aOff, lda, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
         }
     }
 
-    @Override
-    public void tileInPlace(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
-                            MemorySegment b, float[] c, int c0, int ldc) {
-        kernel6x2InPlace(accumulate, rows, kc, alpha, a, aOff, lda, b, c, c0, ldc);
-    }
-
-    // The loops count in bytes with a long induction variable: C2 then proves the panel's loads in
-    // range once per loop instead of once per element (int indices: 45-69 GFLOPS, long: 89, of a
-    // 99 GFLOPS single-thread peak, measured on AVX2).
-    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, MemorySegment a,
+    // A is read from a float[] with int indices counted on p, the step of k: C2 proves each row's
+    // loads in range once per loop (as it does for a MemorySegment counted in bytes by a long),
+    // and the six row bases stay in registers.
+    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
                                   MemorySegment b, float[] c, int c0, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        long end = kc * A_STEP;
-        long bp = 0;
-        for (long ap = 0; ap < end; ap += A_STEP, bp += STRIP_BYTES) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a.get(FLOAT, ap));
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 4));
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 8));
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 12));
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 16));
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a.get(FLOAT, ap + 20));
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        // Spelled out row by row: with a shared helper for the stores, C2 kept the accumulators
-        // less well and GEMMs ran 20 % slower (measured on the earlier 4 x 4 kernel).
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
-        if (accumulate) {
-            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-            if (rows > 1) {
-                c10.fma(alphas, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
-                c11.fma(alphas, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
-            }
-            if (rows > 2) {
-                c20.fma(alphas, FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
-                c21.fma(alphas, FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
-            }
-            if (rows > 3) {
-                c30.fma(alphas, FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
-                c31.fma(alphas, FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
-            }
-            if (rows > 4) {
-                c40.fma(alphas, FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
-                c41.fma(alphas, FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
-            }
-            if (rows > 5) {
-                c50.fma(alphas, FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
-                c51.fma(alphas, FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
-            }
-        } else {
-            c00.mul(alphas).intoArray(c, c0);
-            c01.mul(alphas).intoArray(c, c0 + L);
-            if (rows > 1) {
-                c10.mul(alphas).intoArray(c, c1);
-                c11.mul(alphas).intoArray(c, c1 + L);
-            }
-            if (rows > 2) {
-                c20.mul(alphas).intoArray(c, c2);
-                c21.mul(alphas).intoArray(c, c2 + L);
-            }
-            if (rows > 3) {
-                c30.mul(alphas).intoArray(c, c3);
-                c31.mul(alphas).intoArray(c, c3 + L);
-            }
-            if (rows > 4) {
-                c40.mul(alphas).intoArray(c, c4);
-                c41.mul(alphas).intoArray(c, c4 + L);
-            }
-            if (rows > 5) {
-                c50.mul(alphas).intoArray(c, c5);
-                c51.mul(alphas).intoArray(c, c5 + L);
-            }
-        }
-    }
-
-    private static void kernel6x2InPlace(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
-                                         MemorySegment b, float[] c, int c0, int ldc) {
         // Rows past the tile's last read that row again (its sums are never stored).
         int a0 = aOff;
         int a1 = aOff + Math.min(1, rows - 1) * lda;
@@ -232,19 +137,24 @@ final class VectorGemmTiles implements GemmTiles {
         }
     }
 
-    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, MemorySegment a,
+    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
                                   MemorySegment b, int column, float[] c, int c0, int ldc, VectorMask<Float> mask) {
+        int a0 = aOff;
+        int a1 = aOff + Math.min(1, rows - 1) * lda;
+        int a2 = aOff + Math.min(2, rows - 1) * lda;
+        int a3 = aOff + Math.min(3, rows - 1) * lda;
+        int a4 = aOff + Math.min(4, rows - 1) * lda;
+        int a5 = aOff + Math.min(5, rows - 1) * lda;
         FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v, c4v = c0v, c5v = c0v;
-        long end = kc * A_STEP;
         long bp = (long) column * Float.BYTES;
-        for (long ap = 0; ap < end; ap += A_STEP, bp += STRIP_BYTES) {
+        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
             FloatVector bv = FloatVector.fromMemorySegment(S, b, bp, NATIVE); // lanes past width: see tile
-            c0v = FloatVector.broadcast(S, a.get(FLOAT, ap)).fma(bv, c0v);
-            c1v = FloatVector.broadcast(S, a.get(FLOAT, ap + 4)).fma(bv, c1v);
-            c2v = FloatVector.broadcast(S, a.get(FLOAT, ap + 8)).fma(bv, c2v);
-            c3v = FloatVector.broadcast(S, a.get(FLOAT, ap + 12)).fma(bv, c3v);
-            c4v = FloatVector.broadcast(S, a.get(FLOAT, ap + 16)).fma(bv, c4v);
-            c5v = FloatVector.broadcast(S, a.get(FLOAT, ap + 20)).fma(bv, c5v);
+            c0v = FloatVector.broadcast(S, a[a0 + p]).fma(bv, c0v);
+            c1v = FloatVector.broadcast(S, a[a1 + p]).fma(bv, c1v);
+            c2v = FloatVector.broadcast(S, a[a2 + p]).fma(bv, c2v);
+            c3v = FloatVector.broadcast(S, a[a3 + p]).fma(bv, c3v);
+            c4v = FloatVector.broadcast(S, a[a4 + p]).fma(bv, c4v);
+            c5v = FloatVector.broadcast(S, a[a5 + p]).fma(bv, c5v);
         }
         FloatVector alphas = FloatVector.broadcast(S, alpha);
         int c1 = c0 + ldc;
