@@ -29,8 +29,16 @@ final class VectorGemmTiles implements GemmTiles {
     @Override
     public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
                      MemorySegment b, float[] c, int c0, int ldc) {
+        // Where each of the six rows of A starts; rows past the tile's last read that row again
+        // (their sums are never stored).
+        int a0 = aOff;
+        int a1 = aOff + Math.min(1, rows - 1) * lda;
+        int a2 = aOff + Math.min(2, rows - 1) * lda;
+        int a3 = aOff + Math.min(3, rows - 1) * lda;
+        int a4 = aOff + Math.min(4, rows - 1) * lda;
+        int a5 = aOff + Math.min(5, rows - 1) * lda;
         if (width == STRIP) {
-            kernel6x2(accumulate, rows, kc, alpha, a, aOff, lda, b, c, c0, ldc);
+            kernel6x2(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
             return;
         }
         // A narrower strip: each vector of B is loaded whole (the packed rows are STRIP wide, so it
@@ -39,22 +47,15 @@ final class VectorGemmTiles implements GemmTiles {
         // Dense(16) on 10,000 inputs 14x slower (100 batches of 64 behind a TextVectorization:
         // 6.5 s, 0.45 s with whole loads). Lanes past width never reach C.
         for (int v = 0; v < width; v += L) {
-            kernel6x1(accumulate, rows, kc, alpha, a, aOff, lda, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
+            kernel6x1(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
         }
     }
 
     // A is read from a float[] with int indices counted on p, the step of k: C2 proves each row's
     // loads in range once per loop (as it does for a MemorySegment counted in bytes by a long),
     // and the six row bases stay in registers.
-    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
-                                  MemorySegment b, float[] c, int c0, int ldc) {
-        // Rows past the tile's last read that row again (its sums are never stored).
-        int a0 = aOff;
-        int a1 = aOff + Math.min(1, rows - 1) * lda;
-        int a2 = aOff + Math.min(2, rows - 1) * lda;
-        int a3 = aOff + Math.min(3, rows - 1) * lda;
-        int a4 = aOff + Math.min(4, rows - 1) * lda;
-        int a5 = aOff + Math.min(5, rows - 1) * lda;
+    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+                                  int a3, int a4, int a5, MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         long bp = 0;
@@ -137,14 +138,9 @@ final class VectorGemmTiles implements GemmTiles {
         }
     }
 
-    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, float[] a, int aOff, int lda,
-                                  MemorySegment b, int column, float[] c, int c0, int ldc, VectorMask<Float> mask) {
-        int a0 = aOff;
-        int a1 = aOff + Math.min(1, rows - 1) * lda;
-        int a2 = aOff + Math.min(2, rows - 1) * lda;
-        int a3 = aOff + Math.min(3, rows - 1) * lda;
-        int a4 = aOff + Math.min(4, rows - 1) * lda;
-        int a5 = aOff + Math.min(5, rows - 1) * lda;
+    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+                                  int a3, int a4, int a5, MemorySegment b, int column, float[] c, int c0, int ldc,
+                                  VectorMask<Float> mask) {
         FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v, c4v = c0v, c5v = c0v;
         long bp = (long) column * Float.BYTES;
         for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
