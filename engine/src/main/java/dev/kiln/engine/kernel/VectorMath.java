@@ -34,7 +34,10 @@ final class VectorMath {
 
     static FloatVector exp(FloatVector x) {
         VectorSpecies<Float> s = x.species();
-        FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
+        // compare and blend, not max/min: Java's max/min order -0 before +0 and propagate NaN
+        // lane by lane, which costs C2 five instructions each; NaN compares false and stays NaN.
+        FloatVector clamped = x.blend(EXP_LOW, x.compare(VectorOperators.LT, EXP_LOW));
+        clamped = clamped.blend(EXP_HIGH, clamped.compare(VectorOperators.GT, EXP_HIGH));
         FloatVector shifted = clamped.fma(LOG2E, ROUNDING_MAGIC);
         FloatVector n = shifted.sub(ROUNDING_MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HIGH), clamped);
@@ -54,10 +57,40 @@ final class VectorMath {
         return y.mul(scaleHalf).mul(scaleRest);
     }
 
+    /** Clamping for {@link #expForRatio}: 2^-126 at the low end is normal, and 2^128 is +Inf. */
+    private static final float RATIO_LOW = -87f;
+    /** The magic number plus 127: the low mantissa bits of the shifted value are then the biased exponent. */
+    private static final float BIASED_MAGIC = ROUNDING_MAGIC + 127f;
+
+    /**
+     * e^x for sigmoid and tanh, which only use 1 / (1 + e^x)-like ratios: the same value as
+     * {@link #exp} wherever e^x lies in [2^-126, 2^127], 2^-126-ish below that (1 + e^x rounds
+     * to 1 either way) and +Inf from about 88.4 (the ratio is 0 either way). The narrower range
+     * lets 2^n be one shift of the exponent bits, where exp needs two scalings.
+     */
+    private static FloatVector expForRatio(FloatVector x) {
+        VectorSpecies<Float> s = x.species();
+        FloatVector clamped = x.blend(RATIO_LOW, x.compare(VectorOperators.LT, RATIO_LOW));
+        clamped = clamped.blend(EXP_HIGH, clamped.compare(VectorOperators.GT, EXP_HIGH));
+        FloatVector shifted = clamped.fma(LOG2E, BIASED_MAGIC);
+        FloatVector n = shifted.sub(BIASED_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HIGH), clamped);
+        r = n.fma(FloatVector.broadcast(s, -LN2_LOW), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(s, P2));
+        p = p.fma(r, FloatVector.broadcast(s, P3));
+        p = p.fma(r, FloatVector.broadcast(s, P4));
+        p = p.fma(r, FloatVector.broadcast(s, P5));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        // The shift drops the magic's own bits and leaves n + 127 in the exponent field.
+        FloatVector scale = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(scale);
+    }
+
     /** 1 / (1 + e^-x); saturates to exactly 0 and 1. */
     static FloatVector sigmoid(FloatVector x) {
         FloatVector one = FloatVector.broadcast(x.species(), 1f);
-        return one.div(exp(x.neg()).add(1f));
+        return one.div(expForRatio(x.neg()).add(1f));
     }
 
     /**
