@@ -56,6 +56,8 @@ public class GemmBenchmark {
     float[] b;
     float[] c;
     ComputePool pool;
+    /** B packed once, as an LSTM packs its kernels once per pass. */
+    Gemm.PackedMatrix packedB;
     Gemm gemm;
 
     @Setup(Level.Trial)
@@ -79,6 +81,7 @@ public class GemmBenchmark {
         pool = ComputePool.withThreads(threads);
         gemm = new Gemm(FloatVector.SPECIES_PREFERRED, pool);
         verifyAgainstScalar();
+        packedB = gemm.pack(false, k, n, b, 0, n);
     }
 
     @TearDown(Level.Trial)
@@ -89,6 +92,13 @@ public class GemmBenchmark {
     @Benchmark
     public float[] vector() {
         gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        return c;
+    }
+
+    /** The same product with B packed beforehand (the LSTM's input projections and per-step products). */
+    @Benchmark
+    public float[] packedB() {
+        gemm.sgemm(false, m, 1f, a, 0, k, packedB, 0f, c, 0, n);
         return c;
     }
 

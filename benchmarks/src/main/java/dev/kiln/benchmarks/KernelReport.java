@@ -37,6 +37,7 @@ public final class KernelReport {
         Collection<RunResult> vector = run(quick, GemmBenchmark.class.getName() + ".vector", null, 1);
         Collection<RunResult> scalar = run(quick, GemmBenchmark.class.getName() + ".scalar", "1", 1);
         Collection<RunResult> activations = run(quick, ActivationBenchmark.class.getName() + ".*", null, 1);
+        Collection<RunResult> cells = run(quick, LstmCellBenchmark.class.getName() + ".*", null, 1);
 
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nKernel report, %s, %d cores, vector width %d bits. FMA peak measured in this run:"
@@ -67,6 +68,15 @@ public final class KernelReport {
             double s = scoreFor(activations, function + "Scalar") * 4096 / 1e6;
             out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f |%n", function, v, s, v / s));
         }
+        out.append("\n| LSTM cell, 64 rows | units | vector M gate elements/s | scalar | x scalar |\n|---|---:|---:|---:|---:|\n");
+        for (String pass : List.of("forward", "backward")) {
+            for (String units : List.of("64", "32")) {
+                double elements = 64 * 4 * Integer.parseInt(units) / 1e6;
+                double v = cellScore(cells, pass + "Vector", units) * elements;
+                double s = cellScore(cells, pass + "Scalar", units) * elements;
+                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.1f |%n", pass, units, v, s, v / s));
+            }
+        }
         System.out.println(out);
     }
 
@@ -85,6 +95,17 @@ public final class KernelReport {
 
     private static double firstScore(Collection<RunResult> results) {
         return results.iterator().next().getPrimaryResult().getScore();
+    }
+
+    /** The score of the LSTM cell benchmark {@code method} at {@code units}. */
+    private static double cellScore(Collection<RunResult> results, String method, String units) {
+        for (RunResult result : results) {
+            String label = result.getParams().getBenchmark();
+            if (label.endsWith("." + method) && units.equals(result.getParams().getParam("units"))) {
+                return result.getPrimaryResult().getScore();
+            }
+        }
+        throw new IllegalStateException("no LSTM cell result for " + method + " at " + units + " units");
     }
 
     /** The score of the result whose shape parameter or method name equals {@code key}. */
