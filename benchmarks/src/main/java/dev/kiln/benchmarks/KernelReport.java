@@ -68,13 +68,15 @@ public final class KernelReport {
             double s = scoreFor(activations, function + "Scalar") * 4096 / 1e6;
             out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f |%n", function, v, s, v / s));
         }
-        out.append("\n| LSTM cell, 64 rows | units | vector M gate elements/s | scalar | x scalar |\n|---|---:|---:|---:|---:|\n");
+        out.append("\n| LSTM cell | rows | units | vector M gate elements/s | scalar | x scalar |\n|---|---:|---:|---:|---:|---:|\n");
         for (String pass : List.of("forward", "backward")) {
             for (String units : List.of("64", "32")) {
-                double elements = 64 * 4 * Integer.parseInt(units) / 1e6;
-                double v = cellScore(cells, pass + "Vector", units) * elements;
-                double s = cellScore(cells, pass + "Scalar", units) * elements;
-                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.1f |%n", pass, units, v, s, v / s));
+                RunResult vectorCell = resultFor(cells, pass + "Vector", units);
+                String rows = vectorCell.getParams().getParam("rows");
+                double elements = Integer.parseInt(rows) * 4.0 * Integer.parseInt(units) / 1e6;
+                double v = vectorCell.getPrimaryResult().getScore() * elements;
+                double s = resultFor(cells, pass + "Scalar", units).getPrimaryResult().getScore() * elements;
+                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.1f |%n", pass, rows, units, v, s, v / s));
             }
         }
         System.out.println(out);
@@ -97,29 +99,28 @@ public final class KernelReport {
         return results.iterator().next().getPrimaryResult().getScore();
     }
 
-    /** The score of the LSTM cell benchmark {@code method} at {@code units}. */
-    private static double cellScore(Collection<RunResult> results, String method, String units) {
-        for (RunResult result : results) {
-            String label = result.getParams().getBenchmark();
-            if (label.endsWith("." + method) && units.equals(result.getParams().getParam("units"))) {
-                return result.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no LSTM cell result for " + method + " at " + units + " units");
-    }
-
     /** The score of the result whose shape parameter or method name equals {@code key}. */
     private static double scoreFor(Collection<RunResult> results, String key) {
+        return resultFor(results, key, null).getPrimaryResult().getScore();
+    }
+
+    /**
+     * The result whose shape parameter or method name equals {@code key} and, unless {@code units}
+     * is null, whose units parameter equals it.
+     */
+    private static RunResult resultFor(Collection<RunResult> results, String key, String units) {
         List<String> seen = new ArrayList<>();
         for (RunResult result : results) {
             String label = result.getParams().getBenchmark();
             String method = label.substring(label.lastIndexOf('.') + 1);
             String shape = result.getParams().getParam("shape");
-            if (key.equals(method) || key.equals(shape)) {
-                return result.getPrimaryResult().getScore();
+            boolean unitsMatch = units == null || units.equals(result.getParams().getParam("units"));
+            if ((key.equals(method) || key.equals(shape)) && unitsMatch) {
+                return result;
             }
             seen.add(method + (shape == null ? "" : " " + shape));
         }
-        throw new IllegalStateException("no benchmark result for " + key + " among " + seen);
+        throw new IllegalStateException("no benchmark result for " + key + (units == null ? "" : " at " + units + " units")
+                + " among " + seen);
     }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One LSTM step's cell for a 64-row shard, as the recurrence calls it: the vector kernel against
  * its scalar reference in the same class. Score = calls per second; gate elements per second =
- * score * rows * 4 * units. Forward overwrites the pre-activations with the activations, so
- * later calls see values in [-1, 1]: the kernels have no data-dependent branches, so the cost is
- * the same. Setup fails fast if the vector forward is off the reference by more than 1e-6.
+ * score * rows * 4 * units. Inputs are uniform in [-1, 1); forward overwrites the pre-activations
+ * with the activations and backward overwrites dc, so later calls see other values: the kernels
+ * have no data-dependent branches, so the cost is the same. Setup fails fast if the vector forward
+ * is off the reference by more than 1e-6.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -52,13 +53,13 @@ public class LstmCellBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Random random = new Random(1);
-        gates = uniform(random, rows * 4 * units, 8f);
-        cPrev = uniform(random, rows * units, 2f);
+        gates = GemmBenchmark.randomArray(random, rows * 4 * units);
+        cPrev = GemmBenchmark.randomArray(random, rows * units);
         c = new float[rows * units];
         tanhC = new float[rows * units];
         h = new float[rows * units];
-        dh = uniform(random, rows * units, 1f);
-        dc = uniform(random, rows * units, 1f);
+        dh = GemmBenchmark.randomArray(random, rows * units);
+        dc = GemmBenchmark.randomArray(random, rows * units);
         dz = new float[rows * 4 * units];
         cell = new LstmCell(FloatVector.SPECIES_PREFERRED);
         float[] referenceGates = gates.clone();
@@ -71,14 +72,6 @@ public class LstmCellBenchmark {
                 throw new IllegalStateException("vector LSTM cell is off at element " + i);
             }
         }
-    }
-
-    private static float[] uniform(Random random, int n, float range) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (random.nextFloat() - 0.5f) * range;
-        }
-        return x;
     }
 
     @Benchmark
