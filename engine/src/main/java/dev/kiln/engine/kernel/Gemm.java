@@ -13,7 +13,7 @@ import java.util.Arrays;
  * As in BLAS, beta == 0 means C is only written, never read (NaNs in C do not leak through).
  *
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
- * 2-vector tile of C in registers while it streams a panel of A and a strip of B, both packed
+ * 2-vector tile of C (4 vectors with 512-bit vectors) in registers while it streams a panel of A and a strip of B, both packed
  * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache; a
  * row-major A whose k fits one block is read where it lies instead. Large
  * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
@@ -22,7 +22,8 @@ import java.util.Arrays;
 public final class Gemm {
     private static final int ROWS = GemmTiles.ROWS;
     /**
-     * A K block of a 2-vector strip of B (16 KiB at 256 bits) and a panel of A (6 KiB) fit in L1;
+     * A K block of a 2-vector strip of B (16 KiB at 256 bits) and a panel of A (6 KiB) fit in L1
+     * (a 4-vector strip at 512 bits, 64 KiB, streams from L2: each of its rows feeds 24 FMAs);
      * 256 rather than 128 halves the passes over C when k is large (a gradient through a 512-wide
      * input: 49 to 61 GFLOPS on one thread). Changing it changes results in the last bits, since C
      * adds one K block at a time.
@@ -47,7 +48,7 @@ public final class Gemm {
     public Gemm(VectorSpecies<Float> species, ComputePool pool) {
         this.species = species;
         this.tiles = Specialization.instantiate(GemmTiles.class, VectorGemmTiles.class, species);
-        this.strip = GemmTiles.VECTORS * species.length();
+        this.strip = tiles.strip();
         this.pool = pool;
         this.scratches = ThreadLocal.withInitial(Scratch::new);
     }

@@ -10,17 +10,19 @@ interface GemmTiles {
      * 7 accumulators to the stack on every step of k).
      */
     int ROWS = 6;
-    /** Vectors of columns one kernel computes. */
-    int VECTORS = 2;
+    /**
+     * Columns of a strip of packed B, the widest a kernel computes: 4 vectors where registers allow
+     * (see {@link VectorGemmTiles}), otherwise 2.
+     */
+    int strip();
 
     /**
      * C[rows, width] = alpha * A[rows, kc] * B[kc, width], added to C when {@code accumulate},
-     * for rows 1 to {@link #ROWS} and width up to {@link #VECTORS} vectors. A is row-major,
+     * for rows 1 to {@link #ROWS} and width up to {@link #strip()} columns. A is row-major,
      * A(i, p) = a[aOff + i*lda + p], whether it is the caller's matrix or a packed block; no row
-     * past {@code rows} is read. B(p, j) is the float at index p*strip + j of packedB, where strip
-     * = {@link #VECTORS} vectors; C is row-major with leading dimension ldc. ({@link Gemm} applies
-     * a beta other than 0 or 1 beforehand: a smaller epilogue keeps C2 from moving the
-     * accumulators to the heap.)
+     * past {@code rows} is read. B(p, j) is the float at index p*strip + j of packedB; C is
+     * row-major with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1
+     * beforehand: a smaller epilogue keeps C2 from moving the accumulators to the heap.)
      */
     void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
               MemorySegment packedB, float[] c, int c0, int ldc);
