@@ -3,6 +3,7 @@ package dev.kiln.benchmarks;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.Dropout;
 import dev.kiln.engine.layer.Embedding;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.TokenBatch;
@@ -17,7 +18,7 @@ import java.util.List;
  * Synthetic batches with the IMDB review length distribution after TextVectorization (log-normal,
  * mean about 233 tokens, median about 174, clipped to [10, 2469]; a batch of 64 pads to ~890),
  * ids uniform in [1, 1000), and the seed model Embedding(1000, 64, mask) -> Bidirectional(LSTM(64))
- * -> Dense(64, relu) -> Dense(1).
+ * -> Dense(64, relu) -> Dense(1) or the tutorial's stacked model.
  */
 final class ImdbLikeBatches {
     /** Multiply-adds x 2 of one training step of the masked BiLSTM model per real token (issue 3). */
@@ -54,6 +55,31 @@ final class ImdbLikeBatches {
                 new Dense(1, Activation.LINEAR, "dense_1")));
         model.build(0, new Rng(seed));
         return model;
+    }
+
+    /**
+     * The tutorial's second model: Embedding(1000, 64, mask) -> Bidirectional(LSTM(64,
+     * return_sequences)) -> Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5) -> Dense(1).
+     */
+    static Sequential stackedModel(long seed) {
+        Sequential model = new Sequential(List.of(
+                new Embedding(VOCABULARY, 64, true, "embedding"),
+                new Bidirectional(new Lstm(64, false, true, "lstm"), "bidirectional"),
+                new Bidirectional(new Lstm(32, false, "lstm_1"), "bidirectional_1"),
+                new Dense(64, Activation.RELU, "dense"),
+                new Dropout(0.5, "dropout"),
+                new Dense(1, Activation.LINEAR, "dense_1")));
+        model.build(0, new Rng(seed));
+        return model;
+    }
+
+    /** The model a benchmark names: seed or stacked. */
+    static Sequential model(String name, long seed) {
+        return switch (name) {
+            case "seed" -> seedModel(seed);
+            case "stacked" -> stackedModel(seed);
+            default -> throw new IllegalArgumentException("model expects seed or stacked, got '" + name + "'");
+        };
     }
 
     static int tokens(LabeledBatch batch) {

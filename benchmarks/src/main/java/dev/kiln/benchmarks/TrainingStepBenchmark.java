@@ -26,10 +26,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One training step of the seed model (batch 64, IMDB-like lengths; forward, backward, Adam) and
- * inference on the same batches. Sample-time mode, so JMH reports the median (p0.50). Each call
+ * One training step of the seed or the stacked model (batch 64, IMDB-like lengths; forward,
+ * backward, Adam) and inference on the same batches. Sample-time mode, so JMH reports the median (p0.50). Each call
  * takes the next of 16 pre-built batches, so the figures average over the length distribution.
- * Effective GFLOPS = 393 kFLOP x real tokens per batch / step time.
+ * Effective GFLOPS = 393 kFLOP (seed) x real tokens per batch / step time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -45,8 +45,12 @@ public class TrainingStepBenchmark {
     @Param({"auto"})
     public String projection;
 
+    /** seed (the default) or stacked (the tutorial's second model). */
+    @Param({"seed"})
+    public String model;
+
     List<LabeledBatch> batches;
-    Sequential model;
+    Sequential network;
     ComputePool pool;
     int next;
 
@@ -54,8 +58,8 @@ public class TrainingStepBenchmark {
     public void setUp() {
         batches = ImdbLikeBatches.batches(11, 16, 64);
         pool = ComputePool.withThreads(threads);
-        model = ImdbLikeBatches.seedModel(1);
-        model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
+        network = ImdbLikeBatches.model(model, 1);
+        network.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
         System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
                 batches.size());
@@ -69,12 +73,12 @@ public class TrainingStepBenchmark {
     @Benchmark
     public double trainStep() {
         LabeledBatch batch = batches.get(next++ & 15);
-        return model.trainOnBatch(batch);
+        return network.trainOnBatch(batch);
     }
 
     @Benchmark
     public float[] predictBatch() {
         LabeledBatch batch = batches.get(next++ & 15);
-        return model.predict(batch.inputs()).data();
+        return network.predict(batch.inputs()).data();
     }
 }
