@@ -23,6 +23,8 @@ import dev.kiln.nlp.demo.SeedModel;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -65,6 +67,9 @@ public final class EndToEndHarness {
     static final double STACKED_TRAIN_FLOP_PER_TOKEN = 639e3;
     private static final int BATCH = 64;
     private static final int WARMUP_STEPS = 15;
+    /** Warm-up rounds end when one adds less than this much JIT compilation time (or after the most rounds). */
+    private static final long WARMUP_SETTLED_MS = 100;
+    private static final int WARMUP_MAX_ROUNDS = 6;
 
     private EndToEndHarness() {}
 
@@ -209,16 +214,37 @@ public final class EndToEndHarness {
     }
 
     /** A few steps on a throwaway model per configuration and architecture, so the measured runs start with compiled code. */
+    /**
+     * Trains every configuration a few steps, and again until the JIT has settled: C2 compiling
+     * the kernels during a measured epoch takes CPU from its threads (on 2 cores, up to a second
+     * per epoch in the first measured run after 15 warm-up steps, stalls of about a millisecond in
+     * the middle of LSTM steps), which made first rounds slower than second ones.
+     */
     private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches,
             List<Architecture> architectures) {
-        for (Architecture architecture : architectures) {
-            for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
-                Sequential model = SeedModel.build(encoder, seed + 1, architecture);
-                model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
-                        configuration.engine(pool));
-                for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
-                    model.trainOnBatch(batch);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long compiled = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        for (int round = 0; round < WARMUP_MAX_ROUNDS; round++) {
+            for (Architecture architecture : architectures) {
+                for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
+                    Sequential model = SeedModel.build(encoder, seed + 1, architecture);
+                    model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
+                            configuration.engine(pool));
+                    for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
+                        model.trainOnBatch(batch);
+                    }
                 }
+            }
+            if (!jit.isCompilationTimeMonitoringSupported()) {
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            long added = now - compiled;
+            compiled = now;
+            if (added < WARMUP_SETTLED_MS || round + 1 == WARMUP_MAX_ROUNDS) {
+                System.out.printf("warm-up: %d round(s) of %d steps per configuration; the last added %d ms of JIT compilation%n",
+                        round + 1, WARMUP_STEPS, added);
+                return;
             }
         }
     }
