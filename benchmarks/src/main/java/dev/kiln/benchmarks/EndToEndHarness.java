@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * (per-token projection, shards of 16) and its default now (the table projection, shards of 64),
  * and prints the ratios (seed model). {@code --compare-models} trains the seed model and the tutorial's stacked
  * one alternately on the same batches (two rounds each) and prints the stacked/seed epoch ratio.
- * Every training run also prints where a step's time went.
+ * Every training run also prints where a step's time went. Before the measured runs, every
+ * configuration trains rounds of a few steps until the JIT has settled (see {@link #warmUp}).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
  *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42] [--input-projection auto]
