@@ -1,6 +1,7 @@
 package dev.kiln.checkpoint.hdf5;
 
 import dev.kiln.engine.tensor.Shape;
+import dev.kiln.engine.testing.DebianPython;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,7 +81,7 @@ class Hdf5WriterTest {
 
     @Test
     void h5pyReadsWhatWasWritten(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(TreeLines.PYTHON), "needs /usr/bin/python3 with h5py");
+        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py (Debian: python3-h5py)");
         List<Hdf5GroupBuilder> trees = new ArrayList<>(List.of(awkward(), Hdf5GroupBuilder.root()));
         Random random = new Random(20261203);
         for (int i = 0; i < 60; i++) {

@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.hdf5;
 
 import dev.kiln.checkpoint.io.CheckpointFormatException;
 import dev.kiln.engine.json.JsonReader;
+import dev.kiln.engine.testing.DebianPython;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  * ({@link #read}), and from h5py ({@link #h5py}, many files in one python call).
  */
 final class TreeLines {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src/test/python/hdf5_dump.py");
     private static final HexFormat HEX = HexFormat.of();
 
@@ -136,7 +136,7 @@ final class TreeLines {
 
     /** What h5py reads of each file, in one python call: file -> lines, or an "error: ..." line when h5py refused it. */
     static Map<Path, List<String>> h5py(List<Path> files) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of(DebianPython.PATH.toString(), SCRIPT.toString()));
         files.forEach(f -> command.add(f.toString()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] output = process.getInputStream().readAllBytes();

@@ -4,6 +4,7 @@ import dev.kiln.engine.layer.FeatureBatch;
 import dev.kiln.engine.layer.SequenceBatch;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.testing.DebianPython;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class KerasExportMirrorTest {
     @Test
     void exportedFilesPassTheLoadersChecksAndPredictAsKiln(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(KerasLoaderMirror.PYTHON), "needs /usr/bin/python3 with h5py and numpy");
+        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
         List<KerasLoaderMirror.Request> requests = new ArrayList<>();
         List<float[]> predictions = new ArrayList<>();
         for (ExportModels.Architecture architecture : ExportModels.ALL) {
@@ -58,7 +59,7 @@ class KerasExportMirrorTest {
 
     @Test
     void weightsThatDoNotFitTheConfigAreRefused(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(KerasLoaderMirror.PYTHON), "needs /usr/bin/python3 with h5py and numpy");
+        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
         ExportModels.Architecture mlp = ExportModels.ALL.get(1);
         LocalDateTime saved = LocalDateTime.of(2026, 12, 3, 20, 0);
         Path twelve = dir.resolve("twelve.keras");

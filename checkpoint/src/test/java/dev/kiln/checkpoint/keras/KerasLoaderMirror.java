@@ -2,6 +2,7 @@ package dev.kiln.checkpoint.keras;
 
 import dev.kiln.engine.json.JsonReader;
 import dev.kiln.engine.json.JsonWriter;
+import dev.kiln.engine.testing.DebianPython;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * zipfile, and a NumPy forward pass) on exported files, all in one python call.
  */
 final class KerasLoaderMirror {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src/test/python/keras_loader_mirror.py").toAbsolutePath();
 
     /** One file to check: its inputs' kind (ids, vectors, sequences), the examples, the layers the script leaves out first. */
@@ -44,7 +44,7 @@ final class KerasLoaderMirror {
         }
         Path input = dir.resolve("mirror-requests.json");
         Files.writeString(input, JsonWriter.write(json));
-        Process process = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), input.toString())
+        Process process = new ProcessBuilder(DebianPython.PATH.toString(), SCRIPT.toString(), input.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {

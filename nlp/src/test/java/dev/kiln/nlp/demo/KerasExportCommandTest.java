@@ -17,6 +17,7 @@ import dev.kiln.engine.loss.MeanError;
 import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.Sequential;
 import dev.kiln.engine.random.Rng;
+import dev.kiln.engine.testing.DebianPython;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.TextVectorizationKeras;
 import dev.kiln.nlp.Texts;
@@ -51,7 +52,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * .h5 files and predicts what Kiln predicts from the TextVectorization's ids (1e-5 relative).
  */
 class KerasExportCommandTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path MIRROR = Path.of("../checkpoint/src/test/python/keras_loader_mirror.py");
     private static final List<String> REVIEWS = List.of("a great film with great acting", "a dull film, dull and long",
             "the plot was thin but the music was great", "I would not watch it again", "wonderful, moving, and funny",
@@ -90,7 +90,7 @@ class KerasExportCommandTest {
                     zip.getEntry("assets/layers/text_vectorization/vocabulary.txt")).readAllBytes(), StandardCharsets.UTF_8));
         }
 
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3 with h5py and numpy");
+        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
         List<Object> examples = new ArrayList<>();
         List<Float> predicted = new ArrayList<>();
         try (ComputePool pool = ComputePool.singleThreaded()) {
@@ -187,7 +187,7 @@ class KerasExportCommandTest {
                 assertEquals(Arrays.toString(encoder.getIdfWeights()), Arrays.toString(saved), group);
             }
         }
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3 with h5py and numpy");
+        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
         List<Object> examples = new ArrayList<>();
         List<Float> predicted = new ArrayList<>();
         try (ComputePool pool = ComputePool.singleThreaded()) {
@@ -227,7 +227,7 @@ class KerasExportCommandTest {
         }
         Path input = dir.resolve("requests.json");
         Files.writeString(input, JsonWriter.write(requests));
-        Process process = new ProcessBuilder(PYTHON.toString(), MIRROR.toString(), input.toString())
+        Process process = new ProcessBuilder(DebianPython.PATH.toString(), MIRROR.toString(), input.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] output = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(10, TimeUnit.MINUTES) && process.exitValue() == 0, "keras_loader_mirror.py failed");
