@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -222,16 +223,20 @@ class DatasetTest {
     @Test
     void closeReportsAProducerStuckInItsInput() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch reached = new CountDownLatch(1);
         Recording source = new Recording(10) {
             @Override
             void onNext(int element) {
                 if (element == 1) {
+                    reached.countDown();
                     awaitUninterruptibly(release);
                 }
             }
         };
         Started<PrefetchIterator<Integer>> started = starting(1, () -> new PrefetchIterator<>(source.iterator(0), 2, Duration.ofMillis(100)));
         assertEquals(0, started.value().next());
+        // Closed only once the producer is inside its input: closed earlier, it would stop in time.
+        assertTrue(reached.await(10, TimeUnit.SECONDS), "the producer never asked for element 1");
         IllegalStateException stuck = assertThrows(IllegalStateException.class, started.value()::close);
         assertTrue(stuck.getMessage().contains("did not end within 100 ms"), stuck.getMessage());
         release.countDown();
