@@ -13,9 +13,10 @@ import java.nio.ByteOrder;
  * keeps a 6-row by 2-vector tile of C in 12 registers while it streams six rows of a row-major A
  * (the caller's matrix, or a packed block of it) and a packed strip of B: per step of k it loads 2
  * vectors of B and broadcasts 6 elements of A into 12 FMAs. With 512-bit vectors the strip is 4
- * vectors and the main kernel 6 by 4 (see {@link #VECTORS}). A tile of fewer rows reads its last
- * row again in place of the missing ones and stores only its rows; narrower strips use the 6 by 2
- * kernel, then a masked one-vector kernel. Every C element is the same chain of FMAs in k order
+ * vectors and the main kernel 6 by 4 (see {@link #VECTORS}). A tile of 4 or 5 rows reads its last
+ * row again in place of the missing ones and stores only its rows; a tile of 1 to 3 rows (the
+ * last rows of a block, or of an LSTM step whose sequences are ending) runs a 3-row kernel, half
+ * the FMAs. Narrower strips use the 6 by 2 kernel (3 by 2), then a masked one-vector kernel. Every C element is the same chain of FMAs in k order
  * whichever kernel computes it, so results do not depend on the tiling.
  */
 final class VectorGemmTiles implements GemmTiles {
@@ -51,12 +52,20 @@ final class VectorGemmTiles implements GemmTiles {
         int a4 = aOff + Math.min(4, rows - 1) * lda;
         int a5 = aOff + Math.min(5, rows - 1) * lda;
         if (VECTORS == 4 && width == STRIP) {
-            kernel6x4(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
+            if (rows <= 3) {
+                kernel3x4(accumulate, rows, kc, alpha, a, a0, a1, a2, b, c, c0, ldc);
+            } else {
+                kernel6x4(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
+            }
             return;
         }
         int v = 0;
         for (; v + 2 * L <= width; v += 2 * L) {
-            kernel6x2(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc);
+            if (rows <= 3) {
+                kernel3x2(accumulate, rows, kc, alpha, a, a0, a1, a2, b, v, c, c0 + v, ldc);
+            } else {
+                kernel6x2(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc);
+            }
         }
         // The last part vector: each vector of B is loaded whole (the packed rows are STRIP wide,
         // so it stays inside them) and only C's stores and loads are masked. A masked load from a
@@ -274,6 +283,119 @@ final class VectorGemmTiles implements GemmTiles {
                 c51.mul(alphas).intoArray(c, c5 + L);
                 c52.mul(alphas).intoArray(c, c5 + 2 * L);
                 c53.mul(alphas).intoArray(c, c5 + 3 * L);
+            }
+        }
+    }
+
+    /** A 3 by 2 tile (1 to 3 rows): as {@link #kernel6x2} for the last rows of a block. */
+    private static void kernel3x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+                                  MemorySegment b, int column, float[] c, int c0, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        long bp = (long) column * Float.BYTES;
+        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+        }
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            if (rows > 1) {
+                c10.fma(alphas, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+                c11.fma(alphas, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+            }
+            if (rows > 2) {
+                c20.fma(alphas, FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
+                c21.fma(alphas, FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+            }
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            if (rows > 1) {
+                c10.mul(alphas).intoArray(c, c1);
+                c11.mul(alphas).intoArray(c, c1 + L);
+            }
+            if (rows > 2) {
+                c20.mul(alphas).intoArray(c, c2);
+                c21.mul(alphas).intoArray(c, c2 + L);
+            }
+        }
+    }
+
+    /** A 3 by 4 tile (1 to 3 rows) of a 512-bit host: as {@link #kernel6x4} for the last rows of a block. */
+    private static void kernel3x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+                                  MemorySegment b, float[] c, int c0, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        long bp = 0;
+        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+        }
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            if (rows > 1) {
+                c10.fma(alphas, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+                c11.fma(alphas, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+                c12.fma(alphas, FloatVector.fromArray(S, c, c1 + 2 * L)).intoArray(c, c1 + 2 * L);
+                c13.fma(alphas, FloatVector.fromArray(S, c, c1 + 3 * L)).intoArray(c, c1 + 3 * L);
+            }
+            if (rows > 2) {
+                c20.fma(alphas, FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
+                c21.fma(alphas, FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+                c22.fma(alphas, FloatVector.fromArray(S, c, c2 + 2 * L)).intoArray(c, c2 + 2 * L);
+                c23.fma(alphas, FloatVector.fromArray(S, c, c2 + 3 * L)).intoArray(c, c2 + 3 * L);
+            }
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            c02.mul(alphas).intoArray(c, c0 + 2 * L);
+            c03.mul(alphas).intoArray(c, c0 + 3 * L);
+            if (rows > 1) {
+                c10.mul(alphas).intoArray(c, c1);
+                c11.mul(alphas).intoArray(c, c1 + L);
+                c12.mul(alphas).intoArray(c, c1 + 2 * L);
+                c13.mul(alphas).intoArray(c, c1 + 3 * L);
+            }
+            if (rows > 2) {
+                c20.mul(alphas).intoArray(c, c2);
+                c21.mul(alphas).intoArray(c, c2 + L);
+                c22.mul(alphas).intoArray(c, c2 + 2 * L);
+                c23.mul(alphas).intoArray(c, c2 + 3 * L);
             }
         }
     }
