@@ -1,11 +1,13 @@
 package dev.kiln.engine.json;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /** JSON values in error messages, as a user would write them: strings quoted and shortened, containers by their size. */
 public final class JsonValues {
     private static final int SHOWN = 60;
+    private static final int NAMES_SHOWN = 8;
 
     private JsonValues() {}
 
@@ -23,6 +25,13 @@ public final class JsonValues {
             case Map<?, ?> map -> "an object with " + map.size() + " keys";
             default -> String.valueOf(value);
         };
+    }
+
+    /** Names (keys of a file's map, say) as a message lists them: the first few, each shortened, and how many more. */
+    public static String names(Collection<String> names) {
+        List<String> shown = names.stream().limit(NAMES_SHOWN).map(name -> "'" + shortened(name) + "'").toList();
+        String more = names.size() > NAMES_SHOWN ? ", and " + (names.size() - NAMES_SHOWN) + " more" : "";
+        return "[" + String.join(", ", shown) + more + "]";
     }
 
     /** {@code text}, cut to a readable length. */

@@ -1,6 +1,7 @@
 package dev.kiln.engine.optim;
 
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.json.JsonValues;
 import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.part.PartRegistry;
 import dev.kiln.engine.part.PartState;
@@ -114,7 +115,8 @@ public final class OptimizerSteps {
             built.add(tensors);
         }
         if (!unused.isEmpty()) {
-            throw new IllegalArgumentException("optimizer slots " + unused.keySet() + " match no parameter of the model");
+            throw new IllegalArgumentException("optimizer slots " + JsonValues.names(unused.keySet())
+                    + " match no parameter of the model");
         }
         slots.clear();
         slots.addAll(built);
@@ -234,7 +236,7 @@ public final class OptimizerSteps {
         }
         for (String key : state.tensors().keySet()) {
             if (slotNames.stream().noneMatch(slot -> key.startsWith(slot + "/"))) {
-                throw new IllegalArgumentException("optimizer state tensor '" + key + "' is no slot of this optimizer (slots: "
+                throw new IllegalArgumentException("optimizer state tensor '" + JsonValues.shortened(key) + "' is no slot of this optimizer (slots: "
                         + slotNames + ")");
             }
         }

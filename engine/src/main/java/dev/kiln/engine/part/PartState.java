@@ -1,5 +1,6 @@
 package dev.kiln.engine.part;
 
+import dev.kiln.engine.json.JsonValues;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.Collections;
@@ -112,12 +113,13 @@ public record PartState(Map<String, Object> values, Map<String, Tensor> tensors)
     private Object require(String key) {
         Object value = values.get(key);
         if (value == null) {
-            throw new IllegalArgumentException("the saved state has no value '" + key + "' (has " + values.keySet() + ")");
+            throw new IllegalArgumentException("the saved state has no value '" + key + "' (has " + JsonValues.names(values.keySet()) + ")");
         }
         return value;
     }
 
     private static IllegalArgumentException mistyped(String key, String expected, Object found) {
-        return new IllegalArgumentException("saved state value '" + key + "' should be " + expected + ", found " + found);
+        return new IllegalArgumentException("saved state value '" + key + "' should be " + expected + ", found "
+                + JsonValues.describe(found));
     }
 }
