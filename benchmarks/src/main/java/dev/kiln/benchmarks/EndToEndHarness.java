@@ -214,17 +214,18 @@ public final class EndToEndHarness {
         return reviews;
     }
 
-    /** A few steps on a throwaway model per configuration and architecture, so the measured runs start with compiled code. */
     /**
-     * Trains every configuration a few steps, and again until the JIT has settled: C2 compiling
-     * the kernels during a measured epoch takes CPU from its threads (on 2 cores, up to a second
-     * per epoch in the first measured run after 15 warm-up steps, stalls of about a millisecond in
-     * the middle of LSTM steps), which made first rounds slower than second ones.
+     * Trains a throwaway model of every configuration and architecture a few steps, and again until
+     * the JIT has settled, so the measured runs start with compiled code: C2 compiling the kernels
+     * during a measured epoch takes CPU from its threads (on 2 cores, up to a second per epoch in
+     * the first measured run after 15 warm-up steps, stalls of about a millisecond in the middle of
+     * LSTM steps), which made first rounds slower than second ones.
      */
     private static void warmUp(TextVectorization encoder, long seed, ComputePool pool, List<LabeledBatch> batches,
             List<Architecture> architectures) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long compiled = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        boolean timed = jit.isCompilationTimeMonitoringSupported();
+        long compiled = timed ? jit.getTotalCompilationTime() : 0;
         for (int round = 0; round < WARMUP_MAX_ROUNDS; round++) {
             for (Architecture architecture : architectures) {
                 for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
@@ -236,7 +237,7 @@ public final class EndToEndHarness {
                     }
                 }
             }
-            if (!jit.isCompilationTimeMonitoringSupported()) {
+            if (!timed) {
                 return;
             }
             long now = jit.getTotalCompilationTime();

@@ -13,9 +13,9 @@ import java.util.Arrays;
  * As in BLAS, beta == 0 means C is only written, never read (NaNs in C do not leak through).
  *
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
- * 2-vector tile of C (4 vectors with 512-bit vectors) in registers while it streams a panel of A and a strip of B, both packed
- * contiguous (whatever op(A) and op(B) are) per block of K, so the strips stay in cache; a
- * row-major A whose k fits one block is read where it lies instead. Large
+ * 2-vector tile of C (4 vectors with 512-bit vectors) in registers while it streams a panel of A
+ * and a strip of B, both packed contiguous (whatever op(A) and op(B) are) per block of K, so the
+ * strips stay in cache; a row-major A whose k fits one block is read where it lies instead. Large
  * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
