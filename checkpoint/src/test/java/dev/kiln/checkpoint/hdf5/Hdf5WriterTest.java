@@ -19,7 +19,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Hdf5Writer: what is written reads back as given, with Kiln's reader and with h5py
@@ -81,7 +80,7 @@ class Hdf5WriterTest {
 
     @Test
     void h5pyReadsWhatWasWritten(@TempDir Path dir) throws Exception {
-        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py (Debian: python3-h5py)");
+        DebianPython.assumeH5pyAndNumpy();
         List<Hdf5GroupBuilder> trees = new ArrayList<>(List.of(awkward(), Hdf5GroupBuilder.root()));
         Random random = new Random(20261203);
         for (int i = 0; i < 60; i++) {

@@ -22,7 +22,6 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Exported .keras and .h5 files of every layer Kiln writes pass keras_loader_mirror.py (what Keras
@@ -33,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class KerasExportMirrorTest {
     @Test
     void exportedFilesPassTheLoadersChecksAndPredictAsKiln(@TempDir Path dir) throws Exception {
-        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
+        DebianPython.assumeH5pyAndNumpy();
         List<KerasLoaderMirror.Request> requests = new ArrayList<>();
         List<float[]> predictions = new ArrayList<>();
         for (ExportModels.Architecture architecture : ExportModels.ALL) {
@@ -59,7 +58,7 @@ class KerasExportMirrorTest {
 
     @Test
     void weightsThatDoNotFitTheConfigAreRefused(@TempDir Path dir) throws Exception {
-        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
+        DebianPython.assumeH5pyAndNumpy();
         ExportModels.Architecture mlp = ExportModels.ALL.get(1);
         LocalDateTime saved = LocalDateTime.of(2026, 12, 3, 20, 0);
         Path twelve = dir.resolve("twelve.keras");

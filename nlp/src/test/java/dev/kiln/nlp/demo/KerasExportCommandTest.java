@@ -43,7 +43,6 @@ import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code kiln export --keras MODEL OUT [--h5]} on the demo's model (TextVectorization > Embedding
@@ -90,7 +89,7 @@ class KerasExportCommandTest {
                     zip.getEntry("assets/layers/text_vectorization/vocabulary.txt")).readAllBytes(), StandardCharsets.UTF_8));
         }
 
-        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
+        DebianPython.assumeH5pyAndNumpy();
         List<Object> examples = new ArrayList<>();
         List<Float> predicted = new ArrayList<>();
         try (ComputePool pool = ComputePool.singleThreaded()) {
@@ -187,7 +186,7 @@ class KerasExportCommandTest {
                 assertEquals(Arrays.toString(encoder.getIdfWeights()), Arrays.toString(saved), group);
             }
         }
-        assumeTrue(DebianPython.canImport("h5py", "numpy"), "needs /usr/bin/python3 with h5py and numpy (Debian: python3-h5py)");
+        DebianPython.assumeH5pyAndNumpy();
         List<Object> examples = new ArrayList<>();
         List<Float> predicted = new ArrayList<>();
         try (ComputePool pool = ComputePool.singleThreaded()) {
