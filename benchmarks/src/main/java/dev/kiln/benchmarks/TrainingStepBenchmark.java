@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One training step of the seed or the stacked model (batch 64, IMDB-like lengths; forward,
- * backward, Adam) and inference on the same batches. Sample-time mode, so JMH reports the median (p0.50). Each call
- * takes the next of 16 pre-built batches, so the figures average over the length distribution.
+ * backward, Adam) and inference on the same batches. Sample-time mode, so JMH reports the median
+ * (p0.50). Each call takes the next of 16 pre-built batches, so the figures average over the
+ * length distribution.
  * Effective GFLOPS = 393 kFLOP (seed) x real tokens per batch / step time.
  */
 @State(Scope.Benchmark)
