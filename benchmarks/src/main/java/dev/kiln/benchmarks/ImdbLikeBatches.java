@@ -2,6 +2,7 @@ package dev.kiln.benchmarks;
 
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
+import dev.kiln.engine.layer.CellRnn;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Dropout;
 import dev.kiln.engine.layer.Embedding;
@@ -18,7 +19,8 @@ import java.util.List;
  * Synthetic batches with the IMDB review length distribution after TextVectorization (log-normal,
  * mean about 233 tokens, median about 174, clipped to [10, 2469]; a batch of 64 pads to ~890),
  * ids uniform in [1, 1000), and the seed model Embedding(1000, 64, mask) -> Bidirectional(LSTM(64))
- * -> Dense(64, relu) -> Dense(1) or the tutorial's stacked model.
+ * -> Dense(64, relu) -> Dense(1), the tutorial's stacked model, or the seed model with a GRU(64)
+ * in place of the LSTM.
  */
 final class ImdbLikeBatches {
     /** Multiply-adds x 2 of one training step of the masked BiLSTM model per real token (issue 3). */
@@ -73,12 +75,24 @@ final class ImdbLikeBatches {
         return model;
     }
 
-    /** The model a benchmark names: seed or stacked. */
+    /** The seed model with a Bidirectional(GRU(64)) in place of the LSTM. */
+    static Sequential gruModel(long seed) {
+        Sequential model = new Sequential(List.of(
+                new Embedding(VOCABULARY, 64, true, "embedding"),
+                new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 64, false, false, "gru"), "bidirectional"),
+                new Dense(64, Activation.RELU, "dense"),
+                new Dense(1, Activation.LINEAR, "dense_1")));
+        model.build(0, new Rng(seed));
+        return model;
+    }
+
+    /** The model a benchmark names: seed, stacked or gru. */
     static Sequential model(String name, long seed) {
         return switch (name) {
             case "seed" -> seedModel(seed);
             case "stacked" -> stackedModel(seed);
-            default -> throw new IllegalArgumentException("model expects seed or stacked, got '" + name + "'");
+            case "gru" -> gruModel(seed);
+            default -> throw new IllegalArgumentException("model expects seed, stacked or gru, got '" + name + "'");
         };
     }
 

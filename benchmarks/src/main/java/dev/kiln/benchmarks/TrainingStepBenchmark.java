@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One training step of the seed or the stacked model (batch 64, IMDB-like lengths; forward,
+ * One training step of the seed, the stacked or the GRU model (batch 64, IMDB-like lengths; forward,
  * backward, Adam) and inference on the same batches. Sample-time mode, so JMH reports the median
  * (p0.50). Each call takes the next of 16 pre-built batches, so the figures average over the
  * length distribution.
@@ -42,11 +42,11 @@ public class TrainingStepBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    /** How the LSTM projects the embeddings: auto (the engine's default), table or per_token. */
+    /** How the recurrent layer projects the embeddings: auto (the engine's default), table or per_token. */
     @Param({"auto"})
     public String projection;
 
-    /** seed (the default) or stacked (the tutorial's second model). */
+    /** seed (the default), stacked (the tutorial's second model) or gru (the seed model with a GRU). */
     @Param({"seed"})
     public String model;
 

@@ -5,41 +5,46 @@ import dev.kiln.engine.kernel.Kernels;
 
 /**
  * One direction of a GRU or SimpleRNN over one batch, on real tokens only ({@link TimeMajorLayout}):
- * the input projection of all tokens as one GEMM, then per step the recurrent product of the
- * running rows (a GEMM) and the cell's element-wise part; backward replays the steps in reverse,
- * then computes the input-side gradients as GEMMs. (The LSTM has its own, more tuned direction.)
+ * the input projection of all tokens as one GEMM (or, in table mode, rows of the embedding
+ * table's projection: see {@link TableProjection}), then per step the recurrent product of the
+ * running rows by U, packed once per batch, and the cell's element-wise part; backward replays the
+ * steps in reverse, then computes the input-side gradients as GEMMs. Its arrays come from the step
+ * buffers, so a training step allocates them once. (The LSTM has its own, more tuned direction.)
  */
 final class CellDirection {
     private final Kernels kernels;
+    private final StepBuffers.Claim buffers;
     private final RecurrentCell cell;
     private final TimeMajorLayout layout;
     private final int[] lengths;
+    private final float[] values;
+    /** Table mode: the embedding table's projection; null otherwise. */
+    private final TableProjection table;
     private final int features;
     private final int units;
     private final int width;
     private final float[] kernel;
     private final float[] recurrentKernel;
     // Saved by forward() for backward(): time-major rows.
-    private final float[] inputs;
+    private float[] inputs;
     private float[] recurrentProducts;
     private float[] hidden;
     private float[] saved;
 
-    CellDirection(Kernels kernels, RecurrentCell cell, float[] values, int features, int[] lengths, int[] offsets, float[] kernel,
-                  float[] recurrentKernel, int units, boolean backwards) {
+    CellDirection(Kernels kernels, StepBuffers.Claim buffers, RecurrentCell cell, RecurrentInput input, int[] lengths,
+                  int[] offsets, float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
         this.kernels = kernels;
+        this.buffers = buffers;
         this.cell = cell;
         this.layout = new TimeMajorLayout(lengths, offsets, backwards);
         this.lengths = lengths;
-        this.features = features;
+        this.features = input.features();
         this.units = units;
         this.width = cell.gates() * units;
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
-        this.inputs = new float[layout.tokens * features];
-        for (int row = 0; row < layout.tokens; row++) {
-            System.arraycopy(values, layout.tokenRow[row] * features, inputs, row * features, features);
-        }
+        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width);
+        this.values = table == null ? input.values().data() : null;
     }
 
     /**
@@ -50,21 +55,30 @@ final class CellDirection {
     void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
-        float[] projection = new float[tokens * width];
-        gemm.sgemm(false, false, tokens, width, features, 1f, inputs, 0, Math.max(1, features), kernel, 0, width, 0f, projection, 0,
-                width);
-        addRows(projection, tokens, inputBias);
-        recurrentProducts = new float[tokens * width];
-        hidden = new float[tokens * units];
-        saved = new float[tokens * cell.saved() * units];
-        float[] zeros = new float[layout.steps == 0 ? 0 : layout.active[0] * units];
+        // Every row of these is written before it is read.
+        float[] projection = buffers.floats(tokens * width);
+        if (table != null) {
+            table.copyRows(table.projected(inputBias), layout.tokenRow, 0, tokens, projection, 0);
+        } else {
+            inputs = buffers.floats(tokens * features);
+            for (int row = 0; row < tokens; row++) {
+                System.arraycopy(values, layout.tokenRow[row] * features, inputs, row * features, features);
+            }
+            gemm.sgemm(false, false, tokens, width, features, 1f, inputs, 0, Math.max(1, features), kernel, 0, width, 0f,
+                    projection, 0, width);
+            addRows(projection, 0, tokens, inputBias);
+        }
+        recurrentProducts = buffers.floats(tokens * width);
+        hidden = buffers.floats(tokens * units);
+        saved = buffers.floats(tokens * cell.saved() * units);
+        float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
         for (int t = 0; t < layout.steps; t++) {
             int rows = layout.active[t];
             int start = layout.rowStart[t];
             float[] previous = t == 0 ? zeros : hidden;
             int previousOff = t == 0 ? 0 : layout.rowStart[t - 1] * units;
-            gemm.sgemm(false, false, rows, width, units, 1f, previous, previousOff, units, recurrentKernel, 0, width, 0f,
-                    recurrentProducts, start * width, width);
+            gemm.sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, recurrentProducts, start * width, width);
             addRows(recurrentProducts, start, rows, recurrentBias);
             cell.forward(rows, units, projection, start * width, recurrentProducts, start * width, previous, previousOff, hidden,
                     start * units, saved, start * cell.saved() * units);
@@ -87,15 +101,22 @@ final class CellDirection {
         }
     }
 
+    /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
+    float[] zeroedBuffer(int size) {
+        return buffers.zeros(size);
+    }
+
     /**
      * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
-     * out as forward's output) and adds the gradients into the arrays given; null arrays are not wanted.
+     * out as forward's output) and adds the gradients into the arrays given; null arrays are not
+     * wanted. {@code dInput} receives the gradient of the direction's input: the value rows, or in
+     * table mode the embedding table.
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dKernel, float[] dRecurrent,
-                  float[] dInputBias, float[] dRecurrentBias, float[] dValues) {
+                  float[] dInputBias, float[] dRecurrentBias, float[] dInput) {
         Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
-        float[] dHidden = new float[tokens * units];
+        float[] dHidden = buffers.zeros(tokens * units);
         if (returnSequences) {
             for (int row = 0; row < tokens; row++) {
                 System.arraycopy(dOut, layout.tokenRow[row] * outWidth + column, dHidden, row * units, units);
@@ -108,9 +129,11 @@ final class CellDirection {
                 }
             }
         }
-        float[] dProjection = new float[tokens * width];
-        float[] dProduct = new float[layout.steps == 0 ? 0 : layout.active[0] * width];
-        float[] zeros = new float[layout.steps == 0 ? 0 : layout.active[0] * units];
+        // Every row of these is written by the cell before it is read.
+        float[] dProjection = buffers.floats(tokens * width);
+        float[] dProduct = buffers.floats(layout.steps == 0 ? 0 : layout.active[0] * width);
+        float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
+        Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         for (int t = layout.steps - 1; t >= 0; t--) {
             int rows = layout.active[t];
             int start = layout.rowStart[t];
@@ -120,8 +143,7 @@ final class CellDirection {
             cell.backward(rows, units, dHidden, start * units, previous, previousOff, recurrentProducts, start * width, saved,
                     start * cell.saved() * units, dProjection, start * width, dProduct, 0, first ? null : dHidden, previousOff);
             if (!first) { // dh_prev += dhu U^T; dU += h_prev^T dhu
-                gemm.sgemm(false, true, rows, units, width, 1f, dProduct, 0, width, recurrentKernel, 0, width, 1f, dHidden,
-                        previousOff, units);
+                gemm.sgemm(false, rows, 1f, dProduct, 0, width, packedUt, 1f, dHidden, previousOff, units);
                 if (dRecurrent != null) {
                     gemm.sgemm(true, false, units, width, rows, 1f, hidden, previousOff, units, dProduct, 0, width, 1f, dRecurrent,
                             0, width);
@@ -131,25 +153,29 @@ final class CellDirection {
                 addColumnSums(dProduct, rows, dRecurrentBias);
             }
         }
+        if (dInputBias != null) {
+            addColumnSums(dProjection, tokens, dInputBias);
+        }
+        if (table != null) {
+            if (dKernel != null || dInput != null) {
+                float[] perEntry = table.zeroedPerEntry();
+                table.scatter(dProjection, 0, layout.tokenRow, 0, tokens, perEntry);
+                table.addGradients(perEntry, dKernel, dInput);
+            }
+            return;
+        }
         if (dKernel != null) {
             gemm.sgemm(true, false, features, width, tokens, 1f, inputs, 0, Math.max(1, features), dProjection, 0, width, 1f,
                     dKernel, 0, width);
         }
-        if (dInputBias != null) {
-            addColumnSums(dProjection, tokens, dInputBias);
-        }
-        if (dValues != null) {
-            float[] dInputs = new float[tokens * features];
+        if (dInput != null) {
+            float[] dInputs = buffers.floats(tokens * Math.max(1, features));
             gemm.sgemm(false, true, tokens, features, width, 1f, dProjection, 0, width, kernel, 0, width, 0f, dInputs, 0,
                     Math.max(1, features));
             for (int row = 0; row < tokens; row++) {
-                kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dValues, layout.tokenRow[row] * features);
+                kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dInput, layout.tokenRow[row] * features);
             }
         }
-    }
-
-    private void addRows(float[] matrix, int rows, float[] bias) {
-        addRows(matrix, 0, rows, bias);
     }
 
     /** Adds {@code bias} (width values, or nothing when null) to {@code rows} rows from row {@code start}. */

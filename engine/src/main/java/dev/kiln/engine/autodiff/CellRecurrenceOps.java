@@ -12,7 +12,9 @@ import java.util.function.Supplier;
  * GRU and SimpleRNN over packed sequences as one autodiff operation: one direction, or both
  * directions of a Bidirectional at once, which then run as two tasks on the pool, as the LSTM's
  * do ({@link CellDirection} does the work). The directions' input gradients are added forward
- * first, so the result does not depend on the thread count.
+ * first, so the result does not depend on the thread count. When the values are rows of an
+ * embedding table and the context's {@link InputProjection} says so, each direction works in table
+ * mode ({@link TableProjection}), as the LSTM's do.
  */
 final class CellRecurrenceOps {
     private final OpContext context;
@@ -41,16 +43,19 @@ final class CellRecurrenceOps {
 
     /**
      * The directions over the same sequences, outputs side by side in the order given: [batch,
-     * directions x units], or [tokens, directions x units] with {@code returnSequences}.
+     * directions x units], or [tokens, directions x units] with {@code returnSequences}. The values
+     * are only asked for on the per-token path ({@code rows}: their embedding table rows, or null).
      */
-    Variable run(Supplier<RecurrentCell> cells, Variable values, int[] lengths, int[] offsets, List<Weights> weights,
-                 boolean returnSequences) {
-        SequenceOps.requirePacked("recurrent", values, lengths, offsets);
+    Variable run(Supplier<RecurrentCell> cells, Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
+                 List<Weights> weights, boolean returnSequences) {
+        RecurrentInput in = RecurrentInput.of("recurrent", context.projection(), values, rows);
+        in.requireSequences("recurrent", lengths, offsets);
+        Variable input = in.differentiated();
         int count = weights.size();
         Direction[] directions = new Direction[count];
-        List<Variable> inputs = new ArrayList<>(List.of(values));
-        for (int d = 0; d < count; d++) {
-            directions[d] = new Direction(cells.get(), values, lengths, offsets, weights.get(d));
+        List<Variable> inputs = new ArrayList<>(List.of(input));
+        for (int d = 0; d < count; d++) { // claims in a fixed order, before the directions run on two threads
+            directions[d] = new Direction(cells.get(), in, lengths, offsets, weights.get(d));
             if (directions[d].units != directions[0].units) {
                 throw new IllegalArgumentException("recurrent: the directions have " + directions[0].units + " and "
                         + directions[d].units + " units");
@@ -59,17 +64,17 @@ final class CellRecurrenceOps {
         }
         int units = directions[0].units;
         int outWidth = count * units;
-        Tensor output = Tensor.zeros(returnSequences ? values.shape().dim(0) : lengths.length, outWidth);
+        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
         context.kernels().pool().parallelFor(count,
                 d -> directions[d].forward(returnSequences, output.data(), outWidth, d * units));
         Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
-            // The first direction adds into the values' gradient, the others into their own buffers, added after it.
+            // The first direction adds into the input's gradient, the others into their own buffers, added after it.
             float[][] dValues = new float[count][];
-            if (values.requiresGrad()) {
-                dValues[0] = values.gradData();
+            if (input.requiresGrad()) {
+                dValues[0] = input.gradData();
                 for (int d = 1; d < count; d++) {
-                    dValues[d] = new float[values.value().size()];
+                    dValues[d] = directions[d].work.zeroedBuffer(input.value().size());
                 }
             }
             context.kernels().pool().parallelFor(count,
@@ -91,11 +96,11 @@ final class CellRecurrenceOps {
         private final float[] recurrentBias;
         private final CellDirection work;
 
-        Direction(RecurrentCell cell, Variable values, int[] lengths, int[] offsets, Weights weights) {
+        Direction(RecurrentCell cell, RecurrentInput in, int[] lengths, int[] offsets, Weights weights) {
             this.weights = weights;
             this.units = weights.recurrentKernel().shape().dim(0);
             this.width = cell.gates() * units;
-            int features = values.shape().dim(1);
+            int features = in.features();
             weights.kernel().value().requireShape(Shape.of(features, width), "recurrent kernel");
             weights.recurrentKernel().value().requireShape(Shape.of(units, width), "recurrent recurrent_kernel");
             twoBiases = weights.bias().shape().rank() == 2;
@@ -103,7 +108,7 @@ final class CellRecurrenceOps {
             float[] biases = weights.bias().data();
             inputBias = Arrays.copyOfRange(biases, 0, width);
             recurrentBias = twoBiases ? Arrays.copyOfRange(biases, width, 2 * width) : null;
-            work = new CellDirection(context.kernels(), cell, values.data(), features, lengths, offsets,
+            work = new CellDirection(context.kernels(), context.buffers().claim(), cell, in, lengths, offsets,
                     weights.kernel().data(), weights.recurrentKernel().data(), units, weights.backwards());
         }
 
@@ -113,8 +118,8 @@ final class CellRecurrenceOps {
 
         void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dValues) {
             Variable bias = weights.bias();
-            float[] dInputBias = bias.requiresGrad() ? new float[width] : null;
-            float[] dRecurrentBias = dInputBias != null && twoBiases ? new float[width] : null;
+            float[] dInputBias = bias.requiresGrad() ? work.zeroedBuffer(width) : null;
+            float[] dRecurrentBias = dInputBias != null && twoBiases ? work.zeroedBuffer(width) : null;
             work.backward(dOut, outWidth, column, returnSequences, gradOrNull(weights.kernel()),
                     gradOrNull(weights.recurrentKernel()), dInputBias, dRecurrentBias, dValues);
             if (dInputBias != null) {

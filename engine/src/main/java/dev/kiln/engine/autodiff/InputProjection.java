@@ -3,9 +3,9 @@ package dev.kiln.engine.autodiff;
 import java.util.Locale;
 
 /**
- * How an LSTM fed by an Embedding computes its input projection x W + b. TABLE projects the
- * embedding table once and gathers rows (forward), and scatters gate gradients per vocabulary
- * entry (backward); PER_TOKEN multiplies every token's vector; AUTO picks TABLE when the batch
+ * How a recurrent layer (LSTM, GRU, SimpleRNN) fed by an Embedding computes its input projection
+ * x W + b. TABLE projects the embedding table once and gathers rows (forward), and scatters gate
+ * gradients per vocabulary entry (backward); PER_TOKEN multiplies every token's vector; AUTO picks TABLE when the batch
  * has at least {@link #TABLE_FACTOR} times as many tokens as the table has rows, where it does
  * less work. Both give the same results up to float rounding (the sums run in another order).
  */

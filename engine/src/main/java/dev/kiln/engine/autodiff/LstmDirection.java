@@ -23,11 +23,8 @@ import static dev.kiln.engine.autodiff.StepPhases.Phase.WEIGHT_GRADIENTS;
  * reverse from the saved gates, cell states and tanh(c), and after each chunk computes that
  * chunk's weight gradients as three GEMMs.
  *
- * <p>Table mode, when the inputs are rows of an embedding table E (an exact rewrite): the input
- * projection of a token depends only on its id, so forward computes P = E W + b once, one row per
- * vocabulary entry, and copies rows of P instead of a per-token GEMM; backward adds each token's
- * gate gradient into S[id] (in a fixed order), then dW = E^T S and dE = S W^T, GEMMs of
- * vocabulary size instead of token count. The input's gradient is then E's, not the values'.
+ * <p>Table mode, when the inputs are rows of an embedding table E: see {@link TableProjection}.
+ * The input's gradient is then E's, not the values'.
  */
 final class LstmDirection {
     /**
@@ -54,34 +51,29 @@ final class LstmDirection {
     private final int tokens;
     /** Step boundaries of the chunks: chunk c covers steps [chunkStart[c], chunkStart[c + 1]). */
     private final int[] chunkStart;
-    /** Table mode: the embedding table [vocabulary, features] and each value row's id; null otherwise. */
-    private final float[] table;
-    private final int[] ids;
-    private final int vocabulary;
+    /** Table mode: the embedding table's projection; null otherwise. */
+    private final TableProjection table;
     /** Where this direction's working arrays come from (reused from step to step). */
     private final StepBuffers.Claim buffers;
     private final StepPhases phases;
-    // Saved by forward() for backward(): time-major rows.
-    private float[] inputs;
+    // Saved by forward() for backward(): time-major rows. The inputs are not: backward gathers
+    // each chunk's again (a whole-batch copy was megabytes more written and read per step).
     private float[] gates;
     private float[] cells;
     private float[] squashed;
     private float[] hidden;
 
     /** A direction over {@code input}: the token vectors, or in table mode the table and each token's id. */
-    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, LstmInput input, int[] lengths, int[] offsets,
+    LstmDirection(Kernels kernels, StepBuffers.Claim buffers, StepPhases phases, RecurrentInput input, int[] lengths, int[] offsets,
                   float[] kernel, float[] recurrentKernel, int units, boolean backwards) {
         this.buffers = buffers;
         this.phases = phases;
-        EmbeddingRows rows = input.table();
-        this.table = rows == null ? null : rows.table().data();
-        this.ids = rows == null ? null : rows.ids();
-        this.vocabulary = rows == null ? 0 : rows.table().shape().dim(0);
         this.kernels = kernels;
-        this.values = rows == null ? input.values().data() : null;
+        this.width = 4 * units;
+        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width);
+        this.values = table == null ? input.values().data() : null;
         this.features = input.features();
         this.units = units;
-        this.width = 4 * units;
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
         this.lengths = lengths;
@@ -112,9 +104,9 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
         // Once per batch: the other shards of the step find it in the cache.
-        float[] projected = table == null ? null : projectTable(bias);
+        float[] projected = table == null ? null : table.projected(bias);
         phases.stop(INPUT_SIDE, began);
-        inputs = table == null ? buffers.floats(tokens * features) : null;
+        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity() * Math.max(1, features)) : null;
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
         cells = buffers.floats(tokens * units);
@@ -126,10 +118,10 @@ final class LstmDirection {
             int r0 = rowStart[chunkStart[chunk]];
             int rows = rowStart[chunkStart[chunk + 1]] - r0;
             began = phases.start();
-            if (inputs != null) { // gathered chunk by chunk, so the GEMM reads them from L2, not memory
-                gatherInputs(r0, rows, inputs, r0 * features);
+            if (chunkInputs != null) { // gathered chunk by chunk, so the GEMM reads them from L2, not memory
+                gatherInputs(r0, rows, chunkInputs, 0);
             }
-            projectChunk(projected, packedW, bias, inputs, r0 * features, r0, rows, gates, r0 * width);
+            projectChunk(projected, packedW, bias, chunkInputs, 0, r0, rows, gates, r0 * width);
             phases.stop(INPUT_SIDE, began);
             began = phases.start();
             recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
@@ -148,16 +140,15 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
-        int chunkCapacity = Math.min(tokens, CHUNK_ROWS + batch);
-        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
-        float[] chunkGates = buffers.floats(chunkCapacity * width);
+        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity() * Math.max(1, features)) : null;
+        float[] chunkGates = buffers.floats(chunkCapacity() * width);
         // The state's rows are written at step 0 before they are read (no previous c, no h U).
         float[] h = buffers.floats(batch * units);
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
         // Kept across batches while E, W and b stay the same (the cache checks).
-        float[] projected = table == null ? null : projectTable(bias);
+        float[] projected = table == null ? null : table.projected(bias);
         Gemm.PackedMatrix packedW = table == null ? packKernel(false) : null;
         for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
             int r0 = rowStart[chunkStart[chunk]];
@@ -190,6 +181,11 @@ final class LstmDirection {
         }
     }
 
+    /** Rows a chunk can hold: a chunk starts below CHUNK_ROWS and adds one step, at most a row per sequence. */
+    private int chunkCapacity() {
+        return Math.min(tokens, CHUNK_ROWS + order.length);
+    }
+
     /** Copies the input vectors of time-major rows [r0, r0 + rows) to {@code target} at {@code at}, in row order. */
     private void gatherInputs(int r0, int rows, float[] target, int at) {
         for (int row = 0; row < rows; row++) {
@@ -200,17 +196,6 @@ final class LstmDirection {
     /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
     float[] zeroedBuffer(int size) {
         return buffers.zeros(size);
-    }
-
-    /** P = E W + b, the input projection of every vocabulary entry, from the cache or computed into it. */
-    private float[] projectTable(float[] bias) {
-        return buffers.projections().projection(table, kernel, bias, vocabulary * width, projected -> projectTable(bias, projected));
-    }
-
-    private void projectTable(float[] bias, float[] projected) {
-        kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0, width,
-                0f, projected, 0, width);
-        kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);
     }
 
     /**
@@ -230,9 +215,7 @@ final class LstmDirection {
     private void projectChunk(float[] projected, Gemm.PackedMatrix packedW, float[] bias, float[] inputRows, int inputAt, int r0,
                               int rows, float[] target, int at) {
         if (projected != null) {
-            for (int row = 0; row < rows; row++) {
-                System.arraycopy(projected, ids[tokenRow[r0 + row]] * width, target, at + row * width, width);
-            }
+            table.copyRows(projected, tokenRow, r0, rows, target, at);
             return;
         }
         kernels.gemm().sgemm(false, rows, 1f, inputRows, inputAt, Math.max(1, features), packedW, 0f, target, at, width);
@@ -294,12 +277,13 @@ final class LstmDirection {
                 System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
             }
         }
-        int chunkCapacity = Math.min(tokens, CHUNK_ROWS + order.length);
+        int chunkCapacity = chunkCapacity();
         float[] dz = buffers.floats(chunkCapacity * width);
         float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkCapacity * units);
         float[] dInputs = dValues == null ? null : buffers.floats(chunkCapacity * Math.max(1, features));
+        float[] chunkInputs = table == null && dKernel != null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
         // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
-        float[] perEntry = table != null && (dKernel != null || dTable != null) ? buffers.zeros(vocabulary * width) : null;
+        float[] perEntry = table != null && (dKernel != null || dTable != null) ? table.zeroedPerEntry() : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         Gemm.PackedMatrix packedWt = dValues == null ? null : packKernel(true);
         for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
@@ -324,48 +308,36 @@ final class LstmDirection {
             phases.stop(RECURRENCE_BACKWARD, began);
             if (table != null) {
                 began = phases.start();
-                scatterByEntry(chunk, dz, perEntry);
+                if (perEntry != null) {
+                    int r1 = rowStart[chunkStart[chunk + 1]];
+                    table.scatter(dz, 0, tokenRow, r0, r1 - r0, perEntry);
+                }
                 phases.stop(INPUT_SIDE, began);
-                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null);
+                weightGradients(chunk, dz, previousHidden, null, null, null, dRecurrent, dBias, null, null);
             } else {
-                weightGradients(chunk, dz, previousHidden, dInputs, dKernel, dRecurrent, dBias, dValues, packedWt);
+                weightGradients(chunk, dz, previousHidden, chunkInputs, dInputs, dKernel, dRecurrent, dBias, dValues, packedWt);
             }
         }
         if (perEntry != null) {
             long began = phases.start();
-            if (dKernel != null) { // dW += E^T S
-                gemm.sgemm(true, false, features, width, vocabulary, 1f, table, 0, Math.max(1, features), perEntry, 0, width,
-                        1f, dKernel, 0, width);
-            }
-            if (dTable != null) { // dE += S W^T
-                gemm.sgemm(false, true, vocabulary, features, width, 1f, perEntry, 0, width, kernel, 0, width, 1f,
-                        dTable, 0, Math.max(1, features));
-            }
+            table.addGradients(perEntry, dKernel, dTable);
             phases.stop(INPUT_SIDE, began);
         }
     }
 
-    /** S[id] += dz of each of the chunk's tokens, in row order (a fixed order: the same sums on any thread count). */
-    private void scatterByEntry(int chunk, float[] dz, float[] perEntry) {
-        if (perEntry == null) {
-            return;
-        }
-        int r0 = rowStart[chunkStart[chunk]];
-        int rows = rowStart[chunkStart[chunk + 1]] - r0;
-        for (int row = 0; row < rows; row++) {
-            kernels.arithmetic().axpy(width, 1f, dz, row * width, perEntry, ids[tokenRow[r0 + row]] * width);
-        }
-    }
-
-    /** Adds one chunk's share of the weight and input gradients, from its dz rows ({@code packedWt}: W^T, for dValues). */
-    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] dInputs, float[] dKernel,
+    /**
+     * Adds one chunk's share of the weight and input gradients, from its dz rows ({@code packedWt}:
+     * W^T, for dValues; {@code chunkInputs}: room for the chunk's inputs, for dKernel).
+     */
+    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dInputs, float[] dKernel,
                                  float[] dRecurrent, float[] dBias, float[] dValues, Gemm.PackedMatrix packedWt) {
         Gemm gemm = kernels.gemm();
         int r0 = rowStart[chunkStart[chunk]];
         int rows = rowStart[chunkStart[chunk + 1]] - r0;
         long began = phases.start();
         if (dKernel != null) { // dW += X^T dZ
-            gemm.sgemm(true, false, features, width, rows, 1f, inputs, r0 * features, Math.max(1, features), dz, 0, width,
+            gatherInputs(r0, rows, chunkInputs, 0);
+            gemm.sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dz, 0, width,
                     1f, dKernel, 0, width);
         }
         phases.stop(INPUT_SIDE, began);

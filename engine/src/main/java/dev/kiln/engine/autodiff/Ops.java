@@ -241,17 +241,30 @@ public final class Ops {
      */
     public Variable gru(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel, Variable bias,
                         boolean backwards, boolean returnSequences) {
-        return cells.run(GruCell::new, values, lengths, offsets,
-                List.of(new CellRecurrenceOps.Weights(new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards)),
+        return gru(() -> values, null, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
+    }
+
+    /**
+     * The same, knowing that the values are rows of an embedding table ({@code rows}, or null when
+     * not), as {@link #lstm(Supplier, EmbeddingRows, int[], int[], Variable, Variable, Variable, boolean, boolean)}.
+     */
+    public Variable gru(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Variable kernel,
+                        Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
+        return cells.run(GruCell::new, values, rows, lengths, offsets, List.of(cellWeights(kernel, recurrentKernel, bias, backwards)),
                 returnSequences);
     }
 
     /** Keras' SimpleRNN with tanh over packed sequences: kernel [features, units], recurrent kernel [units, units], bias [units]. */
     public Variable simpleRnn(Variable values, int[] lengths, int[] offsets, Variable kernel, Variable recurrentKernel,
                               Variable bias, boolean backwards, boolean returnSequences) {
-        return cells.run(SimpleRnnCell::new, values, lengths, offsets,
-                List.of(new CellRecurrenceOps.Weights(new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards)),
-                returnSequences);
+        return simpleRnn(() -> values, null, lengths, offsets, kernel, recurrentKernel, bias, backwards, returnSequences);
+    }
+
+    /** The same, knowing the values' table rows, as {@link #gru(Supplier, EmbeddingRows, int[], int[], Variable, Variable, Variable, boolean, boolean)}. */
+    public Variable simpleRnn(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Variable kernel,
+                              Variable recurrentKernel, Variable bias, boolean backwards, boolean returnSequences) {
+        return cells.run(SimpleRnnCell::new, values, rows, lengths, offsets,
+                List.of(cellWeights(kernel, recurrentKernel, bias, backwards)), returnSequences);
     }
 
     /**
@@ -261,14 +274,33 @@ public final class Ops {
      */
     public Variable bidirectionalGru(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
                                      List<Variable> backwardWeights, boolean returnSequences) {
-        return cells.run(GruCell::new, values, lengths, offsets, cellWeights(forwardWeights, backwardWeights), returnSequences);
+        return bidirectionalGru(() -> values, null, lengths, offsets, forwardWeights, backwardWeights, returnSequences);
+    }
+
+    /** The same, knowing the values' table rows, as {@link #gru(Supplier, EmbeddingRows, int[], int[], Variable, Variable, Variable, boolean, boolean)}. */
+    public Variable bidirectionalGru(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
+                                     List<Variable> forwardWeights, List<Variable> backwardWeights, boolean returnSequences) {
+        return cells.run(GruCell::new, values, rows, lengths, offsets, cellWeights(forwardWeights, backwardWeights),
+                returnSequences);
     }
 
     /** The same for SimpleRNN, as {@link #simpleRnn} takes its weights. */
     public Variable bidirectionalSimpleRnn(Variable values, int[] lengths, int[] offsets, List<Variable> forwardWeights,
                                            List<Variable> backwardWeights, boolean returnSequences) {
-        return cells.run(SimpleRnnCell::new, values, lengths, offsets, cellWeights(forwardWeights, backwardWeights),
+        return bidirectionalSimpleRnn(() -> values, null, lengths, offsets, forwardWeights, backwardWeights, returnSequences);
+    }
+
+    /** The same, knowing the values' table rows. */
+    public Variable bidirectionalSimpleRnn(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
+                                           List<Variable> forwardWeights, List<Variable> backwardWeights,
+                                           boolean returnSequences) {
+        return cells.run(SimpleRnnCell::new, values, rows, lengths, offsets, cellWeights(forwardWeights, backwardWeights),
                 returnSequences);
+    }
+
+    private static CellRecurrenceOps.Weights cellWeights(Variable kernel, Variable recurrentKernel, Variable bias,
+                                                         boolean backwards) {
+        return new CellRecurrenceOps.Weights(new RecurrentOps.Weights(kernel, recurrentKernel, bias), backwards);
     }
 
     private static List<CellRecurrenceOps.Weights> cellWeights(List<Variable> forward, List<Variable> backward) {

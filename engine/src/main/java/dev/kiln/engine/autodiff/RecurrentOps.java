@@ -34,7 +34,7 @@ final class RecurrentOps {
      */
     Variable lstm(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights weights,
                   boolean backwards, boolean returnSequences) {
-        LstmInput in = LstmInput.of(context.projection(), values, rows);
+        RecurrentInput in = RecurrentInput.of("lstm", context.projection(), values, rows);
         int units = checkArguments(in, lengths, offsets, weights);
         LstmDirection direction = newDirection(in, lengths, offsets, weights, units, backwards);
         Variable input = in.differentiated();
@@ -60,7 +60,7 @@ final class RecurrentOps {
     /** Forward and backward LSTMs over the same sequences, outputs concatenated (forward first). */
     Variable bidirectional(Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets, Weights forwardWeights,
                            Weights backwardWeights, boolean returnSequences) {
-        LstmInput in = LstmInput.of(context.projection(), values, rows);
+        RecurrentInput in = RecurrentInput.of("bidirectional lstm", context.projection(), values, rows);
         int units = checkArguments(in, lengths, offsets, forwardWeights);
         if (checkArguments(in, lengths, offsets, backwardWeights) != units) {
             throw new IllegalArgumentException("bidirectional lstm: the two directions have different units");
@@ -108,7 +108,7 @@ final class RecurrentOps {
         return out;
     }
 
-    private LstmDirection newDirection(LstmInput in, int[] lengths, int[] offsets, Weights weights, int units,
+    private LstmDirection newDirection(RecurrentInput in, int[] lengths, int[] offsets, Weights weights, int units,
                                        boolean backwards) {
         return new LstmDirection(context.kernels(), context.buffers().claim(), context.phases(), in, lengths, offsets,
                 weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
@@ -125,23 +125,14 @@ final class RecurrentOps {
     }
 
     /** Checks shapes and ranges; returns the number of units. */
-    private static int checkArguments(LstmInput in, int[] lengths, int[] offsets, Weights weights) {
+    private static int checkArguments(RecurrentInput in, int[] lengths, int[] offsets, Weights weights) {
         int features = in.features();
         int units = weights.recurrentKernel().shape().dim(0);
         int width = 4 * units;
         weights.kernel().value().requireShape(Shape.of(features, width), "lstm kernel");
         weights.recurrentKernel().value().requireShape(Shape.of(units, width), "lstm recurrent kernel");
         weights.bias().value().requireShape(Shape.of(width), "lstm bias");
-        if (lengths.length != offsets.length) {
-            throw new IllegalArgumentException("lstm: " + lengths.length + " lengths but " + offsets.length + " offsets");
-        }
-        int total = in.tokens();
-        for (int s = 0; s < lengths.length; s++) {
-            if (lengths[s] < 0 || offsets[s] < 0 || offsets[s] + lengths[s] > total) {
-                throw new IllegalArgumentException("lstm: sequence " + s + " (offset " + offsets[s] + ", length "
-                        + lengths[s] + ") lies outside the " + total + " rows of values");
-            }
-        }
+        in.requireSequences("lstm", lengths, offsets);
         return units;
     }
 }

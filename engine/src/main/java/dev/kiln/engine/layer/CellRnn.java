@@ -126,12 +126,12 @@ public final class CellRnn implements Recurrent {
 
     @Override
     public Variable run(SequenceBatch sequences, Ops ops) {
-        Variable values = sequences.values();
+        // The values are only gathered if the input projection does not go through the embedding table.
         return kind == Kind.GRU
-                ? ops.gru(values, sequences.lengths(), sequences.offsets(), ops.bind(kernel), ops.bind(recurrentKernel),
-                        ops.bind(bias), goBackwards, returnSequences)
-                : ops.simpleRnn(values, sequences.lengths(), sequences.offsets(), ops.bind(kernel), ops.bind(recurrentKernel),
-                        ops.bind(bias), goBackwards, returnSequences);
+                ? ops.gru(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
+                        ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences)
+                : ops.simpleRnn(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(), ops.bind(kernel),
+                        ops.bind(recurrentKernel), ops.bind(bias), goBackwards, returnSequences);
     }
 
     /** Both directions as one operation, so they run in parallel. */
@@ -140,10 +140,10 @@ public final class CellRnn implements Recurrent {
         List<Variable> forwardWeights = parameters().stream().map(ops::bind).toList();
         List<Variable> backwardWeights = backward.parameters().stream().map(ops::bind).toList();
         return kind == Kind.GRU
-                ? ops.bidirectionalGru(sequences.values(), sequences.lengths(), sequences.offsets(), forwardWeights,
-                        backwardWeights, returnSequences)
-                : ops.bidirectionalSimpleRnn(sequences.values(), sequences.lengths(), sequences.offsets(), forwardWeights,
-                        backwardWeights, returnSequences);
+                ? ops.bidirectionalGru(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
+                        forwardWeights, backwardWeights, returnSequences)
+                : ops.bidirectionalSimpleRnn(sequences::values, sequences.rows(), sequences.lengths(), sequences.offsets(),
+                        forwardWeights, backwardWeights, returnSequences);
     }
 
     @Override

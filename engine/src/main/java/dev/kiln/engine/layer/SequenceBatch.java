@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * One vector per real token: {@link #values()} is [tokens, features], sequence s occupying rows
  * {@code offsets[s] .. offsets[s] + lengths[s])}. Padding has no rows at all. {@link #rows()}, when
- * an Embedding made the values, says which table rows they are (null otherwise), so an LSTM can
+ * an Embedding made the values, says which table rows they are (null otherwise), so a recurrent layer can
  * project the table instead of every token; the Embedding then gathers the vectors only if
  * someone asks for them. {@link #masked()} says whether the lengths are a Keras mask (an
  * Embedding with mask_zero dropped the padding) rather than the full padded length, so a layer

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Where a model computes: the kernels (with their thread pool), the shard size a batch is split
- * into, and how an LSTM fed by an Embedding projects its inputs. The shard size, not the thread
+ * into, and how a recurrent layer fed by an Embedding projects its inputs. The shard size, not the thread
  * count, decides the arithmetic, so results are bit-identical on 1, 2 or 16 threads.
  */
 public record Engine(Kernels kernels, int shardSize, InputProjection inputProjection, StepPhases phases) {

@@ -22,11 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The table path of an LSTM fed by an Embedding (project the table once, scatter gate gradients
- * per entry) against the per-token path: outputs and every gradient (embeddings, kernels,
- * recurrent kernels, biases), single and bidirectional, final state and sequences, random
- * vocabulary, widths and uneven lengths with 0 and 1 among them; alone or as the first of two
- * stacked LSTMs (the second reads the first one's h, so it takes the per-token path). They
+ * The table path of a recurrent layer fed by an Embedding (project the table once, scatter gate
+ * gradients per entry) against the per-token path, for the LSTM, the GRU and the SimpleRNN:
+ * outputs and every gradient (embeddings, kernels, recurrent kernels, biases), single and
+ * bidirectional, final state and sequences, random vocabulary, widths and uneven lengths with 0
+ * and 1 among them; alone or as the first of two stacked layers (the second reads the first one's
+ * h, so it takes the per-token path). They
  * differ only in the order of float sums: |table - per token| <= 1e-5 (|per token| + the largest magnitude of the array / 10).
  * (The second term is for entries that are small differences of large sums: with a vocabulary of
  * 2, an embedding gradient of -0.0046 summed from terms of about 4 differed by 7.7e-7.)
@@ -34,13 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class EmbeddingProjectionProperties {
 
-    @Property(tries = 60)
+    @Property(tries = 90)
     void theTablePathEqualsThePerTokenPath(@ForAll @IntRange(min = 1, max = 60) int vocabulary,
                                            @ForAll @IntRange(min = 1, max = 12) int features,
                                            @ForAll @IntRange(min = 1, max = 20) int units,
                                            @ForAll @IntRange(min = 1, max = 8) int batch,
                                            @ForAll boolean bidirectional, @ForAll boolean sequences, @ForAll boolean maskZero,
-                                           @ForAll boolean stacked, @ForAll long seed) {
+                                           @ForAll boolean stacked, @ForAll Cell cell, @ForAll long seed) {
         Random random = new Random(seed);
         int[][] rows = new int[batch][];
         for (int s = 0; s < batch; s++) {
@@ -52,10 +53,10 @@ class EmbeddingProjectionProperties {
         TokenBatch tokens = TokenBatch.ofRows(rows);
         Embedding embedding = new Embedding(vocabulary, features, maskZero, "embedding");
         Layer first = bidirectional
-                ? new Bidirectional(new Lstm(units, false, sequences || stacked, "lstm"), "bidirectional")
-                : new Lstm(units, random.nextBoolean(), sequences || stacked, "lstm");
-        // Stacked: only the first LSTM reads embedding rows; the second one's input is the first one's h.
-        List<Layer> recurrent = stacked ? List.of(first, new Lstm(units, false, sequences, "lstm_1")) : List.of(first);
+                ? new Bidirectional(cell.layer(units, false, sequences || stacked, "recurrent"), "bidirectional")
+                : cell.layer(units, random.nextBoolean(), sequences || stacked, "recurrent");
+        // Stacked: only the first layer reads embedding rows; the second one's input is the first one's h.
+        List<Layer> recurrent = stacked ? List.of(first, cell.layer(units, false, sequences, "recurrent_1")) : List.of(first);
         embedding.build(0, new Rng(seed));
         int width = features;
         for (int l = 0; l < recurrent.size(); l++) {
@@ -76,6 +77,19 @@ class EmbeddingProjectionProperties {
             assertArrayEquals(table.output(), tableOnTwo.output(), "1 and 2 threads");
             Run inference = infer(Kernels.preferred(two), embedding, recurrent, tokens);
             assertClose("inference output", perToken.output(), inference.output());
+        }
+    }
+
+    /** The recurrent layers with a table path. */
+    enum Cell {
+        LSTM, GRU, SIMPLE_RNN;
+
+        Recurrent layer(int units, boolean goBackwards, boolean returnSequences, String name) {
+            return switch (this) {
+                case LSTM -> new Lstm(units, goBackwards, returnSequences, name);
+                case GRU -> new CellRnn(CellRnn.Kind.GRU, units, goBackwards, returnSequences, name);
+                case SIMPLE_RNN -> new CellRnn(CellRnn.Kind.SIMPLE_RNN, units, goBackwards, returnSequences, name);
+            };
         }
     }
 
