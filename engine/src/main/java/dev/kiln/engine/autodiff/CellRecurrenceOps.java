@@ -1,11 +1,13 @@
 package dev.kiln.engine.autodiff;
 
+import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Shape;
 import dev.kiln.engine.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +48,7 @@ final class CellRecurrenceOps {
      * directions x units], or [tokens, directions x units] with {@code returnSequences}. The values
      * are only asked for on the per-token path ({@code rows}: their embedding table rows, or null).
      */
-    Variable run(Supplier<RecurrentCell> cells, Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
+    Variable run(Function<Kernels, RecurrentCell> cells, Supplier<Variable> values, EmbeddingRows rows, int[] lengths, int[] offsets,
                  List<Weights> weights, boolean returnSequences) {
         RecurrentInput in = RecurrentInput.of("recurrent", context.projection(), values, rows);
         in.requireSequences("recurrent", lengths, offsets);
@@ -55,7 +57,7 @@ final class CellRecurrenceOps {
         Direction[] directions = new Direction[count];
         List<Variable> inputs = new ArrayList<>(List.of(input));
         for (int d = 0; d < count; d++) { // claims in a fixed order, before the directions run on two threads
-            directions[d] = new Direction(cells.get(), in, lengths, offsets, weights.get(d));
+            directions[d] = new Direction(cells.apply(context.kernels()), in, lengths, offsets, weights.get(d));
             if (directions[d].units != directions[0].units) {
                 throw new IllegalArgumentException("recurrent: the directions have " + directions[0].units + " and "
                         + directions[d].units + " units");

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatVector#SPECIES_PREFERRED}: everything else receives its width.
  */
 public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations, Reductions reductions,
-                      LstmCell lstmCell, ComputePool pool) {
+                      LstmCell lstmCell, GruCell gruCell, ComputePool pool) {
 
     /** Kernels for the widest vectors this CPU runs natively. */
     public static Kernels preferred(ComputePool pool) {
@@ -19,7 +19,7 @@ public record Kernels(Gemm gemm, Arithmetic arithmetic, Activations activations,
     /** Kernels for a given width: 128-, 256- and 512-bit all run anywhere (slowly if not native). */
     public static Kernels of(VectorSpecies<Float> species, ComputePool pool) {
         return new Kernels(new Gemm(species, pool), new Arithmetic(species), new Activations(species),
-                new Reductions(species), new LstmCell(species), pool);
+                new Reductions(species), new LstmCell(species), new GruCell(species), pool);
     }
 
     /** The vector width all these kernels compute with. */
