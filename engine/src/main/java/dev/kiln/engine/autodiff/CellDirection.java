@@ -66,7 +66,7 @@ final class CellDirection {
             }
             gemm.sgemm(false, false, tokens, width, features, 1f, inputs, 0, Math.max(1, features), kernel, 0, width, 0f,
                     projection, 0, width);
-            addRows(projection, 0, tokens, inputBias);
+            kernels.arithmetic().addBiasRows(tokens, width, inputBias, 0, projection, 0, width);
         }
         recurrentProducts = buffers.floats(tokens * width);
         hidden = buffers.floats(tokens * units);
@@ -79,7 +79,9 @@ final class CellDirection {
             float[] previous = t == 0 ? zeros : hidden;
             int previousOff = t == 0 ? 0 : layout.rowStart[t - 1] * units;
             gemm.sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, recurrentProducts, start * width, width);
-            addRows(recurrentProducts, start, rows, recurrentBias);
+            if (recurrentBias != null) {
+                kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, recurrentProducts, start * width, width);
+            }
             cell.forward(rows, units, projection, start * width, recurrentProducts, start * width, previous, previousOff, hidden,
                     start * units, saved, start * cell.saved() * units);
         }
@@ -150,11 +152,11 @@ final class CellDirection {
                 }
             }
             if (dRecurrentBias != null) {
-                addColumnSums(dProduct, rows, dRecurrentBias);
+                kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
             }
         }
         if (dInputBias != null) {
-            addColumnSums(dProjection, tokens, dInputBias);
+            kernels.arithmetic().addColumnSums(tokens, width, dProjection, 0, width, dInputBias, 0);
         }
         if (table != null) {
             if (dKernel != null || dInput != null) {
@@ -175,22 +177,6 @@ final class CellDirection {
             for (int row = 0; row < tokens; row++) {
                 kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dInput, layout.tokenRow[row] * features);
             }
-        }
-    }
-
-    /** Adds {@code bias} (width values, or nothing when null) to {@code rows} rows from row {@code start}. */
-    private void addRows(float[] matrix, int start, int rows, float[] bias) {
-        if (bias == null) {
-            return;
-        }
-        for (int row = start; row < start + rows; row++) {
-            kernels.arithmetic().axpy(width, 1f, bias, 0, matrix, row * width);
-        }
-    }
-
-    private void addColumnSums(float[] matrix, int rows, float[] sums) {
-        for (int row = 0; row < rows; row++) {
-            kernels.arithmetic().axpy(width, 1f, matrix, row * width, sums, 0);
         }
     }
 }

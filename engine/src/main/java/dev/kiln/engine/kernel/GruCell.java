@@ -52,15 +52,15 @@ public final class GruCell {
                                      int hPrevOff, float[] h, int hOff, float[] saved, int savedOff) {
         checkForward(rows, units, xw, xwOff, hu, huOff, hPrev, hPrevOff, h, hOff, saved, savedOff);
         for (int row = 0; row < rows; row++) {
-            forwardRow(row, 0, units, xw, xwOff, hu, huOff, hPrev, hPrevOff, h, hOff, saved, savedOff);
+            forwardRow(row, units, xw, xwOff, hu, huOff, hPrev, hPrevOff, h, hOff, saved, savedOff);
         }
     }
 
-    /** Units [from, units) of row {@code row}, forward, in scalar code (the reference, and the vector form's tail). */
-    static void forwardRow(int row, int from, int units, float[] xw, int xwOff, float[] hu, int huOff, float[] hPrev,
+    /** Row {@code row}, forward, in scalar code. */
+    private static void forwardRow(int row, int units, float[] xw, int xwOff, float[] hu, int huOff, float[] hPrev,
                            int hPrevOff, float[] h, int hOff, float[] saved, int savedOff) {
         int g = row * 3 * units;
-        for (int j = from; j < units; j++) {
+        for (int j = 0; j < units; j++) {
             float z = Activations.sigmoidScalar(xw[xwOff + g + j] + hu[huOff + g + j]);
             float r = Activations.sigmoidScalar(xw[xwOff + g + units + j] + hu[huOff + g + units + j]);
             float n = Activations.tanhScalar(xw[xwOff + g + 2 * units + j] + r * hu[huOff + g + 2 * units + j]);
