@@ -13,7 +13,9 @@ import java.lang.invoke.MethodHandles;
  * 2 sigmoid(2a) - 1, as in the LSTM cell): with a sigmoid and a tanh inlined, C2 hit its node limit
  * part way through the second exp, and the Vector API calls it left behind allocated their results
  * (36 MB per training step of a GRU model, JFR). The formulas are the reference's otherwise, in
- * its order; the flush of tiny gradients runs as a last pass.
+ * its order; the flush of tiny gradients runs as a last pass. {@link #sigmoidInPlace} and
+ * {@link #flush} repeat the LSTM cell's on purpose: a helper shared by the two copies would take
+ * its species as an argument, and runs vectorized only where C2 inlines it, which is what failed here.
  */
 final class VectorGruCellLoops implements GruCellLoops {
     private static final VectorSpecies<Float> S = Specialization.species(MethodHandles.lookup());
