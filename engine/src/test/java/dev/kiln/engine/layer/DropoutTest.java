@@ -29,6 +29,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,30 @@ class DropoutTest {
         plain.build(new ValueSpec(ValueSpec.SEQUENCES, 40), ParameterSource.initial(new Rng(1)));
         float[] z = ((SequenceBatch) plain.forward(sequences, training(0, 0, Tape.recording()))).values().data();
         assertNotEquals(Arrays.toString(Arrays.copyOfRange(z, 0, 40)), Arrays.toString(Arrays.copyOfRange(z, 40, 80)));
+    }
+
+    /**
+     * Between an Embedding and a recurrent layer, training dropout makes new values, so they are no
+     * longer table rows and the layer must multiply them (issue 12's rule); prediction drops nothing,
+     * so the batch, table rows included, passes through.
+     */
+    @Test
+    void trainingDropoutTurnsTheTablePathOffAndPredictionKeepsIt() {
+        Embedding embedding = new Embedding(10, 4, true, "embedding");
+        embedding.build(0, new Rng(3));
+        Dropout dropout = new Dropout(0.5, 3, false, "dropout");
+        dropout.build(new ValueSpec(ValueSpec.SEQUENCES, 4), ParameterSource.initial(new Rng(1)));
+        TokenBatch tokens = TokenBatch.ofRows(new int[][] {{1, 2, 3}, {}, {5, 5}});
+
+        Ops training = training(0, 0, Tape.recording());
+        SequenceBatch embedded = (SequenceBatch) embedding.forward(tokens, training);
+        assertTrue(embedded.rows() != null, "an Embedding's output are table rows");
+        SequenceBatch dropped = (SequenceBatch) dropout.forward(embedded, training);
+        assertNull(dropped.rows(), "dropped values are not table rows");
+
+        Ops predicting = new Ops(KERNELS, Tape.inference());
+        SequenceBatch predicted = (SequenceBatch) embedding.forward(tokens, predicting);
+        assertSame(predicted, dropout.forward(predicted, predicting));
     }
 
     @Test
