@@ -88,6 +88,64 @@ final class CellDirection {
         writeOutput(returnSequences, out, outWidth, column);
     }
 
+    /**
+     * The forward pass when no backward pass follows (prediction, evaluation): nothing is kept per
+     * token, as the LSTM's. The state is one row per sorted sequence, updated in place, and a
+     * chunk's input projections live in a buffer of one chunk's rows, so memory is bounded by the
+     * batch and the chunk, not by the tokens. The same sums as {@link #forward}.
+     */
+    void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
+        Gemm gemm = kernels.gemm();
+        int batch = layout.order.length;
+        int capacity = layout.chunkCapacity();
+        float[] chunkInputs = table == null ? buffers.floats(capacity * Math.max(1, features)) : null;
+        float[] chunkProjection = buffers.floats(capacity * width);
+        float[] products = buffers.floats(batch * width);
+        float[] scratch = buffers.floats(batch * cell.saved() * units);
+        float[] h = buffers.floats(batch * units); // written at step 0 before it is read
+        float[] zeros = buffers.zeros(batch * units);
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        // Kept across batches while E, W and b stay the same (the cache checks).
+        float[] projected = table == null ? null : table.projected(inputBias);
+        for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
+            int r0 = layout.chunkRow(chunk);
+            int rows = layout.chunkRow(chunk + 1) - r0;
+            if (projected != null) {
+                table.copyRows(projected, layout.tokenRow, r0, rows, chunkProjection, 0);
+            } else {
+                for (int row = 0; row < rows; row++) {
+                    System.arraycopy(values, layout.tokenRow[r0 + row] * features, chunkInputs, row * features, features);
+                }
+                gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width, 0f,
+                        chunkProjection, 0, width);
+                kernels.arithmetic().addBiasRows(rows, width, inputBias, 0, chunkProjection, 0, width);
+            }
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
+                int active = layout.active[t];
+                float[] previous = t == 0 ? zeros : h;
+                gemm.sgemm(false, active, 1f, previous, 0, units, packedU, 0f, products, 0, width);
+                if (recurrentBias != null) {
+                    kernels.arithmetic().addBiasRows(active, width, recurrentBias, 0, products, 0, width);
+                }
+                // In place: each element of h is read before it is written.
+                cell.forward(active, units, chunkProjection, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0,
+                        scratch, 0);
+                if (returnSequences) {
+                    for (int j = 0; j < active; j++) {
+                        System.arraycopy(h, j * units, out, layout.tokenRow[layout.rowStart[t] + j] * outWidth + column, units);
+                    }
+                }
+            }
+        }
+        if (!returnSequences) {
+            for (int j = 0; j < batch; j++) {
+                if (lengths[layout.order[j]] > 0) {
+                    System.arraycopy(h, j * units, out, layout.order[j] * outWidth + column, units);
+                }
+            }
+        }
+    }
+
     private void writeOutput(boolean returnSequences, float[] out, int outWidth, int column) {
         if (returnSequences) {
             for (int row = 0; row < layout.tokens; row++) {

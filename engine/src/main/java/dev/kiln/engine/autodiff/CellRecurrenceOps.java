@@ -67,8 +67,13 @@ final class CellRecurrenceOps {
         int units = directions[0].units;
         int outWidth = count * units;
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
+        boolean training = false;
+        for (Weights w : weights) {
+            training |= RecurrentOps.needsBackward(context, input, w.weights());
+        }
+        boolean keepState = training;
         context.kernels().pool().parallelFor(count,
-                d -> directions[d].forward(returnSequences, output.data(), outWidth, d * units));
+                d -> directions[d].forward(keepState, returnSequences, output.data(), outWidth, d * units));
         Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
             // The first direction adds into the input's gradient, the others into their own buffers, added after it.
@@ -114,8 +119,13 @@ final class CellRecurrenceOps {
                     weights.kernel().data(), weights.recurrentKernel().data(), units, weights.backwards());
         }
 
-        void forward(boolean returnSequences, float[] out, int outWidth, int column) {
-            work.forward(inputBias, recurrentBias, returnSequences, out, outWidth, column);
+        /** The forward pass, keeping what backward needs only if {@code keepState}. */
+        void forward(boolean keepState, boolean returnSequences, float[] out, int outWidth, int column) {
+            if (keepState) {
+                work.forward(inputBias, recurrentBias, returnSequences, out, outWidth, column);
+            } else {
+                work.forwardOnly(inputBias, recurrentBias, returnSequences, out, outWidth, column);
+            }
         }
 
         void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dValues) {

@@ -27,14 +27,6 @@ import static dev.kiln.engine.autodiff.StepPhases.Phase.WEIGHT_GRADIENTS;
  * The input's gradient is then E's, not the values'.
  */
 final class LstmDirection {
-    /**
-     * Steps are processed in chunks of about this many rows: the input projection of a chunk is
-     * computed just before its steps, and in the backward pass the weight gradients of a chunk
-     * right after its steps, while its rows are still in the L2 cache (whole-batch passes over
-     * 15 MiB of gates made the two threads fight for memory bandwidth).
-     */
-    private static final int CHUNK_ROWS = 512;
-
     private final Kernels kernels;
     private final float[] values;
     private final int features;
@@ -49,8 +41,9 @@ final class LstmDirection {
     private final int[] tokenRow;
     private final int steps;
     private final int tokens;
-    /** Step boundaries of the chunks: chunk c covers steps [chunkStart[c], chunkStart[c + 1]). */
+    /** Step boundaries of the chunks ({@link TimeMajorLayout#chunkStart}). */
     private final int[] chunkStart;
+    private final int chunkCapacity;
     /** Table mode: the embedding table's projection; null otherwise. */
     private final TableProjection table;
     /** Where this direction's working arrays come from (reused from step to step). */
@@ -84,15 +77,8 @@ final class LstmDirection {
         rowStart = layout.rowStart;
         tokens = layout.tokens;
         tokenRow = layout.tokenRow;
-        int[] starts = new int[steps + 1];
-        int chunks = 0;
-        for (int t = 0; t < steps; t++) {
-            if (chunks == 0 || rowStart[t] - rowStart[starts[chunks - 1]] >= CHUNK_ROWS) {
-                starts[chunks++] = t;
-            }
-        }
-        starts[chunks] = steps;
-        chunkStart = Arrays.copyOf(starts, chunks + 1);
+        chunkStart = layout.chunkStart;
+        chunkCapacity = layout.chunkCapacity();
     }
 
     /**
@@ -106,7 +92,7 @@ final class LstmDirection {
         // Once per batch: the other shards of the step find it in the cache.
         float[] projected = table == null ? null : table.projected(bias);
         phases.stop(INPUT_SIDE, began);
-        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity() * Math.max(1, features)) : null;
+        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
         cells = buffers.floats(tokens * units);
@@ -140,8 +126,8 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
-        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity() * Math.max(1, features)) : null;
-        float[] chunkGates = buffers.floats(chunkCapacity() * width);
+        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
+        float[] chunkGates = buffers.floats(chunkCapacity * width);
         // The state's rows are written at step 0 before they are read (no previous c, no h U).
         float[] h = buffers.floats(batch * units);
         float[] c = buffers.floats(batch * units);
@@ -179,11 +165,6 @@ final class LstmDirection {
                 }
             }
         }
-    }
-
-    /** Rows a chunk can hold: a chunk starts below CHUNK_ROWS and adds one step, at most a row per sequence. */
-    private int chunkCapacity() {
-        return Math.min(tokens, CHUNK_ROWS + order.length);
     }
 
     /** Copies the input vectors of time-major rows [r0, r0 + rows) to {@code target} at {@code at}, in row order. */
@@ -277,7 +258,6 @@ final class LstmDirection {
                 System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
             }
         }
-        int chunkCapacity = chunkCapacity();
         float[] dz = buffers.floats(chunkCapacity * width);
         float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkCapacity * units);
         float[] dInputs = dValues == null ? null : buffers.floats(chunkCapacity * Math.max(1, features));

@@ -114,8 +114,12 @@ final class RecurrentOps {
                 weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
     }
 
-    /** Whether this call's backward pass will run: the tape records and some input takes a gradient. */
     private boolean needsBackward(Variable input, Weights weights) {
+        return needsBackward(context, input, weights);
+    }
+
+    /** Whether a recurrent call's backward pass will run: the tape records and some input takes a gradient. */
+    static boolean needsBackward(OpContext context, Variable input, Weights weights) {
         return context.tape().isRecording() && (input.requiresGrad() || weights.kernel().requiresGrad()
                 || weights.recurrentKernel().requiresGrad() || weights.bias().requiresGrad());
     }

@@ -75,8 +75,10 @@ class EmbeddingProjectionProperties {
                 assertArrayEquals(table.gradients().get(p), tableOnTwo.gradients().get(p), "1 and 2 threads");
             }
             assertArrayEquals(table.output(), tableOnTwo.output(), "1 and 2 threads");
-            Run inference = infer(Kernels.preferred(two), embedding, recurrent, tokens);
+            Run inference = infer(Kernels.preferred(two), InputProjection.TABLE, embedding, recurrent, tokens);
             assertClose("inference output", perToken.output(), inference.output());
+            Run perTokenInference = infer(Kernels.preferred(two), InputProjection.PER_TOKEN, embedding, recurrent, tokens);
+            assertArrayEquals(perToken.output(), perTokenInference.output(), "prediction computes what training does");
         }
     }
 
@@ -110,9 +112,10 @@ class EmbeddingProjectionProperties {
         return new Run(output.data().clone(), gradients);
     }
 
-    /** Prediction in table mode (no tape), which keeps no per-token state. */
-    private static Run infer(Kernels kernels, Embedding embedding, List<Layer> recurrent, TokenBatch tokens) {
-        Ops ops = new Ops(kernels, Tape.inference(), Map.of(), InputProjection.TABLE);
+    /** Prediction (no tape), which keeps no per-token state. */
+    private static Run infer(Kernels kernels, InputProjection projection, Embedding embedding, List<Layer> recurrent,
+                             TokenBatch tokens) {
+        Ops ops = new Ops(kernels, Tape.inference(), Map.of(), projection);
         return new Run(output(forward(recurrent, embedding.forward(tokens, ops), ops)).data().clone(), List.of());
     }
 
