@@ -84,7 +84,10 @@ public final class Gemm {
                 transB ? k : n, ldb);
         int kBlocks = ceilDiv(k, K_BLOCK);
         int strips = ceilDiv(n, strip);
-        long blockBytes = (long) K_BLOCK * strip * Float.BYTES;
+        // A block holds the rows of its K block: k rows when k < K_BLOCK. Sized for K_BLOCK rows, a
+        // 64 x 256 recurrent kernel took 256 KiB, which the C library maps fresh (and the kernel
+        // zero-fills page by page) at every pack: 3 % of a seed-model step (JFR, initNativeMemory).
+        long blockBytes = (long) Math.min(K_BLOCK, k) * strip * Float.BYTES;
         MemorySegment all = Arena.ofAuto().allocate(Math.max(1, kBlocks * strips * blockBytes), 64);
         MemorySegment[] blocks = new MemorySegment[kBlocks * strips];
         Operands o = new Operands(false, transB, k, 1f, null, 0, 1, b, bOff, ldb, 0f, null, 0, 1);
