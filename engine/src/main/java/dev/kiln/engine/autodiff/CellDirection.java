@@ -3,6 +3,8 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.Gemm;
 import dev.kiln.engine.kernel.Kernels;
 
+import java.util.Arrays;
+
 /**
  * One direction of a GRU or SimpleRNN over one batch, on real tokens only ({@link TimeMajorLayout}):
  * the input projection of all tokens as one GEMM (or, in table mode, rows of the embedding
@@ -146,6 +148,32 @@ final class CellDirection {
         }
     }
 
+    /**
+     * One chunk's dU += H_prev^T dhu (H_prev = 0 at the first step) and recurrent-bias gradient, as
+     * one GEMM over its rows while they are in cache: a GEMM per step packed its few rows each time,
+     * and one over the whole batch read 11 MB of dhu back from memory (both slower).
+     */
+    private void chunkRecurrentGradients(int chunk, float[] dProduct, float[] previousHidden, float[] dRecurrent,
+                                         float[] dRecurrentBias) {
+        int r0 = layout.chunkRow(chunk);
+        int rows = layout.chunkRow(chunk + 1) - r0;
+        if (dRecurrent != null) {
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
+                int at = (layout.rowStart[t] - r0) * units;
+                if (t == 0) {
+                    Arrays.fill(previousHidden, at, at + layout.active[t] * units, 0f);
+                } else {
+                    System.arraycopy(hidden, layout.rowStart[t - 1] * units, previousHidden, at, layout.active[t] * units);
+                }
+            }
+            kernels.gemm().sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dProduct, 0, width, 1f,
+                    dRecurrent, 0, width);
+        }
+        if (dRecurrentBias != null) {
+            kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
+        }
+    }
+
     private void writeOutput(boolean returnSequences, float[] out, int outWidth, int column) {
         if (returnSequences) {
             for (int row = 0; row < layout.tokens; row++) {
@@ -189,29 +217,29 @@ final class CellDirection {
                 }
             }
         }
-        // Every row of these is written by the cell before it is read.
+        // Every row of these is written by the cell before it is read; dhu per chunk, rows at (row - r0) * width.
         float[] dProjection = buffers.floats(tokens * width);
-        float[] dProduct = buffers.floats(layout.steps == 0 ? 0 : layout.active[0] * width);
+        int capacity = layout.chunkCapacity();
+        float[] dProduct = buffers.floats(capacity * width);
+        float[] previousHidden = dRecurrent == null ? null : buffers.floats(capacity * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
-        for (int t = layout.steps - 1; t >= 0; t--) {
-            int rows = layout.active[t];
-            int start = layout.rowStart[t];
-            boolean first = t == 0;
-            int previousOff = first ? 0 : layout.rowStart[t - 1] * units;
-            float[] previous = first ? zeros : hidden;
-            cell.backward(rows, units, dHidden, start * units, previous, previousOff, recurrentProducts, start * width, saved,
-                    start * cell.saved() * units, dProjection, start * width, dProduct, 0, first ? null : dHidden, previousOff);
-            if (!first) { // dh_prev += dhu U^T; dU += h_prev^T dhu
-                gemm.sgemm(false, rows, 1f, dProduct, 0, width, packedUt, 1f, dHidden, previousOff, units);
-                if (dRecurrent != null) {
-                    gemm.sgemm(true, false, units, width, rows, 1f, hidden, previousOff, units, dProduct, 0, width, 1f, dRecurrent,
-                            0, width);
+        for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
+            int r0 = layout.chunkRow(chunk);
+            for (int t = layout.chunkStart[chunk + 1] - 1; t >= layout.chunkStart[chunk]; t--) {
+                int rows = layout.active[t];
+                int start = layout.rowStart[t];
+                boolean first = t == 0;
+                int previousOff = first ? 0 : layout.rowStart[t - 1] * units;
+                float[] previous = first ? zeros : hidden;
+                cell.backward(rows, units, dHidden, start * units, previous, previousOff, recurrentProducts, start * width, saved,
+                        start * cell.saved() * units, dProjection, start * width, dProduct, (start - r0) * width,
+                        first ? null : dHidden, previousOff);
+                if (!first) { // dh_prev += dhu U^T
+                    gemm.sgemm(false, rows, 1f, dProduct, (start - r0) * width, width, packedUt, 1f, dHidden, previousOff, units);
                 }
             }
-            if (dRecurrentBias != null) {
-                kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
-            }
+            chunkRecurrentGradients(chunk, dProduct, previousHidden, dRecurrent, dRecurrentBias);
         }
         if (dInputBias != null) {
             kernels.arithmetic().addColumnSums(tokens, width, dProjection, 0, width, dInputBias, 0);
