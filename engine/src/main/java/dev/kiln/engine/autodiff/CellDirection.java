@@ -6,12 +6,15 @@ import dev.kiln.engine.kernel.Kernels;
 import java.util.Arrays;
 
 /**
- * One direction of a GRU or SimpleRNN over one batch, on real tokens only ({@link TimeMajorLayout}):
- * the input projection of all tokens as one GEMM (or, in table mode, rows of the embedding
- * table's projection: see {@link TableProjection}), then per step the recurrent product of the
- * running rows by U, packed once per batch, and the cell's element-wise part; backward replays the
- * steps in reverse, then computes the input-side gradients as GEMMs. Its arrays come from the step
- * buffers, so a training step allocates them once. (The LSTM has its own, more tuned direction.)
+ * One direction of a GRU or SimpleRNN over one batch, on real tokens only, in chunks of about
+ * {@link TimeMajorLayout#CHUNK_ROWS} rows as the LSTM's ({@link LstmDirection}): a chunk's input
+ * projection is one GEMM by the packed W (or, in table mode, rows of the embedding table's
+ * projection: see {@link TableProjection}) just before its steps; each step adds the running rows'
+ * product by U, packed once per batch, and runs the cell's element-wise part. Backward replays a
+ * chunk's steps in reverse, then computes that chunk's weight and input gradients as GEMMs while
+ * its rows are in cache. Only what backward needs is kept per token (the recurrent products, h
+ * and the cell's saved values); its arrays come from the step buffers, so a training step
+ * allocates them once, and prediction keeps nothing per token ({@link #forwardOnly}).
  */
 final class CellDirection {
     private final Kernels kernels;
@@ -28,7 +31,6 @@ final class CellDirection {
     private final float[] kernel;
     private final float[] recurrentKernel;
     // Saved by forward() for backward(): time-major rows.
-    private float[] inputs;
     private float[] recurrentProducts;
     private float[] hidden;
     private float[] saved;
@@ -57,71 +59,49 @@ final class CellDirection {
     void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
+        Projection projection = new Projection(inputBias);
         // Every row of these is written before it is read.
-        float[] projection = buffers.floats(tokens * width);
-        if (table != null) {
-            table.copyRows(table.projected(inputBias), layout.tokenRow, 0, tokens, projection, 0);
-        } else {
-            inputs = buffers.floats(tokens * features);
-            for (int row = 0; row < tokens; row++) {
-                System.arraycopy(values, layout.tokenRow[row] * features, inputs, row * features, features);
-            }
-            gemm.sgemm(false, false, tokens, width, features, 1f, inputs, 0, Math.max(1, features), kernel, 0, width, 0f,
-                    projection, 0, width);
-            kernels.arithmetic().addBiasRows(tokens, width, inputBias, 0, projection, 0, width);
-        }
         recurrentProducts = buffers.floats(tokens * width);
         hidden = buffers.floats(tokens * units);
         saved = buffers.floats(tokens * cell.saved() * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        for (int t = 0; t < layout.steps; t++) {
-            int rows = layout.active[t];
-            int start = layout.rowStart[t];
-            float[] previous = t == 0 ? zeros : hidden;
-            int previousOff = t == 0 ? 0 : layout.rowStart[t - 1] * units;
-            gemm.sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, recurrentProducts, start * width, width);
-            if (recurrentBias != null) {
-                kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, recurrentProducts, start * width, width);
+        for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
+            int r0 = layout.chunkRow(chunk);
+            float[] xw = projection.chunk(chunk);
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
+                int rows = layout.active[t];
+                int start = layout.rowStart[t];
+                float[] previous = t == 0 ? zeros : hidden;
+                int previousOff = t == 0 ? 0 : layout.rowStart[t - 1] * units;
+                gemm.sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, recurrentProducts, start * width, width);
+                if (recurrentBias != null) {
+                    kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, recurrentProducts, start * width, width);
+                }
+                cell.forward(rows, units, xw, (start - r0) * width, recurrentProducts, start * width, previous, previousOff,
+                        hidden, start * units, saved, start * cell.saved() * units);
             }
-            cell.forward(rows, units, projection, start * width, recurrentProducts, start * width, previous, previousOff, hidden,
-                    start * units, saved, start * cell.saved() * units);
         }
         writeOutput(returnSequences, out, outWidth, column);
     }
 
     /**
      * The forward pass when no backward pass follows (prediction, evaluation): nothing is kept per
-     * token, as the LSTM's. The state is one row per sorted sequence, updated in place, and a
-     * chunk's input projections live in a buffer of one chunk's rows, so memory is bounded by the
-     * batch and the chunk, not by the tokens. The same sums as {@link #forward}.
+     * token, as the LSTM's. The state is one row per sorted sequence, updated in place, so memory
+     * is bounded by the batch and the chunk, not by the tokens. The same sums as {@link #forward}.
      */
     void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         int batch = layout.order.length;
-        int capacity = layout.chunkCapacity();
-        float[] chunkInputs = table == null ? buffers.floats(capacity * Math.max(1, features)) : null;
-        float[] chunkProjection = buffers.floats(capacity * width);
+        Projection projection = new Projection(inputBias);
         float[] products = buffers.floats(batch * width);
         float[] scratch = buffers.floats(batch * cell.saved() * units);
         float[] h = buffers.floats(batch * units); // written at step 0 before it is read
         float[] zeros = buffers.zeros(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        // Kept across batches while E, W and b stay the same (the cache checks).
-        float[] projected = table == null ? null : table.projected(inputBias);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
-            int rows = layout.chunkRow(chunk + 1) - r0;
-            if (projected != null) {
-                table.copyRows(projected, layout.tokenRow, r0, rows, chunkProjection, 0);
-            } else {
-                for (int row = 0; row < rows; row++) {
-                    System.arraycopy(values, layout.tokenRow[r0 + row] * features, chunkInputs, row * features, features);
-                }
-                gemm.sgemm(false, false, rows, width, features, 1f, chunkInputs, 0, Math.max(1, features), kernel, 0, width, 0f,
-                        chunkProjection, 0, width);
-                kernels.arithmetic().addBiasRows(rows, width, inputBias, 0, chunkProjection, 0, width);
-            }
+            float[] xw = projection.chunk(chunk);
             for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int active = layout.active[t];
                 float[] previous = t == 0 ? zeros : h;
@@ -130,8 +110,7 @@ final class CellDirection {
                     kernels.arithmetic().addBiasRows(active, width, recurrentBias, 0, products, 0, width);
                 }
                 // In place: each element of h is read before it is written.
-                cell.forward(active, units, chunkProjection, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0,
-                        scratch, 0);
+                cell.forward(active, units, xw, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0, scratch, 0);
                 if (returnSequences) {
                     for (int j = 0; j < active; j++) {
                         System.arraycopy(h, j * units, out, layout.tokenRow[layout.rowStart[t] + j] * outWidth + column, units);
@@ -149,28 +128,44 @@ final class CellDirection {
     }
 
     /**
-     * One chunk's dU += H_prev^T dhu (H_prev = 0 at the first step) and recurrent-bias gradient, as
-     * one GEMM over its rows while they are in cache: a GEMM per step packed its few rows each time,
-     * and one over the whole batch read 11 MB of dhu back from memory (both slower).
+     * The input projections xw = x W + b_input of one chunk's rows at a time, in a buffer of one
+     * chunk: rows of the table's P, or the chunk's inputs gathered and multiplied by W, packed once.
      */
-    private void chunkRecurrentGradients(int chunk, float[] dProduct, float[] previousHidden, float[] dRecurrent,
-                                         float[] dRecurrentBias) {
-        int r0 = layout.chunkRow(chunk);
-        int rows = layout.chunkRow(chunk + 1) - r0;
-        if (dRecurrent != null) {
-            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
-                int at = (layout.rowStart[t] - r0) * units;
-                if (t == 0) {
-                    Arrays.fill(previousHidden, at, at + layout.active[t] * units, 0f);
-                } else {
-                    System.arraycopy(hidden, layout.rowStart[t - 1] * units, previousHidden, at, layout.active[t] * units);
-                }
-            }
-            kernels.gemm().sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dProduct, 0, width, 1f,
-                    dRecurrent, 0, width);
+    private final class Projection {
+        private final float[] projected;
+        private final Gemm.PackedMatrix packedW;
+        private final float[] inputBias;
+        private final float[] chunkInputs;
+        private final float[] chunk;
+
+        Projection(float[] inputBias) {
+            this.inputBias = inputBias;
+            // Kept across batches while E, W and b stay the same (the cache checks).
+            this.projected = table == null ? null : table.projected(inputBias);
+            this.packedW = table == null ? kernels.gemm().pack(false, features, width, kernel, 0, width) : null;
+            this.chunkInputs = table == null ? buffers.floats(layout.chunkCapacity() * Math.max(1, features)) : null;
+            this.chunk = buffers.floats(layout.chunkCapacity() * width);
         }
-        if (dRecurrentBias != null) {
-            kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
+
+        /** Chunk {@code c}'s projections, its row r at (r - first row) * width; valid until the next call. */
+        float[] chunk(int c) {
+            int r0 = layout.chunkRow(c);
+            int rows = layout.chunkRow(c + 1) - r0;
+            if (projected != null) {
+                table.copyRows(projected, layout.tokenRow, r0, rows, chunk, 0);
+            } else {
+                gatherInputs(r0, rows, chunkInputs);
+                kernels.gemm().sgemm(false, rows, 1f, chunkInputs, 0, Math.max(1, features), packedW, 0f, chunk, 0, width);
+                kernels.arithmetic().addBiasRows(rows, width, inputBias, 0, chunk, 0, width);
+            }
+            return chunk;
+        }
+    }
+
+    /** Copies the input vectors of time-major rows [r0, r0 + rows) to the start of {@code target}, in row order. */
+    private void gatherInputs(int r0, int rows, float[] target) {
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(values, layout.tokenRow[r0 + row] * features, target, row * features, features);
         }
     }
 
@@ -217,12 +212,13 @@ final class CellDirection {
                 }
             }
         }
-        // Every row of these is written by the cell before it is read; dhu per chunk, rows at (row - r0) * width.
-        float[] dProjection = buffers.floats(tokens * width);
+        // A chunk's dL/dxw and dL/dhu, row r at (r - first row) * width, each written by the cell before it is read.
         int capacity = layout.chunkCapacity();
+        float[] dProjection = buffers.floats(capacity * width);
         float[] dProduct = buffers.floats(capacity * width);
         float[] previousHidden = dRecurrent == null ? null : buffers.floats(capacity * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
+        InputGradients input = new InputGradients(dKernel, dInput);
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = layout.chunkRow(chunk);
@@ -233,35 +229,95 @@ final class CellDirection {
                 int previousOff = first ? 0 : layout.rowStart[t - 1] * units;
                 float[] previous = first ? zeros : hidden;
                 cell.backward(rows, units, dHidden, start * units, previous, previousOff, recurrentProducts, start * width, saved,
-                        start * cell.saved() * units, dProjection, start * width, dProduct, (start - r0) * width,
+                        start * cell.saved() * units, dProjection, (start - r0) * width, dProduct, (start - r0) * width,
                         first ? null : dHidden, previousOff);
                 if (!first) { // dh_prev += dhu U^T
                     gemm.sgemm(false, rows, 1f, dProduct, (start - r0) * width, width, packedUt, 1f, dHidden, previousOff, units);
                 }
             }
             chunkRecurrentGradients(chunk, dProduct, previousHidden, dRecurrent, dRecurrentBias);
-        }
-        if (dInputBias != null) {
-            kernels.arithmetic().addColumnSums(tokens, width, dProjection, 0, width, dInputBias, 0);
-        }
-        if (table != null) {
-            if (dKernel != null || dInput != null) {
-                float[] perEntry = table.zeroedPerEntry();
-                table.scatter(dProjection, 0, layout.tokenRow, 0, tokens, perEntry);
-                table.addGradients(perEntry, dKernel, dInput);
+            int rows = layout.chunkRow(chunk + 1) - r0;
+            if (dInputBias != null) {
+                kernels.arithmetic().addColumnSums(rows, width, dProjection, 0, width, dInputBias, 0);
             }
-            return;
+            input.addChunk(chunk, dProjection);
         }
-        if (dKernel != null) {
-            gemm.sgemm(true, false, features, width, tokens, 1f, inputs, 0, Math.max(1, features), dProjection, 0, width, 1f,
-                    dKernel, 0, width);
+        input.finish();
+    }
+
+    /**
+     * One chunk's dU += H_prev^T dhu (H_prev = 0 at the first step) and recurrent-bias gradient, as
+     * one GEMM over its rows while they are in cache: a GEMM per step packed its few rows each time,
+     * and one over the whole batch read 11 MB of dhu back from memory (both slower).
+     */
+    private void chunkRecurrentGradients(int chunk, float[] dProduct, float[] previousHidden, float[] dRecurrent,
+                                         float[] dRecurrentBias) {
+        int r0 = layout.chunkRow(chunk);
+        int rows = layout.chunkRow(chunk + 1) - r0;
+        if (dRecurrent != null) {
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
+                int at = (layout.rowStart[t] - r0) * units;
+                if (t == 0) {
+                    Arrays.fill(previousHidden, at, at + layout.active[t] * units, 0f);
+                } else {
+                    System.arraycopy(hidden, layout.rowStart[t - 1] * units, previousHidden, at, layout.active[t] * units);
+                }
+            }
+            kernels.gemm().sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dProduct, 0, width, 1f,
+                    dRecurrent, 0, width);
         }
-        if (dInput != null) {
-            float[] dInputs = buffers.floats(tokens * Math.max(1, features));
-            gemm.sgemm(false, true, tokens, features, width, 1f, dProjection, 0, width, kernel, 0, width, 0f, dInputs, 0,
-                    Math.max(1, features));
-            for (int row = 0; row < tokens; row++) {
-                kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dInput, layout.tokenRow[row] * features);
+        if (dRecurrentBias != null) {
+            kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
+        }
+    }
+
+    /**
+     * The input side's gradients, chunk by chunk: dW += X^T dxw and dX = dxw W^T scattered to the
+     * value rows, or in table mode dxw added into S[id] per token and, at the end, dW = E^T S and
+     * dE = S W^T. Null arrays are not wanted.
+     */
+    private final class InputGradients {
+        private final float[] dKernel;
+        private final float[] dInput;
+        private final float[] perEntry;
+        private final float[] chunkInputs;
+        private final float[] dInputs;
+        private final Gemm.PackedMatrix packedWt;
+
+        InputGradients(float[] dKernel, float[] dInput) {
+            this.dKernel = dKernel;
+            this.dInput = dInput;
+            int capacity = layout.chunkCapacity();
+            boolean perToken = table == null;
+            this.perEntry = !perToken && (dKernel != null || dInput != null) ? table.zeroedPerEntry() : null;
+            this.chunkInputs = perToken && dKernel != null ? buffers.floats(capacity * Math.max(1, features)) : null;
+            this.dInputs = perToken && dInput != null ? buffers.floats(capacity * Math.max(1, features)) : null;
+            this.packedWt = dInputs != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
+        }
+
+        void addChunk(int chunk, float[] dProjection) {
+            int r0 = layout.chunkRow(chunk);
+            int rows = layout.chunkRow(chunk + 1) - r0;
+            if (perEntry != null) {
+                table.scatter(dProjection, 0, layout.tokenRow, r0, rows, perEntry);
+            }
+            if (chunkInputs != null) { // dW += X^T dxw, the chunk's inputs gathered again
+                gatherInputs(r0, rows, chunkInputs);
+                kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dProjection,
+                        0, width, 1f, dKernel, 0, width);
+            }
+            if (dInputs != null) { // dX = dxw W^T, added to the value rows
+                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
+                for (int row = 0; row < rows; row++) {
+                    kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dInput,
+                            layout.tokenRow[r0 + row] * features);
+                }
+            }
+        }
+
+        void finish() {
+            if (perEntry != null) {
+                table.addGradients(perEntry, dKernel, dInput);
             }
         }
     }
