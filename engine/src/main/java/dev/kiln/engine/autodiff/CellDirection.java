@@ -57,7 +57,6 @@ final class CellDirection {
      * else each sequence's final h at its row (an empty sequence keeps zeros).
      */
     void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
-        Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
         Projection projection = new Projection(inputBias);
         // Every row of these is written before it is read.
@@ -65,7 +64,7 @@ final class CellDirection {
         hidden = buffers.floats(tokens * units);
         saved = buffers.floats(tokens * cell.saved() * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
-        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             float[] xw = projection.chunk(chunk);
@@ -74,10 +73,7 @@ final class CellDirection {
                 int start = layout.rowStart[t];
                 float[] previous = t == 0 ? zeros : hidden;
                 int previousOff = t == 0 ? 0 : layout.rowStart[t - 1] * units;
-                gemm.sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, recurrentProducts, start * width, width);
-                if (recurrentBias != null) {
-                    kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, recurrentProducts, start * width, width);
-                }
+                recurrentProduct(rows, previous, previousOff, packedU, recurrentBias, recurrentProducts, start * width);
                 cell.forward(rows, units, xw, (start - r0) * width, recurrentProducts, start * width, previous, previousOff,
                         hidden, start * units, saved, start * cell.saved() * units);
             }
@@ -91,24 +87,20 @@ final class CellDirection {
      * is bounded by the batch and the chunk, not by the tokens. The same sums as {@link #forward}.
      */
     void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
-        Gemm gemm = kernels.gemm();
         int batch = layout.order.length;
         Projection projection = new Projection(inputBias);
         float[] products = buffers.floats(batch * width);
         float[] scratch = buffers.floats(batch * cell.saved() * units);
         float[] h = buffers.floats(batch * units); // written at step 0 before it is read
         float[] zeros = buffers.zeros(batch * units);
-        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             float[] xw = projection.chunk(chunk);
             for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int active = layout.active[t];
                 float[] previous = t == 0 ? zeros : h;
-                gemm.sgemm(false, active, 1f, previous, 0, units, packedU, 0f, products, 0, width);
-                if (recurrentBias != null) {
-                    kernels.arithmetic().addBiasRows(active, width, recurrentBias, 0, products, 0, width);
-                }
+                recurrentProduct(active, previous, 0, packedU, recurrentBias, products, 0);
                 // In place: each element of h is read before it is written.
                 cell.forward(active, units, xw, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0, scratch, 0);
                 if (returnSequences) {
@@ -124,6 +116,15 @@ final class CellDirection {
                     System.arraycopy(h, j * units, out, layout.order[j] * outWidth + column, units);
                 }
             }
+        }
+    }
+
+    /** hu = h_prev U + b_recurrent for {@code rows} rows, into {@code target} at {@code at} (no bias when null). */
+    private void recurrentProduct(int rows, float[] previous, int previousOff, Gemm.PackedMatrix packedU, float[] recurrentBias,
+                                  float[] target, int at) {
+        kernels.gemm().sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, target, at, width);
+        if (recurrentBias != null) {
+            kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, target, at, width);
         }
     }
 
