@@ -67,13 +67,10 @@ final class CellRecurrenceOps {
         int units = directions[0].units;
         int outWidth = count * units;
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
-        boolean training = false;
-        for (Weights w : weights) {
-            training |= RecurrentOps.needsBackward(context, input, w.weights());
-        }
-        boolean keepState = training;
+        // Per-token state is kept only for a backward pass that will run.
+        boolean training = weights.stream().anyMatch(w -> RecurrentOps.needsBackward(context, input, w.weights()));
         context.kernels().pool().parallelFor(count,
-                d -> directions[d].forward(keepState, returnSequences, output.data(), outWidth, d * units));
+                d -> directions[d].forward(training, returnSequences, output.data(), outWidth, d * units));
         Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
             // The first direction adds into the input's gradient, the others into their own buffers, added after it.
