@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * stacked} measures the tutorial's stacked model instead of the seed model (the same batches, the
  * same output lines, labelled "stacked model"). {@code --export FILE} writes the measured batches
  * (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
- * {@code --input-projection auto|table|per_token} forces how the LSTM projects the embeddings and
+ * {@code --input-projection auto|table|per_token} forces how the recurrent layer projects the embeddings and
  * {@code --shard-size} how many examples a shard holds. {@code --ab} measures, alternately on the
  * same batches in this JVM (two rounds each), the engine's configuration before issue 12
  * (per-token projection, shards of 16) and its default now (the table projection, shards of 64),

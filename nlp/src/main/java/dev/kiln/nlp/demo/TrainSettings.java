@@ -53,8 +53,8 @@ record TrainSettings(Path data, boolean download, Path out, int epochs, int batc
               --save-freq F        'epoch' or a number of batches (default epoch)
               --resume DIR         BackupAndRestore folder: back up every epoch and, after a crash, resume
                                    exactly where the last backup was taken
-              --input-projection P how the LSTM projects the embeddings: auto (by cost: the table for this
-                                   model), table (project the embedding table once per batch) or
+              --input-projection P how the first LSTM, GRU or SimpleRNN projects the embeddings: auto (by
+                                   cost: the table for this model), table (project the table once per batch) or
                                    per_token (multiply every token's vector); the same numbers up to
                                    float rounding (default auto)
               --model M            seed (default): Bidirectional(LSTM(64)) -> Dense(64, relu); stacked, the
