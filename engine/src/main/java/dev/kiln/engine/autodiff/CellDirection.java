@@ -8,8 +8,7 @@ import java.util.Arrays;
 /**
  * One direction of a GRU or SimpleRNN over one batch, on real tokens only, in chunks of about
  * {@link TimeMajorLayout#CHUNK_ROWS} rows as the LSTM's ({@link LstmDirection}): a chunk's input
- * projection is one GEMM by the packed W (or, in table mode, rows of the embedding table's
- * projection: see {@link TableProjection}) just before its steps; each step adds the running rows'
+ * projection ({@link ChunkProjection}) just before its steps; each step adds the running rows'
  * product by U, packed once per batch, and runs the cell's element-wise part. Backward replays a
  * chunk's steps in reverse, then computes that chunk's weight and input gradients as GEMMs while
  * its rows are in cache. Only what backward needs is kept per token (the recurrent products, h
@@ -58,7 +57,8 @@ final class CellDirection {
      */
     void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         int tokens = layout.tokens;
-        Projection projection = new Projection(inputBias);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width);
+        float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
         // Every row of these is written before it is read.
         recurrentProducts = buffers.floats(tokens * width);
         hidden = buffers.floats(tokens * units);
@@ -67,7 +67,7 @@ final class CellDirection {
         Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
-            float[] xw = projection.chunk(chunk);
+            projection.project(chunk, xw, 0);
             for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int rows = layout.active[t];
                 int start = layout.rowStart[t];
@@ -88,7 +88,8 @@ final class CellDirection {
      */
     void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         int batch = layout.order.length;
-        Projection projection = new Projection(inputBias);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width);
+        float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
         float[] products = buffers.floats(batch * width);
         float[] scratch = buffers.floats(batch * cell.saved() * units);
         float[] h = buffers.floats(batch * units); // written at step 0 before it is read
@@ -96,7 +97,7 @@ final class CellDirection {
         Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
-            float[] xw = projection.chunk(chunk);
+            projection.project(chunk, xw, 0);
             for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int active = layout.active[t];
                 float[] previous = t == 0 ? zeros : h;
@@ -125,48 +126,6 @@ final class CellDirection {
         kernels.gemm().sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, target, at, width);
         if (recurrentBias != null) {
             kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, target, at, width);
-        }
-    }
-
-    /**
-     * The input projections xw = x W + b_input of one chunk's rows at a time, in a buffer of one
-     * chunk: rows of the table's P, or the chunk's inputs gathered and multiplied by W, packed once.
-     */
-    private final class Projection {
-        private final float[] projected;
-        private final Gemm.PackedMatrix packedW;
-        private final float[] inputBias;
-        private final float[] chunkInputs;
-        private final float[] chunk;
-
-        Projection(float[] inputBias) {
-            this.inputBias = inputBias;
-            // Kept across batches while E, W and b stay the same (the cache checks).
-            this.projected = table == null ? null : table.projected(inputBias);
-            this.packedW = table == null ? kernels.gemm().pack(false, features, width, kernel, 0, width) : null;
-            this.chunkInputs = table == null ? buffers.floats(layout.chunkCapacity() * Math.max(1, features)) : null;
-            this.chunk = buffers.floats(layout.chunkCapacity() * width);
-        }
-
-        /** Chunk {@code c}'s projections, its row r at (r - first row) * width; valid until the next call. */
-        float[] chunk(int c) {
-            int r0 = layout.chunkRow(c);
-            int rows = layout.chunkRow(c + 1) - r0;
-            if (projected != null) {
-                table.copyRows(projected, layout.tokenRow, r0, rows, chunk, 0);
-            } else {
-                gatherInputs(r0, rows, chunkInputs);
-                kernels.gemm().sgemm(false, rows, 1f, chunkInputs, 0, Math.max(1, features), packedW, 0f, chunk, 0, width);
-                kernels.arithmetic().addBiasRows(rows, width, inputBias, 0, chunk, 0, width);
-            }
-            return chunk;
-        }
-    }
-
-    /** Copies the input vectors of time-major rows [r0, r0 + rows) to the start of {@code target}, in row order. */
-    private void gatherInputs(int r0, int rows, float[] target) {
-        for (int row = 0; row < rows; row++) {
-            System.arraycopy(values, layout.tokenRow[r0 + row] * features, target, row * features, features);
         }
     }
 
@@ -303,16 +262,13 @@ final class CellDirection {
                 table.scatter(dProjection, 0, layout.tokenRow, r0, rows, perEntry);
             }
             if (chunkInputs != null) { // dW += X^T dxw, the chunk's inputs gathered again
-                gatherInputs(r0, rows, chunkInputs);
+                layout.gather(values, features, r0, rows, chunkInputs);
                 kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dProjection,
                         0, width, 1f, dKernel, 0, width);
             }
             if (dInputs != null) { // dX = dxw W^T, added to the value rows
                 kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
-                for (int row = 0; row < rows; row++) {
-                    kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dInput,
-                            layout.tokenRow[r0 + row] * features);
-                }
+                layout.scatterAdd(kernels.arithmetic(), dInputs, features, r0, rows, dInput);
             }
         }
 

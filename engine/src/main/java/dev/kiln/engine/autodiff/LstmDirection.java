@@ -41,9 +41,7 @@ final class LstmDirection {
     private final int[] tokenRow;
     private final int steps;
     private final int tokens;
-    /** Step boundaries of the chunks ({@link TimeMajorLayout#chunkStart}). */
-    private final int[] chunkStart;
-    private final int chunkCapacity;
+    private final TimeMajorLayout layout;
     /** Table mode: the embedding table's projection; null otherwise. */
     private final TableProjection table;
     /** Where this direction's working arrays come from (reused from step to step). */
@@ -70,15 +68,13 @@ final class LstmDirection {
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
         this.lengths = lengths;
-        TimeMajorLayout layout = new TimeMajorLayout(lengths, offsets, backwards);
+        layout = new TimeMajorLayout(lengths, offsets, backwards);
         order = layout.order;
         steps = layout.steps;
         active = layout.active;
         rowStart = layout.rowStart;
         tokens = layout.tokens;
         tokenRow = layout.tokenRow;
-        chunkStart = layout.chunkStart;
-        chunkCapacity = layout.chunkCapacity();
     }
 
     /**
@@ -89,28 +85,21 @@ final class LstmDirection {
     void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
-        // Once per batch: the other shards of the step find it in the cache.
-        float[] projected = table == null ? null : table.projected(bias);
+        // P once per batch in table mode: the other shards of the step find it in the cache.
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width);
         phases.stop(INPUT_SIDE, began);
-        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
         cells = buffers.floats(tokens * units);
         squashed = buffers.floats(tokens * units);
         hidden = buffers.floats(tokens * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        Gemm.PackedMatrix packedW = table == null ? packKernel(false) : null;
-        for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
-            int r0 = rowStart[chunkStart[chunk]];
-            int rows = rowStart[chunkStart[chunk + 1]] - r0;
+        for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             began = phases.start();
-            if (chunkInputs != null) { // gathered chunk by chunk, so the GEMM reads them from L2, not memory
-                gatherInputs(r0, rows, chunkInputs, 0);
-            }
-            projectChunk(projected, packedW, bias, chunkInputs, 0, r0, rows, gates, r0 * width);
+            projection.project(chunk, gates, layout.chunkRow(chunk) * width);
             phases.stop(INPUT_SIDE, began);
             began = phases.start();
-            recurrence(chunkStart[chunk], chunkStart[chunk + 1], packedU);
+            recurrence(layout.chunkStart[chunk], layout.chunkStart[chunk + 1], packedU);
             phases.stop(RECURRENCE_FORWARD, began);
         }
         writeOutput(returnSequences, out, outWidth, column);
@@ -126,24 +115,18 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
-        float[] chunkInputs = table == null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
-        float[] chunkGates = buffers.floats(chunkCapacity * width);
+        // P kept across batches while E, W and b stay the same (the cache checks).
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width);
+        float[] chunkGates = buffers.floats(layout.chunkCapacity() * width);
         // The state's rows are written at step 0 before they are read (no previous c, no h U).
         float[] h = buffers.floats(batch * units);
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
-        // Kept across batches while E, W and b stay the same (the cache checks).
-        float[] projected = table == null ? null : table.projected(bias);
-        Gemm.PackedMatrix packedW = table == null ? packKernel(false) : null;
-        for (int chunk = 0; chunk + 1 < chunkStart.length; chunk++) {
-            int r0 = rowStart[chunkStart[chunk]];
-            int rows = rowStart[chunkStart[chunk + 1]] - r0;
-            if (projected == null) { // this chunk's input rows, gathered into the chunk buffer
-                gatherInputs(r0, rows, chunkInputs, 0);
-            }
-            projectChunk(projected, packedW, bias, chunkInputs, 0, r0, rows, chunkGates, 0);
-            for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
+        for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
+            int r0 = layout.chunkRow(chunk);
+            projection.project(chunk, chunkGates, 0);
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int active = this.active[t];
                 int at = (rowStart[t] - r0) * width;
                 if (t > 0) {
@@ -167,40 +150,9 @@ final class LstmDirection {
         }
     }
 
-    /** Copies the input vectors of time-major rows [r0, r0 + rows) to {@code target} at {@code at}, in row order. */
-    private void gatherInputs(int r0, int rows, float[] target, int at) {
-        for (int row = 0; row < rows; row++) {
-            System.arraycopy(values, tokenRow[r0 + row] * features, target, at + row * features, features);
-        }
-    }
-
     /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
     float[] zeroedBuffer(int size) {
         return buffers.zeros(size);
-    }
-
-    /**
-     * The input kernel W [features, width] (or W^T, {@code transposed}) packed once per pass: every
-     * chunk multiplies by it, and packing it per chunk cost a tenth of the GEMMs' time (profiled).
-     */
-    private Gemm.PackedMatrix packKernel(boolean transposed) {
-        return transposed ? kernels.gemm().pack(true, width, features, kernel, 0, width)
-                : kernels.gemm().pack(false, features, width, kernel, 0, width);
-    }
-
-    /**
-     * The input projection z = x W + b of rows [r0, r0 + rows) of the time-major layout, into
-     * {@code target} at {@code at}: each row's token row of P in table mode ({@code projected}),
-     * otherwise one GEMM by the packed W over the rows' inputs, found in {@code inputRows} at {@code inputAt}.
-     */
-    private void projectChunk(float[] projected, Gemm.PackedMatrix packedW, float[] bias, float[] inputRows, int inputAt, int r0,
-                              int rows, float[] target, int at) {
-        if (projected != null) {
-            table.copyRows(projected, tokenRow, r0, rows, target, at);
-            return;
-        }
-        kernels.gemm().sgemm(false, rows, 1f, inputRows, inputAt, Math.max(1, features), packedW, 0f, target, at, width);
-        kernels.arithmetic().addBiasRows(rows, width, bias, 0, target, at, width);
     }
 
     /** Steps [from, to): step t adds h_{t-1} U to its rows, then the cell turns them into gates, c and h. */
@@ -258,19 +210,21 @@ final class LstmDirection {
                 System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
             }
         }
-        float[] dz = buffers.floats(chunkCapacity * width);
-        float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkCapacity * units);
-        float[] dInputs = dValues == null ? null : buffers.floats(chunkCapacity * Math.max(1, features));
-        float[] chunkInputs = table == null && dKernel != null ? buffers.floats(chunkCapacity * Math.max(1, features)) : null;
+        int chunkRows = layout.chunkCapacity();
+        float[] dz = buffers.floats(chunkRows * width);
+        float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkRows * units);
+        float[] dInputs = dValues == null ? null : buffers.floats(chunkRows * Math.max(1, features));
+        float[] chunkInputs = table == null && dKernel != null ? buffers.floats(chunkRows * Math.max(1, features)) : null;
         // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
         float[] perEntry = table != null && (dKernel != null || dTable != null) ? table.zeroedPerEntry() : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
-        Gemm.PackedMatrix packedWt = dValues == null ? null : packKernel(true);
-        for (int chunk = chunkStart.length - 2; chunk >= 0; chunk--) {
-            int r0 = rowStart[chunkStart[chunk]];
+        // W^T packed once per pass: every chunk's dX multiplies by it.
+        Gemm.PackedMatrix packedWt = dValues == null ? null : gemm.pack(true, width, features, kernel, 0, width);
+        for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
+            int r0 = layout.chunkRow(chunk);
             // dz rows of this chunk live at dz[(row - r0) * width].
             long began = phases.start();
-            for (int t = chunkStart[chunk + 1] - 1; t >= chunkStart[chunk]; t--) {
+            for (int t = layout.chunkStart[chunk + 1] - 1; t >= layout.chunkStart[chunk]; t--) {
                 int rows = active[t];
                 int row0 = rowStart[t];
                 if (returnSequences) { // each step's h also feeds the output directly
@@ -289,7 +243,7 @@ final class LstmDirection {
             if (table != null) {
                 began = phases.start();
                 if (perEntry != null) {
-                    int r1 = rowStart[chunkStart[chunk + 1]];
+                    int r1 = layout.chunkRow(chunk + 1);
                     table.scatter(dz, 0, tokenRow, r0, r1 - r0, perEntry);
                 }
                 phases.stop(INPUT_SIDE, began);
@@ -312,18 +266,18 @@ final class LstmDirection {
     private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dInputs, float[] dKernel,
                                  float[] dRecurrent, float[] dBias, float[] dValues, Gemm.PackedMatrix packedWt) {
         Gemm gemm = kernels.gemm();
-        int r0 = rowStart[chunkStart[chunk]];
-        int rows = rowStart[chunkStart[chunk + 1]] - r0;
+        int r0 = layout.chunkRow(chunk);
+        int rows = layout.chunkRow(chunk + 1) - r0;
         long began = phases.start();
         if (dKernel != null) { // dW += X^T dZ
-            gatherInputs(r0, rows, chunkInputs, 0);
+            layout.gather(values, features, r0, rows, chunkInputs);
             gemm.sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dz, 0, width,
                     1f, dKernel, 0, width);
         }
         phases.stop(INPUT_SIDE, began);
         began = phases.start();
         if (dRecurrent != null) { // dU += H_{t-1}^T dZ, with H_{-1} = 0
-            for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
+            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
                 int at = (rowStart[t] - r0) * units;
                 if (t == 0) {
                     Arrays.fill(previousHidden, at, at + active[t] * units, 0f);
@@ -341,9 +295,7 @@ final class LstmDirection {
         began = phases.start();
         if (dValues != null) { // dX = dZ W^T, scattered back to the input rows
             gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
-            for (int row = 0; row < rows; row++) {
-                kernels.arithmetic().axpy(features, 1f, dInputs, row * features, dValues, tokenRow[r0 + row] * features);
-            }
+            layout.scatterAdd(kernels.arithmetic(), dInputs, features, r0, rows, dValues);
         }
         phases.stop(INPUT_SIDE, began);
     }

@@ -1,5 +1,7 @@
 package dev.kiln.engine.autodiff;
 
+import dev.kiln.engine.kernel.Arithmetic;
+
 import java.util.Arrays;
 
 /**
@@ -74,6 +76,20 @@ final class TimeMajorLayout {
     /** Rows a chunk can hold: a chunk starts below CHUNK_ROWS rows and adds one step, at most a row per sequence. */
     int chunkCapacity() {
         return Math.min(tokens, CHUNK_ROWS + order.length);
+    }
+
+    /** Copies the {@code features}-wide rows of {@code values} that time-major rows [r0, r0 + rows) read to the start of {@code target}, in row order. */
+    void gather(float[] values, int features, int r0, int rows, float[] target) {
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(values, tokenRow[r0 + row] * features, target, row * features, features);
+        }
+    }
+
+    /** Adds row i of {@code source} (rows of {@code features}) to the value row that time-major row r0 + i reads, in row order. */
+    void scatterAdd(Arithmetic arithmetic, float[] source, int features, int r0, int rows, float[] target) {
+        for (int row = 0; row < rows; row++) {
+            arithmetic.axpy(features, 1f, source, row * features, target, tokenRow[r0 + row] * features);
+        }
     }
 
     /** The first time-major row of chunk {@code chunk}. */
