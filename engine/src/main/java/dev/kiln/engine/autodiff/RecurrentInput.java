@@ -45,14 +45,6 @@ record RecurrentInput(Variable values, EmbeddingRows table, int tokens, int feat
 
     /** Checks that every sequence (offsets[s], lengths[s]) lies inside the input's tokens. */
     void requireSequences(String operation, int[] lengths, int[] offsets) {
-        if (lengths.length != offsets.length) {
-            throw new IllegalArgumentException(operation + ": " + lengths.length + " lengths but " + offsets.length + " offsets");
-        }
-        for (int s = 0; s < lengths.length; s++) {
-            if (lengths[s] < 0 || offsets[s] < 0 || offsets[s] > tokens - lengths[s]) {
-                throw new IllegalArgumentException(operation + ": sequence " + s + " (offset " + offsets[s] + ", length "
-                        + lengths[s] + ") lies outside the " + tokens + " rows of values");
-            }
-        }
+        SequenceOps.requireSequences(operation, tokens, "values", lengths, offsets);
     }
 }

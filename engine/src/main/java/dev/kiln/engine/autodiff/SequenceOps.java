@@ -98,14 +98,21 @@ final class SequenceOps {
 
     static void requirePacked(String operation, Variable values, int[] lengths, int[] offsets) {
         OpContext.requireRank(operation, values, 2);
-        int tokens = values.shape().dim(0);
+        requireSequences(operation, values.shape().dim(0), values.shape(), lengths, offsets);
+    }
+
+    /**
+     * Checks that every sequence (offsets[s], lengths[s]) lies inside {@code tokens} rows; errors
+     * name the rows as {@code what} (the values' shape, say).
+     */
+    static void requireSequences(String operation, int tokens, Object what, int[] lengths, int[] offsets) {
         if (lengths.length != offsets.length) {
             throw new IllegalArgumentException(operation + ": " + lengths.length + " lengths but " + offsets.length + " offsets");
         }
         for (int s = 0; s < lengths.length; s++) {
             if (lengths[s] < 0 || offsets[s] < 0 || offsets[s] > tokens - lengths[s]) {
                 throw new IllegalArgumentException(operation + ": sequence " + s + " (offset " + offsets[s] + ", length "
-                        + lengths[s] + ") lies outside the " + tokens + " rows of " + values.shape());
+                        + lengths[s] + ") lies outside the " + tokens + " rows of " + what);
             }
         }
     }
