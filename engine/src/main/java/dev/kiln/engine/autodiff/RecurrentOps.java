@@ -39,7 +39,7 @@ final class RecurrentOps {
         LstmDirection direction = newDirection(in, lengths, offsets, weights, units, backwards);
         Variable input = in.differentiated();
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, units);
-        boolean training = needsBackward(input, weights);
+        boolean training = needsBackward(context, input, weights);
         long began = context.phases().start();
         if (training) {
             direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
@@ -74,7 +74,7 @@ final class RecurrentOps {
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
         Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
-        boolean training = needsBackward(input, forwardWeights) || needsBackward(input, backwardWeights);
+        boolean training = needsBackward(context, input, forwardWeights) || needsBackward(context, input, backwardWeights);
         long began = context.phases().start();
         kernels.pool().parallelFor(2, d -> {
             if (training) {
@@ -112,10 +112,6 @@ final class RecurrentOps {
                                        boolean backwards) {
         return new LstmDirection(context.kernels(), context.buffers().claim(), context.phases(), in, lengths, offsets,
                 weights.kernel().data(), weights.recurrentKernel().data(), units, backwards);
-    }
-
-    private boolean needsBackward(Variable input, Weights weights) {
-        return needsBackward(context, input, weights);
     }
 
     /** Whether a recurrent call's backward pass will run: the tape records and some input takes a gradient. */
