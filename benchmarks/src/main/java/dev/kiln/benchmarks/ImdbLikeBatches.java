@@ -6,7 +6,9 @@ import dev.kiln.engine.layer.CellRnn;
 import dev.kiln.engine.layer.Dense;
 import dev.kiln.engine.layer.Dropout;
 import dev.kiln.engine.layer.Embedding;
+import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.layer.Recurrent;
 import dev.kiln.engine.layer.TokenBatch;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
@@ -50,13 +52,7 @@ final class ImdbLikeBatches {
     }
 
     static Sequential seedModel(long seed) {
-        Sequential model = new Sequential(List.of(
-                new Embedding(VOCABULARY, 64, true, "embedding"),
-                new Bidirectional(new Lstm(64, false, "lstm"), "bidirectional"),
-                new Dense(64, Activation.RELU, "dense"),
-                new Dense(1, Activation.LINEAR, "dense_1")));
-        model.build(0, new Rng(seed));
-        return model;
+        return bidirectionalModel(new Lstm(64, false, "lstm"), seed);
     }
 
     /**
@@ -64,24 +60,31 @@ final class ImdbLikeBatches {
      * return_sequences)) -> Bidirectional(LSTM(32)) -> Dense(64, relu) -> Dropout(0.5) -> Dense(1).
      */
     static Sequential stackedModel(long seed) {
-        Sequential model = new Sequential(List.of(
+        return built(seed,
                 new Embedding(VOCABULARY, 64, true, "embedding"),
                 new Bidirectional(new Lstm(64, false, true, "lstm"), "bidirectional"),
                 new Bidirectional(new Lstm(32, false, "lstm_1"), "bidirectional_1"),
                 new Dense(64, Activation.RELU, "dense"),
                 new Dropout(0.5, "dropout"),
-                new Dense(1, Activation.LINEAR, "dense_1")));
-        model.build(0, new Rng(seed));
-        return model;
+                new Dense(1, Activation.LINEAR, "dense_1"));
     }
 
     /** The seed model with a Bidirectional(GRU(64)) in place of the LSTM. */
     static Sequential gruModel(long seed) {
-        Sequential model = new Sequential(List.of(
+        return bidirectionalModel(new CellRnn(CellRnn.Kind.GRU, 64, false, false, "gru"), seed);
+    }
+
+    /** Embedding(1000, 64, mask) -> Bidirectional(recurrent) -> Dense(64, relu) -> Dense(1). */
+    private static Sequential bidirectionalModel(Recurrent recurrent, long seed) {
+        return built(seed,
                 new Embedding(VOCABULARY, 64, true, "embedding"),
-                new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 64, false, false, "gru"), "bidirectional"),
+                new Bidirectional(recurrent, "bidirectional"),
                 new Dense(64, Activation.RELU, "dense"),
-                new Dense(1, Activation.LINEAR, "dense_1")));
+                new Dense(1, Activation.LINEAR, "dense_1"));
+    }
+
+    private static Sequential built(long seed, Layer... layers) {
+        Sequential model = new Sequential(List.of(layers));
         model.build(0, new Rng(seed));
         return model;
     }
