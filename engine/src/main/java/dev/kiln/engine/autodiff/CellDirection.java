@@ -3,8 +3,6 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.Gemm;
 import dev.kiln.engine.kernel.Kernels;
 
-import java.util.Arrays;
-
 /**
  * One direction of a GRU or SimpleRNN over one batch, on real tokens only, in chunks of about
  * {@link TimeMajorLayout#CHUNK_ROWS} rows as the LSTM's ({@link LstmDirection}): a chunk's input
@@ -215,14 +213,7 @@ final class CellDirection {
         int r0 = layout.chunkRow(chunk);
         int rows = layout.chunkRow(chunk + 1) - r0;
         if (dRecurrent != null) {
-            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
-                int at = (layout.rowStart[t] - r0) * units;
-                if (t == 0) {
-                    Arrays.fill(previousHidden, at, at + layout.active[t] * units, 0f);
-                } else {
-                    System.arraycopy(hidden, layout.rowStart[t - 1] * units, previousHidden, at, layout.active[t] * units);
-                }
-            }
+            layout.previousRows(chunk, hidden, units, previousHidden);
             kernels.gemm().sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dProduct, 0, width, 1f,
                     dRecurrent, 0, width);
         }

@@ -4,8 +4,6 @@ import dev.kiln.engine.kernel.Gemm;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.kernel.LstmCell;
 
-import java.util.Arrays;
-
 import static dev.kiln.engine.autodiff.StepPhases.Phase.INPUT_SIDE;
 import static dev.kiln.engine.autodiff.StepPhases.Phase.RECURRENCE_BACKWARD;
 import static dev.kiln.engine.autodiff.StepPhases.Phase.RECURRENCE_FORWARD;
@@ -39,7 +37,6 @@ final class LstmDirection {
     private final int[] active;
     private final int[] rowStart;
     private final int[] tokenRow;
-    private final int steps;
     private final int tokens;
     private final TimeMajorLayout layout;
     /** Table mode: the embedding table's projection; null otherwise. */
@@ -70,7 +67,6 @@ final class LstmDirection {
         this.lengths = lengths;
         layout = new TimeMajorLayout(lengths, offsets, backwards);
         order = layout.order;
-        steps = layout.steps;
         active = layout.active;
         rowStart = layout.rowStart;
         tokens = layout.tokens;
@@ -277,14 +273,7 @@ final class LstmDirection {
         phases.stop(INPUT_SIDE, began);
         began = phases.start();
         if (dRecurrent != null) { // dU += H_{t-1}^T dZ, with H_{-1} = 0
-            for (int t = layout.chunkStart[chunk]; t < layout.chunkStart[chunk + 1]; t++) {
-                int at = (rowStart[t] - r0) * units;
-                if (t == 0) {
-                    Arrays.fill(previousHidden, at, at + active[t] * units, 0f);
-                } else {
-                    System.arraycopy(hidden, rowStart[t - 1] * units, previousHidden, at, active[t] * units);
-                }
-            }
+            layout.previousRows(chunk, hidden, units, previousHidden);
             gemm.sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dz, 0, width,
                     1f, dRecurrent, 0, width);
         }

@@ -92,6 +92,23 @@ final class TimeMajorLayout {
         }
     }
 
+    /**
+     * Writes, for each row of chunk {@code chunk} in row order, the state it read: the previous
+     * step's row of {@code hidden} (rows of {@code units}), or zeros at step 0. What the chunk's
+     * recurrent weight gradient H_prev^T dz multiplies.
+     */
+    void previousRows(int chunk, float[] hidden, int units, float[] target) {
+        int r0 = chunkRow(chunk);
+        for (int t = chunkStart[chunk]; t < chunkStart[chunk + 1]; t++) {
+            int at = (rowStart[t] - r0) * units;
+            if (t == 0) {
+                Arrays.fill(target, at, at + active[t] * units, 0f);
+            } else {
+                System.arraycopy(hidden, rowStart[t - 1] * units, target, at, active[t] * units);
+            }
+        }
+    }
+
     /** The first time-major row of chunk {@code chunk}. */
     int chunkRow(int chunk) {
         return rowStart[chunkStart[chunk]];
