@@ -50,16 +50,18 @@ import java.util.concurrent.atomic.DoubleAdder;
  * (ids, lengths, labels) for the PyTorch peer (benchmarks/pytorch-peer).
  * {@code --input-projection auto|table|per_token} forces how the recurrent layer projects the embeddings and
  * {@code --shard-size} how many examples a shard holds. {@code --ab} measures, alternately on the
- * same batches in this JVM (two rounds each), the engine's configuration before issue 12
- * (per-token projection, shards of 16) and its default now (the table projection, shards of 64),
- * and prints the ratios (seed model). {@code --compare-models} trains the seed model and the tutorial's stacked
- * one alternately on the same batches (two rounds each) and prints the stacked/seed epoch ratio.
+ * same batches in this JVM ({@code --rounds} rounds each, 2 unless told), the engine's configuration
+ * before issue 12 (per-token projection, shards of 16) and its default now (the table projection,
+ * shards of 64), and prints the ratios (seed model). {@code --compare-models} trains the seed model and the tutorial's
+ * stacked one alternately on the same batches (rounds likewise) and prints the stacked/seed epoch ratio.
+ * Both print each round's ratio and that of the rounds' totals: on a noisy machine one round's
+ * ratio moves by a tenth.
  * Every training run also prints where a step's time went. Before the measured runs, every
  * configuration trains rounds of a few steps until the JIT has settled (see {@link #warmUp}).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.kiln.benchmarks.EndToEndHarness
  *     [--data PATH] [--threads 2] [--steps N] [--export FILE] [--seed 42] [--input-projection auto]
- *     [--shard-size 64] [--model seed|stacked | --ab | --compare-models]</pre>
+ *     [--shard-size 64] [--model seed|stacked | --ab | --compare-models] [--rounds 2]</pre>
  */
 public final class EndToEndHarness {
     /** The seed model's naive training FLOPs per real token: 3 x 2 directions x 2 x (64 + 64) x 256. */
@@ -83,6 +85,10 @@ public final class EndToEndHarness {
         InputProjection projection = InputProjection.named(option(args, "--input-projection", "auto"));
         boolean ab = Arrays.asList(args).contains("--ab");
         boolean compareModels = Arrays.asList(args).contains("--compare-models");
+        int rounds = Integer.parseInt(option(args, "--rounds", "2"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
         Architecture architecture = architecture(option(args, "--model", "seed"));
         if (architecture != Architecture.SEED && (ab || compareModels)) {
             throw new IllegalArgumentException("--ab and --compare-models run the seed model; drop --model");
@@ -112,8 +118,12 @@ public final class EndToEndHarness {
                     Architecture.STACKED);
             warmUp(encoder, seed, pool, measured, compareModels ? List.of(Architecture.SEED, Architecture.STACKED)
                     : List.of(architecture));
-            List<Configuration> runs = ab ? List.of(Configuration.BEFORE, Configuration.FUSED, Configuration.BEFORE,
-                    Configuration.FUSED) : compareModels ? List.of(chosen, stacked, chosen, stacked) : List.of(chosen);
+            List<Configuration> pair = ab ? List.of(Configuration.BEFORE, Configuration.FUSED)
+                    : compareModels ? List.of(chosen, stacked) : List.of(chosen);
+            List<Configuration> runs = new ArrayList<>();
+            for (int round = 0; round < (pair.size() == 2 ? rounds : 1); round++) {
+                runs.addAll(pair);
+            }
             Map<Configuration, List<double[]>> results = new HashMap<>();
             for (Configuration run : runs) {
                 StepPhases phases = StepPhases.measuring();
@@ -147,25 +157,38 @@ public final class EndToEndHarness {
                 results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
             }
             if (compareModels) {
-                for (int round = 0; round < 2; round++) {
-                    double[] seedRun = results.get(chosen).get(round);
-                    double[] stackedRun = results.get(stacked).get(round);
-                    System.out.printf(Locale.ROOT, "models round %d: training stacked/seed time %.3f (%.2f vs %.2f s); "
-                                    + "inference stacked/seed reviews/s %.2f (%,.0f vs %,.0f)%n", round + 1,
-                            stackedRun[0] / seedRun[0], stackedRun[0], seedRun[0], stackedRun[1] / seedRun[1], stackedRun[1],
-                            seedRun[1]);
-                }
+                printRatios("models", "stacked/seed", results.get(stacked), results.get(chosen));
             }
             if (ab) {
-                for (int round = 0; round < 2; round++) {
-                    double[] before = results.get(Configuration.BEFORE).get(round);
-                    double[] fused = results.get(Configuration.FUSED).get(round);
-                    System.out.printf(Locale.ROOT, "ab round %d: training fused/before time %.3f (%.2f vs %.2f s); "
-                                    + "inference fused/before reviews/s %.2f (%,.0f vs %,.0f)%n", round + 1,
-                            fused[0] / before[0], fused[0], before[0], fused[1] / before[1], fused[1], before[1]);
-                }
+                printRatios("ab", "fused/before", results.get(Configuration.FUSED), results.get(Configuration.BEFORE));
             }
         }
+    }
+
+    /**
+     * Per round and for the rounds' totals: the ratio of training times and of inference rates,
+     * {@code measured} over {@code reference} (each run: seconds, reviews per second).
+     */
+    private static void printRatios(String name, String ratio, List<double[]> measured, List<double[]> reference) {
+        double[] totals = new double[4];
+        for (int round = 0; round < measured.size(); round++) {
+            double[] m = measured.get(round);
+            double[] r = reference.get(round);
+            printRatio(name + " round " + (round + 1), ratio, m[0], r[0], m[1], r[1]);
+            totals[0] += m[0];
+            totals[1] += r[0];
+            totals[2] += m[1] / measured.size();
+            totals[3] += r[1] / measured.size();
+        }
+        printRatio(name + ", all " + measured.size() + " rounds (total time, mean rate)", ratio, totals[0], totals[1],
+                totals[2], totals[3]);
+    }
+
+    private static void printRatio(String label, String ratio, double seconds, double referenceSeconds, double rate,
+                                   double referenceRate) {
+        System.out.printf(Locale.ROOT, "%s: training %s time %.3f (%.2f vs %.2f s); inference %s reviews/s %.2f (%,.0f vs %,.0f)%n",
+                label, ratio, seconds / referenceSeconds, seconds, referenceSeconds, ratio, rate / referenceRate, rate,
+                referenceRate);
     }
 
     /** Which model runs, and how the engine runs it: the input projection and the training shard size. */

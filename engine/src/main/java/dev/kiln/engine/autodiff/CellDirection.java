@@ -142,16 +142,31 @@ final class CellDirection {
         }
     }
 
-    /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
+    /** A zeroed array of at least {@code size} floats from this direction's buffers. */
     float[] zeroedBuffer(int size) {
         return buffers.zeros(size);
     }
 
     /**
+     * Room for this direction's part of the input gradient ({@link InputGradientSum}), for
+     * {@link #backward}: in table mode the table's gradient, zeroed; otherwise a row per token,
+     * each written by backward.
+     */
+    float[] inputGradientPart() {
+        return table != null ? buffers.zeros(table.tableSize()) : buffers.floats(layout.tokens * Math.max(1, features));
+    }
+
+    /** How this direction lays out the batch. */
+    TimeMajorLayout layout() {
+        return layout;
+    }
+
+    /**
      * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
      * out as forward's output) and adds the gradients into the arrays given; null arrays are not
-     * wanted. {@code dInput} receives the gradient of the direction's input: the value rows, or in
-     * table mode the embedding table.
+     * wanted. {@code dInput} receives the direction's part of its input's gradient (see
+     * {@link #inputGradientPart}): in table mode the embedding table's, added; otherwise each
+     * time-major row's, written at row x features.
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dKernel, float[] dRecurrent,
                   float[] dInputBias, float[] dRecurrentBias, float[] dInput) {
@@ -223,16 +238,15 @@ final class CellDirection {
     }
 
     /**
-     * The input side's gradients, chunk by chunk: dW += X^T dxw and dX = dxw W^T scattered to the
-     * value rows, or in table mode dxw added into S[id] per token and, at the end, dW = E^T S and
-     * dE = S W^T. Null arrays are not wanted.
+     * The input side's gradients, chunk by chunk: dW += X^T dxw and dX = dxw W^T written per
+     * time-major row, or in table mode dxw added into S[id] per token and, at the end, dW = E^T S
+     * and dE = S W^T. Null arrays are not wanted.
      */
     private final class InputGradients {
         private final float[] dKernel;
         private final float[] dInput;
         private final float[] perEntry;
         private final float[] chunkInputs;
-        private final float[] dInputs;
         private final Gemm.PackedMatrix packedWt;
 
         InputGradients(float[] dKernel, float[] dInput) {
@@ -242,8 +256,7 @@ final class CellDirection {
             boolean perToken = table == null;
             this.perEntry = !perToken && (dKernel != null || dInput != null) ? table.zeroedPerEntry() : null;
             this.chunkInputs = perToken && dKernel != null ? buffers.floats(capacity * Math.max(1, features)) : null;
-            this.dInputs = perToken && dInput != null ? buffers.floats(capacity * Math.max(1, features)) : null;
-            this.packedWt = dInputs != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
+            this.packedWt = perToken && dInput != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
         }
 
         void addChunk(int chunk, float[] dProjection) {
@@ -257,9 +270,9 @@ final class CellDirection {
                 kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dProjection,
                         0, width, 1f, dKernel, 0, width);
             }
-            if (dInputs != null) { // dX = dxw W^T, added to the value rows
-                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
-                layout.scatterAdd(kernels.arithmetic(), dInputs, features, r0, rows, dInput);
+            if (packedWt != null) { // dX = dxw W^T, the chunk's rows
+                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, dInput, r0 * Math.max(1, features),
+                        Math.max(1, features));
             }
         }
 

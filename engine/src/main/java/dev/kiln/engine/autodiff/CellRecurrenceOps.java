@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * GRU and SimpleRNN over packed sequences as one autodiff operation: one direction, or both
  * directions of a Bidirectional at once, which then run as two tasks on the pool, as the LSTM's
- * do ({@link CellDirection} does the work). The directions' input gradients are added forward
- * first, so the result does not depend on the thread count. When the values are rows of an
+ * do ({@link CellDirection} does the work). The directions' parts of the input gradient are
+ * added forward first ({@link InputGradientSum}), so the result does not depend on the thread count. When the values are rows of an
  * embedding table and the context's {@link InputProjection} says so, each direction works in table
  * mode ({@link TableProjection}), as the LSTM's do.
  */
@@ -73,18 +73,17 @@ final class CellRecurrenceOps {
                 d -> directions[d].forward(training, returnSequences, output.data(), outWidth, d * units));
         Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
-            // The first direction adds into the input's gradient, the others into their own buffers, added after it.
-            float[][] dValues = new float[count][];
-            if (input.requiresGrad()) {
-                dValues[0] = input.gradData();
-                for (int d = 1; d < count; d++) {
-                    dValues[d] = directions[d].work.zeroedBuffer(input.value().size());
-                }
+            // Each direction fills a part of its own, and the parts are added in direction order.
+            float[][] dInput = new float[count][];
+            TimeMajorLayout[] layouts = new TimeMajorLayout[count];
+            for (int d = 0; d < count; d++) {
+                dInput[d] = input.requiresGrad() ? directions[d].work.inputGradientPart() : null;
+                layouts[d] = directions[d].work.layout();
             }
             context.kernels().pool().parallelFor(count,
-                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dValues[d]));
-            for (int d = 1; d < count && dValues[0] != null; d++) {
-                context.kernels().arithmetic().axpy(dValues[0].length, 1f, dValues[d], 0, dValues[0], 0);
+                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]));
+            if (input.requiresGrad()) {
+                InputGradientSum.addInto(context.kernels(), in, layouts, dInput, input.gradData());
             }
         });
         return out;
@@ -125,12 +124,12 @@ final class CellRecurrenceOps {
             }
         }
 
-        void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dValues) {
+        void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dInput) {
             Variable bias = weights.bias();
             float[] dInputBias = bias.requiresGrad() ? work.zeroedBuffer(width) : null;
             float[] dRecurrentBias = dInputBias != null && twoBiases ? work.zeroedBuffer(width) : null;
             work.backward(dOut, outWidth, column, returnSequences, gradOrNull(weights.kernel()),
-                    gradOrNull(weights.recurrentKernel()), dInputBias, dRecurrentBias, dValues);
+                    gradOrNull(weights.recurrentKernel()), dInputBias, dRecurrentBias, dInput);
             if (dInputBias != null) {
                 float[] total = bias.gradData();
                 context.kernels().arithmetic().axpy(width, 1f, dInputBias, 0, total, 0);

@@ -146,9 +146,18 @@ final class LstmDirection {
         }
     }
 
-    /** A zeroed array of at least {@code size} floats from this direction's buffers, for its input gradient. */
-    float[] zeroedBuffer(int size) {
-        return buffers.zeros(size);
+    /**
+     * Room for this direction's part of the input gradient ({@link InputGradientSum}), for
+     * {@link #backward}: in table mode the table's gradient, zeroed; otherwise a row per token,
+     * each written by backward.
+     */
+    float[] inputGradientPart() {
+        return table != null ? buffers.zeros(table.tableSize()) : buffers.floats(tokens * Math.max(1, features));
+    }
+
+    /** How this direction lays out the batch. */
+    TimeMajorLayout layout() {
+        return layout;
     }
 
     /** Steps [from, to): step t adds h_{t-1} U to its rows, then the cell turns them into gates, c and h. */
@@ -188,12 +197,13 @@ final class LstmDirection {
     /**
      * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
      * out as forward's output) and adds the gradients into the given arrays; a null array is not
-     * wanted. {@code dInput} receives the gradient of the direction's input: the value rows, or in
-     * table mode the embedding table.
+     * wanted. {@code dInput} receives the direction's part of its input's gradient (see
+     * {@link #inputGradientPart}): in table mode the embedding table's, added; otherwise each
+     * time-major row's, written at row x features.
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
                   float[] dKernel, float[] dRecurrent, float[] dBias, float[] dInput) {
-        float[] dValues = table == null ? dInput : null;
+        float[] dRows = table == null ? dInput : null;
         float[] dTable = table == null ? null : dInput;
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
@@ -209,13 +219,12 @@ final class LstmDirection {
         int chunkRows = layout.chunkCapacity();
         float[] dz = buffers.floats(chunkRows * width);
         float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkRows * units);
-        float[] dInputs = dValues == null ? null : buffers.floats(chunkRows * Math.max(1, features));
         float[] chunkInputs = table == null && dKernel != null ? buffers.floats(chunkRows * Math.max(1, features)) : null;
         // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
         float[] perEntry = table != null && (dKernel != null || dTable != null) ? table.zeroedPerEntry() : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         // W^T packed once per pass: every chunk's dX multiplies by it.
-        Gemm.PackedMatrix packedWt = dValues == null ? null : gemm.pack(true, width, features, kernel, 0, width);
+        Gemm.PackedMatrix packedWt = dRows == null ? null : gemm.pack(true, width, features, kernel, 0, width);
         for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = layout.chunkRow(chunk);
             // dz rows of this chunk live at dz[(row - r0) * width].
@@ -243,9 +252,9 @@ final class LstmDirection {
                     table.scatter(dz, 0, tokenRow, r0, r1 - r0, perEntry);
                 }
                 phases.stop(INPUT_SIDE, began);
-                weightGradients(chunk, dz, previousHidden, null, null, null, dRecurrent, dBias, null, null);
+                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null);
             } else {
-                weightGradients(chunk, dz, previousHidden, chunkInputs, dInputs, dKernel, dRecurrent, dBias, dValues, packedWt);
+                weightGradients(chunk, dz, previousHidden, chunkInputs, dKernel, dRecurrent, dBias, dRows, packedWt);
             }
         }
         if (perEntry != null) {
@@ -256,11 +265,12 @@ final class LstmDirection {
     }
 
     /**
-     * Adds one chunk's share of the weight and input gradients, from its dz rows ({@code packedWt}:
-     * W^T, for dValues; {@code chunkInputs}: room for the chunk's inputs, for dKernel).
+     * Adds one chunk's share of the weight gradients and writes its rows of the input gradient,
+     * from its dz rows ({@code packedWt}: W^T, for dRows; {@code chunkInputs}: room for the chunk's
+     * inputs, for dKernel).
      */
-    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dInputs, float[] dKernel,
-                                 float[] dRecurrent, float[] dBias, float[] dValues, Gemm.PackedMatrix packedWt) {
+    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dKernel,
+                                 float[] dRecurrent, float[] dBias, float[] dRows, Gemm.PackedMatrix packedWt) {
         Gemm gemm = kernels.gemm();
         int r0 = layout.chunkRow(chunk);
         int rows = layout.chunkRow(chunk + 1) - r0;
@@ -282,9 +292,8 @@ final class LstmDirection {
         }
         phases.stop(WEIGHT_GRADIENTS, began);
         began = phases.start();
-        if (dValues != null) { // dX = dZ W^T, scattered back to the input rows
-            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, dInputs, 0, Math.max(1, features));
-            layout.scatterAdd(kernels.arithmetic(), dInputs, features, r0, rows, dValues);
+        if (dRows != null) { // dX = dZ W^T, the chunk's rows
+            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, dRows, r0 * features, Math.max(1, features));
         }
         phases.stop(INPUT_SIDE, began);
     }

@@ -14,8 +14,8 @@ import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_FORWARD_WALL;
  * ({@link #bidirectional}), each a single autodiff operation over whole sequences
  * ({@link LstmDirection} does the work). The two directions of a bidirectional LSTM are
  * independent, so they run as two tasks on the pool, forward and backward; each writes its own
- * input gradient, and the two are added in a fixed order, so the result does not depend on the
- * thread count. When the values are rows of an embedding table and the context's
+ * part of the input gradient, and the parts are added in a fixed order ({@link InputGradientSum}),
+ * so the result does not depend on the thread count. When the values are rows of an embedding table and the context's
  * {@link InputProjection} says so, each direction works in table mode (see {@link LstmDirection}).
  */
 final class RecurrentOps {
@@ -50,8 +50,12 @@ final class RecurrentOps {
         Variable out = context.result(output, "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
+            float[][] dInput = {input.requiresGrad() ? direction.inputGradientPart() : null};
             direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
-                    gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), gradOrNull(input));
+                    gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput[0]);
+            if (input.requiresGrad()) {
+                InputGradientSum.addInto(context.kernels(), in, new TimeMajorLayout[] {direction.layout()}, dInput, input.gradData());
+            }
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
@@ -89,19 +93,18 @@ final class RecurrentOps {
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
-            // The forward direction adds straight into the input's gradient, the backward one into a
-            // buffer added after it: one pass less than a buffer each, and still a fixed order.
+            // Each direction fills a part of its own, and the parts are added in direction order.
             float[][] dInput = new float[2][];
             if (input.requiresGrad()) {
-                dInput[0] = input.gradData();
-                dInput[1] = directions[1].zeroedBuffer(input.value().size());
+                dInput[0] = directions[0].inputGradientPart();
+                dInput[1] = directions[1].inputGradientPart();
             }
             kernels.pool().parallelFor(2, d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
                     gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
                     gradOrNull(weights[d].bias()), dInput[d]));
             if (input.requiresGrad()) {
-                float[] total = dInput[0];
-                kernels.arithmetic().axpy(total.length, 1f, dInput[1], 0, total, 0);
+                InputGradientSum.addInto(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
+                        dInput, input.gradData());
             }
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });

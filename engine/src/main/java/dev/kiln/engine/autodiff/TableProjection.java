@@ -48,6 +48,11 @@ final class TableProjection {
         }
     }
 
+    /** Floats in the embedding table (and in its gradient). */
+    int tableSize() {
+        return vocabulary * features;
+    }
+
     /** A zeroed S [vocabulary, width] from the step buffers. */
     float[] zeroedPerEntry() {
         return buffers.zeros(vocabulary * width);

@@ -1,7 +1,5 @@
 package dev.kiln.engine.autodiff;
 
-import dev.kiln.engine.kernel.Arithmetic;
-
 import java.util.Arrays;
 
 /**
@@ -85,11 +83,20 @@ final class TimeMajorLayout {
         }
     }
 
-    /** Adds row i of {@code source} (rows of {@code features}) to the value row that time-major row r0 + i reads, in row order. */
-    void scatterAdd(Arithmetic arithmetic, float[] source, int features, int r0, int rows, float[] target) {
-        for (int row = 0; row < rows; row++) {
-            arithmetic.axpy(features, 1f, source, row * features, target, tokenRow[r0 + row] * features);
+    /**
+     * The time-major row that reads each of {@code valueRows} value rows (-1: none), or null when
+     * some value row is read by two rows (sequences that overlap).
+     */
+    int[] rowOfValue(int valueRows) {
+        int[] rowOf = new int[valueRows];
+        Arrays.fill(rowOf, -1);
+        for (int row = 0; row < tokens; row++) {
+            if (rowOf[tokenRow[row]] >= 0) {
+                return null;
+            }
+            rowOf[tokenRow[row]] = row;
         }
+        return rowOf;
     }
 
     /**

@@ -1,0 +1,81 @@
+package dev.kiln.engine.autodiff;
+
+import dev.kiln.engine.kernel.ComputePool;
+import dev.kiln.engine.kernel.Kernels;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * The directions' input-gradient parts, added by value row, equal the plain scatter-add of every
+ * part's rows in direction and row order, bit for bit, on 1 and 2 threads; sequences that share
+ * value rows (allowed by the ops) take every contribution.
+ */
+class InputGradientSumProperties {
+
+    @Property(tries = 120)
+    void addsEveryRowOfEveryPartInDirectionOrder(@ForAll @IntRange(min = 0, max = 9) int batch,
+                                                 @ForAll @IntRange(min = 0, max = 30) int maxLength,
+                                                 @ForAll @IntRange(min = 1, max = 9) int features,
+                                                 @ForAll boolean overlapping, @ForAll long seed) {
+        checkAgainstScatterAdd(new Random(seed), batch, maxLength, features, overlapping);
+    }
+
+    /** Large enough for the sum to split over the pool's threads. */
+    @Test
+    void aStackedLayersWorthOfRowsSplitsOverThreadsWithTheSameResult() {
+        checkAgainstScatterAdd(new Random(7), 64, 40, 128, false);
+    }
+
+    private static void checkAgainstScatterAdd(Random random, int batch, int maxLength, int features, boolean overlapping) {
+        int[] lengths = new int[batch];
+        int[] offsets = new int[batch];
+        int packed = 0;
+        for (int s = 0; s < batch; s++) {
+            lengths[s] = maxLength == 0 ? 0 : random.nextInt(maxLength + 1);
+            offsets[s] = packed;
+            packed += lengths[s];
+        }
+        int valueRows = packed + random.nextInt(3); // rows no sequence reads get nothing
+        if (overlapping) {
+            for (int s = 0; s < batch; s++) {
+                offsets[s] = random.nextInt(valueRows - lengths[s] + 1);
+            }
+        }
+        TimeMajorLayout[] layouts = {new TimeMajorLayout(lengths, offsets, false), new TimeMajorLayout(lengths, offsets, true)};
+        float[][] parts = new float[2][];
+        for (int d = 0; d < 2; d++) {
+            parts[d] = randomFloats(random, layouts[d].tokens * features);
+        }
+        float[] initial = randomFloats(random, valueRows * features);
+        float[] expected = initial.clone();
+        for (int d = 0; d < 2; d++) {
+            for (int row = 0; row < layouts[d].tokens; row++) {
+                for (int f = 0; f < features; f++) {
+                    expected[layouts[d].tokenRow[row] * features + f] += parts[d][row * features + f];
+                }
+            }
+        }
+        RecurrentInput in = new RecurrentInput(null, null, valueRows, features);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (ComputePool pool = ComputePool.withThreads(threads)) {
+                float[] total = initial.clone();
+                InputGradientSum.addInto(Kernels.preferred(pool), in, layouts, parts, total);
+                assertArrayEquals(expected, total, "threads " + threads);
+            }
+        }
+    }
+
+    private static float[] randomFloats(Random random, int size) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = random.nextFloat() * 2f - 1f;
+        }
+        return values;
+    }
+}
