@@ -55,7 +55,7 @@ final class CellDirection {
      */
     void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         int tokens = layout.tokens;
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width, false);
         float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
         // Every row of these is written before it is read.
         recurrentProducts = buffers.floats(tokens * width);
@@ -86,7 +86,7 @@ final class CellDirection {
      */
     void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
         int batch = layout.order.length;
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width, false);
         float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
         float[] products = buffers.floats(batch * width);
         float[] scratch = buffers.floats(batch * cell.saved() * units);
@@ -247,6 +247,7 @@ final class CellDirection {
         private final float[] dInput;
         private final float[] perEntry;
         private final float[] chunkInputs;
+        private final float[] chunkDx;
         private final Gemm.PackedMatrix packedWt;
 
         InputGradients(float[] dKernel, float[] dInput) {
@@ -256,7 +257,8 @@ final class CellDirection {
             boolean perToken = table == null;
             this.perEntry = !perToken && (dKernel != null || dInput != null) ? table.zeroedPerEntry() : null;
             this.chunkInputs = perToken && dKernel != null ? buffers.floats(capacity * Math.max(1, features)) : null;
-            this.packedWt = perToken && dInput != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
+            this.chunkDx = perToken && dInput != null ? buffers.floats(capacity * Math.max(1, features)) : null;
+            this.packedWt = chunkDx != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
         }
 
         void addChunk(int chunk, float[] dProjection) {
@@ -270,9 +272,9 @@ final class CellDirection {
                 kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dProjection,
                         0, width, 1f, dKernel, 0, width);
             }
-            if (packedWt != null) { // dX = dxw W^T, the chunk's rows
-                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, dInput, r0 * Math.max(1, features),
-                        Math.max(1, features));
+            if (chunkDx != null) { // dX = dxw W^T, the chunk's rows, copied in one pass (see ChunkProjection)
+                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, chunkDx, 0, Math.max(1, features));
+                System.arraycopy(chunkDx, 0, dInput, r0 * features, rows * features);
             }
         }
 

@@ -82,7 +82,7 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
         // P once per batch in table mode: the other shards of the step find it in the cache.
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width, true);
         phases.stop(INPUT_SIDE, began);
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
@@ -112,7 +112,7 @@ final class LstmDirection {
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
         // P kept across batches while E, W and b stay the same (the cache checks).
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width);
+        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width, false);
         float[] chunkGates = buffers.floats(layout.chunkCapacity() * width);
         // The state's rows are written at step 0 before they are read (no previous c, no h U).
         float[] h = buffers.floats(batch * units);
@@ -224,6 +224,7 @@ final class LstmDirection {
         float[] perEntry = table != null && (dKernel != null || dTable != null) ? table.zeroedPerEntry() : null;
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         // W^T packed once per pass: every chunk's dX multiplies by it.
+        float[] chunkDx = dRows == null ? null : buffers.floats(chunkRows * Math.max(1, features));
         Gemm.PackedMatrix packedWt = dRows == null ? null : gemm.pack(true, width, features, kernel, 0, width);
         for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = layout.chunkRow(chunk);
@@ -252,9 +253,9 @@ final class LstmDirection {
                     table.scatter(dz, 0, tokenRow, r0, r1 - r0, perEntry);
                 }
                 phases.stop(INPUT_SIDE, began);
-                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null);
+                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null, null);
             } else {
-                weightGradients(chunk, dz, previousHidden, chunkInputs, dKernel, dRecurrent, dBias, dRows, packedWt);
+                weightGradients(chunk, dz, previousHidden, chunkInputs, dKernel, dRecurrent, dBias, dRows, chunkDx, packedWt);
             }
         }
         if (perEntry != null) {
@@ -266,11 +267,11 @@ final class LstmDirection {
 
     /**
      * Adds one chunk's share of the weight gradients and writes its rows of the input gradient,
-     * from its dz rows ({@code packedWt}: W^T, for dRows; {@code chunkInputs}: room for the chunk's
-     * inputs, for dKernel).
+     * from its dz rows ({@code packedWt}: W^T, and {@code chunkDx}: room for the chunk's rows, for
+     * dRows; {@code chunkInputs}: room for the chunk's inputs, for dKernel).
      */
     private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dKernel,
-                                 float[] dRecurrent, float[] dBias, float[] dRows, Gemm.PackedMatrix packedWt) {
+                                 float[] dRecurrent, float[] dBias, float[] dRows, float[] chunkDx, Gemm.PackedMatrix packedWt) {
         Gemm gemm = kernels.gemm();
         int r0 = layout.chunkRow(chunk);
         int rows = layout.chunkRow(chunk + 1) - r0;
@@ -292,8 +293,9 @@ final class LstmDirection {
         }
         phases.stop(WEIGHT_GRADIENTS, began);
         began = phases.start();
-        if (dRows != null) { // dX = dZ W^T, the chunk's rows
-            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, dRows, r0 * features, Math.max(1, features));
+        if (dRows != null) { // dX = dZ W^T, the chunk's rows, copied in one pass (see ChunkProjection)
+            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, chunkDx, 0, Math.max(1, features));
+            System.arraycopy(chunkDx, 0, dRows, r0 * features, rows * features);
         }
         phases.stop(INPUT_SIDE, began);
     }
