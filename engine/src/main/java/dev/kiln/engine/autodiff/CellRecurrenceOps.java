@@ -14,9 +14,9 @@ import java.util.function.Supplier;
  * GRU and SimpleRNN over packed sequences as one autodiff operation: one direction, or both
  * directions of a Bidirectional at once, which then run as two tasks on the pool, as the LSTM's
  * do ({@link CellDirection} does the work). The directions' parts of the input gradient are
- * added forward first ({@link InputGradientSum}), so the result does not depend on the thread count. When the values are rows of an
- * embedding table and the context's {@link InputProjection} says so, each direction works in table
- * mode ({@link TableProjection}), as the LSTM's do.
+ * added forward first ({@link InputGradientSum}), so the result does not depend on the thread
+ * count. When the values are rows of an embedding table and the context's {@link InputProjection}
+ * says so, each direction works in table mode ({@link TableProjection}), as the LSTM's do.
  */
 final class CellRecurrenceOps {
     private final OpContext context;
