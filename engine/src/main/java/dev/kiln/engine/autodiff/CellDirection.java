@@ -76,7 +76,7 @@ final class CellDirection {
                         hidden, start * units, saved, start * cell.saved() * units);
             }
         }
-        writeOutput(returnSequences, out, outWidth, column);
+        layout.writeOutput(hidden, units, returnSequences, out, outWidth, column);
     }
 
     /**
@@ -103,18 +103,12 @@ final class CellDirection {
                 // In place: each element of h is read before it is written.
                 cell.forward(active, units, xw, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0, scratch, 0);
                 if (returnSequences) {
-                    for (int j = 0; j < active; j++) {
-                        System.arraycopy(h, j * units, out, layout.tokenRow[layout.rowStart[t] + j] * outWidth + column, units);
-                    }
+                    layout.writeStep(t, h, units, out, outWidth, column);
                 }
             }
         }
         if (!returnSequences) {
-            for (int j = 0; j < batch; j++) {
-                if (lengths[layout.order[j]] > 0) {
-                    System.arraycopy(h, j * units, out, layout.order[j] * outWidth + column, units);
-                }
-            }
+            layout.writeFinalStates(h, units, out, outWidth, column);
         }
     }
 
@@ -124,21 +118,6 @@ final class CellDirection {
         kernels.gemm().sgemm(false, rows, 1f, previous, previousOff, units, packedU, 0f, target, at, width);
         if (recurrentBias != null) {
             kernels.arithmetic().addBiasRows(rows, width, recurrentBias, 0, target, at, width);
-        }
-    }
-
-    private void writeOutput(boolean returnSequences, float[] out, int outWidth, int column) {
-        if (returnSequences) {
-            for (int row = 0; row < layout.tokens; row++) {
-                System.arraycopy(hidden, row * units, out, layout.tokenRow[row] * outWidth + column, units);
-            }
-            return;
-        }
-        for (int j = 0; j < layout.order.length; j++) {
-            int sequence = layout.order[j];
-            if (lengths[sequence] > 0) {
-                System.arraycopy(hidden, layout.lastRow(lengths[sequence], j) * units, out, sequence * outWidth + column, units);
-            }
         }
     }
 
@@ -172,7 +151,8 @@ final class CellDirection {
                   float[] dInputBias, float[] dRecurrentBias, float[] dInput) {
         Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
-        float[] dHidden = buffers.zeros(tokens * units);
+        // Every row is written with returnSequences; otherwise only the last ones, the rest start at zero.
+        float[] dHidden = returnSequences ? buffers.floats(tokens * units) : buffers.zeros(tokens * units);
         if (returnSequences) {
             for (int row = 0; row < tokens; row++) {
                 System.arraycopy(dOut, layout.tokenRow[row] * outWidth + column, dHidden, row * units, units);
@@ -189,9 +169,11 @@ final class CellDirection {
         int capacity = layout.chunkCapacity();
         float[] dProjection = buffers.floats(capacity * width);
         float[] dProduct = buffers.floats(capacity * width);
-        float[] previousHidden = dRecurrent == null ? null : buffers.floats(capacity * units);
+        ChunkRecurrentGradients recurrentSide = new ChunkRecurrentGradients(kernels, buffers, layout, hidden, units, width,
+                dRecurrent, dRecurrentBias);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
-        InputGradients input = new InputGradients(dKernel, dInput);
+        ChunkInputGradients inputSide = new ChunkInputGradients(kernels, buffers, layout, table, values, features, kernel, width,
+                dKernel, dInput);
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
         for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = layout.chunkRow(chunk);
@@ -208,80 +190,12 @@ final class CellDirection {
                     gemm.sgemm(false, rows, 1f, dProduct, (start - r0) * width, width, packedUt, 1f, dHidden, previousOff, units);
                 }
             }
-            chunkRecurrentGradients(chunk, dProduct, previousHidden, dRecurrent, dRecurrentBias);
-            int rows = layout.chunkRow(chunk + 1) - r0;
+            recurrentSide.addChunk(chunk, dProduct);
             if (dInputBias != null) {
-                kernels.arithmetic().addColumnSums(rows, width, dProjection, 0, width, dInputBias, 0);
+                kernels.arithmetic().addColumnSums(layout.chunkRow(chunk + 1) - r0, width, dProjection, 0, width, dInputBias, 0);
             }
-            input.addChunk(chunk, dProjection);
+            inputSide.addChunk(chunk, dProjection);
         }
-        input.finish();
-    }
-
-    /**
-     * One chunk's dU += H_prev^T dhu (H_prev = 0 at the first step) and recurrent-bias gradient, as
-     * one GEMM over its rows while they are in cache: a GEMM per step packed its few rows each time,
-     * and one over the whole batch read 11 MB of dhu back from memory (both slower).
-     */
-    private void chunkRecurrentGradients(int chunk, float[] dProduct, float[] previousHidden, float[] dRecurrent,
-                                         float[] dRecurrentBias) {
-        int r0 = layout.chunkRow(chunk);
-        int rows = layout.chunkRow(chunk + 1) - r0;
-        if (dRecurrent != null) {
-            layout.previousRows(chunk, hidden, units, previousHidden);
-            kernels.gemm().sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dProduct, 0, width, 1f,
-                    dRecurrent, 0, width);
-        }
-        if (dRecurrentBias != null) {
-            kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dRecurrentBias, 0);
-        }
-    }
-
-    /**
-     * The input side's gradients, chunk by chunk: dW += X^T dxw and dX = dxw W^T written per
-     * time-major row, or in table mode dxw added into S[id] per token and, at the end, dW = E^T S
-     * and dE = S W^T. Null arrays are not wanted.
-     */
-    private final class InputGradients {
-        private final float[] dKernel;
-        private final float[] dInput;
-        private final float[] perEntry;
-        private final float[] chunkInputs;
-        private final float[] chunkDx;
-        private final Gemm.PackedMatrix packedWt;
-
-        InputGradients(float[] dKernel, float[] dInput) {
-            this.dKernel = dKernel;
-            this.dInput = dInput;
-            int capacity = layout.chunkCapacity();
-            boolean perToken = table == null;
-            this.perEntry = !perToken && (dKernel != null || dInput != null) ? table.zeroedPerEntry() : null;
-            this.chunkInputs = perToken && dKernel != null ? buffers.floats(capacity * Math.max(1, features)) : null;
-            this.chunkDx = perToken && dInput != null ? buffers.floats(capacity * Math.max(1, features)) : null;
-            this.packedWt = chunkDx != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
-        }
-
-        void addChunk(int chunk, float[] dProjection) {
-            int r0 = layout.chunkRow(chunk);
-            int rows = layout.chunkRow(chunk + 1) - r0;
-            if (perEntry != null) {
-                table.scatter(dProjection, 0, layout.tokenRow, r0, rows, perEntry);
-            }
-            if (chunkInputs != null) { // dW += X^T dxw, the chunk's inputs gathered again
-                layout.gather(values, features, r0, rows, chunkInputs);
-                kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dProjection,
-                        0, width, 1f, dKernel, 0, width);
-            }
-            if (chunkDx != null) { // dX = dxw W^T, the chunk's rows, copied in one pass (see ChunkProjection)
-                kernels.gemm().sgemm(false, rows, 1f, dProjection, 0, width, packedWt, 0f, chunkDx, 0, Math.max(1, features));
-                System.arraycopy(chunkDx, 0, dInput, r0 * features, rows * features);
-            }
-        }
-
-        void finish() {
-            if (perEntry != null) {
-                table.addGradients(perEntry, dKernel, dInput);
-            }
-        }
+        inputSide.finish();
     }
 }

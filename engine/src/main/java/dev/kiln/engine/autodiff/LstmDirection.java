@@ -32,7 +32,6 @@ final class LstmDirection {
     private final int width;
     private final float[] kernel;
     private final float[] recurrentKernel;
-    private final int[] lengths;
     private final int[] order;
     private final int[] active;
     private final int[] rowStart;
@@ -64,7 +63,6 @@ final class LstmDirection {
         this.units = units;
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
-        this.lengths = lengths;
         layout = new TimeMajorLayout(lengths, offsets, backwards);
         order = layout.order;
         active = layout.active;
@@ -98,7 +96,7 @@ final class LstmDirection {
             recurrence(layout.chunkStart[chunk], layout.chunkStart[chunk + 1], packedU);
             phases.stop(RECURRENCE_FORWARD, began);
         }
-        writeOutput(returnSequences, out, outWidth, column);
+        layout.writeOutput(hidden, units, returnSequences, out, outWidth, column);
     }
 
     /**
@@ -131,18 +129,12 @@ final class LstmDirection {
                 // In place: each element of c and h is read before it is written.
                 cell.forward(active, units, chunkGates, at, t > 0 ? c : null, 0, c, 0, squashedRow, 0, h, 0);
                 if (returnSequences) {
-                    for (int j = 0; j < active; j++) {
-                        System.arraycopy(h, j * units, out, tokenRow[rowStart[t] + j] * outWidth + column, units);
-                    }
+                    layout.writeStep(t, h, units, out, outWidth, column);
                 }
             }
         }
         if (!returnSequences) {
-            for (int j = 0; j < batch; j++) {
-                if (lengths[order[j]] > 0) {
-                    System.arraycopy(h, j * units, out, order[j] * outWidth + column, units);
-                }
-            }
+            layout.writeFinalStates(h, units, out, outWidth, column);
         }
     }
 
@@ -178,22 +170,6 @@ final class LstmDirection {
         }
     }
 
-    private void writeOutput(boolean returnSequences, float[] out, int outWidth, int column) {
-        if (returnSequences) {
-            for (int row = 0; row < tokens; row++) {
-                System.arraycopy(hidden, row * units, out, tokenRow[row] * outWidth + column, units);
-            }
-        } else {
-            for (int j = 0; j < order.length; j++) {
-                int sequence = order[j];
-                if (lengths[sequence] > 0) {
-                    int lastRow = rowStart[lengths[sequence] - 1] + j;
-                    System.arraycopy(hidden, lastRow * units, out, sequence * outWidth + column, units);
-                }
-            }
-        }
-    }
-
     /**
      * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
      * out as forward's output) and adds the gradients into the given arrays; a null array is not
@@ -203,8 +179,6 @@ final class LstmDirection {
      */
     void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
                   float[] dKernel, float[] dRecurrent, float[] dBias, float[] dInput) {
-        float[] dRows = table == null ? dInput : null;
-        float[] dTable = table == null ? null : dInput;
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
@@ -216,16 +190,13 @@ final class LstmDirection {
                 System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
             }
         }
-        int chunkRows = layout.chunkCapacity();
-        float[] dz = buffers.floats(chunkRows * width);
-        float[] previousHidden = dRecurrent == null ? null : buffers.floats(chunkRows * units);
-        float[] chunkInputs = table == null && dKernel != null ? buffers.floats(chunkRows * Math.max(1, features)) : null;
-        // Table mode: the gate gradients summed per vocabulary entry, S [vocabulary, width].
-        float[] perEntry = table != null && (dKernel != null || dTable != null) ? table.zeroedPerEntry() : null;
+        float[] dz = buffers.floats(layout.chunkCapacity() * width);
+        // dz is both the input projection's gradient and h U's: the bias goes with the recurrent part.
+        ChunkRecurrentGradients recurrentSide = new ChunkRecurrentGradients(kernels, buffers, layout, hidden, units, width,
+                dRecurrent, dBias);
+        ChunkInputGradients inputSide = new ChunkInputGradients(kernels, buffers, layout, table, values, features, kernel, width,
+                dKernel, dInput);
         Gemm.PackedMatrix packedUt = gemm.pack(true, width, units, recurrentKernel, 0, width);
-        // W^T packed once per pass: every chunk's dX multiplies by it.
-        float[] chunkDx = dRows == null ? null : buffers.floats(chunkRows * Math.max(1, features));
-        Gemm.PackedMatrix packedWt = dRows == null ? null : gemm.pack(true, width, features, kernel, 0, width);
         for (int chunk = layout.chunkStart.length - 2; chunk >= 0; chunk--) {
             int r0 = layout.chunkRow(chunk);
             // dz rows of this chunk live at dz[(row - r0) * width].
@@ -246,57 +217,15 @@ final class LstmDirection {
                 }
             }
             phases.stop(RECURRENCE_BACKWARD, began);
-            if (table != null) {
-                began = phases.start();
-                if (perEntry != null) {
-                    int r1 = layout.chunkRow(chunk + 1);
-                    table.scatter(dz, 0, tokenRow, r0, r1 - r0, perEntry);
-                }
-                phases.stop(INPUT_SIDE, began);
-                weightGradients(chunk, dz, previousHidden, null, null, dRecurrent, dBias, null, null, null);
-            } else {
-                weightGradients(chunk, dz, previousHidden, chunkInputs, dKernel, dRecurrent, dBias, dRows, chunkDx, packedWt);
-            }
-        }
-        if (perEntry != null) {
-            long began = phases.start();
-            table.addGradients(perEntry, dKernel, dTable);
+            began = phases.start();
+            inputSide.addChunk(chunk, dz);
             phases.stop(INPUT_SIDE, began);
+            began = phases.start();
+            recurrentSide.addChunk(chunk, dz);
+            phases.stop(WEIGHT_GRADIENTS, began);
         }
-    }
-
-    /**
-     * Adds one chunk's share of the weight gradients and writes its rows of the input gradient,
-     * from its dz rows ({@code packedWt}: W^T, and {@code chunkDx}: room for the chunk's rows, for
-     * dRows; {@code chunkInputs}: room for the chunk's inputs, for dKernel).
-     */
-    private void weightGradients(int chunk, float[] dz, float[] previousHidden, float[] chunkInputs, float[] dKernel,
-                                 float[] dRecurrent, float[] dBias, float[] dRows, float[] chunkDx, Gemm.PackedMatrix packedWt) {
-        Gemm gemm = kernels.gemm();
-        int r0 = layout.chunkRow(chunk);
-        int rows = layout.chunkRow(chunk + 1) - r0;
         long began = phases.start();
-        if (dKernel != null) { // dW += X^T dZ
-            layout.gather(values, features, r0, rows, chunkInputs);
-            gemm.sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dz, 0, width,
-                    1f, dKernel, 0, width);
-        }
-        phases.stop(INPUT_SIDE, began);
-        began = phases.start();
-        if (dRecurrent != null) { // dU += H_{t-1}^T dZ, with H_{-1} = 0
-            layout.previousRows(chunk, hidden, units, previousHidden);
-            gemm.sgemm(true, false, units, width, rows, 1f, previousHidden, 0, units, dz, 0, width,
-                    1f, dRecurrent, 0, width);
-        }
-        if (dBias != null) {
-            kernels.arithmetic().addColumnSums(rows, width, dz, 0, width, dBias, 0);
-        }
-        phases.stop(WEIGHT_GRADIENTS, began);
-        began = phases.start();
-        if (dRows != null) { // dX = dZ W^T, the chunk's rows, copied in one pass (see ChunkProjection)
-            gemm.sgemm(false, rows, 1f, dz, 0, width, packedWt, 0f, chunkDx, 0, Math.max(1, features));
-            System.arraycopy(chunkDx, 0, dRows, r0 * features, rows * features);
-        }
+        inputSide.finish();
         phases.stop(INPUT_SIDE, began);
     }
 }

@@ -15,8 +15,9 @@ import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_FORWARD_WALL;
  * ({@link LstmDirection} does the work). The two directions of a bidirectional LSTM are
  * independent, so they run as two tasks on the pool, forward and backward; each writes its own
  * part of the input gradient, and the parts are added in a fixed order ({@link InputGradientSum}),
- * so the result does not depend on the thread count. When the values are rows of an embedding table and the context's
- * {@link InputProjection} says so, each direction works in table mode (see {@link LstmDirection}).
+ * so the result does not depend on the thread count. When the values are rows of an embedding
+ * table and the context's {@link InputProjection} says so, each direction works in table mode
+ * (see {@link LstmDirection}).
  */
 final class RecurrentOps {
     private final OpContext context;

@@ -21,6 +21,7 @@ final class TimeMajorLayout {
      * [chunkStart[c], chunkStart[c + 1]).
      */
     final int[] chunkStart;
+    private final int[] lengths;
 
     /**
      * Steps are processed in chunks of about this many rows: the input projection of a chunk is
@@ -31,6 +32,7 @@ final class TimeMajorLayout {
     static final int CHUNK_ROWS = 512;
 
     TimeMajorLayout(int[] lengths, int[] offsets, boolean backwards) {
+        this.lengths = lengths;
         int batch = lengths.length;
         Integer[] boxed = new Integer[batch];
         for (int s = 0; s < batch; s++) {
@@ -112,6 +114,48 @@ final class TimeMajorLayout {
                 Arrays.fill(target, at, at + active[t] * units, 0f);
             } else {
                 System.arraycopy(hidden, rowStart[t - 1] * units, target, at, active[t] * units);
+            }
+        }
+    }
+
+    /**
+     * Writes a direction's h (rows of {@code units}, time-major) into columns [column, column +
+     * units) of {@code out} (rows of {@code outWidth}): with {@code returnSequences} each row at its
+     * token's row, otherwise each sequence's last row at the sequence's row (an empty sequence's
+     * row is left as it is).
+     */
+    void writeOutput(float[] hidden, int units, boolean returnSequences, float[] out, int outWidth, int column) {
+        if (returnSequences) {
+            for (int row = 0; row < tokens; row++) {
+                System.arraycopy(hidden, row * units, out, tokenRow[row] * outWidth + column, units);
+            }
+            return;
+        }
+        for (int j = 0; j < order.length; j++) {
+            if (lengths[order[j]] > 0) {
+                System.arraycopy(hidden, lastRow(lengths[order[j]], j) * units, out, order[j] * outWidth + column, units);
+            }
+        }
+    }
+
+    /**
+     * As {@link #writeOutput} with {@code returnSequences}, for a state of one row per sorted
+     * sequence (prediction): its rows after step {@code t}, each at its token's row.
+     */
+    void writeStep(int t, float[] state, int units, float[] out, int outWidth, int column) {
+        for (int j = 0; j < active[t]; j++) {
+            System.arraycopy(state, j * units, out, tokenRow[rowStart[t] + j] * outWidth + column, units);
+        }
+    }
+
+    /**
+     * As {@link #writeOutput} without {@code returnSequences}, for a state of one row per sorted
+     * sequence after the last step: row j at sequence order[j]'s row, empty sequences left out.
+     */
+    void writeFinalStates(float[] state, int units, float[] out, int outWidth, int column) {
+        for (int j = 0; j < order.length; j++) {
+            if (lengths[order[j]] > 0) {
+                System.arraycopy(state, j * units, out, order[j] * outWidth + column, units);
             }
         }
     }
