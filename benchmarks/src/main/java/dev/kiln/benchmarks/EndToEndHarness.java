@@ -170,18 +170,22 @@ public final class EndToEndHarness {
      * {@code measured} over {@code reference} (each run: seconds, reviews per second).
      */
     private static void printRatios(String name, String ratio, List<double[]> measured, List<double[]> reference) {
-        double[] totals = new double[4];
-        for (int round = 0; round < measured.size(); round++) {
+        int rounds = measured.size();
+        double seconds = 0;
+        double referenceSeconds = 0;
+        double rate = 0;
+        double referenceRate = 0;
+        for (int round = 0; round < rounds; round++) {
             double[] m = measured.get(round);
             double[] r = reference.get(round);
             printRatio(name + " round " + (round + 1), ratio, m[0], r[0], m[1], r[1]);
-            totals[0] += m[0];
-            totals[1] += r[0];
-            totals[2] += m[1] / measured.size();
-            totals[3] += r[1] / measured.size();
+            seconds += m[0];
+            referenceSeconds += r[0];
+            rate += m[1] / rounds;
+            referenceRate += r[1] / rounds;
         }
-        printRatio(name + ", all " + measured.size() + " rounds (total time, mean rate)", ratio, totals[0], totals[1],
-                totals[2], totals[3]);
+        printRatio(name + ", all " + rounds + " rounds (total time, mean rate)", ratio, seconds, referenceSeconds, rate,
+                referenceRate);
     }
 
     private static void printRatio(String label, String ratio, double seconds, double referenceSeconds, double rate,
