@@ -14,8 +14,8 @@ import java.util.Arrays;
  *
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
  * 2-vector tile of C (4 vectors with 512-bit vectors) in registers while it streams a panel of A
- * and a strip of B, both packed contiguous (whatever op(A) and op(B) are) per block of K, so the
- * strips stay in cache; a row-major A whose k fits one block is read where it lies instead. Large
+ * and a strip of B, both packed contiguous (whatever op(B) is) per block of K, so the strips stay
+ * in cache; a row-major A whose k fits one block, and a transposed A, are read where they lie. Large
  * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
  * in the same order, so the result does not depend on the thread count.
  */
@@ -219,8 +219,10 @@ public final class Gemm {
         // third of an LSTM step's dh = dz U^T, whose few columns reuse each row little (JMH,
         // 16x256 by 256x64: 84 to 111 thousand calls/s). With larger k the packed block stays in
         // L2 across K blocks, and its rows are K_BLOCK apart rather than lda (1024^3 in place: 16 %
-        // slower).
-        boolean inPlace = !o.transA && o.k <= K_BLOCK;
+        // slower). A transposed A (a weight gradient's X^T) is always read where it lies: a tile's
+        // six rows are six neighbours in each stored row, and transposing them into panels one
+        // float at a time cost more than the reads it saved.
+        boolean inPlace = o.transA || o.k <= K_BLOCK;
         float[] a = inPlace ? o.a : scratch.panelsOfA;
         int lda = inPlace ? o.lda : K_BLOCK;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
@@ -246,8 +248,8 @@ public final class Gemm {
                     int width = Math.min(strip, n1 - j);
                     MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
                     for (int i = b0; i < b1; i += ROWS) {
-                        int aAt = inPlace ? o.aOff + i * o.lda + kb : (i - b0) * K_BLOCK;
-                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, a, aAt, lda, packedB,
+                        int aAt = o.transA ? o.aOff + kb * o.lda + i : inPlace ? o.aOff + i * o.lda + kb : (i - b0) * K_BLOCK;
+                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, a, aAt, lda, o.transA, packedB,
                                 o.c, o.cOff + i * o.ldc + j, o.ldc);
                     }
                 }
@@ -256,40 +258,12 @@ public final class Gemm {
     }
 
     /**
-     * Copies op(A)[m0..m1, kb..kb+kc) into {@code panels}, row i at (i - m0) * K_BLOCK: a row-major
-     * block the micro-kernel reads like any row-major A. Rows of a row-major A are single copies;
-     * a transposed A (stored k x m) gives six neighbours per step of k.
+     * Copies A[m0..m1, kb..kb+kc) of a row-major A into {@code panels}, row i at (i - m0) * K_BLOCK,
+     * one array copy per row (a transposed A is never packed).
      */
     private static void packA(Operands o, int kb, int kc, int m0, int m1, float[] panels) {
-        float[] a = o.a;
-        int lda = o.lda;
-        int rows = m1 - m0;
-        if (!o.transA) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(a, o.aOff + (m0 + r) * lda + kb, panels, r * K_BLOCK, kc);
-            }
-            return;
-        }
-        for (int i0 = 0; i0 < rows; i0 += ROWS) {
-            int height = Math.min(ROWS, rows - i0);
-            int src = o.aOff + kb * lda + m0 + i0;
-            int dst = i0 * K_BLOCK;
-            if (height == ROWS) {
-                for (int p = 0, at = src; p < kc; p++, at += lda) {
-                    panels[dst + p] = a[at];
-                    panels[dst + K_BLOCK + p] = a[at + 1];
-                    panels[dst + 2 * K_BLOCK + p] = a[at + 2];
-                    panels[dst + 3 * K_BLOCK + p] = a[at + 3];
-                    panels[dst + 4 * K_BLOCK + p] = a[at + 4];
-                    panels[dst + 5 * K_BLOCK + p] = a[at + 5];
-                }
-            } else {
-                for (int p = 0, at = src; p < kc; p++, at += lda) {
-                    for (int r = 0; r < height; r++) {
-                        panels[dst + r * K_BLOCK + p] = a[at + r];
-                    }
-                }
-            }
+        for (int r = 0; r < m1 - m0; r++) {
+            System.arraycopy(o.a, o.aOff + (m0 + r) * o.lda + kb, panels, r * K_BLOCK, kc);
         }
     }
 

@@ -19,13 +19,14 @@ interface GemmTiles {
     /**
      * C[rows, width] = alpha * A[rows, kc] * B[kc, width], added to C when {@code accumulate},
      * for rows 1 to {@link #ROWS} and width up to {@link #strip()} columns. A is row-major,
-     * A(i, p) = a[aOff + i*lda + p], whether it is the caller's matrix or a packed block; no row
-     * past {@code rows} is read. B(p, j) is the float at index p*strip + j of packedB; C is
+     * A(i, p) = a[aOff + i*lda + p], whether it is the caller's matrix or a packed block, or with
+     * {@code transposedA} stored transposed, A(i, p) = a[aOff + p*lda + i]; no row past
+     * {@code rows} is read. B(p, j) is the float at index p*strip + j of packedB; C is
      * row-major with leading dimension ldc. ({@link Gemm} applies a beta other than 0 or 1
      * beforehand: a smaller epilogue keeps C2 from moving the accumulators to the heap.)
      */
     void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
-              MemorySegment packedB, float[] c, int c0, int ldc);
+              boolean transposedA, MemorySegment packedB, float[] c, int c0, int ldc);
 
     /**
      * Copies rows [0, kc) x columns [0, width) of the row-major matrix at b[offset] (leading

@@ -10,8 +10,9 @@ import java.nio.ByteOrder;
 
 /**
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
- * keeps a 6-row by 2-vector tile of C in 12 registers while it streams six rows of a row-major A
- * (the caller's matrix, or a packed block of it) and a packed strip of B: per step of k it loads 2
+ * keeps a 6-row by 2-vector tile of C in 12 registers while it streams six rows of A (the caller's
+ * matrix, row-major or stored transposed, or a packed block of it) and a packed strip of B: per
+ * step of k it loads 2
  * vectors of B and broadcasts 6 elements of A into 12 FMAs. With 512-bit vectors the strip is 4
  * vectors and the main kernel 6 by 4 (see {@link #VECTORS}). A tile of 4 or 5 rows reads its last
  * row again in place of the missing ones and stores only its rows; a tile of 1 to 3 rows (the
@@ -46,29 +47,31 @@ final class VectorGemmTiles implements GemmTiles {
     /** One tile of {@code rows} (1 to 6) rows and up to one strip of columns. */
     @Override
     public void tile(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int aOff, int lda,
-                     MemorySegment b, float[] c, int c0, int ldc) {
-        // Where each of the six rows of A starts; rows past the tile's last read that row again
-        // (their sums are never stored).
+                     boolean transposedA, MemorySegment b, float[] c, int c0, int ldc) {
+        // Where each of the six rows of A starts, and how far apart its steps of k are; rows past
+        // the tile's last read that row again (their sums are never stored).
+        int rs = transposedA ? 1 : lda;
+        int ks = transposedA ? lda : 1;
         int a0 = aOff;
-        int a1 = aOff + Math.min(1, rows - 1) * lda;
-        int a2 = aOff + Math.min(2, rows - 1) * lda;
-        int a3 = aOff + Math.min(3, rows - 1) * lda;
-        int a4 = aOff + Math.min(4, rows - 1) * lda;
-        int a5 = aOff + Math.min(5, rows - 1) * lda;
+        int a1 = aOff + Math.min(1, rows - 1) * rs;
+        int a2 = aOff + Math.min(2, rows - 1) * rs;
+        int a3 = aOff + Math.min(3, rows - 1) * rs;
+        int a4 = aOff + Math.min(4, rows - 1) * rs;
+        int a5 = aOff + Math.min(5, rows - 1) * rs;
         if (VECTORS == 4 && width == STRIP) {
             if (rows <= 3) {
-                kernel3x4(accumulate, rows, kc, alpha, a, a0, a1, a2, b, c, c0, ldc);
+                kernel3x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, b, c, c0, ldc);
             } else {
-                kernel6x4(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
+                kernel6x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
             }
             return;
         }
         int v = 0;
         for (; v + 2 * L <= width; v += 2 * L) {
             if (rows <= 3) {
-                kernel3x2(accumulate, rows, kc, alpha, a, a0, a1, a2, b, v, c, c0 + v, ldc);
+                kernel3x2(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, b, v, c, c0 + v, ldc);
             } else {
-                kernel6x2(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc);
+                kernel6x2(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc);
             }
         }
         // The last part vector: each vector of B is loaded whole (the packed rows are STRIP wide,
@@ -77,37 +80,39 @@ final class VectorGemmTiles implements GemmTiles {
         // Dense(16) on 10,000 inputs 14x slower (100 batches of 64 behind a TextVectorization:
         // 6.5 s, 0.45 s with whole loads). Lanes past width never reach C.
         for (; v < width; v += L) {
-            kernel6x1(accumulate, rows, kc, alpha, a, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
+            kernel6x1(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, a3, a4, a5, b, v, c, c0 + v, ldc, S.indexInRange(v, width));
         }
     }
 
-    // A is read from a float[] with int indices counted on p, the step of k: C2 proves each row's
-    // loads in range once per loop (as it does for a MemorySegment counted in bytes by a long),
-    // and the six row bases stay in registers.
-    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+    // A is read from a float[] with int indices: row base + ap, where ap steps by ks (1 for a
+    // row-major A, lda for a transposed one). The six row bases stay in registers; with the step a
+    // variable rather than 1, JMH packedB products ran as fast as before (540x128*128x128: 6,200
+    // vs 6,330 calls/s; 64x64*64x256: 50,400 vs 50,700), and a transposed A read this way needs
+    // no packing (transposedA 128x540*540x128: 5,250-5,350 packed one float at a time, 6,080-6,120).
+    private static void kernel6x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   int a3, int a4, int a5, MemorySegment b, int column, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         long bp = (long) column * Float.BYTES;
-        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[a1 + p]);
+            av = FloatVector.broadcast(S, a[a1 + ap]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[a2 + p]);
+            av = FloatVector.broadcast(S, a[a2 + ap]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[a3 + p]);
+            av = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[a4 + p]);
+            av = FloatVector.broadcast(S, a[a4 + ap]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[a5 + p]);
+            av = FloatVector.broadcast(S, a[a5 + ap]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
@@ -169,43 +174,43 @@ final class VectorGemmTiles implements GemmTiles {
     }
 
     /** The 6 by 4 tile of a 512-bit host; as {@link #kernel6x2}, with 4 vectors of B per step of k. */
-    private static void kernel6x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+    private static void kernel6x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   int a3, int a4, int a5, MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00, c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         long bp = 0;
-        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
             FloatVector b2 = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
             FloatVector b3 = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
             c02 = av.fma(b2, c02);
             c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(S, a[a1 + p]);
+            av = FloatVector.broadcast(S, a[a1 + ap]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
             c12 = av.fma(b2, c12);
             c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(S, a[a2 + p]);
+            av = FloatVector.broadcast(S, a[a2 + ap]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
             c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(S, a[a3 + p]);
+            av = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
             c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(S, a[a4 + p]);
+            av = FloatVector.broadcast(S, a[a4 + ap]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
             c42 = av.fma(b2, c42);
             c43 = av.fma(b3, c43);
-            av = FloatVector.broadcast(S, a[a5 + p]);
+            av = FloatVector.broadcast(S, a[a5 + ap]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
             c52 = av.fma(b2, c52);
@@ -292,20 +297,20 @@ final class VectorGemmTiles implements GemmTiles {
     }
 
     /** A 3 by 2 tile (1 to 3 rows): as {@link #kernel6x2} for the last rows of a block. */
-    private static void kernel3x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+    private static void kernel3x2(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   MemorySegment b, int column, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         long bp = (long) column * Float.BYTES;
-        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[a1 + p]);
+            av = FloatVector.broadcast(S, a[a1 + ap]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[a2 + p]);
+            av = FloatVector.broadcast(S, a[a2 + ap]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
         }
@@ -338,27 +343,27 @@ final class VectorGemmTiles implements GemmTiles {
     }
 
     /** A 3 by 4 tile (1 to 3 rows) of a 512-bit host: as {@link #kernel6x4} for the last rows of a block. */
-    private static void kernel3x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+    private static void kernel3x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         long bp = 0;
-        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
             FloatVector b2 = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
             FloatVector b3 = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
             c02 = av.fma(b2, c02);
             c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(S, a[a1 + p]);
+            av = FloatVector.broadcast(S, a[a1 + ap]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
             c12 = av.fma(b2, c12);
             c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(S, a[a2 + p]);
+            av = FloatVector.broadcast(S, a[a2 + ap]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
@@ -404,19 +409,19 @@ final class VectorGemmTiles implements GemmTiles {
         }
     }
 
-    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, float[] a, int a0, int a1, int a2,
+    private static void kernel6x1(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   int a3, int a4, int a5, MemorySegment b, int column, float[] c, int c0, int ldc,
                                   VectorMask<Float> mask) {
         FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v, c4v = c0v, c5v = c0v;
         long bp = (long) column * Float.BYTES;
-        for (int p = 0; p < kc; p++, bp += STRIP_BYTES) {
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
             FloatVector bv = FloatVector.fromMemorySegment(S, b, bp, NATIVE); // lanes past width: see tile
-            c0v = FloatVector.broadcast(S, a[a0 + p]).fma(bv, c0v);
-            c1v = FloatVector.broadcast(S, a[a1 + p]).fma(bv, c1v);
-            c2v = FloatVector.broadcast(S, a[a2 + p]).fma(bv, c2v);
-            c3v = FloatVector.broadcast(S, a[a3 + p]).fma(bv, c3v);
-            c4v = FloatVector.broadcast(S, a[a4 + p]).fma(bv, c4v);
-            c5v = FloatVector.broadcast(S, a[a5 + p]).fma(bv, c5v);
+            c0v = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, c0v);
+            c1v = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, c1v);
+            c2v = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, c2v);
+            c3v = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, c3v);
+            c4v = FloatVector.broadcast(S, a[a4 + ap]).fma(bv, c4v);
+            c5v = FloatVector.broadcast(S, a[a5 + ap]).fma(bv, c5v);
         }
         FloatVector alphas = FloatVector.broadcast(S, alpha);
         int c1 = c0 + ldc;
