@@ -53,7 +53,7 @@ final class CellDirection {
      * (rows of {@code outWidth}): after each token at that token's row with {@code returnSequences},
      * else each sequence's final h at its row (an empty sequence keeps zeros).
      */
-    void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
+    void forward(float[] inputBias, float[] recurrentBias, boolean returnSequences, SharedOutput out, int outWidth, int column) {
         int tokens = layout.tokens;
         ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width, false);
         float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
@@ -63,6 +63,7 @@ final class CellDirection {
         saved = buffers.floats(tokens * cell.saved() * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
         Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
+        float[] steps = returnSequences ? out.array() : null;
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             projection.project(chunk, xw, 0);
@@ -76,7 +77,7 @@ final class CellDirection {
                         hidden, start * units, saved, start * cell.saved() * units);
             }
         }
-        layout.writeOutput(hidden, units, returnSequences, out, outWidth, column);
+        layout.writeOutput(hidden, units, returnSequences, out.array(), outWidth, column);
     }
 
     /**
@@ -84,7 +85,7 @@ final class CellDirection {
      * token, as the LSTM's. The state is one row per sorted sequence, updated in place, so memory
      * is bounded by the batch and the chunk, not by the tokens. The same sums as {@link #forward}.
      */
-    void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, float[] out, int outWidth, int column) {
+    void forwardOnly(float[] inputBias, float[] recurrentBias, boolean returnSequences, SharedOutput out, int outWidth, int column) {
         int batch = layout.order.length;
         ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, inputBias, width, false);
         float[] xw = buffers.floats(layout.chunkCapacity() * width); // a chunk's projections, row r at (r - r0) * width
@@ -93,6 +94,7 @@ final class CellDirection {
         float[] h = buffers.floats(batch * units); // written at step 0 before it is read
         float[] zeros = buffers.zeros(batch * units);
         Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
+        float[] steps = returnSequences ? out.array() : null;
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             projection.project(chunk, xw, 0);
@@ -103,12 +105,12 @@ final class CellDirection {
                 // In place: each element of h is read before it is written.
                 cell.forward(active, units, xw, (layout.rowStart[t] - r0) * width, products, 0, previous, 0, h, 0, scratch, 0);
                 if (returnSequences) {
-                    layout.writeStep(t, h, units, out, outWidth, column);
+                    layout.writeStep(t, h, units, steps, outWidth, column);
                 }
             }
         }
         if (!returnSequences) {
-            layout.writeFinalStates(h, units, out, outWidth, column);
+            layout.writeFinalStates(h, units, out.array(), outWidth, column);
         }
     }
 

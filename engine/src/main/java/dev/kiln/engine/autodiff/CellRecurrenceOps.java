@@ -2,7 +2,6 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Shape;
-import dev.kiln.engine.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,12 +65,12 @@ final class CellRecurrenceOps {
         }
         int units = directions[0].units;
         int outWidth = count * units;
-        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
+        SharedOutput output = new SharedOutput(returnSequences ? in.tokens() : lengths.length, outWidth);
         // Per-token state is kept only for a backward pass that will run.
         boolean training = weights.stream().anyMatch(w -> RecurrentOps.needsBackward(context, input, w.weights()));
         context.kernels().pool().parallelFor(count,
-                d -> directions[d].forward(training, returnSequences, output.data(), outWidth, d * units));
-        Variable out = context.result(output, "recurrent", inputs.toArray(Variable[]::new));
+                d -> directions[d].forward(training, returnSequences, output, outWidth, d * units));
+        Variable out = context.result(output.tensor(), "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
             // Each direction fills a part of its own, and the parts are added in direction order.
             float[][] dInput = new float[count][];
@@ -80,8 +79,10 @@ final class CellRecurrenceOps {
                 dInput[d] = input.requiresGrad() ? directions[d].work.inputGradientPart() : null;
                 layouts[d] = directions[d].work.layout();
             }
-            context.kernels().pool().parallelFor(count,
-                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]));
+            context.kernels().pool().parallelFor(count, d -> {
+                directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]);
+                RecurrentOps.makeGradient(input);
+            });
             if (input.requiresGrad()) {
                 InputGradientSum.addInto(context.kernels(), in, layouts, dInput, input.gradData());
             }
@@ -116,7 +117,7 @@ final class CellRecurrenceOps {
         }
 
         /** The forward pass, keeping what backward needs only if {@code keepState}. */
-        void forward(boolean keepState, boolean returnSequences, float[] out, int outWidth, int column) {
+        void forward(boolean keepState, boolean returnSequences, SharedOutput out, int outWidth, int column) {
             if (keepState) {
                 work.forward(inputBias, recurrentBias, returnSequences, out, outWidth, column);
             } else {

@@ -76,7 +76,7 @@ final class LstmDirection {
      * after each token at that token's row; otherwise each sequence's final h at its row (an empty
      * sequence keeps zeros). Columns [column, column + units) of rows of width {@code outWidth}.
      */
-    void forward(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
+    void forward(float[] bias, boolean returnSequences, SharedOutput out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
         // P once per batch in table mode: the other shards of the step find it in the cache.
@@ -96,7 +96,7 @@ final class LstmDirection {
             recurrence(layout.chunkStart[chunk], layout.chunkStart[chunk + 1], packedU);
             phases.stop(RECURRENCE_FORWARD, began);
         }
-        layout.writeOutput(hidden, units, returnSequences, out, outWidth, column);
+        layout.writeOutput(hidden, units, returnSequences, out.array(), outWidth, column);
     }
 
     /**
@@ -105,7 +105,7 @@ final class LstmDirection {
      * running at a step are always the first rows), and a chunk's projections live in a buffer
      * the size of one chunk, so the whole pass stays in cache.
      */
-    void forwardOnly(float[] bias, boolean returnSequences, float[] out, int outWidth, int column) {
+    void forwardOnly(float[] bias, boolean returnSequences, SharedOutput out, int outWidth, int column) {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
@@ -117,6 +117,7 @@ final class LstmDirection {
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
         Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        float[] steps = returnSequences ? out.array() : null;
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             projection.project(chunk, chunkGates, 0);
@@ -129,12 +130,12 @@ final class LstmDirection {
                 // In place: each element of c and h is read before it is written.
                 cell.forward(active, units, chunkGates, at, t > 0 ? c : null, 0, c, 0, squashedRow, 0, h, 0);
                 if (returnSequences) {
-                    layout.writeStep(t, h, units, out, outWidth, column);
+                    layout.writeStep(t, h, units, steps, outWidth, column);
                 }
             }
         }
         if (!returnSequences) {
-            layout.writeFinalStates(h, units, out, outWidth, column);
+            layout.writeFinalStates(h, units, out.array(), outWidth, column);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.tensor.Shape;
-import dev.kiln.engine.tensor.Tensor;
 
 import java.util.function.Supplier;
 
@@ -39,16 +38,16 @@ final class RecurrentOps {
         int units = checkArguments(in, lengths, offsets, weights);
         LstmDirection direction = newDirection(in, lengths, offsets, weights, units, backwards);
         Variable input = in.differentiated();
-        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, units);
+        SharedOutput output = new SharedOutput(returnSequences ? in.tokens() : lengths.length, units);
         boolean training = needsBackward(context, input, weights);
         long began = context.phases().start();
         if (training) {
-            direction.forward(weights.bias().data(), returnSequences, output.data(), units, 0);
+            direction.forward(weights.bias().data(), returnSequences, output, units, 0);
         } else {
-            direction.forwardOnly(weights.bias().data(), returnSequences, output.data(), units, 0);
+            direction.forwardOnly(weights.bias().data(), returnSequences, output, units, 0);
         }
         context.phases().stop(LSTM_FORWARD_WALL, began);
-        Variable out = context.result(output, "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
+        Variable out = context.result(output.tensor(), "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
             float[][] dInput = {input.requiresGrad() ? direction.inputGradientPart() : null};
@@ -78,18 +77,18 @@ final class RecurrentOps {
                 newDirection(in, lengths, offsets, backwardWeights, units, true)};
         Weights[] weights = {forwardWeights, backwardWeights};
         int outWidth = 2 * units;
-        Tensor output = Tensor.zeros(returnSequences ? in.tokens() : lengths.length, outWidth);
+        SharedOutput output = new SharedOutput(returnSequences ? in.tokens() : lengths.length, outWidth);
         boolean training = needsBackward(context, input, forwardWeights) || needsBackward(context, input, backwardWeights);
         long began = context.phases().start();
         kernels.pool().parallelFor(2, d -> {
             if (training) {
-                directions[d].forward(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
+                directions[d].forward(weights[d].bias().data(), returnSequences, output, outWidth, d * units);
             } else {
-                directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output.data(), outWidth, d * units);
+                directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output, outWidth, d * units);
             }
         });
         context.phases().stop(LSTM_FORWARD_WALL, began);
-        Variable out = context.result(output, "bidirectional_lstm", input, forwardWeights.kernel(),
+        Variable out = context.result(output.tensor(), "bidirectional_lstm", input, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
@@ -100,9 +99,12 @@ final class RecurrentOps {
                 dInput[0] = directions[0].inputGradientPart();
                 dInput[1] = directions[1].inputGradientPart();
             }
-            kernels.pool().parallelFor(2, d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
-                    gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                    gradOrNull(weights[d].bias()), dInput[d]));
+            kernels.pool().parallelFor(2, d -> {
+                directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
+                        gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
+                        gradOrNull(weights[d].bias()), dInput[d]);
+                makeGradient(input);
+            });
             if (input.requiresGrad()) {
                 InputGradientSum.addInto(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
                         dInput, input.gradData());
@@ -122,6 +124,17 @@ final class RecurrentOps {
     static boolean needsBackward(OpContext context, Variable input, Weights weights) {
         return context.tape().isRecording() && (input.requiresGrad() || weights.kernel().requiresGrad()
                 || weights.recurrentKernel().requiresGrad() || weights.bias().requiresGrad());
+    }
+
+    /**
+     * Makes the input's gradient array, if it takes one and has none yet, on the first direction's
+     * thread to finish its backward pass (see {@link SharedOutput}: the same zeroing, while that
+     * thread would wait for the other).
+     */
+    static void makeGradient(Variable input) {
+        if (input.requiresGrad()) {
+            input.grad();
+        }
     }
 
     private static float[] gradOrNull(Variable variable) {

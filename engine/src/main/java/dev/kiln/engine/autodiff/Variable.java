@@ -60,8 +60,12 @@ public final class Variable {
         return name;
     }
 
-    /** The gradient so far (zeros if nothing flowed in yet); null if this variable takes no gradient. */
-    public Tensor grad() {
+    /**
+     * The gradient so far (zeros if nothing flowed in yet); null if this variable takes no gradient.
+     * Synchronized: the parallel directions of a recurrent layer make their input's gradient on
+     * whichever thread finishes first.
+     */
+    public synchronized Tensor grad() {
         if (!requiresGrad) {
             return null;
         }
