@@ -63,7 +63,6 @@ final class CellDirection {
         saved = buffers.floats(tokens * cell.saved() * units);
         float[] zeros = buffers.zeros(layout.steps == 0 ? 0 : layout.active[0] * units);
         Gemm.PackedMatrix packedU = kernels.gemm().pack(false, units, width, recurrentKernel, 0, width);
-        float[] steps = returnSequences ? out.array() : null;
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
             projection.project(chunk, xw, 0);
