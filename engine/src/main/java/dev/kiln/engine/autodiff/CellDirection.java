@@ -133,7 +133,7 @@ final class CellDirection {
      * each written by backward.
      */
     float[] inputGradientPart() {
-        return table != null ? buffers.zeros(table.tableSize()) : buffers.floats(layout.tokens * Math.max(1, features));
+        return InputGradientSum.part(buffers, table, layout.tokens, features);
     }
 
     /** How this direction lays out the batch. */

@@ -79,13 +79,8 @@ final class CellRecurrenceOps {
                 dInput[d] = input.requiresGrad() ? directions[d].work.inputGradientPart() : null;
                 layouts[d] = directions[d].work.layout();
             }
-            context.kernels().pool().parallelFor(count, d -> {
-                directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]);
-                RecurrentOps.makeGradient(input);
-            });
-            if (input.requiresGrad()) {
-                InputGradientSum.addInto(context.kernels(), in, layouts, dInput, input.gradData());
-            }
+            InputGradientSum.afterDirections(context.kernels(), in, layouts, dInput,
+                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]));
         });
         return out;
     }

@@ -4,12 +4,14 @@ import dev.kiln.engine.kernel.Arithmetic;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
+import java.util.function.IntConsumer;
+
 /**
- * Adds the input-gradient parts of a recurrent layer's directions into the input's gradient, in
- * direction order, so the sum does not depend on the thread count. Each direction fills its part
- * on its own thread ({@link LstmDirection#inputGradientPart}): in table mode the embedding table's
- * gradient (small); otherwise the gradient of each of its time-major rows, written at row x
- * features. The sum then reads, for each value row, the row of every part that read it: one pass
+ * Runs a recurrent layer's directions' backward passes and adds their input-gradient parts into
+ * the input's gradient, in direction order, so the sum does not depend on the thread count
+ * ({@link #afterDirections}). Each direction fills its part ({@link #part}) on its own thread: in
+ * table mode the embedding table's gradient (small); otherwise the gradient of each of its
+ * time-major rows, written at row x features. The sum then reads, for each value row, the row of every part that read it: one pass
  * split over the pool. Before, each direction scatter-added its chunks into the value rows (the
  * second one into a zeroed buffer) and the buffers were summed on one thread: the zeroing and the
  * sum alone took 0.9 ms of a stacked model's 59 ms step (its second layer reads 15,000 rows of
@@ -20,6 +22,36 @@ final class InputGradientSum {
     private static final int PARALLEL_FLOATS = 1 << 16;
 
     private InputGradientSum() {}
+
+    /**
+     * Room for one direction's part, from its step {@code buffers}: in table mode ({@code table} not
+     * null) the table's gradient, zeroed; otherwise a row of {@code features} per token, each one
+     * written by the direction's backward pass.
+     */
+    static float[] part(StepBuffers.Claim buffers, TableProjection table, int tokens, int features) {
+        return table != null ? buffers.zeros(table.tableSize()) : buffers.floats(tokens * Math.max(1, features));
+    }
+
+    /**
+     * Runs every direction's backward pass ({@code backward.accept(d)}, filling {@code parts[d]}) on
+     * the pool, then adds the parts into the gradient of {@code in}'s differentiated variable. That
+     * gradient's array, when it is still to be made, is made by the first direction to finish: a
+     * new array is zeroed by the thread that makes it (a stacked model's first layer: 15,000 rows
+     * of 128, about half a millisecond), and that thread would otherwise wait for the other.
+     */
+    static void afterDirections(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, float[][] parts,
+                                IntConsumer backward) {
+        Variable input = in.differentiated();
+        kernels.pool().parallelFor(parts.length, d -> {
+            backward.accept(d);
+            if (input.requiresGrad()) {
+                input.grad();
+            }
+        });
+        if (input.requiresGrad()) {
+            addInto(kernels, in, layouts, parts, input.gradData());
+        }
+    }
 
     /**
      * Adds the parts into {@code total}, the gradient of {@code in}'s differentiated variable: in

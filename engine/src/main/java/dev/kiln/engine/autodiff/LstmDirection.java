@@ -145,7 +145,7 @@ final class LstmDirection {
      * each written by backward.
      */
     float[] inputGradientPart() {
-        return table != null ? buffers.zeros(table.tableSize()) : buffers.floats(tokens * Math.max(1, features));
+        return InputGradientSum.part(buffers, table, tokens, features);
     }
 
     /** How this direction lays out the batch. */

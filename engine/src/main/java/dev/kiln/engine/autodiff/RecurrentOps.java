@@ -51,11 +51,9 @@ final class RecurrentOps {
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
             float[][] dInput = {input.requiresGrad() ? direction.inputGradientPart() : null};
-            direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
-                    gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput[0]);
-            if (input.requiresGrad()) {
-                InputGradientSum.addInto(context.kernels(), in, new TimeMajorLayout[] {direction.layout()}, dInput, input.gradData());
-            }
+            InputGradientSum.afterDirections(context.kernels(), in, new TimeMajorLayout[] {direction.layout()}, dInput,
+                    d -> direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
+                            gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput[0]));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
@@ -99,16 +97,10 @@ final class RecurrentOps {
                 dInput[0] = directions[0].inputGradientPart();
                 dInput[1] = directions[1].inputGradientPart();
             }
-            kernels.pool().parallelFor(2, d -> {
-                directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
-                        gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                        gradOrNull(weights[d].bias()), dInput[d]);
-                makeGradient(input);
-            });
-            if (input.requiresGrad()) {
-                InputGradientSum.addInto(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
-                        dInput, input.gradData());
-            }
+            InputGradientSum.afterDirections(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
+                    dInput, d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
+                            gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
+                            gradOrNull(weights[d].bias()), dInput[d]));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
@@ -124,17 +116,6 @@ final class RecurrentOps {
     static boolean needsBackward(OpContext context, Variable input, Weights weights) {
         return context.tape().isRecording() && (input.requiresGrad() || weights.kernel().requiresGrad()
                 || weights.recurrentKernel().requiresGrad() || weights.bias().requiresGrad());
-    }
-
-    /**
-     * Makes the input's gradient array, if it takes one and has none yet, on the first direction's
-     * thread to finish its backward pass (see {@link SharedOutput}: the same zeroing, while that
-     * thread would wait for the other).
-     */
-    static void makeGradient(Variable input) {
-        if (input.requiresGrad()) {
-            input.grad();
-        }
     }
 
     private static float[] gradOrNull(Variable variable) {
