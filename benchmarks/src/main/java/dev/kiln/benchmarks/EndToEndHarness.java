@@ -37,6 +37,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.DoubleAdder;
 
+import static dev.kiln.benchmarks.HarnessOptions.option;
+
 /**
  * The seed workflow's cost end to end, on the real IMDB data, as the demo runs it: tokenizing
  * inside the model, batches of 64 shuffled with a buffer of 10,000. Reports one full training
@@ -320,15 +322,6 @@ public final class EndToEndHarness {
             buffer.putInt(value);
         }
         return buffer.array();
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 
     /** Wall time of every training batch, for the median. */

@@ -1,5 +1,7 @@
 package dev.kiln.benchmarks;
 
+import dev.kiln.engine.autodiff.InputProjection;
+import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
 import dev.kiln.engine.layer.Bidirectional;
 import dev.kiln.engine.layer.CellRnn;
@@ -10,8 +12,12 @@ import dev.kiln.engine.layer.Layer;
 import dev.kiln.engine.layer.Lstm;
 import dev.kiln.engine.layer.Recurrent;
 import dev.kiln.engine.layer.TokenBatch;
+import dev.kiln.engine.loss.BinaryCrossentropy;
+import dev.kiln.engine.metric.BinaryAccuracy;
+import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
+import dev.kiln.engine.optim.Adam;
 import dev.kiln.engine.random.Rng;
 
 import java.util.ArrayList;
@@ -97,6 +103,18 @@ final class ImdbLikeBatches {
             case "gru" -> gruModel(seed);
             default -> throw new IllegalArgumentException("model expects seed, stacked or gru, got '" + name + "'");
         };
+    }
+
+    /**
+     * The model a benchmark names, compiled as the demo compiles it (Adam(1e-4), binary
+     * cross-entropy from logits, accuracy) on an engine over {@code pool} projecting embeddings as
+     * {@code projection} says.
+     */
+    static Sequential compiledModel(String name, ComputePool pool, InputProjection projection) {
+        Sequential network = model(name, 1);
+        network.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
+                Engine.on(pool).withInputProjection(projection));
+        return network;
     }
 
     static int tokens(LabeledBatch batch) {

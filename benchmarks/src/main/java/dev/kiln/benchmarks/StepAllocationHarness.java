@@ -1,17 +1,16 @@
 package dev.kiln.benchmarks;
 
 import com.sun.management.ThreadMXBean;
+import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.loss.BinaryCrossentropy;
-import dev.kiln.engine.metric.BinaryAccuracy;
-import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+
+import static dev.kiln.benchmarks.HarnessOptions.option;
 
 /**
  * Heap bytes one training step allocates, on every thread: the steps of {@link TrainingStepBenchmark}
@@ -35,8 +34,7 @@ public final class StepAllocationHarness {
         ThreadMXBean counters = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<LabeledBatch> batches = ImdbLikeBatches.batches(11, 16, 64);
         try (ComputePool pool = ComputePool.withThreads(threads)) {
-            Sequential network = ImdbLikeBatches.model(model, 1);
-            network.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+            Sequential network = ImdbLikeBatches.compiledModel(model, pool, InputProjection.AUTO);
             for (int step = 0; step < WARM_UP_STEPS; step++) {
                 network.trainOnBatch(batches.get(step % batches.size()));
             }
@@ -52,12 +50,4 @@ public final class StepAllocationHarness {
         }
     }
 
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

@@ -2,12 +2,8 @@ package dev.kiln.benchmarks;
 
 import dev.kiln.engine.autodiff.InputProjection;
 import dev.kiln.engine.kernel.ComputePool;
-import dev.kiln.engine.loss.BinaryCrossentropy;
-import dev.kiln.engine.metric.BinaryAccuracy;
-import dev.kiln.engine.model.Engine;
 import dev.kiln.engine.model.LabeledBatch;
 import dev.kiln.engine.model.Sequential;
-import dev.kiln.engine.optim.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,8 +55,7 @@ public class TrainingStepBenchmark {
     public void setUp() {
         batches = ImdbLikeBatches.batches(11, 16, 64);
         pool = ComputePool.withThreads(threads);
-        network = ImdbLikeBatches.model(model, 1);
-        network.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool).withInputProjection(InputProjection.named(projection)));
+        network = ImdbLikeBatches.compiledModel(model, pool, InputProjection.named(projection));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
         System.out.printf("%n# real tokens per batch: %.0f (mean over %d batches)%n", (double) tokens / batches.size(),
                 batches.size());
