@@ -2,6 +2,7 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
+import dev.kiln.engine.kernel.Sizes;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -34,14 +35,12 @@ class InputGradientSumProperties {
 
     private static void checkAgainstScatterAdd(Random random, int batch, int maxLength, int features, boolean overlapping) {
         int[] lengths = new int[batch];
-        int[] offsets = new int[batch];
-        int packed = 0;
         for (int s = 0; s < batch; s++) {
             lengths[s] = maxLength == 0 ? 0 : random.nextInt(maxLength + 1);
-            offsets[s] = packed;
-            packed += lengths[s];
         }
-        int valueRows = packed + random.nextInt(3); // rows no sequence reads get nothing
+        PackedSequences packed = PackedSequences.of(lengths);
+        int[] offsets = packed.offsets();
+        int valueRows = packed.tokens() + random.nextInt(3); // rows no sequence reads get nothing
         if (overlapping) {
             for (int s = 0; s < batch; s++) {
                 offsets[s] = random.nextInt(valueRows - lengths[s] + 1);
@@ -50,9 +49,9 @@ class InputGradientSumProperties {
         TimeMajorLayout[] layouts = {new TimeMajorLayout(lengths, offsets, false), new TimeMajorLayout(lengths, offsets, true)};
         float[][] parts = new float[2][];
         for (int d = 0; d < 2; d++) {
-            parts[d] = randomFloats(random, layouts[d].tokens * features);
+            parts[d] = Sizes.uniform(random, layouts[d].tokens * features, -1, 1);
         }
-        float[] initial = randomFloats(random, valueRows * features);
+        float[] initial = Sizes.uniform(random, valueRows * features, -1, 1);
         float[] expected = initial.clone();
         for (int d = 0; d < 2; d++) {
             for (int row = 0; row < layouts[d].tokens; row++) {
@@ -69,13 +68,5 @@ class InputGradientSumProperties {
                 assertArrayEquals(expected, total, "threads " + threads);
             }
         }
-    }
-
-    private static float[] randomFloats(Random random, int size) {
-        float[] values = new float[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = random.nextFloat() * 2f - 1f;
-        }
-        return values;
     }
 }
