@@ -35,9 +35,8 @@ final class InputGradientSum {
     /**
      * Runs every direction's backward pass ({@code backward.accept(d)}, filling {@code parts[d]}) on
      * the pool, then adds the parts into the gradient of {@code in}'s differentiated variable. That
-     * gradient's array, when it is still to be made, is made by the first direction to finish: a
-     * new array is zeroed by the thread that makes it (a stacked model's first layer: 15,000 rows
-     * of 128, about half a millisecond), and that thread would otherwise wait for the other.
+     * gradient's array, when it is still to be made, is made by the first direction to finish, for
+     * the reason {@link SharedOutput} gives.
      */
     static void afterDirections(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, float[][] parts,
                                 IntConsumer backward) {

@@ -248,7 +248,9 @@ public final class Gemm {
                     int width = Math.min(strip, n1 - j);
                     MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
                     for (int i = b0; i < b1; i += ROWS) {
-                        int aAt = o.transA ? o.aOff + kb * o.lda + i : inPlace ? o.aOff + i * o.lda + kb : (i - b0) * K_BLOCK;
+                        int aAt = !inPlace ? (i - b0) * K_BLOCK // the packed panel
+                                : o.transA ? o.aOff + kb * o.lda + i // stored k x m: row kb, column i
+                                : o.aOff + i * o.lda + kb;
                         tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, a, aAt, lda, o.transA, packedB,
                                 o.c, o.cOff + i * o.ldc + j, o.ldc);
                     }
