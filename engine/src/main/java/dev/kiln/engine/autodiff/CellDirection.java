@@ -198,5 +198,6 @@ final class CellDirection {
             inputSide.addChunk(chunk, dProjection);
         }
         inputSide.finish();
+        recurrentSide.finish();
     }
 }

@@ -225,6 +225,7 @@ final class LstmDirection {
             recurrentSide.addChunk(chunk, dz);
             phases.stop(WEIGHT_GRADIENTS, began);
         }
+        recurrentSide.finish();
         long began = phases.start();
         inputSide.finish();
         phases.stop(INPUT_SIDE, began);
