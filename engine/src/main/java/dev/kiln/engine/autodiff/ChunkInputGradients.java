@@ -26,6 +26,8 @@ final class ChunkInputGradients {
     private final float[] chunkInputs;
     private final float[] chunkDx;
     private final Gemm.PackedMatrix packedWt;
+    /** Per-token mode: dW's sum over the chunks. */
+    private final WeightGradientProduct dW;
 
     /**
      * For a direction reading {@code table} (or, when it is null, the {@code values} rows of
@@ -46,6 +48,7 @@ final class ChunkInputGradients {
         boolean perToken = table == null;
         this.perEntry = !perToken && (dKernel != null || dInput != null) ? table.zeroedPerEntry() : null;
         this.chunkInputs = perToken && dKernel != null ? buffers.floats(capacity * Math.max(1, features)) : null;
+        this.dW = chunkInputs != null ? new WeightGradientProduct(buffers, dKernel, features, width) : null;
         this.chunkDx = perToken && dInput != null ? buffers.floats(capacity * Math.max(1, features)) : null;
         this.packedWt = chunkDx != null ? kernels.gemm().pack(true, width, features, kernel, 0, width) : null;
     }
@@ -59,8 +62,7 @@ final class ChunkInputGradients {
         }
         if (chunkInputs != null) { // dW += X^T dxw
             layout.gather(values, features, r0, rows, chunkInputs);
-            kernels.gemm().sgemm(true, false, features, width, rows, 1f, chunkInputs, 0, Math.max(1, features), dxw, 0, width,
-                    1f, dKernel, 0, width);
+            dW.add(kernels, rows, chunkInputs, 0, Math.max(1, features), dxw, 0, width);
         }
         if (chunkDx != null) { // dX = dxw W^T, the chunk's rows, copied in one pass (see ChunkProjection)
             kernels.gemm().sgemm(false, rows, 1f, dxw, 0, width, packedWt, 0f, chunkDx, 0, Math.max(1, features));
@@ -68,8 +70,11 @@ final class ChunkInputGradients {
         }
     }
 
-    /** After the last chunk: the table's gradients, in table mode. */
+    /** After the last chunk: dW written back, and in table mode the table's gradients. */
     void finish() {
+        if (dW != null) {
+            dW.writeBack();
+        }
         if (perEntry != null) {
             table.addGradients(perEntry, dKernel, dInput);
         }

@@ -71,8 +71,9 @@ final class TableProjection {
     /** dW += E^T S and dE += S W^T; a null array is not wanted. */
     void addGradients(float[] perEntry, float[] dKernel, float[] dTable) {
         if (dKernel != null) {
-            kernels.gemm().sgemm(true, false, features, width, vocabulary, 1f, table, 0, Math.max(1, features), perEntry, 0,
-                    width, 1f, dKernel, 0, width);
+            WeightGradientProduct dW = new WeightGradientProduct(buffers, dKernel, features, width);
+            dW.add(kernels, vocabulary, table, 0, Math.max(1, features), perEntry, 0, width);
+            dW.writeBack();
         }
         if (dTable != null) {
             kernels.gemm().sgemm(false, true, vocabulary, features, width, 1f, perEntry, 0, width, kernel, 0, width, 1f,
