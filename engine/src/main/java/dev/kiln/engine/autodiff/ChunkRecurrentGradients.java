@@ -19,7 +19,7 @@ final class ChunkRecurrentGradients {
     private final float[] dBias;
     /** Room for a chunk's previous-step rows of h. */
     private final float[] previousHidden;
-    private final WeightGradientProduct transposedDRecurrent;
+    private final WeightGradientProduct dU;
 
     /** For a direction whose forward pass saved {@code hidden} (time-major rows of {@code units}); U is [units, width]. */
     ChunkRecurrentGradients(Kernels kernels, StepBuffers.Claim buffers, TimeMajorLayout layout, float[] hidden, int units,
@@ -32,7 +32,7 @@ final class ChunkRecurrentGradients {
         this.dRecurrent = dRecurrent;
         this.dBias = dBias;
         this.previousHidden = dRecurrent == null ? null : buffers.floats(layout.chunkCapacity() * units);
-        this.transposedDRecurrent = dRecurrent == null ? null : new WeightGradientProduct(buffers, dRecurrent, units, width);
+        this.dU = dRecurrent == null ? null : new WeightGradientProduct(buffers, dRecurrent, units, width);
     }
 
     /** Chunk {@code chunk}'s share, from its rows of d(hU) (row r at (r - first row) * width). */
@@ -41,7 +41,7 @@ final class ChunkRecurrentGradients {
         int rows = layout.chunkRow(chunk + 1) - r0;
         if (dRecurrent != null) {
             layout.previousRows(chunk, hidden, units, previousHidden);
-            transposedDRecurrent.add(kernels, rows, previousHidden, 0, units, dProduct, 0, width);
+            dU.add(kernels, rows, previousHidden, 0, units, dProduct, 0, width);
         }
         if (dBias != null) {
             kernels.arithmetic().addColumnSums(rows, width, dProduct, 0, width, dBias, 0);
@@ -50,8 +50,8 @@ final class ChunkRecurrentGradients {
 
     /** After the last chunk: dU written back. */
     void finish() {
-        if (transposedDRecurrent != null) {
-            transposedDRecurrent.writeBack();
+        if (dU != null) {
+            dU.writeBack();
         }
     }
 }

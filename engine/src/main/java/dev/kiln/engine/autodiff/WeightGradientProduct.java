@@ -9,7 +9,8 @@ import dev.kiln.engine.kernel.Kernels;
  * in a copy of G^T, written back by {@link #writeBack}, and packs A: for dU = H_prev^T d(hU),
  * H_prev [tokens, units] instead of d(hU) [tokens, 4 units] (packing d(hU) took 3 % of a seed
  * model's training step, JFR). Every element is the same multiply-adds in the same order either way
- * (a product's factors commute exactly), so the result is the same bit for bit.
+ * (a product's factors commute exactly), so the result is the same bit for bit. Nothing else may
+ * add to the gradient between the copy and the write-back: one operation's backward pass owns it.
  */
 final class WeightGradientProduct {
     private final float[] gradient;
