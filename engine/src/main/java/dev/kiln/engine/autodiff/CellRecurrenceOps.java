@@ -73,14 +73,10 @@ final class CellRecurrenceOps {
         Variable out = context.result(output.tensor(), "recurrent", inputs.toArray(Variable[]::new));
         context.onBackward(out, () -> {
             // Each direction fills a part of its own, and the parts are added in direction order.
-            float[][] dInput = new float[count][];
             TimeMajorLayout[] layouts = new TimeMajorLayout[count];
-            for (int d = 0; d < count; d++) {
-                dInput[d] = input.requiresGrad() ? directions[d].work.inputGradientPart() : null;
-                layouts[d] = directions[d].work.layout();
-            }
-            InputGradientSum.afterDirections(context.kernels(), in, layouts, dInput,
-                    d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput[d]));
+            Arrays.setAll(layouts, d -> directions[d].work.layout());
+            InputGradientSum.afterDirections(context.kernels(), in, layouts, d -> directions[d].work.inputGradientPart(),
+                    (dInput, d) -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput));
         });
         return out;
     }

@@ -15,7 +15,6 @@ final class ChunkRecurrentGradients {
     private final float[] hidden;
     private final int units;
     private final int width;
-    private final float[] dRecurrent;
     private final float[] dBias;
     /** Room for a chunk's previous-step rows of h. */
     private final float[] previousHidden;
@@ -29,7 +28,6 @@ final class ChunkRecurrentGradients {
         this.hidden = hidden;
         this.units = units;
         this.width = width;
-        this.dRecurrent = dRecurrent;
         this.dBias = dBias;
         this.previousHidden = dRecurrent == null ? null : buffers.floats(layout.chunkCapacity() * units);
         this.dU = dRecurrent == null ? null : new WeightGradientProduct(buffers, dRecurrent, units, width);
@@ -39,7 +37,7 @@ final class ChunkRecurrentGradients {
     void addChunk(int chunk, float[] dProduct) {
         int r0 = layout.chunkRow(chunk);
         int rows = layout.chunkRow(chunk + 1) - r0;
-        if (dRecurrent != null) {
+        if (dU != null) {
             layout.previousRows(chunk, hidden, units, previousHidden);
             dU.add(kernels, rows, previousHidden, 0, units, dProduct, 0, width);
         }

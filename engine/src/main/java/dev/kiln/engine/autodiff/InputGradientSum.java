@@ -4,18 +4,20 @@ import dev.kiln.engine.kernel.Arithmetic;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
-import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Runs a recurrent layer's directions' backward passes and adds their input-gradient parts into
  * the input's gradient, in direction order, so the sum does not depend on the thread count
  * ({@link #afterDirections}). Each direction fills its part ({@link #part}) on its own thread: in
  * table mode the embedding table's gradient (small); otherwise the gradient of each of its
- * time-major rows, written at row x features. The sum then reads, for each value row, the row of every part that read it: one pass
- * split over the pool. Before, each direction scatter-added its chunks into the value rows (the
- * second one into a zeroed buffer) and the buffers were summed on one thread: the zeroing and the
- * sum alone took 0.9 ms of a stacked model's 59 ms step (its second layer reads 15,000 rows of
- * 128); its backward pass now takes about 0.5 ms less (harness, 200 steps, three runs each).
+ * time-major rows, written at row x features. The sum then reads, for each value row, the row of
+ * every part that read it: one pass split over the pool. Before, each direction scatter-added its
+ * chunks into the value rows (the second one into a zeroed buffer) and the buffers were summed on
+ * one thread: the zeroing and the sum alone took 0.9 ms of a stacked model's 59 ms step (its second
+ * layer reads 15,000 rows of 128); its backward pass now takes about 0.5 ms less (harness, 200
+ * steps, three runs each).
  */
 final class InputGradientSum {
     /** Below this many floats the sum stays on the calling thread: a hand-off costs tens of microseconds. */
@@ -33,16 +35,23 @@ final class InputGradientSum {
     }
 
     /**
-     * Runs every direction's backward pass ({@code backward.accept(d)}, filling {@code parts[d]}) on
-     * the pool, then adds the parts into the gradient of {@code in}'s differentiated variable. That
-     * gradient's array, when it is still to be made, is made by the first direction to finish, for
-     * the reason {@link SharedOutput} gives.
+     * Runs every direction's backward pass on the pool ({@code backward.accept(part, d)}, filling
+     * its part: {@code part.apply(d)}, asked for on the calling thread in direction order, or null
+     * when the input takes no gradient), then adds the parts into the gradient of {@code in}'s
+     * differentiated variable. That gradient's array, when it is still to be made, is made by the
+     * first direction to finish, for the reason {@link SharedOutput} gives.
      */
-    static void afterDirections(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, float[][] parts,
-                                IntConsumer backward) {
+    static void afterDirections(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, IntFunction<float[]> part,
+                                ObjIntConsumer<float[]> backward) {
         Variable input = in.differentiated();
+        float[][] parts = new float[layouts.length][];
+        if (input.requiresGrad()) {
+            for (int d = 0; d < parts.length; d++) {
+                parts[d] = part.apply(d);
+            }
+        }
         kernels.pool().parallelFor(parts.length, d -> {
-            backward.accept(d);
+            backward.accept(parts[d], d);
             if (input.requiresGrad()) {
                 input.grad();
             }

@@ -50,10 +50,10 @@ final class RecurrentOps {
         Variable out = context.result(output.tensor(), "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
-            float[][] dInput = {input.requiresGrad() ? direction.inputGradientPart() : null};
-            InputGradientSum.afterDirections(context.kernels(), in, new TimeMajorLayout[] {direction.layout()}, dInput,
-                    d -> direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
-                            gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput[0]));
+            InputGradientSum.afterDirections(context.kernels(), in, new TimeMajorLayout[] {direction.layout()},
+                    d -> direction.inputGradientPart(),
+                    (dInput, d) -> direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
+                            gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
@@ -92,15 +92,11 @@ final class RecurrentOps {
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
             // Each direction fills a part of its own, and the parts are added in direction order.
-            float[][] dInput = new float[2][];
-            if (input.requiresGrad()) {
-                dInput[0] = directions[0].inputGradientPart();
-                dInput[1] = directions[1].inputGradientPart();
-            }
             InputGradientSum.afterDirections(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
-                    dInput, d -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
+                    d -> directions[d].inputGradientPart(),
+                    (dInput, d) -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
                             gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
-                            gradOrNull(weights[d].bias()), dInput[d]));
+                            gradOrNull(weights[d].bias()), dInput));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
         return out;
