@@ -33,7 +33,8 @@ final class WeightGradientProduct {
     /** G += A^T B over {@code k} rows: A at {@code a[aOff]} with rows {@code lda} apart, B likewise. */
     void add(Kernels kernels, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
         if (transposed != null) {
-            kernels.gemm().sgemm(true, false, columns, rows, k, 1f, b, bOff, ldb, a, aOff, lda, 1f, transposed, 0, rows);
+            kernels.gemm().sgemm(true, false, columns, rows, k, 1f, b, bOff, ldb, a, aOff, lda, 1f, transposed, 0,
+                    Math.max(1, rows));
         } else {
             kernels.gemm().sgemm(true, false, rows, columns, k, 1f, a, aOff, lda, b, bOff, ldb, 1f, gradient, 0,
                     Math.max(1, columns));

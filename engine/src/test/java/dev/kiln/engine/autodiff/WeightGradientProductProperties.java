@@ -14,13 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * A weight gradient summed by {@link WeightGradientProduct} over several products, transposed or
- * not (fewer rows than columns or not), ends bit for bit where the GEMM adding A^T B straight into
- * the gradient ends, on 1 and 2 threads, also over more than one of the GEMM's K blocks.
+ * not (fewer rows than columns or not; empty ones too), ends bit for bit where the GEMM adding
+ * A^T B straight into the gradient ends, on 1 and 2 threads, also over more than one of the GEMM's
+ * K blocks.
  */
 class WeightGradientProductProperties {
 
     @Property(tries = 60)
-    void sumsAsTheStraightProductDoes(@ForAll @IntRange(min = 1, max = 70) int rows, @ForAll @IntRange(min = 1, max = 70) int columns,
+    void sumsAsTheStraightProductDoes(@ForAll @IntRange(min = 0, max = 70) int rows, @ForAll @IntRange(min = 0, max = 70) int columns,
                                       @ForAll @IntRange(min = 0, max = 600) int k, @ForAll @IntRange(min = 1, max = 3) int products,
                                       @ForAll long seed) {
         check(new Random(seed), rows, columns, k, products);
@@ -47,9 +48,9 @@ class WeightGradientProductProperties {
                 float[] actual = start.clone();
                 WeightGradientProduct sum = new WeightGradientProduct(StepBuffers.none().claim(), actual, rows, columns);
                 for (int p = 0; p < products; p++) {
-                    kernels.gemm().sgemm(true, false, rows, columns, k, 1f, as[p], 0, rows, bs[p], 0, columns, 1f, expected, 0,
-                            columns);
-                    sum.add(kernels, k, as[p], 0, rows, bs[p], 0, columns);
+                    kernels.gemm().sgemm(true, false, rows, columns, k, 1f, as[p], 0, Math.max(1, rows), bs[p], 0,
+                            Math.max(1, columns), 1f, expected, 0, Math.max(1, columns));
+                    sum.add(kernels, k, as[p], 0, Math.max(1, rows), bs[p], 0, Math.max(1, columns));
                 }
                 sum.writeBack();
                 assertArrayEquals(expected, actual, "threads " + threads);
