@@ -142,13 +142,13 @@ final class CellDirection {
     }
 
     /**
-     * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
-     * out as forward's output) and adds the gradients into the arrays given; null arrays are not
+     * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}'s rows,
+     * laid out as forward's output) and adds the gradients into the arrays given; null arrays are not
      * wanted. {@code dInput} receives the direction's part of its input's gradient (see
      * {@link #inputGradientPart}): in table mode the embedding table's, added; otherwise each
      * time-major row's, written at row x features.
      */
-    void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dKernel, float[] dRecurrent,
+    void backward(GradientRows dOut, int column, boolean returnSequences, float[] dKernel, float[] dRecurrent,
                   float[] dInputBias, float[] dRecurrentBias, float[] dInput) {
         Gemm gemm = kernels.gemm();
         int tokens = layout.tokens;
@@ -156,13 +156,13 @@ final class CellDirection {
         float[] dHidden = returnSequences ? buffers.floats(tokens * units) : buffers.zeros(tokens * units);
         if (returnSequences) {
             for (int row = 0; row < tokens; row++) {
-                System.arraycopy(dOut, layout.tokenRow[row] * outWidth + column, dHidden, row * units, units);
+                dOut.copyTo(layout.tokenRow[row], column, units, dHidden, row * units);
             }
         } else {
             for (int j = 0; j < layout.order.length; j++) {
                 int sequence = layout.order[j];
                 if (lengths[sequence] > 0) {
-                    System.arraycopy(dOut, sequence * outWidth + column, dHidden, layout.lastRow(lengths[sequence], j) * units, units);
+                    dOut.copyTo(sequence, column, units, dHidden, layout.lastRow(lengths[sequence], j) * units);
                 }
             }
         }

@@ -75,8 +75,9 @@ final class CellRecurrenceOps {
             // Each direction fills a part of its own, and the parts are added in direction order.
             TimeMajorLayout[] layouts = new TimeMajorLayout[count];
             Arrays.setAll(layouts, d -> directions[d].work.layout());
+            GradientRows dOut = GradientRows.of(out, context.kernels().arithmetic(), outWidth);
             InputGradientSum.afterDirections(context.kernels(), in, layouts, d -> directions[d].work.inputGradientPart(),
-                    (dInput, d) -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences, dInput));
+                    (dInput, d) -> directions[d].backward(dOut, d * units, returnSequences, dInput));
         });
         return out;
     }
@@ -116,11 +117,11 @@ final class CellRecurrenceOps {
             }
         }
 
-        void backward(float[] dOut, int outWidth, int column, boolean returnSequences, float[] dInput) {
+        void backward(GradientRows dOut, int column, boolean returnSequences, float[] dInput) {
             Variable bias = weights.bias();
             float[] dInputBias = bias.requiresGrad() ? work.zeroedBuffer(width) : null;
             float[] dRecurrentBias = dInputBias != null && twoBiases ? work.zeroedBuffer(width) : null;
-            work.backward(dOut, outWidth, column, returnSequences, gradOrNull(weights.kernel()),
+            work.backward(dOut, column, returnSequences, gradOrNull(weights.kernel()),
                     gradOrNull(weights.recurrentKernel()), dInputBias, dRecurrentBias, dInput);
             if (dInputBias != null) {
                 float[] total = bias.gradData();

@@ -1,7 +1,6 @@
 package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Arithmetic;
-import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 
 import java.util.function.IntFunction;
@@ -11,18 +10,14 @@ import java.util.function.ObjIntConsumer;
  * Runs a recurrent layer's directions' backward passes and adds their input-gradient parts into
  * the input's gradient, in direction order, so the sum does not depend on the thread count
  * ({@link #afterDirections}). Each direction fills its part ({@link #part}) on its own thread: in
- * table mode the embedding table's gradient (small); otherwise the gradient of each of its
- * time-major rows, written at row x features. The sum then reads, for each value row, the row of
- * every part that read it: one pass split over the pool. Before, each direction scatter-added its
- * chunks into the value rows (the second one into a zeroed buffer) and the buffers were summed on
- * one thread: the zeroing and the sum alone took 0.9 ms of a stacked model's 59 ms step (its second
- * layer reads 15,000 rows of 128); its backward pass now takes about 0.5 ms less (harness, 200
- * steps, three runs each).
+ * table mode the embedding table's gradient (small), added into the table's; otherwise the
+ * gradient of each of its time-major rows, written at row x features, and handed to the input
+ * unsummed ({@link RowPartsGradient}): a recurrent layer below reads each row's parts where it
+ * needs the row, anything else gets them summed into an array. Before, each direction
+ * scatter-added its chunks into the value rows (the second one into a zeroed buffer) and the
+ * buffers were summed on one thread.
  */
 final class InputGradientSum {
-    /** Below this many floats the sum stays on the calling thread: a hand-off costs tens of microseconds. */
-    private static final int PARALLEL_FLOATS = 1 << 16;
-
     private InputGradientSum() {}
 
     /**
@@ -37,9 +32,9 @@ final class InputGradientSum {
     /**
      * Runs every direction's backward pass on the pool ({@code backward.accept(part, d)}, filling
      * its part: {@code part.apply(d)}, asked for on the calling thread in direction order, or null
-     * when the input takes no gradient), then adds the parts into the gradient of {@code in}'s
-     * differentiated variable. That gradient's array, when it is still to be made, is made by the
-     * first direction to finish, for the reason {@link SharedOutput} gives.
+     * when the input takes no gradient), then adds the parts to the gradient of {@code in}'s
+     * differentiated variable. In table mode that gradient's array, when it is still to be made,
+     * is made by the first direction to finish, for the reason {@link SharedOutput} gives.
      */
     static void afterDirections(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, IntFunction<float[]> part,
                                 ObjIntConsumer<float[]> backward) {
@@ -50,15 +45,41 @@ final class InputGradientSum {
                 parts[d] = part.apply(d);
             }
         }
+        boolean table = in.table() != null;
         kernels.pool().parallelFor(parts.length, d -> {
             backward.accept(parts[d], d);
-            if (input.requiresGrad()) {
+            if (table && input.requiresGrad()) {
                 input.grad();
             }
         });
         if (input.requiresGrad()) {
-            addInto(kernels, in, layouts, parts, input.gradData());
+            RowPartsGradient rows = table ? null : rowParts(kernels, layouts, parts, in.features(), input.value().size());
+            if (rows != null) {
+                input.addGradientParts(rows);
+            } else {
+                addInto(kernels, in, layouts, parts, input.gradData());
+            }
         }
+    }
+
+    /**
+     * The parts as a {@link RowPartsGradient} of {@code valueRows x features} floats, or null
+     * where that cannot hold them: more than two parts, or sequences that overlap (a value row
+     * read by two rows of one part).
+     */
+    private static RowPartsGradient rowParts(Kernels kernels, TimeMajorLayout[] layouts, float[][] parts, int features,
+                                             int size) {
+        if (parts.length > 2 || features == 0) {
+            return null;
+        }
+        int[][] rowOf = new int[layouts.length][];
+        for (int d = 0; d < layouts.length; d++) {
+            rowOf[d] = layouts[d].rowOfValue(size / features);
+            if (rowOf[d] == null) {
+                return null;
+            }
+        }
+        return new RowPartsGradient(kernels, parts, rowOf, features);
     }
 
     /**
@@ -80,29 +101,12 @@ final class InputGradientSum {
         if (features == 0) {
             return;
         }
-        int valueRows = total.length / features;
-        int[][] rowOf = new int[layouts.length][];
-        for (int d = 0; d < layouts.length; d++) {
-            rowOf[d] = layouts[d].rowOfValue(valueRows);
-            if (rowOf[d] == null) { // overlapping sequences: a value row gets several rows of a part
-                addRowsInOrder(kernels.arithmetic(), layouts, parts, features, total);
-                return;
-            }
+        RowPartsGradient rows = rowParts(kernels, layouts, parts, features, total.length);
+        if (rows != null) {
+            rows.addInto(total);
+        } else {
+            addRowsInOrder(kernels.arithmetic(), layouts, parts, features, total);
         }
-        ComputePool pool = kernels.pool();
-        int tasks = total.length < PARALLEL_FLOATS ? 1 : pool.threads();
-        int perTask = (valueRows + tasks - 1) / tasks;
-        // Element-wise: each value row is added to by one task, parts in direction order.
-        pool.parallelFor(tasks, task -> {
-            for (int value = task * perTask; value < Math.min(valueRows, (task + 1) * perTask); value++) {
-                for (int d = 0; d < parts.length; d++) {
-                    int row = rowOf[d][value];
-                    if (row >= 0) {
-                        kernels.arithmetic().axpy(features, 1f, parts[d], row * features, total, value * features);
-                    }
-                }
-            }
-        });
     }
 
     private static void addRowsInOrder(Arithmetic arithmetic, TimeMajorLayout[] layouts, float[][] parts, int features,

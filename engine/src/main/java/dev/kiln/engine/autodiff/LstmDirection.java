@@ -172,13 +172,13 @@ final class LstmDirection {
     }
 
     /**
-     * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}, laid
-     * out as forward's output) and adds the gradients into the given arrays; a null array is not
+     * Back-propagates the output gradient (columns [column, column + units) of {@code dOut}'s rows,
+     * laid out as forward's output) and adds the gradients into the given arrays; a null array is not
      * wanted. {@code dInput} receives the direction's part of its input's gradient (see
      * {@link #inputGradientPart}): in table mode the embedding table's, added; otherwise each
      * time-major row's, written at row x features.
      */
-    void backward(float[] dOut, int outWidth, int column, boolean returnSequences,
+    void backward(GradientRows dOut, int column, boolean returnSequences,
                   float[] dKernel, float[] dRecurrent, float[] dBias, float[] dInput) {
         Gemm gemm = kernels.gemm();
         LstmCell cell = kernels.lstmCell();
@@ -188,7 +188,7 @@ final class LstmDirection {
         float[] dc = buffers.zeros(batch * units);
         if (!returnSequences) {
             for (int j = 0; j < batch; j++) {
-                System.arraycopy(dOut, order[j] * outWidth + column, dh, j * units, units);
+                dOut.copyTo(order[j], column, units, dh, j * units);
             }
         }
         float[] dz = buffers.floats(layout.chunkCapacity() * width);
@@ -207,7 +207,7 @@ final class LstmDirection {
                 int row0 = rowStart[t];
                 if (returnSequences) { // each step's h also feeds the output directly
                     for (int j = 0; j < rows; j++) {
-                        kernels.arithmetic().axpy(units, 1f, dOut, tokenRow[row0 + j] * outWidth + column, dh, j * units);
+                        dOut.addTo(tokenRow[row0 + j], column, units, dh, j * units);
                     }
                 }
                 int previous = t > 0 ? rowStart[t - 1] : 0;

@@ -50,9 +50,10 @@ final class RecurrentOps {
         Variable out = context.result(output.tensor(), "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
+            GradientRows dOut = GradientRows.of(out, context.kernels().arithmetic(), units);
             InputGradientSum.afterDirections(context.kernels(), in, new TimeMajorLayout[] {direction.layout()},
                     d -> direction.inputGradientPart(),
-                    (dInput, d) -> direction.backward(out.gradData(), units, 0, returnSequences, gradOrNull(weights.kernel()),
+                    (dInput, d) -> direction.backward(dOut, 0, returnSequences, gradOrNull(weights.kernel()),
                             gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
         });
@@ -91,10 +92,11 @@ final class RecurrentOps {
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
+            GradientRows dOut = GradientRows.of(out, kernels.arithmetic(), outWidth);
             // Each direction fills a part of its own, and the parts are added in direction order.
             InputGradientSum.afterDirections(kernels, in, new TimeMajorLayout[] {directions[0].layout(), directions[1].layout()},
                     d -> directions[d].inputGradientPart(),
-                    (dInput, d) -> directions[d].backward(out.gradData(), outWidth, d * units, returnSequences,
+                    (dInput, d) -> directions[d].backward(dOut, d * units, returnSequences,
                             gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
                             gradOrNull(weights[d].bias()), dInput));
             context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);

@@ -14,6 +14,8 @@ public final class Variable {
     private final boolean requiresGrad;
     private final String name;
     private Tensor grad;
+    /** A gradient received as unsummed parts, kept so until something asks for the array. */
+    private RowPartsGradient unsummed;
 
     private Variable(Tensor value, boolean requiresGrad, String name) {
         this.value = value;
@@ -71,8 +73,32 @@ public final class Variable {
         }
         if (grad == null) {
             grad = Tensor.zeros(value.shape());
+            if (unsummed != null) {
+                unsummed.addInto(grad.data());
+                unsummed = null;
+            }
         }
         return grad;
+    }
+
+    /**
+     * Adds {@code parts} to the gradient: kept unsummed if nothing has flowed in yet (a recurrent
+     * layer below reads the rows from the parts, {@link GradientRows}), otherwise added into the array.
+     */
+    synchronized void addGradientParts(RowPartsGradient parts) {
+        if (!requiresGrad) {
+            return;
+        }
+        if (grad == null && unsummed == null) {
+            unsummed = parts;
+        } else {
+            parts.addInto(grad().data());
+        }
+    }
+
+    /** The gradient's unsummed parts, if that is all this variable has received; null otherwise. */
+    synchronized RowPartsGradient unsummedGradient() {
+        return grad == null ? unsummed : null;
     }
 
     /** The gradient's elements, for backward rules to add into. */
@@ -81,7 +107,8 @@ public final class Variable {
     }
 
     /** Sets the gradient to zero (the optimizer does this after each update). */
-    public void zeroGrad() {
+    public synchronized void zeroGrad() {
+        unsummed = null;
         if (grad != null) {
             java.util.Arrays.fill(grad.data(), 0f);
         }

@@ -3,7 +3,8 @@ package dev.kiln.engine.kernel;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise arithmetic over {@code [offset, offset+n)} ranges: axpy, scale, add, multiply, and
+ * Element-wise arithmetic over {@code [offset, offset+n)} ranges: axpy, scale, add, the sum of two added
+ * to a third, multiply, and
  * the row-wise bias add with its gradient. Each has a scalar reference with the suffix
  * {@code Scalar}; the vector forms do the same float operations per element, so the two agree
  * exactly.
@@ -57,6 +58,25 @@ public final class Arithmetic {
         checkTernary(n, a, aOff, b, bOff, out, outOff);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    /**
+     * y += a + b, the pair added first: what adding a and b into a zeroed row and that row into y
+     * gives, bit for bit (a gradient that two parts contribute to, read without being summed first).
+     */
+    public void addSum(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        checkBinary(n, "a", a, aOff, "b", b, bOff);
+        Bounds.range("y", y, yOff, n);
+        loops.addSum(n, a, aOff, b, bOff, y, yOff);
+    }
+
+    /** The reference for {@link #addSum}. */
+    public static void addSumScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        checkBinary(n, "a", a, aOff, "b", b, bOff);
+        Bounds.range("y", y, yOff, n);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a[aOff + i] + b[bOff + i];
         }
     }
 

@@ -12,6 +12,8 @@ interface Loops {
 
     void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 
+    void addSum(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff);
+
     void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 
     float sum(int n, float[] x, int xOff);

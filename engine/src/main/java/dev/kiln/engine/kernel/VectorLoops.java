@@ -52,6 +52,18 @@ final class VectorLoops implements Loops {
     }
 
     @Override
+    public void addSum(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector sum = FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i));
+            FloatVector.fromArray(S, y, yOff + i).add(sum).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    @Override
     public void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

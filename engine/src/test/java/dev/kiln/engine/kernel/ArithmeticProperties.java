@@ -38,6 +38,17 @@ class ArithmeticProperties {
         Arithmetic.addScalar(n, a, off, b, off, scalar, off);
         assertArrayEquals(scalar, vector, "add n=" + n);
 
+        float[] y = vector.clone();
+        arithmetic.addSum(n, a, off, b, off, vector, off);
+        Arithmetic.addSumScalar(n, a, off, b, off, scalar, off);
+        assertArrayEquals(scalar, vector, "addSum n=" + n);
+        // As a zeroed row that a and b are added into (axpy), then added into y: the same bits.
+        float[] row = new float[n];
+        arithmetic.axpy(n, 1f, a, off, row, 0);
+        arithmetic.axpy(n, 1f, b, off, row, 0);
+        arithmetic.axpy(n, 1f, row, 0, y, off);
+        assertArrayEquals(y, vector, "addSum as the sum of a zeroed row n=" + n);
+
         arithmetic.multiply(n, a, off, b, off, vector, off);
         Arithmetic.multiplyScalar(n, a, off, b, off, scalar, off);
         assertArrayEquals(scalar, vector, "multiply n=" + n);
