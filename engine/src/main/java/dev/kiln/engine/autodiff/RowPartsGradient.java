@@ -2,6 +2,8 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Kernels;
 
+import java.util.Arrays;
+
 /**
  * A gradient that one or two recurrent directions contributed to as parts: part d holds, at row
  * {@code rowOf[d][v]} (-1: none) times {@code features}, its contribution to value row v. Read
@@ -45,19 +47,11 @@ final class RowPartsGradient implements GradientRows {
         }
     }
 
+    /** Zeros, then the parts added as {@link #addTo} adds them: the bits of a zeroed array the parts were added into. */
     @Override
     public void copyTo(int row, int column, int length, float[] target, int at) {
-        int first = rowOf[0][row];
-        int second = parts.length > 1 ? rowOf[1][row] : -1;
-        if (first >= 0 && second >= 0) {
-            kernels.arithmetic().add(length, parts[0], first * features + column, parts[1], second * features + column,
-                    target, at);
-        } else if (first >= 0 || second >= 0) {
-            int part = first >= 0 ? 0 : 1;
-            System.arraycopy(parts[part], Math.max(first, second) * features + column, target, at, length);
-        } else {
-            java.util.Arrays.fill(target, at, at + length, 0f);
-        }
+        Arrays.fill(target, at, at + length, 0f);
+        addTo(row, column, length, target, at);
     }
 
     /** Adds every row's parts into {@code total} ([value rows, features]): one pass split over the pool. */
