@@ -64,8 +64,8 @@ public final class Variable {
 
     /**
      * The gradient so far (zeros if nothing flowed in yet); null if this variable takes no gradient.
-     * Synchronized: the parallel directions of a recurrent layer make their input's gradient on
-     * whichever thread finishes first.
+     * Parts a recurrent layer left unsummed are summed into it here. Synchronized: the parallel
+     * directions of a recurrent layer make their input's gradient on whichever thread finishes first.
      */
     public synchronized Tensor grad() {
         if (!requiresGrad) {
