@@ -56,8 +56,8 @@ import static dev.kiln.benchmarks.HarnessOptions.option;
  * before issue 12 (per-token projection, shards of 16) and its default now (the table projection,
  * shards of 64), and prints the ratios (seed model). {@code --compare-models} trains the seed model and the tutorial's
  * stacked one alternately on the same batches (rounds likewise) and prints the stacked/seed epoch ratio.
- * Both print each round's ratio and that of the rounds' totals: on a noisy machine one round's
- * ratio moves by a tenth.
+ * Both print each round's ratio, that of the rounds' totals and that of the runs' median step
+ * times: on a noisy machine one round's ratio moves by a tenth.
  * Every training run also prints where a step's time went. Before the measured runs, every
  * configuration trains rounds of a few steps until the JIT has settled (see {@link #warmUp}).
  *
@@ -156,7 +156,7 @@ public final class EndToEndHarness {
                         phases.millis(Phase.LSTM_FORWARD_WALL) / 1e3,
                         (phases.millis(Phase.MODEL_WALL) - phases.millis(Phase.LSTM_FORWARD_WALL)) / 1e3,
                         inferenceSeconds - (phases.millis(Phase.MODEL_WALL) + phases.millis(Phase.OPTIMIZER_WALL)) / 1e3);
-                results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond});
+                results.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {seconds, reviewsPerSecond, timer.median()});
             }
             if (compareModels) {
                 printRatios("models", "stacked/seed", results.get(stacked), results.get(chosen));
@@ -188,6 +188,18 @@ public final class EndToEndHarness {
         }
         printRatio(name + ", all " + rounds + " rounds (total time, mean rate)", ratio, seconds, referenceSeconds, rate,
                 referenceRate);
+        double medianStep = middle(measured);
+        double referenceMedianStep = middle(reference);
+        System.out.printf(Locale.ROOT, "%s, all %d rounds: median step %s %.3f (%.1f vs %.1f ms, the middle of the runs'"
+                        + " median steps: a noisy spell moves it less than the epochs' totals)%n", name, rounds, ratio,
+                medianStep / referenceMedianStep, medianStep, referenceMedianStep);
+    }
+
+    /** The median over runs of each run's median step time (ms). */
+    private static double middle(List<double[]> runs) {
+        double[] medians = runs.stream().mapToDouble(run -> run[2]).sorted().toArray();
+        int half = medians.length / 2;
+        return medians.length % 2 == 1 ? medians[half] : (medians[half - 1] + medians[half]) / 2;
     }
 
     private static void printRatio(String label, String ratio, double seconds, double referenceSeconds, double rate,
