@@ -197,9 +197,15 @@ public final class EndToEndHarness {
 
     /** The median over runs of each run's median step time (ms). */
     private static double middle(List<double[]> runs) {
-        double[] medians = runs.stream().mapToDouble(run -> run[2]).sorted().toArray();
-        int half = medians.length / 2;
-        return medians.length % 2 == 1 ? medians[half] : (medians[half - 1] + medians[half]) / 2;
+        return median(runs.stream().mapToDouble(run -> run[2]).toArray());
+    }
+
+    /** The middle value (the mean of the two middle ones for an even count). */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int half = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
     }
 
     private static void printRatio(String label, String ratio, double seconds, double referenceSeconds, double rate,
@@ -352,8 +358,7 @@ public final class EndToEndHarness {
         }
 
         double median() {
-            double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return sorted[sorted.length / 2];
+            return EndToEndHarness.median(millis.stream().mapToDouble(Double::doubleValue).toArray());
         }
     }
 

@@ -52,13 +52,18 @@ final class InputGradientSum {
                 input.grad();
             }
         });
-        if (input.requiresGrad()) {
-            RowPartsGradient rows = table ? null : rowParts(kernels, layouts, parts, in.features(), input.value().size());
-            if (rows != null) {
-                input.addGradientParts(rows);
-            } else {
-                addInto(kernels, in, layouts, parts, input.gradData());
-            }
+        if (!input.requiresGrad()) {
+            return;
+        }
+        if (table) {
+            addInto(kernels, in, layouts, parts, input.gradData());
+            return;
+        }
+        RowPartsGradient rows = rowParts(kernels, layouts, parts, in.features(), input.value().size());
+        if (rows != null) {
+            input.addGradientParts(rows);
+        } else {
+            addRowsInOrder(kernels.arithmetic(), layouts, parts, in.features(), input.gradData());
         }
     }
 
@@ -98,9 +103,6 @@ final class InputGradientSum {
     }
 
     private static void addRows(Kernels kernels, TimeMajorLayout[] layouts, float[][] parts, int features, float[] total) {
-        if (features == 0) {
-            return;
-        }
         RowPartsGradient rows = rowParts(kernels, layouts, parts, features, total.length);
         if (rows != null) {
             rows.addInto(total);

@@ -41,9 +41,10 @@ final class RowPartsGradient implements GradientRows {
         if (first >= 0 && second >= 0) {
             kernels.arithmetic().addSum(length, parts[0], first * features + column, parts[1], second * features + column,
                     target, at);
-        } else if (first >= 0 || second >= 0) {
-            int part = first >= 0 ? 0 : 1;
-            kernels.arithmetic().axpy(length, 1f, parts[part], Math.max(first, second) * features + column, target, at);
+        } else if (first >= 0) {
+            kernels.arithmetic().axpy(length, 1f, parts[0], first * features + column, target, at);
+        } else if (second >= 0) {
+            kernels.arithmetic().axpy(length, 1f, parts[1], second * features + column, target, at);
         }
     }
 

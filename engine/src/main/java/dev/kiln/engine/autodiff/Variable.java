@@ -96,9 +96,9 @@ public final class Variable {
         }
     }
 
-    /** The gradient's unsummed parts, if that is all this variable has received; null otherwise. */
+    /** The gradient's unsummed parts, if that is all this variable has received (grad() sums them away); null otherwise. */
     synchronized RowPartsGradient unsummedGradient() {
-        return grad == null ? unsummed : null;
+        return unsummed;
     }
 
     /** The gradient's elements, for backward rules to add into. */
