@@ -100,21 +100,18 @@ final class VectorLstmCellLoops implements LstmCellLoops {
             int g = gatesOff + r * 4 * units;
             int z = dzOff + r * 4 * units;
             int s = r * units;
-            // Pass 1: dz_o = dh * tanh(c) * o(1 - o), and dc becomes dcTotal = dc + dh * o * (1 - tanh(c)^2).
+            // One pass, each row's values read in address order (gates i, f, c, o, then tanh(c)
+            // and cPrev): most come from memory, and one pass lets the prefetchers stream them.
             for (int u = 0; u < vectorUnits; u += L) {
+                FloatVector i = FloatVector.fromArray(S, gates, g + u);
+                FloatVector f = FloatVector.fromArray(S, gates, g + units + u);
+                FloatVector cand = FloatVector.fromArray(S, gates, g + 2 * units + u);
                 FloatVector o = FloatVector.fromArray(S, gates, g + 3 * units + u);
                 FloatVector squashed = FloatVector.fromArray(S, tanhC, tanhCOff + s + u);
                 FloatVector dhv = FloatVector.fromArray(S, dh, dhOff + s + u);
                 dhv.mul(squashed).mul(o.mul(o.neg().add(1f))).intoArray(dz, z + 3 * units + u);
-                dhv.mul(o).mul(squashed.mul(squashed).neg().add(1f)).add(FloatVector.fromArray(S, dc, dcOff + s + u))
-                        .intoArray(dc, dcOff + s + u);
-            }
-            // Pass 2: the other three gates from dcTotal, then dc = dcTotal * f for the previous step.
-            for (int u = 0; u < vectorUnits; u += L) {
-                FloatVector dcTotal = FloatVector.fromArray(S, dc, dcOff + s + u);
-                FloatVector i = FloatVector.fromArray(S, gates, g + u);
-                FloatVector f = FloatVector.fromArray(S, gates, g + units + u);
-                FloatVector cand = FloatVector.fromArray(S, gates, g + 2 * units + u);
+                FloatVector dcTotal = dhv.mul(o).mul(squashed.mul(squashed).neg().add(1f))
+                        .add(FloatVector.fromArray(S, dc, dcOff + s + u));
                 dcTotal.mul(cand).mul(i.mul(i.neg().add(1f))).intoArray(dz, z + u);
                 FloatVector previous = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + s + u);
                 dcTotal.mul(previous).mul(f.mul(f.neg().add(1f))).intoArray(dz, z + units + u);
