@@ -669,19 +669,20 @@ public final class TextVectorization implements Layer {
     @Override
     public LayerValue forward(LayerValue input, Ops ops) {
         Texts texts = Layer.expect(this, input, Texts.class);
+        // Each text on its own, over the pool: tokenizing a batch of reviews took 0.7 ms on one
+        // thread while the other waited, 3 % of a seed-model training step. Each task writes its
+        // own row, so the result does not depend on the thread count.
+        ComputePool pool = ops.kernels().pool();
         if (outputMode == OutputMode.INT) {
+            requireVocabulary();
             int[][] rows = new int[texts.batchSize()][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = encode(texts.texts().get(i));
-            }
+            pool.parallelFor(rows.length, i -> rows[i] = encode(texts.texts().get(i)));
             return TokenBatch.ofRows(rows);
         }
         requireVocabulary();
         int width = vectorWidth();
         float[] values = new float[Math.multiplyExact(texts.batchSize(), width)];
-        for (int i = 0; i < texts.batchSize(); i++) {
-            fillRow(texts.texts().get(i), values, i * width);
-        }
+        pool.parallelFor(texts.batchSize(), i -> fillRow(texts.texts().get(i), values, i * width));
         return new FeatureBatch(Variable.constant(Tensor.wrap(values, texts.batchSize(), width)));
     }
 
