@@ -423,46 +423,34 @@ final class VectorGemmTiles implements GemmTiles {
             c4v = FloatVector.broadcast(S, a[a4 + ap]).fma(bv, c4v);
             c5v = FloatVector.broadcast(S, a[a5 + ap]).fma(bv, c5v);
         }
+        // The masked stores in a method of their own: written out here, six masked loads and stores
+        // made the method too large for C1's register allocator ("out of virtual registers"), and
+        // in some runs it then never reached C2 and boxed every vector (2 MB per training step).
+        storeMasked(accumulate, alpha, c0v, c, c0, mask);
+        if (rows > 1) {
+            storeMasked(accumulate, alpha, c1v, c, c0 + ldc, mask);
+        }
+        if (rows > 2) {
+            storeMasked(accumulate, alpha, c2v, c, c0 + 2 * ldc, mask);
+        }
+        if (rows > 3) {
+            storeMasked(accumulate, alpha, c3v, c, c0 + 3 * ldc, mask);
+        }
+        if (rows > 4) {
+            storeMasked(accumulate, alpha, c4v, c, c0 + 4 * ldc, mask);
+        }
+        if (rows > 5) {
+            storeMasked(accumulate, alpha, c5v, c, c0 + 5 * ldc, mask);
+        }
+    }
+
+    /** C's masked lanes at {@code at} = alpha * sum, or alpha * sum + C when accumulating. */
+    private static void storeMasked(boolean accumulate, float alpha, FloatVector sum, float[] c, int at, VectorMask<Float> mask) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
         if (accumulate) {
-            c0v.fma(alphas, FloatVector.fromArray(S, c, c0, mask)).intoArray(c, c0, mask);
-            if (rows > 1) {
-                c1v.fma(alphas, FloatVector.fromArray(S, c, c1, mask)).intoArray(c, c1, mask);
-            }
-            if (rows > 2) {
-                c2v.fma(alphas, FloatVector.fromArray(S, c, c2, mask)).intoArray(c, c2, mask);
-            }
-            if (rows > 3) {
-                c3v.fma(alphas, FloatVector.fromArray(S, c, c3, mask)).intoArray(c, c3, mask);
-            }
-            if (rows > 4) {
-                c4v.fma(alphas, FloatVector.fromArray(S, c, c4, mask)).intoArray(c, c4, mask);
-            }
-            if (rows > 5) {
-                c5v.fma(alphas, FloatVector.fromArray(S, c, c5, mask)).intoArray(c, c5, mask);
-            }
+            sum.fma(alphas, FloatVector.fromArray(S, c, at, mask)).intoArray(c, at, mask);
         } else {
-            c0v.mul(alphas).intoArray(c, c0, mask);
-            if (rows > 1) {
-                c1v.mul(alphas).intoArray(c, c1, mask);
-            }
-            if (rows > 2) {
-                c2v.mul(alphas).intoArray(c, c2, mask);
-            }
-            if (rows > 3) {
-                c3v.mul(alphas).intoArray(c, c3, mask);
-            }
-            if (rows > 4) {
-                c4v.mul(alphas).intoArray(c, c4, mask);
-            }
-            if (rows > 5) {
-                c5v.mul(alphas).intoArray(c, c5, mask);
-            }
+            sum.mul(alphas).intoArray(c, at, mask);
         }
     }
 
