@@ -673,13 +673,12 @@ public final class TextVectorization implements Layer {
         // thread while the other waited, 3 % of a seed-model training step. Each task writes its
         // own row, so the result does not depend on the thread count.
         ComputePool pool = ops.kernels().pool();
+        requireVocabulary(); // here, so a missing vocabulary is reported once, not by every task
         if (outputMode == OutputMode.INT) {
-            requireVocabulary();
             int[][] rows = new int[texts.batchSize()][];
             pool.parallelFor(rows.length, i -> rows[i] = encode(texts.texts().get(i)));
             return TokenBatch.ofRows(rows);
         }
-        requireVocabulary();
         int width = vectorWidth();
         float[] values = new float[Math.multiplyExact(texts.batchSize(), width)];
         pool.parallelFor(texts.batchSize(), i -> fillRow(texts.texts().get(i), values, i * width));

@@ -56,7 +56,7 @@ final class InputGradientSum {
             return;
         }
         if (table) {
-            addInto(kernels, in, layouts, parts, input.gradData());
+            addTableParts(kernels, parts, input.gradData());
             return;
         }
         RowPartsGradient rows = rowParts(kernels, layouts, parts, in.features(), input.value().size());
@@ -94,11 +94,16 @@ final class InputGradientSum {
      */
     static void addInto(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, float[][] parts, float[] total) {
         if (in.table() != null) {
-            for (float[] part : parts) {
-                kernels.arithmetic().axpy(total.length, 1f, part, 0, total, 0);
-            }
+            addTableParts(kernels, parts, total);
         } else {
             addRows(kernels, layouts, parts, in.features(), total);
+        }
+    }
+
+    /** Table mode: each part is a whole table's gradient, added into {@code total} in direction order. */
+    private static void addTableParts(Kernels kernels, float[][] parts, float[] total) {
+        for (float[] part : parts) {
+            kernels.arithmetic().axpy(total.length, 1f, part, 0, total, 0);
         }
     }
 

@@ -3,11 +3,10 @@ package dev.kiln.engine.kernel;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise arithmetic over {@code [offset, offset+n)} ranges: axpy, scale, add, the sum of two added
- * to a third, multiply, and
- * the row-wise bias add with its gradient. Each has a scalar reference with the suffix
- * {@code Scalar}; the vector forms do the same float operations per element, so the two agree
- * exactly.
+ * Element-wise arithmetic over {@code [offset, offset+n)} ranges: axpy, scale, add, the sum of two
+ * added to a third, multiply, and the row-wise bias add with its gradient. Each has a scalar
+ * reference with the suffix {@code Scalar}; the vector forms do the same float operations per
+ * element, so the two agree exactly.
  */
 public final class Arithmetic {
     private final Loops loops;
