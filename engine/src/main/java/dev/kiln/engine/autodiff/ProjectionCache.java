@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * entry's arrays, so a training step allocates nothing here.
  *
  * <p>Thread-safe: shards of one batch may ask at once; they get the same array, computed once.
+ * Each entry has its own lock, so the directions of a bidirectional layer compute their P at the
+ * same time (one lock for the cache made the second direction wait for the first's GEMM).
  * Steps run one after another (a step's P is never recomputed while that step still reads it).
  */
 public final class ProjectionCache {
@@ -27,32 +29,42 @@ public final class ProjectionCache {
         return new ProjectionCache();
     }
 
-    private static final class Entry {
-        float[] table;
-        float[] kernel;
-        float[] bias;
-        float[] projection;
-    }
-
     /**
      * P for these weights ({@code size} floats): the kept array if E, W and b are unchanged, else
      * the kept (or a new) array after {@code compute} has written P into it. The caller must not
      * write to it.
      */
-    synchronized float[] projection(float[] table, float[] kernel, float[] bias, int size, Consumer<float[]> compute) {
-        Entry entry = byKernel.computeIfAbsent(kernel, k -> new Entry());
-        boolean sized = entry.projection != null && entry.projection.length == size;
-        if (!sized || !Arrays.equals(entry.table, table) || !Arrays.equals(entry.kernel, kernel)
-                || !Arrays.equals(entry.bias, bias)) {
-            if (!sized) {
-                entry.projection = new float[size];
-            }
-            compute.accept(entry.projection);
-            entry.table = copyInto(entry.table, table);
-            entry.kernel = copyInto(entry.kernel, kernel);
-            entry.bias = copyInto(entry.bias, bias);
+    float[] projection(float[] table, float[] kernel, float[] bias, int size, Consumer<float[]> compute) {
+        Entry entry;
+        synchronized (byKernel) {
+            entry = byKernel.computeIfAbsent(kernel, k -> new Entry());
         }
-        return entry.projection;
+        synchronized (entry) {
+            return entry.projection(table, kernel, bias, size, compute);
+        }
+    }
+
+    /** One direction's P and copies of the E, W and b it was computed from. */
+    private static final class Entry {
+        private float[] table;
+        private float[] kernel;
+        private float[] bias;
+        private float[] projection;
+
+        private float[] projection(float[] table, float[] kernel, float[] bias, int size, Consumer<float[]> compute) {
+            boolean sized = projection != null && projection.length == size;
+            if (!sized || !Arrays.equals(this.table, table) || !Arrays.equals(this.kernel, kernel)
+                    || !Arrays.equals(this.bias, bias)) {
+                if (!sized) {
+                    projection = new float[size];
+                }
+                compute.accept(projection);
+                this.table = copyInto(this.table, table);
+                this.kernel = copyInto(this.kernel, kernel);
+                this.bias = copyInto(this.bias, bias);
+            }
+            return projection;
+        }
     }
 
     private static float[] copyInto(float[] target, float[] source) {
@@ -64,7 +76,9 @@ public final class ProjectionCache {
     }
 
     /** Drops every entry. */
-    public synchronized void clear() {
-        byKernel.clear();
+    public void clear() {
+        synchronized (byKernel) {
+            byKernel.clear();
+        }
     }
 }
