@@ -72,6 +72,7 @@ public final class EndToEndHarness {
     static final double STACKED_TRAIN_FLOP_PER_TOKEN = 639e3;
     private static final int BATCH = 64;
     private static final int WARMUP_STEPS = 15;
+    private static final int WARMUP_PREDICTIONS = 5;
     /** Warm-up rounds end when one adds less than this much JIT compilation time (or after the most rounds). */
     private static final long WARMUP_SETTLED_MS = 100;
     private static final int WARMUP_MAX_ROUNDS = 6;
@@ -262,8 +263,11 @@ public final class EndToEndHarness {
     }
 
     /**
-     * Trains a throwaway model of every configuration and architecture a few steps, and again until
-     * the JIT has settled, so the measured runs start with compiled code: C2 compiling the kernels
+     * Trains a throwaway model of every configuration and architecture a few steps, as the measured
+     * runs do, and again until the JIT has settled, so the measured runs start with compiled code.
+     * Warm-up steps once ran without step phases and outside fit: the measured run's first timer
+     * then deoptimized the LSTM's backward pass, which ran in C1's code for most of a second and was
+     * compiled again during the measured epoch (-XX:+PrintCompilation). C2 compiling the kernels
      * during a measured epoch takes CPU from its threads (on 2 cores, up to a second per epoch in
      * the first measured run after 15 warm-up steps, stalls of about a millisecond in the middle of
      * LSTM steps), which made first rounds slower than second ones.
@@ -277,10 +281,14 @@ public final class EndToEndHarness {
             for (Architecture architecture : architectures) {
                 for (Configuration configuration : List.of(Configuration.BEFORE, Configuration.FUSED)) {
                     Sequential model = SeedModel.build(encoder, seed + 1, architecture);
+                    // The same code paths as the measured runs (fit with its callbacks, step phases
+                    // on, predict): a path first taken in a measured run is compiled there.
                     model.compile(new Adam(1e-4f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()),
-                            configuration.engine(pool));
-                    for (LabeledBatch batch : batches.subList(0, Math.min(WARMUP_STEPS, batches.size()))) {
-                        model.trainOnBatch(batch);
+                            configuration.engine(pool).withPhases(StepPhases.measuring()));
+                    List<LabeledBatch> steps = batches.subList(0, Math.min(WARMUP_STEPS, batches.size()));
+                    model.fit(Dataset.fromList(steps), FitOptions.epochs(1).callbacks(List.of(new StepTimer())));
+                    for (LabeledBatch batch : steps.subList(0, Math.min(WARMUP_PREDICTIONS, steps.size()))) {
+                        model.predict(batch.inputs());
                     }
                 }
             }
