@@ -28,6 +28,16 @@ public final class Variable {
         return new Variable(value, true, name);
     }
 
+    /**
+     * This parameter for one step's graph, adding its gradient straight into this parameter's own
+     * array: a training step of one shard then needs no sum of the shards' gradients.
+     */
+    public Variable sharingGradient() {
+        Variable view = new Variable(value, requiresGrad, name);
+        view.grad = grad();
+        return view;
+    }
+
     /** An input or other value that needs no gradient. */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, "constant");

@@ -75,12 +75,15 @@ final class ShardedStep {
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
         long began = phases.start();
+        // One shard adds its gradients straight into the parameters'; several are summed below, in shard order.
+        boolean intoParameters = train && shards == 1;
         pool.parallelFor(shards, shard -> {
             int from = shard * shardSize;
             int to = Math.min(size, from + shardSize);
             StepBuffers buffers = shardBuffers.get(shard);
             buffers.rewind();
-            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, buffers, new StepNoise(step, from));
+            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, intoParameters, buffers,
+                    new StepNoise(step, from));
         });
         phases.stop(StepPhases.Phase.MODEL_WALL, began);
         began = phases.start();
@@ -90,7 +93,7 @@ final class ShardedStep {
         for (int shard = 0; shard < shards; shard++) {
             total += results[shard].loss;
             System.arraycopy(results[shard].outputs, 0, outputs, shard * shardSize * width, results[shard].outputs.length);
-            if (train) {
+            if (train && !intoParameters) {
                 for (int p = 0; p < parameters.size(); p++) {
                     kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, results[shard].gradients.get(p), 0,
                             parameters.get(p).grad().data(), 0);
@@ -105,7 +108,7 @@ final class ShardedStep {
     synchronized Result train(LabeledBatch batch, Optimizer optimizer) {
         Result result = run(batch, Pass.TRAIN, optimizer.iterations());
         long began = phases.start();
-        optimizer.step(model.parameters());
+        optimizer.step(model.parameters(), pool);
         phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
         return result;
     }
@@ -117,14 +120,15 @@ final class ShardedStep {
     }
 
     private ShardResult runShard(LabeledBatch shard, int batchSize, List<Variable> parameters, Pass pass,
-                                 StepBuffers buffers, StepNoise noise) {
+                                 boolean intoParameters, StepBuffers buffers, StepNoise noise) {
         long began = phases.start();
         boolean train = pass == Pass.TRAIN;
         Tape tape = train ? Tape.recording() : Tape.inference();
         Map<Variable, Variable> views = new IdentityHashMap<>();
         if (train) {
             for (Variable parameter : parameters) {
-                views.put(parameter, Variable.parameter(parameter.value(), parameter.name()));
+                views.put(parameter, intoParameters ? parameter.sharingGradient()
+                        : Variable.parameter(parameter.value(), parameter.name()));
             }
         }
         Ops ops = new Ops(kernels, tape, views, inputProjection, buffers, phases, noise);
@@ -143,6 +147,8 @@ final class ShardedStep {
         List<float[]> gradients = new ArrayList<>();
         if (train) {
             tape.backward(shardLoss);
+        }
+        if (train && !intoParameters) {
             for (Variable parameter : parameters) {
                 Tensor grad = views.get(parameter).grad();
                 gradients.add(grad.data());

@@ -1,6 +1,7 @@
 package dev.kiln.engine.optim;
 
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.part.Part;
 import dev.kiln.engine.part.Stateful;
 
@@ -15,6 +16,15 @@ public interface Optimizer extends Part, Stateful {
 
     /** One update step over {@code parameters} (the same ones, in the same order, every step). */
     void step(List<Variable> parameters);
+
+    /**
+     * The same step, its parameters' updates spread over {@code pool}: each parameter is updated on
+     * one thread, as it would be on one, so the result does not depend on the thread count. An
+     * optimizer without a parallel form steps on the calling thread.
+     */
+    default void step(List<Variable> parameters, ComputePool pool) {
+        step(parameters);
+    }
 
     /**
      * Creates the optimizer's slots for {@code parameters}, or checks restored ones against them

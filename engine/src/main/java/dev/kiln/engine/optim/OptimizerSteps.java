@@ -2,6 +2,7 @@ package dev.kiln.engine.optim;
 
 import dev.kiln.engine.autodiff.Variable;
 import dev.kiln.engine.json.JsonValues;
+import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.part.PartConfig;
 import dev.kiln.engine.part.PartRegistry;
 import dev.kiln.engine.part.PartState;
@@ -140,24 +141,34 @@ public final class OptimizerSteps {
 
     /** One step over {@code parameters} (the same ones, in the same order, every step). */
     public void step(List<Variable> parameters, Rule rule) {
+        step(parameters, rule, ComputePool.singleThreaded());
+    }
+
+    /**
+     * The same, the parameters' updates spread over {@code pool} (one task per parameter: each is
+     * updated on one thread, so the result does not depend on the thread count).
+     */
+    public void step(List<Variable> parameters, Rule rule, ComputePool pool) {
         build(parameters);
         float learningRate = (float) schedule.at(iterations);
         double globalScale = globalClipScale(parameters);
-        for (int p = 0; p < parameters.size(); p++) {
-            Variable parameter = parameters.get(p);
-            float[] w = parameter.data();
-            float[] g = parameter.grad().data();
-            clip(g, globalScale);
-            if (options.weightDecay() != 0) {
-                float decay = (float) (options.weightDecay() * learningRate);
-                for (int i = 0; i < w.length; i++) {
-                    w[i] -= w[i] * decay;
-                }
-            }
-            rule.update(w, g, slotArrays.get(p), learningRate, iterations + 1);
-            parameter.zeroGrad();
-        }
+        long t = iterations + 1;
+        pool.parallelFor(parameters.size(), p -> update(parameters.get(p), slotArrays.get(p), rule, learningRate, globalScale, t));
         iterations++;
+    }
+
+    private void update(Variable parameter, float[][] slots, Rule rule, float learningRate, double globalScale, long t) {
+        float[] w = parameter.data();
+        float[] g = parameter.grad().data();
+        clip(g, globalScale);
+        if (options.weightDecay() != 0) {
+            float decay = (float) (options.weightDecay() * learningRate);
+            for (int i = 0; i < w.length; i++) {
+                w[i] -= w[i] * decay;
+            }
+        }
+        rule.update(w, g, slots, learningRate, t);
+        parameter.zeroGrad();
     }
 
     /** global_clipnorm's factor: bound / max(global norm, bound), or 1. */

@@ -1,6 +1,7 @@
 package dev.kiln.engine.optim;
 
 import dev.kiln.engine.autodiff.Variable;
+import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.part.PartState;
 
 import java.util.List;
@@ -20,6 +21,11 @@ public interface SteppedOptimizer extends Optimizer {
     @Override
     default void step(List<Variable> parameters) {
         steps().step(parameters, this::update);
+    }
+
+    @Override
+    default void step(List<Variable> parameters, ComputePool pool) {
+        steps().step(parameters, this::update, pool);
     }
 
     @Override
