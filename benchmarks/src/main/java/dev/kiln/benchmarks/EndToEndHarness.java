@@ -35,9 +35,9 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.DoubleAdder;
-
-import static dev.kiln.benchmarks.HarnessOptions.option;
 
 /**
  * The seed workflow's cost end to end, on the real IMDB data, as the demo runs it: tokenizing
@@ -79,24 +79,43 @@ public final class EndToEndHarness {
 
     private EndToEndHarness() {}
 
+    private static final String USAGE = """
+            EndToEndHarness: the seed workflow end to end on the real IMDB data (one training epoch, then
+            inference over the test split), with naive GFLOPS against this machine's FMA peak.
+              --data PATH                 the IMDB archive or folder (../shared/datasets/imdb/aclImdb_v1_labeled.tar.gz)
+              --threads N                 threads, the caller included (2)
+              --steps N                   only the epoch's first N batches (all)
+              --seed N                    the shuffle's seed (42)
+              --model seed|stacked        the model measured (seed)
+              --input-projection auto|table|per_token    how the first recurrent layer projects (auto)
+              --shard-size N              examples per shard (64)
+              --ab                        the engine before issue 12 and now, alternately (seed model)
+              --compare-models            the seed and the stacked model, alternately
+              --rounds N                  rounds of --ab or --compare-models (2)
+              --export FILE               write the measured batches for benchmarks/pytorch-peer""";
+
     public static void main(String[] args) throws IOException {
-        Path data = Path.of(option(args, "--data", "../shared/datasets/imdb/aclImdb_v1_labeled.tar.gz"));
-        int threads = Integer.parseInt(option(args, "--threads", "2"));
-        int steps = Integer.parseInt(option(args, "--steps", "0"));
-        long seed = Long.parseLong(option(args, "--seed", "42"));
-        String export = option(args, "--export", null);
-        InputProjection projection = InputProjection.named(option(args, "--input-projection", "auto"));
-        boolean ab = Arrays.asList(args).contains("--ab");
-        boolean compareModels = Arrays.asList(args).contains("--compare-models");
-        int rounds = Integer.parseInt(option(args, "--rounds", "2"));
+        HarnessOptions options = HarnessOptions.parse(args, USAGE,
+                Set.of("--data", "--threads", "--steps", "--seed", "--model", "--input-projection", "--shard-size",
+                        "--rounds", "--export"),
+                Set.of("--ab", "--compare-models"));
+        Path data = Path.of(options.value("--data", "../shared/datasets/imdb/aclImdb_v1_labeled.tar.gz"));
+        int threads = (int) options.number("--threads", 2);
+        int steps = (int) options.number("--steps", 0);
+        long seed = options.number("--seed", 42);
+        Optional<String> export = options.value("--export");
+        InputProjection projection = InputProjection.named(options.value("--input-projection", "auto"));
+        boolean ab = options.flag("--ab");
+        boolean compareModels = options.flag("--compare-models");
+        int rounds = (int) options.number("--rounds", 2);
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
-        Architecture architecture = architecture(option(args, "--model", "seed"));
+        Architecture architecture = architecture(options.value("--model", "seed"));
         if (architecture != Architecture.SEED && (ab || compareModels)) {
             throw new IllegalArgumentException("--ab and --compare-models run the seed model; drop --model");
         }
-        int shardSize = Integer.parseInt(option(args, "--shard-size", String.valueOf(Engine.DEFAULT_SHARD_SIZE)));
+        int shardSize = (int) options.number("--shard-size", Engine.DEFAULT_SHARD_SIZE);
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);
@@ -110,8 +129,8 @@ public final class EndToEndHarness {
             }
             List<int[][]> encoded = measured.stream().map(batch -> realTokens(encoder, batch)).toList();
             long tokens = encoded.stream().flatMap(Arrays::stream).mapToLong(ids -> ids.length).sum();
-            if (export != null) {
-                export(Path.of(export), encoded, measured);
+            if (export.isPresent()) {
+                export(Path.of(export.get()), encoded, measured);
             }
             double peak = PeakFlops.measure(threads);
             Configuration chosen = architecture == Architecture.SEED

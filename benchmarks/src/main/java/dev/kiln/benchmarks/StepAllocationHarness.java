@@ -9,8 +9,7 @@ import dev.kiln.engine.model.Sequential;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
-
-import static dev.kiln.benchmarks.HarnessOptions.option;
+import java.util.Set;
 
 /**
  * Heap bytes one training step allocates, on every thread: the steps of {@link TrainingStepBenchmark}
@@ -28,9 +27,15 @@ public final class StepAllocationHarness {
 
     private StepAllocationHarness() {}
 
+    private static final String USAGE = """
+            StepAllocationHarness: heap bytes one training step allocates, on every thread.
+              --model seed|stacked|gru    the model (seed)
+              --threads N                 threads, the caller included (2)""";
+
     public static void main(String[] args) {
-        String model = option(args, "--model", "seed");
-        int threads = Integer.parseInt(option(args, "--threads", "2"));
+        HarnessOptions options = HarnessOptions.parse(args, USAGE, Set.of("--model", "--threads"), Set.of());
+        String model = options.value("--model", "seed");
+        int threads = (int) options.number("--threads", 2);
         ThreadMXBean counters = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<LabeledBatch> batches = ImdbLikeBatches.batches(11, 16, 64);
         try (ComputePool pool = ComputePool.withThreads(threads)) {
