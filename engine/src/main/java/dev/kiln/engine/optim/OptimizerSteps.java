@@ -22,7 +22,10 @@ import java.util.Map;
  */
 public final class OptimizerSteps {
 
-    /** An optimizer's rule for one parameter: update {@code w} from {@code g} and its slots, at step {@code t} (1-based). */
+    /**
+     * An optimizer's rule for one parameter: update {@code w} from {@code g} and its slots, at step
+     * {@code t} (1-based). Runs for several parameters at once: it may write only {@code w} and the slots.
+     */
     @FunctionalInterface
     public interface Rule {
         /** Updates one parameter in place. */

@@ -15,7 +15,10 @@ public interface SteppedOptimizer extends Optimizer {
     /** The step machinery this optimizer runs its rule in. */
     OptimizerSteps steps();
 
-    /** The update of one parameter at step t (1-based). */
+    /**
+     * The update of one parameter at step t (1-based). Called for several parameters at once from
+     * the pool's threads: it may write only {@code w} and its {@code slots}.
+     */
     void update(float[] w, float[] g, float[][] slots, float learningRate, long t);
 
     @Override
