@@ -87,19 +87,6 @@ final class InputGradientSum {
         return new RowPartsGradient(kernels, parts, rowOf, features);
     }
 
-    /**
-     * Adds the parts into {@code total}, the gradient of {@code in}'s differentiated variable: in
-     * table mode each part is the size of {@code total}; otherwise part d holds the gradient of
-     * time-major row r of {@code layouts[d]} at r x features.
-     */
-    static void addInto(Kernels kernels, RecurrentInput in, TimeMajorLayout[] layouts, float[][] parts, float[] total) {
-        if (in.table() != null) {
-            addTableParts(kernels, parts, total);
-        } else {
-            addRows(kernels, layouts, parts, in.features(), total);
-        }
-    }
-
     /** Table mode: each part is a whole table's gradient, added into {@code total} in direction order. */
     private static void addTableParts(Kernels kernels, float[][] parts, float[] total) {
         for (float[] part : parts) {
@@ -107,15 +94,7 @@ final class InputGradientSum {
         }
     }
 
-    private static void addRows(Kernels kernels, TimeMajorLayout[] layouts, float[][] parts, int features, float[] total) {
-        RowPartsGradient rows = rowParts(kernels, layouts, parts, features, total.length);
-        if (rows != null) {
-            rows.addInto(total);
-        } else {
-            addRowsInOrder(kernels.arithmetic(), layouts, parts, features, total);
-        }
-    }
-
+    /** Part d's time-major rows added into {@code total} at their value rows, in direction and row order. */
     private static void addRowsInOrder(Arithmetic arithmetic, TimeMajorLayout[] layouts, float[][] parts, int features,
                                        float[] total) {
         for (int d = 0; d < parts.length; d++) {

@@ -3,6 +3,7 @@ package dev.kiln.engine.autodiff;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.kernel.Kernels;
 import dev.kiln.engine.kernel.Sizes;
+import dev.kiln.engine.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -13,7 +14,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * The directions' input-gradient parts, added by value row, equal the plain scatter-add of every
+ * The directions' input-gradient parts, added by value row into a gradient that already holds
+ * something ({@link InputGradientSum#afterDirections}), equal the plain scatter-add of every
  * part's rows in direction and row order, bit for bit, on 1 and 2 threads; sequences that share
  * value rows (allowed by the ops) take every contribution.
  */
@@ -60,11 +62,14 @@ class InputGradientSumProperties {
                 }
             }
         }
-        RecurrentInput in = new RecurrentInput(null, null, valueRows, features);
         for (int threads = 1; threads <= 2; threads++) {
             try (ComputePool pool = ComputePool.withThreads(threads)) {
-                float[] total = initial.clone();
-                InputGradientSum.addInto(Kernels.preferred(pool), in, layouts, parts, total);
+                // The values' gradient already holds something, so the parts are summed into it.
+                Variable values = Variable.parameter(Tensor.zeros(valueRows, features), "values");
+                System.arraycopy(initial, 0, values.grad().data(), 0, initial.length);
+                RecurrentInput in = new RecurrentInput(values, null, valueRows, features);
+                InputGradientSum.afterDirections(Kernels.preferred(pool), in, layouts, d -> parts[d], (part, d) -> { });
+                float[] total = values.grad().data();
                 assertArrayEquals(expected, total, "threads " + threads);
             }
         }
