@@ -30,7 +30,7 @@ public final class Variable {
 
     /**
      * This parameter for one step's graph, adding its gradient straight into this parameter's own
-     * array: a training step of one shard then needs no sum of the shards' gradients.
+     * array: a training step's first shard needs no array of its own to be summed afterwards.
      */
     public Variable sharingGradient() {
         Variable view = new Variable(value, requiresGrad, name);

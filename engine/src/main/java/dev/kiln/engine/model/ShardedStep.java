@@ -75,14 +75,14 @@ final class ShardedStep {
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
         long began = phases.start();
-        // One shard adds its gradients straight into the parameters'; several are summed below, in shard order.
-        boolean intoParameters = train && shards == 1;
+        // The first shard adds its gradients straight into the parameters'; the others' are added
+        // after it below, in shard order (one shard: nothing to add).
         pool.parallelFor(shards, shard -> {
             int from = shard * shardSize;
             int to = Math.min(size, from + shardSize);
             StepBuffers buffers = shardBuffers.get(shard);
             buffers.rewind();
-            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, intoParameters, buffers,
+            results[shard] = runShard(batch.slice(from, to), size, parameters, pass, shard == 0, buffers,
                     new StepNoise(step, from));
         });
         phases.stop(StepPhases.Phase.MODEL_WALL, began);
@@ -93,7 +93,7 @@ final class ShardedStep {
         for (int shard = 0; shard < shards; shard++) {
             total += results[shard].loss;
             System.arraycopy(results[shard].outputs, 0, outputs, shard * shardSize * width, results[shard].outputs.length);
-            if (train && !intoParameters) {
+            if (train && shard > 0) {
                 for (int p = 0; p < parameters.size(); p++) {
                     kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, results[shard].gradients.get(p), 0,
                             parameters.get(p).grad().data(), 0);
@@ -148,7 +148,7 @@ final class ShardedStep {
         if (train) {
             tape.backward(shardLoss);
         }
-        if (train && !intoParameters) {
+        if (train && !intoParameters) { // a gradient of its own, for run() to add
             for (Variable parameter : parameters) {
                 Tensor grad = views.get(parameter).grad();
                 gradients.add(grad.data());
