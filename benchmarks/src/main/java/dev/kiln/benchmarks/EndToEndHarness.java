@@ -100,14 +100,14 @@ public final class EndToEndHarness {
                         "--rounds", "--export"),
                 Set.of("--ab", "--compare-models"));
         Path data = Path.of(options.value("--data", "../shared/datasets/imdb/aclImdb_v1_labeled.tar.gz"));
-        int threads = (int) options.number("--threads", 2);
-        int steps = (int) options.number("--steps", 0);
+        int threads = options.count("--threads", 2);
+        int steps = options.count("--steps", 0);
         long seed = options.number("--seed", 42);
         Optional<String> export = options.value("--export");
         InputProjection projection = InputProjection.named(options.value("--input-projection", "auto"));
         boolean ab = options.flag("--ab");
         boolean compareModels = options.flag("--compare-models");
-        int rounds = (int) options.number("--rounds", 2);
+        int rounds = options.count("--rounds", 2);
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
@@ -115,7 +115,7 @@ public final class EndToEndHarness {
         if (architecture != Architecture.SEED && (ab || compareModels)) {
             throw new IllegalArgumentException("--ab and --compare-models run the seed model; drop --model");
         }
-        int shardSize = (int) options.number("--shard-size", Engine.DEFAULT_SHARD_SIZE);
+        int shardSize = options.count("--shard-size", Engine.DEFAULT_SHARD_SIZE);
         try (ComputePool pool = ComputePool.withThreads(threads)) {
             ImdbData imdb = ImdbData.load(data, 0, System.out);
             TextVectorization encoder = SeedModel.adaptedVectorizer(1000, imdb.trainTexts(), pool);

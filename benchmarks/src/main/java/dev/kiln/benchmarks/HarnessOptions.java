@@ -61,16 +61,29 @@ final class HarnessOptions {
 
     /** The whole number given for {@code name}, or {@code fallback}; exits with a message if it is not one. */
     long number(String name, long fallback) {
+        return parsed(name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** The same for an int (a count, a size); exits with a message if it does not fit one. */
+    int count(String name, int fallback) {
+        return (int) parsed(name, fallback, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    private long parsed(String name, long fallback, long min, long max) {
         String text = values.get(name);
         if (text == null) {
             return fallback;
         }
         try {
-            return Long.parseLong(text);
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
         } catch (NumberFormatException e) {
-            fail(usage, name + " expects a whole number, got '" + text + "'");
-            return fallback; // not reached
+            // reported below
         }
+        fail(usage, name + " expects a whole number from " + min + " to " + max + ", got '" + text + "'");
+        return fallback; // not reached: fail exits
     }
 
     /** Whether the flag {@code name} was given. */

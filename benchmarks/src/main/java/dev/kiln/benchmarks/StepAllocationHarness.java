@@ -35,7 +35,7 @@ public final class StepAllocationHarness {
     public static void main(String[] args) {
         HarnessOptions options = HarnessOptions.parse(args, USAGE, Set.of("--model", "--threads"), Set.of());
         String model = options.value("--model", "seed");
-        int threads = (int) options.number("--threads", 2);
+        int threads = options.count("--threads", 2);
         ThreadMXBean counters = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<LabeledBatch> batches = ImdbLikeBatches.batches(11, 16, 64);
         try (ComputePool pool = ComputePool.withThreads(threads)) {

@@ -144,7 +144,9 @@ public final class OptimizerSteps {
 
     /** One step over {@code parameters} (the same ones, in the same order, every step). */
     public void step(List<Variable> parameters, Rule rule) {
-        step(parameters, rule, ComputePool.singleThreaded());
+        try (ComputePool callerOnly = ComputePool.singleThreaded()) {
+            step(parameters, rule, callerOnly);
+        }
     }
 
     /**
