@@ -58,6 +58,8 @@ public class GemmBenchmark {
     ComputePool pool;
     /** B packed once, as an LSTM packs its kernels once per pass. */
     Gemm.PackedMatrix packedB;
+    /** A's rows in a shuffled order within an array of the same size, for {@link #gatheredA}. */
+    int[] rowStarts;
     Gemm gemm;
 
     @Setup(Level.Trial)
@@ -82,6 +84,16 @@ public class GemmBenchmark {
         gemm = new Gemm(FloatVector.SPECIES_PREFERRED, pool);
         verifyAgainstScalar();
         packedB = gemm.pack(false, k, n, b, 0, n);
+        rowStarts = new int[m];
+        for (int i = 0; i < m; i++) {
+            rowStarts[i] = i * k;
+        }
+        for (int i = m - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = rowStarts[i];
+            rowStarts[i] = rowStarts[j];
+            rowStarts[j] = swap;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -99,6 +111,16 @@ public class GemmBenchmark {
     @Benchmark
     public float[] packedB() {
         gemm.sgemm(false, m, 1f, a, 0, k, packedB, 0f, c, 0, n);
+        return c;
+    }
+
+    /**
+     * The same product with B packed and A's rows read where they lie, in shuffled order (a
+     * recurrent layer's inputs in its time-major order).
+     */
+    @Benchmark
+    public float[] gatheredA() {
+        gemm.sgemmGatheredA(m, 1f, a, rowStarts, packedB, 0f, c, 0, n);
         return c;
     }
 

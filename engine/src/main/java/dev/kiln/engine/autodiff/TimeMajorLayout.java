@@ -82,6 +82,16 @@ final class TimeMajorLayout {
         return Math.min(tokens, CHUNK_ROWS + order.length);
     }
 
+    /**
+     * Where the {@code features}-wide value rows that time-major rows [r0, r0 + rows) read start,
+     * written to the start of {@code target} in row order (the GEMMs read them there, gathered).
+     */
+    void rowStarts(int features, int r0, int rows, int[] target) {
+        for (int row = 0; row < rows; row++) {
+            target[row] = tokenRow[r0 + row] * features;
+        }
+    }
+
     /** Copies the {@code features}-wide rows of {@code values} that time-major rows [r0, r0 + rows) read to the start of {@code target}, in row order. */
     void gather(float[] values, int features, int r0, int rows, float[] target) {
         for (int row = 0; row < rows; row++) {

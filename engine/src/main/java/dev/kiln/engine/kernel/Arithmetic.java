@@ -101,6 +101,16 @@ public final class Arithmetic {
         }
     }
 
+    /** out[r, c] = x[r, c] + bias[c]: {@link #addBiasRows} into another matrix (a copy and the bias in one pass). */
+    public void addBiasRows(int rows, int cols, float[] bias, int biasOff, float[] x, int xOff, int ldx, float[] out, int outOff,
+                            int ldo) {
+        checkRows(rows, cols, x, xOff, ldx, "bias", bias, biasOff);
+        Bounds.matrix("out", out, outOff, rows, cols, ldo);
+        for (int r = 0; r < rows; r++) {
+            loops.add(cols, x, xOff + r * ldx, bias, biasOff, out, outOff + r * ldo);
+        }
+    }
+
     /** The reference for {@link #addBiasRows}. */
     public static void addBiasRowsScalar(int rows, int cols, float[] bias, int biasOff, float[] x, int xOff, int ldx) {
         checkRows(rows, cols, x, xOff, ldx, "bias", bias, biasOff);

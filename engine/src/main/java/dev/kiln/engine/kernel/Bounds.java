@@ -44,4 +44,26 @@ final class Bounds {
             range(name + " (" + rows + "x" + cols + ", ld " + ld + ")", array, offset, length);
         }
     }
+
+    /**
+     * Checks {@code count} rows of {@code width} floats starting at {@code array[starts[i]]}: the
+     * starts array holds at least {@code count} entries and every row lies inside the array.
+     */
+    static void rows(String name, float[] array, int[] starts, int count, int width) {
+        nonNegative(name + " rows", count);
+        nonNegative(name + " columns", width);
+        if (array == null || starts == null) {
+            throw new IllegalArgumentException(name + (array == null ? " is null" : ": its row starts are null"));
+        }
+        if (starts.length < count) {
+            throw new IllegalArgumentException(name + ": " + count + " rows but " + starts.length + " row starts");
+        }
+        long last = (long) array.length - width;
+        for (int i = 0; i < count; i++) {
+            if (starts[i] < 0 || starts[i] > last) {
+                throw new IllegalArgumentException(name + ": row " + i + " of " + width + " floats at " + starts[i]
+                        + " does not fit in an array of length " + array.length);
+            }
+        }
+    }
 }

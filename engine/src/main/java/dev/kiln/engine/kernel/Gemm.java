@@ -15,9 +15,10 @@ import java.util.Arrays;
  * <p>The vector path is register blocked ({@link VectorGemmTiles}): a micro-kernel keeps a 6-row by
  * 2-vector tile of C (4 vectors with 512-bit vectors) in registers while it streams a panel of A
  * and a strip of B, both packed contiguous (whatever op(B) is) per block of K, so the strips stay
- * in cache; a row-major A whose k fits one block, and a transposed A, are read where they lie. Large
- * problems are split over the {@link ComputePool} by rows (or by column strips when there are few rows); every C element is computed by one task
- * in the same order, so the result does not depend on the thread count.
+ * in cache; a row-major A whose k fits one block, a transposed A and an A of gathered rows are read
+ * where they lie. Large problems are split over the {@link ComputePool} by rows (or by column
+ * strips when there are few rows); every C element is computed by one task in the same order, so
+ * the result does not depend on the thread count.
  */
 public final class Gemm {
     private static final int ROWS = GemmTiles.ROWS;
@@ -104,10 +105,7 @@ public final class Gemm {
     /** {@code C = alpha * op(A) * B + beta * C} with B packed by {@link #pack} on a Gemm of the same width. */
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                       float beta, float[] c, int cOff, int ldc) {
-        if (b.strip() != strip) {
-            throw new IllegalArgumentException("the packed matrix was made for strips of " + b.strip()
-                    + " floats, this Gemm uses " + strip + " (another vector width)");
-        }
+        requireStrip(b);
         int k = b.k();
         int n = b.n();
         Bounds.nonNegative("sgemm m", m);
@@ -124,11 +122,39 @@ public final class Gemm {
         run(new Operands(transA, false, k, alpha, a, aOff, lda, null, 0, 1, beta, c, cOff, ldc), b, m, n);
     }
 
+    /**
+     * {@code C = alpha * A * B + beta * C} with B packed by {@link #pack}, where A's row i is the k
+     * floats at {@code a[rowsOfA[i]]}: rows gathered from anywhere in {@code a} (a recurrent layer's
+     * inputs in its time-major order) are read where they lie, not copied together first.
+     */
+    public void sgemmGatheredA(int m, float alpha, float[] a, int[] rowsOfA, PackedMatrix b, float beta, float[] c, int cOff,
+                               int ldc) {
+        requireStrip(b);
+        Bounds.nonNegative("sgemm m", m);
+        Bounds.rows("sgemm A (gathered rows)", a, rowsOfA, m, b.k());
+        Bounds.matrix("sgemm C (m x n)", c, cOff, m, b.n(), ldc);
+        if (m == 0 || b.n() == 0) {
+            return;
+        }
+        if (b.k() == 0 || alpha == 0f) {
+            scaleBlock(beta, c, cOff, ldc, 0, m, 0, b.n());
+            return;
+        }
+        run(new Operands(false, false, b.k(), alpha, a, 0, 1, null, 0, 1, beta, c, cOff, ldc, rowsOfA), b, m, b.n());
+    }
+
     /** B packed for {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}. */
     public record PackedMatrix(int k, int n, int strip, int strips, MemorySegment[] blocks) {
         /** Sliced once when packed: a slice per use would allocate in the per-step loop of an LSTM. */
         MemorySegment block(int kBlock, int stripIndex) {
             return blocks[kBlock * strips + stripIndex];
+        }
+    }
+
+    private void requireStrip(PackedMatrix b) {
+        if (b.strip() != strip) {
+            throw new IllegalArgumentException("the packed matrix was made for strips of " + b.strip()
+                    + " floats, this Gemm uses " + strip + " (another vector width)");
         }
     }
 
@@ -206,7 +232,14 @@ public final class Gemm {
 
     /** The arguments of one sgemm call. */
     private record Operands(boolean transA, boolean transB, int k, float alpha, float[] a, int aOff, int lda,
-                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {}
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                            int[] rowsOfA) {
+        /** Operands whose A and B are matrices with a leading dimension. */
+        Operands(boolean transA, boolean transB, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+        }
+    }
 
     /** Computes the C block rows [m0, m1) x columns [n0, n1). */
     private void compute(Operands o, PackedMatrix prepacked, int m0, int m1, int n0, int n1) {
@@ -222,7 +255,7 @@ public final class Gemm {
         // slower). A transposed A (a weight gradient's X^T) is always read where it lies: a tile's
         // six rows are six neighbours in each stored row, and transposing them into panels one
         // float at a time cost more than the reads it saved.
-        boolean inPlace = o.transA || o.k <= K_BLOCK;
+        boolean inPlace = o.transA || o.k <= K_BLOCK || o.rowsOfA != null;
         float[] a = inPlace ? o.a : scratch.panelsOfA;
         int lda = inPlace ? o.lda : K_BLOCK;
         for (int kb = 0; kb < o.k; kb += K_BLOCK) {
@@ -248,11 +281,16 @@ public final class Gemm {
                     int width = Math.min(strip, n1 - j);
                     MemorySegment packedB = prepacked != null ? prepacked.block(kb / K_BLOCK, j / strip) : stripsOfB[s];
                     for (int i = b0; i < b1; i += ROWS) {
+                        int rows = Math.min(ROWS, b1 - i);
+                        int cAt = o.cOff + i * o.ldc + j;
+                        if (o.rowsOfA != null) {
+                            tiles.tileOfRows(accumulate, rows, width, kc, o.alpha, a, o.rowsOfA, i, kb, packedB, o.c, cAt, o.ldc);
+                            continue;
+                        }
                         int aAt = !inPlace ? (i - b0) * K_BLOCK // the packed panel
                                 : o.transA ? o.aOff + kb * o.lda + i // stored k x m: row kb, column i
                                 : o.aOff + i * o.lda + kb;
-                        tiles.tile(accumulate, Math.min(ROWS, b1 - i), width, kc, o.alpha, a, aAt, lda, o.transA, packedB,
-                                o.c, o.cOff + i * o.ldc + j, o.ldc);
+                        tiles.tile(accumulate, rows, width, kc, o.alpha, a, aAt, lda, o.transA, packedB, o.c, cAt, o.ldc);
                     }
                 }
             }

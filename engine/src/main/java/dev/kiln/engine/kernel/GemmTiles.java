@@ -29,6 +29,13 @@ interface GemmTiles {
               boolean transposedA, MemorySegment packedB, float[] c, int c0, int ldc);
 
     /**
+     * As {@link #tile} for a row-major A whose rows lie anywhere in {@code a}: A(i, p) =
+     * a[rowStarts[first + i] + kOffset + p].
+     */
+    void tileOfRows(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int[] rowStarts, int first,
+                    int kOffset, MemorySegment packedB, float[] c, int c0, int ldc);
+
+    /**
      * Copies rows [0, kc) x columns [0, width) of the row-major matrix at b[offset] (leading
      * dimension ldb) into packedB, row p at p*strip; width is at most one strip.
      */

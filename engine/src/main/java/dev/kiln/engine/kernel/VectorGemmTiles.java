@@ -52,12 +52,24 @@ final class VectorGemmTiles implements GemmTiles {
         // the tile's last read that row again (their sums are never stored).
         int rs = transposedA ? 1 : lda;
         int ks = transposedA ? lda : 1;
-        int a0 = aOff;
-        int a1 = aOff + Math.min(1, rows - 1) * rs;
-        int a2 = aOff + Math.min(2, rows - 1) * rs;
-        int a3 = aOff + Math.min(3, rows - 1) * rs;
-        int a4 = aOff + Math.min(4, rows - 1) * rs;
-        int a5 = aOff + Math.min(5, rows - 1) * rs;
+        tileAt(accumulate, rows, width, kc, alpha, a, ks, aOff, aOff + Math.min(1, rows - 1) * rs,
+                aOff + Math.min(2, rows - 1) * rs, aOff + Math.min(3, rows - 1) * rs, aOff + Math.min(4, rows - 1) * rs,
+                aOff + Math.min(5, rows - 1) * rs, b, c, c0, ldc);
+    }
+
+    @Override
+    public void tileOfRows(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int[] rowStarts, int first,
+                           int kOffset, MemorySegment b, float[] c, int c0, int ldc) {
+        int last = first + rows - 1;
+        tileAt(accumulate, rows, width, kc, alpha, a, 1, rowStarts[first] + kOffset,
+                rowStarts[Math.min(first + 1, last)] + kOffset, rowStarts[Math.min(first + 2, last)] + kOffset,
+                rowStarts[Math.min(first + 3, last)] + kOffset, rowStarts[Math.min(first + 4, last)] + kOffset,
+                rowStarts[Math.min(first + 5, last)] + kOffset, b, c, c0, ldc);
+    }
+
+    /** The tile whose six rows of A start at a0 to a5 (rows past the tile's last repeat it), k steps ks apart. */
+    private static void tileAt(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int ks, int a0, int a1,
+                               int a2, int a3, int a4, int a5, MemorySegment b, float[] c, int c0, int ldc) {
         if (VECTORS == 4 && width == STRIP) {
             if (rows <= 3) {
                 kernel3x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, b, c, c0, ldc);

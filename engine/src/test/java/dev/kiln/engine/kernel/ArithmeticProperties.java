@@ -67,6 +67,19 @@ class ArithmeticProperties {
         arithmetic.addBiasRows(rows, cols, bias, 0, vector, 1, ld);
         Arithmetic.addBiasRowsScalar(rows, cols, bias, 0, scalar, 1, ld);
         assertArrayEquals(scalar, vector, "addBiasRows " + rows + "x" + cols);
+        // Into another matrix (other leading dimension): the same bits, and x left as it was.
+        int ldo = Math.max(1, cols) + random.nextInt(3);
+        float[] out = Sizes.uniform(random, rows * ldo + 2, -1, 1);
+        float[] outBefore = out.clone();
+        float[] source = x.clone();
+        arithmetic.addBiasRows(rows, cols, bias, 0, source, 1, ld, out, 2, ldo);
+        assertArrayEquals(x, source, "addBiasRows into another matrix changed its input");
+        for (int at = 0; at < out.length; at++) {
+            int r = (at - 2) / ldo;
+            int c = (at - 2) % ldo;
+            boolean inside = at >= 2 && r < rows && c < cols;
+            assertEquals(inside ? scalar[1 + r * ld + c] : outBefore[at], out[at], "out element " + at);
+        }
 
         float[] sums = new float[cols];
         arithmetic.addColumnSums(rows, cols, x, 1, ld, sums, 0);

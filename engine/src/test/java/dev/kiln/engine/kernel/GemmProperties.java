@@ -183,6 +183,61 @@ class GemmProperties {
         assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2}, c);
     }
 
+    /**
+     * A product whose A rows are gathered from anywhere in an array (repeated, out of order, past
+     * one block of k) equals, bit for bit, the same product on those rows copied together first,
+     * on one thread and on three: the same FMA chain per element, read where the rows lie.
+     */
+    @Property(tries = 100)
+    void gatheredRowsOfAMatchTheRowsCopiedTogether(@ForAll Width width, @ForAll("sides") int m, @ForAll("sides") int n,
+                                                   @ForAll("depths") int k, @ForAll("scalars") float alpha,
+                                                   @ForAll("scalars") float beta, @ForAll long seed) {
+        Random random = new Random(seed);
+        int sourceRows = 1 + random.nextInt(2 * m + 1);
+        float[] source = Sizes.uniform(random, sourceRows * k + random.nextInt(5), -1, 1);
+        int[] rowStarts = new int[m + random.nextInt(3)]; // entries past m are never read
+        float[] gathered = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            rowStarts[i] = random.nextInt(source.length - k + 1); // any float, not only a row boundary
+            System.arraycopy(source, rowStarts[i], gathered, i * k, k);
+        }
+        float[] b = Sizes.uniform(random, k * n, -1, 1);
+        float[] c = Sizes.uniform(random, m * n, -1, 1);
+        float[] expected = c.clone();
+        Gemm single = new Gemm(width.species, ComputePool.singleThreaded());
+        Gemm.PackedMatrix packed = single.pack(false, k, n, b, 0, Math.max(1, n));
+        single.sgemm(false, m, alpha, gathered, 0, Math.max(1, k), packed, beta, expected, 0, Math.max(1, n));
+        float[] actual = c.clone();
+        single.sgemmGatheredA(m, alpha, source, rowStarts, packed, beta, actual, 0, Math.max(1, n));
+        assertArrayEquals(expected, actual, "one thread, " + m + "x" + k + " by " + k + "x" + n);
+        try (ComputePool three = ComputePool.withThreads(3)) {
+            Gemm parallel = new Gemm(width.species, three);
+            float[] threaded = c.clone();
+            parallel.sgemmGatheredA(m, alpha, source, rowStarts, parallel.pack(false, k, n, b, 0, Math.max(1, n)), beta,
+                    threaded, 0, Math.max(1, n));
+            assertArrayEquals(expected, threaded, "three threads, " + m + "x" + k + " by " + k + "x" + n);
+        }
+    }
+
+    @Test
+    void gatheredRowsOutsideTheArrayAreRejectedBeforeAnyWork() {
+        Gemm gemm = new Gemm(Width.BITS_256.species, ComputePool.singleThreaded());
+        Gemm.PackedMatrix packed = gemm.pack(false, 4, 2, new float[8], 0, 2);
+        float[] a = new float[10];
+        float[] c = {7f, 7f, 7f, 7f};
+        var past = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemmGatheredA(2, 1f, a, new int[] {0, 7}, packed, 0f, c, 0, 2));
+        assertTrue(past.getMessage().contains("sgemm A (gathered rows): row 1 of 4 floats at 7 does not fit in an array of length 10"),
+                past.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemmGatheredA(1, 1f, a, new int[] {-1}, packed, 0f, c, 0, 2));
+        assertTrue(negative.getMessage().contains("row 0 of 4 floats at -1"), negative.getMessage());
+        var fewStarts = assertThrows(IllegalArgumentException.class,
+                () -> gemm.sgemmGatheredA(2, 1f, a, new int[] {0}, packed, 0f, c, 0, 2));
+        assertTrue(fewStarts.getMessage().contains("2 rows but 1 row starts"), fewStarts.getMessage());
+        assertArrayEquals(new float[] {7f, 7f, 7f, 7f}, c, "C untouched by a rejected call");
+    }
+
     /** Each element is computed by one task in a fixed order, so the thread count cannot change a bit. */
     @Test
     void resultIsBitIdenticalAcrossThreadCounts() {
@@ -202,6 +257,25 @@ class GemmProperties {
             }
             assertArrayEquals(single, multi, Arrays.toString(shape));
         }
+        // Gathered rows of A, large enough to be split over the threads (rows reversed).
+        int m = 1000;
+        int k = 128;
+        int n = 256;
+        float[] source = Sizes.uniform(random, m * k, -1, 1);
+        int[] rowStarts = new int[m];
+        for (int i = 0; i < m; i++) {
+            rowStarts[i] = (m - 1 - i) * k;
+        }
+        float[] b = Sizes.uniform(random, k * n, -1, 1);
+        float[] single = new float[m * n];
+        float[] multi = new float[m * n];
+        try (ComputePool one = ComputePool.singleThreaded(); ComputePool three = ComputePool.withThreads(3)) {
+            Gemm gemmOne = new Gemm(Width.BITS_512.species, one);
+            Gemm gemmThree = new Gemm(Width.BITS_512.species, three);
+            gemmOne.sgemmGatheredA(m, 1f, source, rowStarts, gemmOne.pack(false, k, n, b, 0, n), 0f, single, 0, n);
+            gemmThree.sgemmGatheredA(m, 1f, source, rowStarts, gemmThree.pack(false, k, n, b, 0, n), 0f, multi, 0, n);
+        }
+        assertArrayEquals(single, multi, "gathered rows of A, 1000x128 by 128x256");
     }
 
     @Test
