@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One training step of the seed, the stacked or the GRU model (batch 64, IMDB-like lengths; forward,
+ * One training step of the seed, the stacked or the GRU model (batch 64 unless batchSize says, IMDB-like lengths; forward,
  * backward, Adam) and inference on the same batches. Sample-time mode, so JMH reports the median
  * (p0.50). Each call takes the next of 16 pre-built batches, so the figures average over the
  * length distribution.
@@ -46,6 +46,10 @@ public class TrainingStepBenchmark {
     @Param({"seed"})
     public String model;
 
+    /** Examples per batch: 64 as the demo trains; 1 is a single review's prediction (every step one row). */
+    @Param({"64"})
+    public int batchSize;
+
     List<LabeledBatch> batches;
     Sequential network;
     ComputePool pool;
@@ -53,7 +57,7 @@ public class TrainingStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        batches = ImdbLikeBatches.batches(11, 16, 64);
+        batches = ImdbLikeBatches.batches(11, 16, batchSize);
         pool = ComputePool.withThreads(threads);
         network = ImdbLikeBatches.compiledModel(model, pool, InputProjection.named(projection));
         long tokens = batches.stream().mapToLong(ImdbLikeBatches::tokens).sum();
