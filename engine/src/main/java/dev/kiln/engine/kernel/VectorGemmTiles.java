@@ -71,12 +71,21 @@ final class VectorGemmTiles implements GemmTiles {
     private static void tileAt(boolean accumulate, int rows, int width, int kc, float alpha, float[] a, int ks, int a0, int a1,
                                int a2, int a3, int a4, int a5, MemorySegment b, float[] c, int c0, int ldc) {
         if (VECTORS == 4 && width == STRIP) {
-            if (rows == 1) {
-                kernel1x4(accumulate, kc, alpha, a, ks, a0, b, c, c0);
-            } else if (rows <= 3) {
-                kernel3x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, b, c, c0, ldc);
-            } else {
-                kernel6x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
+            // Each row's multiply-adds only: 4 and 5 rows as two narrower tiles, which read the
+            // strip of B (in L1) twice, rather than the 6-row kernel on repeated rows.
+            switch (rows) {
+                case 1 -> kernel1x4(accumulate, kc, alpha, a, ks, a0, b, c, c0);
+                case 2 -> kernel2x4(accumulate, kc, alpha, a, ks, a0, a1, b, c, c0, ldc);
+                case 3 -> kernel3x4(accumulate, 3, kc, alpha, a, ks, a0, a1, a2, b, c, c0, ldc);
+                case 4 -> {
+                    kernel2x4(accumulate, kc, alpha, a, ks, a0, a1, b, c, c0, ldc);
+                    kernel2x4(accumulate, kc, alpha, a, ks, a2, a3, b, c, c0 + 2 * ldc, ldc);
+                }
+                case 5 -> {
+                    kernel3x4(accumulate, 3, kc, alpha, a, ks, a0, a1, a2, b, c, c0, ldc);
+                    kernel2x4(accumulate, kc, alpha, a, ks, a3, a4, b, c, c0 + 3 * ldc, ldc);
+                }
+                default -> kernel6x4(accumulate, rows, kc, alpha, a, ks, a0, a1, a2, a3, a4, a5, b, c, c0, ldc);
             }
             return;
         }
@@ -387,7 +396,51 @@ final class VectorGemmTiles implements GemmTiles {
         }
     }
 
-    /** A 3 by 4 tile (2 or 3 rows) of a 512-bit host: as {@link #kernel6x4} for the last rows of a block. */
+    /** Two rows by 4 vectors: as {@link #kernel1x4}, for tiles of 2, 4 and 5 rows. */
+    private static void kernel2x4(boolean accumulate, int kc, float alpha, float[] a, int ks, int a0, int a1, MemorySegment b,
+                                  float[] c, int c0, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        long bp = 0;
+        for (int p = 0, ap = 0; p < kc; p++, ap += ks, bp += STRIP_BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bp + VECTOR_BYTES, NATIVE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bp + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, bp + 3 * VECTOR_BYTES, NATIVE);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+        }
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        int c1 = c0 + ldc;
+        if (accumulate) {
+            c00.fma(alphas, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+            c01.fma(alphas, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+            c02.fma(alphas, FloatVector.fromArray(S, c, c0 + 2 * L)).intoArray(c, c0 + 2 * L);
+            c03.fma(alphas, FloatVector.fromArray(S, c, c0 + 3 * L)).intoArray(c, c0 + 3 * L);
+            c10.fma(alphas, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+            c11.fma(alphas, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+            c12.fma(alphas, FloatVector.fromArray(S, c, c1 + 2 * L)).intoArray(c, c1 + 2 * L);
+            c13.fma(alphas, FloatVector.fromArray(S, c, c1 + 3 * L)).intoArray(c, c1 + 3 * L);
+        } else {
+            c00.mul(alphas).intoArray(c, c0);
+            c01.mul(alphas).intoArray(c, c0 + L);
+            c02.mul(alphas).intoArray(c, c0 + 2 * L);
+            c03.mul(alphas).intoArray(c, c0 + 3 * L);
+            c10.mul(alphas).intoArray(c, c1);
+            c11.mul(alphas).intoArray(c, c1 + L);
+            c12.mul(alphas).intoArray(c, c1 + 2 * L);
+            c13.mul(alphas).intoArray(c, c1 + 3 * L);
+        }
+    }
+
+    /** A 3 by 4 tile (3 rows, and the first 3 of 5) of a 512-bit host: as {@link #kernel6x4} for the last rows of a block. */
     private static void kernel3x4(boolean accumulate, int rows, int kc, float alpha, float[] a, int ks, int a0, int a1, int a2,
                                   MemorySegment b, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
