@@ -12,12 +12,13 @@ import java.nio.ByteOrder;
  * The SGEMM micro-kernels, one copy per vector width ({@link Specialization}). The main kernel
  * keeps a 6-row by 2-vector tile of C in 12 registers while it streams six rows of A (the caller's
  * matrix, row-major or stored transposed, or a packed block of it) and a packed strip of B: per
- * step of k it loads 2
- * vectors of B and broadcasts 6 elements of A into 12 FMAs. With 512-bit vectors the strip is 4
- * vectors and the main kernel 6 by 4 (see {@link #VECTORS}). A tile of 4 or 5 rows reads its last
- * row again in place of the missing ones and stores only its rows; a tile of 1 to 3 rows (the
- * last rows of a block, or of an LSTM step whose sequences are ending) runs a 3-row kernel, half
- * the FMAs. Narrower strips use the 6 by 2 kernel (3 by 2), then a masked one-vector kernel.
+ * step of k it loads 2 vectors of B and broadcasts 6 elements of A into 12 FMAs. With 512-bit
+ * vectors the strip is 4 vectors and the main kernel 6 by 4 (see {@link #VECTORS}); a tile of
+ * fewer rows (the last rows of a block, or of an LSTM step whose sequences are ending) runs 1-,
+ * 2- and 3-row kernels that do only its rows' multiply-adds (4 rows as 2 + 2, 5 as 3 + 2). With
+ * 256-bit vectors a tile of 4 or 5 rows reads its last row again in place of the missing ones and
+ * stores only its rows, and one of 1 to 3 rows runs the 3 by 2 kernel. Narrower strips use the 6
+ * by 2 kernel (3 by 2), then a masked one-vector kernel.
  * Every C element is the same chain of FMAs in k order whichever kernel computes it, so results
  * do not depend on the tiling. The kernels are spelled out one by one, epilogues included: C2
  * keeps the accumulators in registers only when each is a local of one method (a shared store
