@@ -89,6 +89,11 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Ma
             }
         } catch (ZipException e) {
             throw new KerasConfigException(file + ": not a readable zip archive (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            // The JDK reads the end record and the directory where they claim to be: a damaged length sends it
+            // past the end of the file (a bit flipped in the end record's comment length, found by HostileKerasFiles).
+            throw new KerasConfigException(file + ": not a readable zip archive (its end record or directory runs past the end"
+                    + " of the file; a damaged or hostile zip)");
         }
         Map<String, byte[]> assets = new LinkedHashMap<>();
         entries.forEach((name, bytes) -> {

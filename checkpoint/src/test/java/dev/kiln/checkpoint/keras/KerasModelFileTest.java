@@ -374,6 +374,16 @@ class KerasModelFileTest {
         assertTrue(message.endsWith(" compressed ones; refused as a possible zip bomb (Kiln accepts at most 100 to 1)"), message);
     }
 
+    /** The JDK's zip reader ends in a bare EOFException here (no message); Kiln names the file and the problem. */
+    @Test
+    void anArchiveWhoseEndRecordRunsPastTheFileIsRefusedByName(@TempDir Path dir) throws IOException {
+        byte[] archive = Files.readAllBytes(Path.of("src/test/resources/keras-files/gru-rnn-layernorm-synthetic-k3.keras"));
+        archive[archive.length - 2] ^= 1; // the end record's comment length: one byte more than the file holds
+        Path damaged = Files.write(dir.resolve("damaged.keras"), archive);
+        assertEquals(damaged + ": not a readable zip archive (its end record or directory runs past the end of the file;"
+                + " a damaged or hostile zip)", assertThrows(KerasConfigException.class, () -> KerasModelFile.load(damaged)).getMessage());
+    }
+
     @Test
     void aFileThatIsNeitherZipNorHdf5IsRefused(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("model.keras"), "{\"class_name\": \"Sequential\"}");
