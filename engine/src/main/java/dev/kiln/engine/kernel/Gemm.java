@@ -106,20 +106,10 @@ public final class Gemm {
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                       float beta, float[] c, int cOff, int ldc) {
         requireStrip(b);
-        int k = b.k();
-        int n = b.n();
         Bounds.nonNegative("sgemm m", m);
-        Bounds.matrix(transA ? "sgemm A (transposed, stored k x m)" : "sgemm A (m x k)", a, aOff, transA ? k : m,
-                transA ? m : k, lda);
-        Bounds.matrix("sgemm C (m x n)", c, cOff, m, n, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            scaleBlock(beta, c, cOff, ldc, 0, m, 0, n);
-            return;
-        }
-        run(new Operands(transA, false, k, alpha, a, aOff, lda, null, 0, 1, beta, c, cOff, ldc), b, m, n);
+        Bounds.matrix(transA ? "sgemm A (transposed, stored k x m)" : "sgemm A (m x k)", a, aOff, transA ? b.k() : m,
+                transA ? m : b.k(), lda);
+        runPacked(new Operands(transA, false, b.k(), alpha, a, aOff, lda, null, 0, 1, beta, c, cOff, ldc), b, m);
     }
 
     /**
@@ -132,15 +122,7 @@ public final class Gemm {
         requireStrip(b);
         Bounds.nonNegative("sgemm m", m);
         Bounds.rows("sgemm A (gathered rows)", a, rowsOfA, m, b.k());
-        Bounds.matrix("sgemm C (m x n)", c, cOff, m, b.n(), ldc);
-        if (m == 0 || b.n() == 0) {
-            return;
-        }
-        if (b.k() == 0 || alpha == 0f) {
-            scaleBlock(beta, c, cOff, ldc, 0, m, 0, b.n());
-            return;
-        }
-        run(new Operands(false, false, b.k(), alpha, a, 0, 1, null, 0, 1, beta, c, cOff, ldc, rowsOfA), b, m, b.n());
+        runPacked(new Operands(false, false, b.k(), alpha, a, 0, 1, null, 0, 1, beta, c, cOff, ldc, rowsOfA), b, m);
     }
 
     /** B packed for {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}. */
@@ -149,6 +131,20 @@ public final class Gemm {
         MemorySegment block(int kBlock, int stripIndex) {
             return blocks[kBlock * strips + stripIndex];
         }
+    }
+
+    /** The products with a packed B, once their A is checked: C's check, the empty cases, then the work. */
+    private void runPacked(Operands o, PackedMatrix b, int m) {
+        int n = b.n();
+        Bounds.matrix("sgemm C (m x n)", o.c, o.cOff, m, n, o.ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (o.k == 0 || o.alpha == 0f) {
+            scaleBlock(o.beta, o.c, o.cOff, o.ldc, 0, m, 0, n);
+            return;
+        }
+        run(o, b, m, n);
     }
 
     private void requireStrip(PackedMatrix b) {
