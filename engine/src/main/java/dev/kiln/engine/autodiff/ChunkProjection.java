@@ -65,10 +65,7 @@ final class ChunkProjection {
         float[] out = chunkOutputs == null ? target : chunkOutputs;
         int outAt = chunkOutputs == null ? at : 0;
         kernels.gemm().sgemmGatheredA(rows, 1f, values, chunkRowStarts, packedW, 0f, out, outAt, width);
-        if (chunkOutputs != null) { // the bias added on the way out of the chunk buffer
-            kernels.arithmetic().addBiasRows(rows, width, bias, 0, chunkOutputs, 0, width, target, at, width);
-        } else {
-            kernels.arithmetic().addBiasRows(rows, width, bias, 0, target, at, width);
-        }
+        // The bias added on the way out of the chunk buffer (in place when the GEMM wrote the target).
+        kernels.arithmetic().addBiasRows(rows, width, bias, 0, out, outAt, width, target, at, width);
     }
 }

@@ -95,13 +95,10 @@ public final class Arithmetic {
 
     /** x[r, :] += bias for every row r of a [rows, cols] matrix with leading dimension ldx. */
     public void addBiasRows(int rows, int cols, float[] bias, int biasOff, float[] x, int xOff, int ldx) {
-        checkRows(rows, cols, x, xOff, ldx, "bias", bias, biasOff);
-        for (int r = 0; r < rows; r++) {
-            loops.add(cols, x, xOff + r * ldx, bias, biasOff, x, xOff + r * ldx);
-        }
+        addBiasRows(rows, cols, bias, biasOff, x, xOff, ldx, x, xOff, ldx);
     }
 
-    /** out[r, c] = x[r, c] + bias[c]: {@link #addBiasRows} into another matrix (a copy and the bias in one pass). */
+    /** out[r, c] = x[r, c] + bias[c]: the bias added on the way into another matrix (or into x itself). */
     public void addBiasRows(int rows, int cols, float[] bias, int biasOff, float[] x, int xOff, int ldx, float[] out, int outOff,
                             int ldo) {
         checkRows(rows, cols, x, xOff, ldx, "bias", bias, biasOff);
