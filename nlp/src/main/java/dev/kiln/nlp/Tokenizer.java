@@ -39,12 +39,14 @@ public final class Tokenizer {
     /** In {@link #asciiMap}: the character is deleted, or ends a token. Neither is an ASCII character. */
     private static final char DELETED = '\uFFFF';
     private static final char SEPARATOR = '\uFFFE';
+    /** The map of Keras' default standardize, for {@link #standardizeDefault}. */
+    private static final char[] DEFAULT_MAP = asciiMap(Standardize.LOWER_AND_STRIP_PUNCTUATION);
 
     private final Standardize standardize;
     private final Split split;
     private final Function<String, String> customStandardize;
     private final Function<String, List<String>> customSplit;
-    /** For a built-in standardize with whitespace split: what each ASCII character becomes. */
+    /** The built-in standardize rule as what each ASCII character becomes (whitespace marked for the split). */
     private final char[] asciiMap;
 
     /**
@@ -95,7 +97,7 @@ public final class Tokenizer {
         for (char c = 0; c < 128; c++) {
             map[c] = IS_WHITESPACE[c] ? SEPARATOR
                     : strip && IS_PUNCTUATION[c] ? DELETED
-                    : lower && c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A'))
+                    : lower && c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) // ASCII only, as tf.strings.lower
                     : c;
         }
         return map;
@@ -141,7 +143,7 @@ public final class Tokenizer {
         if (split == Split.WHITESPACE) {
             standardizeAndSplit(chars, sink);
         } else {
-            emit(chars, standardize(chars, standardize), sink);
+            emit(chars, standardize(chars, asciiMap), sink);
         }
     }
 
@@ -181,24 +183,20 @@ public final class Tokenizer {
     /** The reference for {@link #tokenize} with built-in rules: standardize the whole text, then split it. */
     void tokenizeInPasses(String text, Sink sink) {
         char[] chars = text.toCharArray();
-        emit(chars, standardize(chars, standardize), sink);
+        emit(chars, standardize(chars, asciiMap), sink);
     }
 
-    /** Standardizes chars in place with a built-in rule; returns the new length. */
-    private static int standardize(char[] chars, Standardize rule) {
-        boolean lower = rule == Standardize.LOWER || rule == Standardize.LOWER_AND_STRIP_PUNCTUATION;
-        boolean strip = rule == Standardize.STRIP_PUNCTUATION || rule == Standardize.LOWER_AND_STRIP_PUNCTUATION;
-        if (!lower && !strip) {
-            return chars.length;
-        }
+    /** Standardizes chars in place with a built-in rule's map ({@link #asciiMap}); returns the new length. */
+    private static int standardize(char[] chars, char[] map) {
         int length = 0;
         for (char c : chars) {
             if (c < 128) {
-                if (strip && IS_PUNCTUATION[c]) {
+                char mapped = map[c];
+                if (mapped == DELETED) {
                     continue; // deleted, not replaced: "don't" -> "dont"
                 }
-                if (lower && c >= 'A' && c <= 'Z') {
-                    c = (char) (c + ('a' - 'A')); // ASCII only, as tf.strings.lower
+                if (mapped != SEPARATOR) { // whitespace stays, for the split
+                    c = mapped;
                 }
             }
             chars[length++] = c;
@@ -241,7 +239,7 @@ public final class Tokenizer {
             standardized = customStandardize.apply(text);
         } else {
             char[] chars = text.toCharArray();
-            standardized = new String(chars, 0, standardize(chars, standardize));
+            standardized = new String(chars, 0, standardize(chars, asciiMap));
         }
         if (split == Split.CUSTOM) {
             for (String token : customSplit.apply(standardized)) {
@@ -257,7 +255,7 @@ public final class Tokenizer {
     /** Keras' lower_and_strip_punctuation on a whole string. */
     public static String standardizeDefault(String text) {
         char[] chars = text.toCharArray();
-        return new String(chars, 0, standardize(chars, Standardize.LOWER_AND_STRIP_PUNCTUATION));
+        return new String(chars, 0, standardize(chars, DEFAULT_MAP));
     }
 
     /** Exactly the six characters C's isspace accepts in the "C" locale. */
