@@ -87,13 +87,11 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Ma
                     entries.put(entry.getName(), readEntry(file, zip, entry));
                 }
             }
-        } catch (ZipException e) {
-            throw new KerasConfigException(file + ": not a readable zip archive (" + e.getMessage() + ")");
-        } catch (EOFException e) {
-            // The JDK reads the end record and the directory where they claim to be: a damaged length sends it
-            // past the end of the file (a bit flipped in the end record's comment length, found by HostileKerasFiles).
-            throw new KerasConfigException(file + ": not a readable zip archive (its end record or directory runs past the end"
-                    + " of the file; a damaged or hostile zip)");
+        } catch (EOFException | ZipException e) {
+            // As in readEntry: the JDK reads the end record and the directory where they claim to be, and a damaged
+            // length sends it past the end of the file in a bare EOFException (found by HostileKerasFiles).
+            throw new KerasConfigException(file + ": not a readable zip archive (" + (e instanceof ZipException ? e.getMessage()
+                    : "its end record or directory runs past the end of the file; a damaged or hostile zip") + ")");
         }
         Map<String, byte[]> assets = new LinkedHashMap<>();
         entries.forEach((name, bytes) -> {
