@@ -23,6 +23,7 @@ import dev.kiln.engine.testing.TempFolder;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
 import dev.kiln.nlp.demo.SeedModel;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -105,12 +107,32 @@ class HostileKerasConfigFiles {
         }
     }
 
-    /** Gives a TextVectorization without a vocabulary a small one (as adapt would) and builds within the budget. */
+    /**
+     * A run with 60,000 tries found this edit: the stacked model's TextVectorization switched to
+     * tf_idf, which is a valid Keras config (it then builds and predicts, or is refused by name).
+     * {@link #build} had set its vocabulary without the idf weights that mode requires, so the
+     * test, not the loader, failed.
+     */
+    @Example
+    void aConfigSwitchedToTfIdfBuildsAndPredictsOrIsRefusedByName() throws IOException {
+        editedKerasConfigsBuildAndPredictOrAreRefusedByName(411004L);
+    }
+
+    /**
+     * Gives a TextVectorization without a vocabulary a small one, with idf weights in tf_idf mode
+     * (as adapt would), and builds within the budget.
+     */
     private static ValueSpec build(KerasImport imported) throws KerasConfigException {
         if (imported.model().layers().getFirst() instanceof TextVectorization encoder && !encoder.isBuilt()) {
             Object maxTokens = encoder.config().values().get("max_tokens");
             int room = maxTokens instanceof Integer max && max > 0 ? Math.min(3, max - 2) : 3;
-            encoder.setVocabulary(List.of("w1", "w2", "w3").subList(0, room));
+            List<String> tokens = List.of("w1", "w2", "w3").subList(0, room);
+            float[] idfWeights = null;
+            if ("tf_idf".equals(encoder.config().values().get("output_mode"))) {
+                idfWeights = new float[room];
+                Arrays.fill(idfWeights, 1f);
+            }
+            encoder.setVocabulary(tokens, idfWeights);
         }
         return imported.build(new Rng(1), MAX_PARAMETERS);
     }
