@@ -128,7 +128,7 @@ class HostileKerasConfigFiles {
             int room = maxTokens instanceof Integer max && max > 0 ? Math.min(3, max - 2) : 3;
             List<String> tokens = List.of("w1", "w2", "w3").subList(0, room);
             float[] idfWeights = null;
-            if ("tf_idf".equals(encoder.config().values().get("output_mode"))) {
+            if (encoder.outputMode() == TextVectorization.OutputMode.TF_IDF) {
                 idfWeights = new float[room];
                 Arrays.fill(idfWeights, 1f);
             }
