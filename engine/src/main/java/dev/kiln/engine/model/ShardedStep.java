@@ -75,8 +75,8 @@ final class ShardedStep {
         List<Variable> parameters = model.parameters();
         ShardResult[] results = new ShardResult[shards];
         long began = phases.start();
-        // The first shard adds its gradients straight into the parameters'; the others' are added
-        // after it below, in shard order (one shard: nothing to add).
+        // The first shard adds its gradients straight into the parameters'; the others keep their
+        // own, added after it below in shard order (one shard: nothing to add).
         pool.parallelFor(shards, shard -> {
             int from = shard * shardSize;
             int to = Math.min(size, from + shardSize);
@@ -93,11 +93,9 @@ final class ShardedStep {
         for (int shard = 0; shard < shards; shard++) {
             total += results[shard].loss;
             System.arraycopy(results[shard].outputs, 0, outputs, shard * shardSize * width, results[shard].outputs.length);
-            if (train && shard > 0) {
-                for (int p = 0; p < parameters.size(); p++) {
-                    kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, results[shard].gradients.get(p), 0,
-                            parameters.get(p).grad().data(), 0);
-                }
+            List<float[]> own = results[shard].gradients; // empty where the shard added into the parameters'
+            for (int p = 0; p < own.size(); p++) {
+                kernels.arithmetic().axpy(parameters.get(p).value().size(), 1f, own.get(p), 0, parameters.get(p).grad().data(), 0);
             }
         }
         phases.stop(StepPhases.Phase.OPTIMIZER_WALL, began);
@@ -167,6 +165,7 @@ final class ShardedStep {
         }
     }
 
+    /** gradients: the shard's own, in parameter order; empty when it added into the parameters' (or did not train). */
     private record ShardResult(double loss, float[] outputs, int width, List<float[]> gradients) {}
 
     /** The batch's loss (Keras' sum_over_batch_size) and the model's outputs, {@code width} per example. */
