@@ -90,8 +90,8 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Ma
         } catch (EOFException | ZipException e) {
             // As in readEntry: the JDK reads the end record and the directory where they claim to be, and a damaged
             // length sends it past the end of the file in a bare EOFException (found by HostileKerasFiles).
-            throw new KerasConfigException(file + ": not a readable zip archive (" + (e instanceof ZipException ? e.getMessage()
-                    : "its end record or directory runs past the end of the file; a damaged or hostile zip") + ")");
+            throw new KerasConfigException(file + ": not a readable zip archive ("
+                    + reason(e, "its end record or directory runs past the end of the file; a damaged or hostile zip") + ")");
         }
         Map<String, byte[]> assets = new LinkedHashMap<>();
         entries.forEach((name, bytes) -> {
@@ -153,8 +153,13 @@ record KerasArchive(byte[] config, Optional<byte[]> metadata, byte[] weights, Ma
             return bytes;
         } catch (EOFException | ZipException e) {
             // A header whose offsets or sizes lie past the file, or data that does not inflate: the JDK's words, after the file's.
-            throw new KerasConfigException(file + ": entry '" + entry.getName() + "' cannot be read: " + (e instanceof ZipException
-                    ? e.getMessage() : "its data runs past the end of the file") + " (a damaged or hostile zip)");
+            throw new KerasConfigException(file + ": entry '" + entry.getName() + "' cannot be read: "
+                    + reason(e, "its data runs past the end of the file") + " (a damaged or hostile zip)");
         }
+    }
+
+    /** The JDK's words for a ZipException; for its bare EOFException (no message), {@code pastTheEnd}. */
+    private static String reason(IOException e, String pastTheEnd) {
+        return e instanceof ZipException ? e.getMessage() : pastTheEnd;
     }
 }
