@@ -44,7 +44,7 @@ final class CellDirection {
         this.width = cell.gates() * units;
         this.kernel = kernel;
         this.recurrentKernel = recurrentKernel;
-        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width);
+        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width, p -> { });
         this.values = table == null ? input.values().data() : null;
     }
 

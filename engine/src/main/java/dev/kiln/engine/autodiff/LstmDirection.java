@@ -57,7 +57,8 @@ final class LstmDirection {
         this.phases = phases;
         this.kernels = kernels;
         this.width = 4 * units;
-        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width);
+        this.table = input.table() == null ? null : new TableProjection(kernels, buffers, input.table(), kernel, width,
+                projected -> LstmCell.doubleCandidates(projected.length / width, units, projected, 0, width));
         this.values = table == null ? input.values().data() : null;
         this.features = input.features();
         this.units = units;
@@ -80,14 +81,14 @@ final class LstmDirection {
         Gemm gemm = kernels.gemm();
         long began = phases.start();
         // P once per batch in table mode: the other shards of the step find it in the cache.
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width, true);
+        ChunkProjection projection = projection(bias, true);
         phases.stop(INPUT_SIDE, began);
         // Every row of these is written before it is read: no zeroing needed.
         gates = buffers.floats(tokens * width);
         cells = buffers.floats(tokens * units);
         squashed = buffers.floats(tokens * units);
         hidden = buffers.floats(tokens * units);
-        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, doubledCandidates(recurrentKernel, units), 0, width);
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             began = phases.start();
             projection.project(chunk, gates, layout.chunkRow(chunk) * width);
@@ -110,13 +111,13 @@ final class LstmDirection {
         LstmCell cell = kernels.lstmCell();
         int batch = order.length;
         // P kept across batches while E, W and b stay the same (the cache checks).
-        ChunkProjection projection = new ChunkProjection(kernels, buffers, layout, table, values, features, kernel, bias, width, false);
+        ChunkProjection projection = projection(bias, false);
         float[] chunkGates = buffers.floats(layout.chunkCapacity() * width);
         // The state's rows are written at step 0 before they are read (no previous c, no h U).
         float[] h = buffers.floats(batch * units);
         float[] c = buffers.floats(batch * units);
         float[] squashedRow = buffers.floats(batch * units);
-        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, recurrentKernel, 0, width);
+        Gemm.PackedMatrix packedU = gemm.pack(false, units, width, doubledCandidates(recurrentKernel, units), 0, width);
         float[] steps = returnSequences ? out.array() : null;
         for (int chunk = 0; chunk + 1 < layout.chunkStart.length; chunk++) {
             int r0 = layout.chunkRow(chunk);
@@ -137,6 +138,27 @@ final class LstmDirection {
         if (!returnSequences) {
             layout.writeFinalStates(h, units, out.array(), outWidth, column);
         }
+    }
+
+    /**
+     * The input projection of a forward pass, its candidate block doubled for the cell (see
+     * {@link LstmCell}): in table mode P is doubled once computed (the cache keeps it so), otherwise
+     * the projection uses doubled copies of W and b.
+     */
+    private ChunkProjection projection(float[] bias, boolean intoBatch) {
+        if (table != null) {
+            return new ChunkProjection(kernels, buffers, layout, table, null, features, kernel, bias, width, intoBatch);
+        }
+        return new ChunkProjection(kernels, buffers, layout, null, values, features, doubledCandidates(kernel, features),
+                doubledCandidates(bias, 1), width, intoBatch);
+    }
+
+    /** A copy of {@code rows} rows of gate columns (W's, U's or b) with the candidate block doubled. */
+    private float[] doubledCandidates(float[] weights, int rows) {
+        float[] copy = buffers.floats(rows * width);
+        System.arraycopy(weights, 0, copy, 0, rows * width);
+        LstmCell.doubleCandidates(rows, units, copy, 0, width);
+        return copy;
     }
 
     /**

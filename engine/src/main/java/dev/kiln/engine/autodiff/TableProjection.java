@@ -2,6 +2,8 @@ package dev.kiln.engine.autodiff;
 
 import dev.kiln.engine.kernel.Kernels;
 
+import java.util.function.Consumer;
+
 /**
  * The table rewrite of a recurrent direction's input projection, when its inputs are rows of an
  * embedding table E [vocabulary, features] (exact: a token's projection depends only on its id).
@@ -19,9 +21,14 @@ final class TableProjection {
     private final int features;
     private final float[] kernel;
     private final int width;
+    private final Consumer<float[]> finish;
 
-    /** For {@code rows} projected by {@code kernel} [features, width]. */
-    TableProjection(Kernels kernels, StepBuffers.Claim buffers, EmbeddingRows rows, float[] kernel, int width) {
+    /**
+     * For {@code rows} projected by {@code kernel} [features, width]; {@code finish} is applied to
+     * P once computed (the LSTM doubles its candidate block there: see {@code LstmCell}).
+     */
+    TableProjection(Kernels kernels, StepBuffers.Claim buffers, EmbeddingRows rows, float[] kernel, int width,
+                    Consumer<float[]> finish) {
         this.kernels = kernels;
         this.buffers = buffers;
         this.table = rows.table().data();
@@ -30,6 +37,7 @@ final class TableProjection {
         this.features = rows.table().shape().dim(1);
         this.kernel = kernel;
         this.width = width;
+        this.finish = finish;
     }
 
     /** P = E W + b, from the step buffers' cache or computed into it. The caller must not write to it. */
@@ -38,6 +46,7 @@ final class TableProjection {
             kernels.gemm().sgemm(false, false, vocabulary, width, features, 1f, table, 0, Math.max(1, features), kernel, 0,
                     width, 0f, projected, 0, width);
             kernels.arithmetic().addBiasRows(vocabulary, width, bias, 0, projected, 0, width);
+            finish.accept(projected);
         });
     }
 
