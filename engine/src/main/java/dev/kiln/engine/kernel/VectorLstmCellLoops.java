@@ -22,39 +22,35 @@ final class VectorLstmCellLoops implements LstmCellLoops {
                         float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff) {
         int vectorUnits = S.loopBound(units);
         // One sigmoid pass over every gate of every row (the candidate's pre-activation arrives
-        // doubled: tanh(z) = 2 sigmoid(2z) - 1, finished in the cell's loop), then short loops: one
-        // loop computing everything is too large for C2 to keep in registers, and then every vector
-        // ends up on the heap. Per-row passes over the blocks instead ran 15 % slower (JMH).
+        // doubled: tanh(z) = 2 sigmoid(2z) - 1, finished in the next loop), then one loop for the
+        // candidate, c, tanh(c) and h. Per-row passes over the four blocks instead ran 15 % slower
+        // (JMH); a cell with the candidate's tanh in its sigmoid loop ran at half speed
+        // (benchmarks/README.md).
         sigmoidInPlace(gates, gatesOff, gatesOff + rows * 4 * units);
         for (int r = 0; r < rows; r++) {
             int g = gatesOff + r * 4 * units;
+            int s = r * units;
             for (int u = 0; u < vectorUnits; u += L) {
                 FloatVector candidate = FloatVector.fromArray(S, gates, g + 2 * units + u).fma(2f, -1f);
                 candidate.intoArray(gates, g + 2 * units + u);
                 FloatVector cell = FloatVector.fromArray(S, gates, g + u).mul(candidate);
                 if (cPrev != null) {
                     cell = FloatVector.fromArray(S, gates, g + units + u)
-                            .fma(FloatVector.fromArray(S, cPrev, cPrevOff + r * units + u), cell);
+                            .fma(FloatVector.fromArray(S, cPrev, cPrevOff + s + u), cell);
                 }
-                cell.intoArray(c, cOff + r * units + u);
+                cell.intoArray(c, cOff + s + u);
+                FloatVector squashed = VectorMath.gateTanh(cell);
+                squashed.intoArray(tanhC, tanhCOff + s + u);
+                FloatVector.fromArray(S, gates, g + 3 * units + u).mul(squashed).intoArray(h, hOff + s + u);
             }
             for (int u = vectorUnits; u < units; u++) {
                 float candidate = Math.fma(gates[g + 2 * units + u], 2f, -1f);
                 gates[g + 2 * units + u] = candidate;
                 float cell = gates[g + u] * candidate;
-                c[cOff + r * units + u] = cPrev == null ? cell : Math.fma(gates[g + units + u], cPrev[cPrevOff + r * units + u], cell);
-            }
-        }
-        tanh(c, cOff, tanhC, tanhCOff, rows * units);
-        for (int r = 0; r < rows; r++) {
-            int o = gatesOff + r * 4 * units + 3 * units;
-            int s = r * units;
-            for (int u = 0; u < vectorUnits; u += L) {
-                FloatVector.fromArray(S, gates, o + u).mul(FloatVector.fromArray(S, tanhC, tanhCOff + s + u))
-                        .intoArray(h, hOff + s + u);
-            }
-            for (int u = vectorUnits; u < units; u++) {
-                h[hOff + s + u] = gates[o + u] * tanhC[tanhCOff + s + u];
+                cell = cPrev == null ? cell : Math.fma(gates[g + units + u], cPrev[cPrevOff + s + u], cell);
+                c[cOff + s + u] = cell;
+                tanhC[tanhCOff + s + u] = Activations.tanhScalar(cell);
+                h[hOff + s + u] = gates[g + 3 * units + u] * tanhC[tanhCOff + s + u];
             }
         }
     }
@@ -66,17 +62,6 @@ final class VectorLstmCellLoops implements LstmCellLoops {
         }
         for (; i < to; i++) {
             x[i] = Activations.sigmoidScalar(x[i]);
-        }
-    }
-
-    /** y[yOff .. yOff+n) = tanh(x[xOff .. xOff+n)). */
-    private static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            VectorMath.gateTanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            y[yOff + i] = Activations.tanhScalar(x[xOff + i]);
         }
     }
 
