@@ -113,20 +113,7 @@ final class VectorMath {
      * {@code GateActivationProperties} checks these bounds.
      */
     static FloatVector gateTanh(FloatVector x) {
-        VectorSpecies<Float> s = x.species();
-        FloatVector clamped = x.blend(GATE_TANH_LIMIT, x.compare(VectorOperators.GT, GATE_TANH_LIMIT));
-        clamped = clamped.blend(-GATE_TANH_LIMIT, clamped.compare(VectorOperators.LT, -GATE_TANH_LIMIT));
-        FloatVector square = clamped.mul(clamped);
-        FloatVector p = square.fma(TANH_P6, TANH_P5);
-        p = p.fma(square, FloatVector.broadcast(s, TANH_P4));
-        p = p.fma(square, FloatVector.broadcast(s, TANH_P3));
-        p = p.fma(square, FloatVector.broadcast(s, TANH_P2));
-        p = p.fma(square, FloatVector.broadcast(s, TANH_P1));
-        p = p.fma(square, FloatVector.broadcast(s, 1f));
-        FloatVector q = square.fma(TANH_Q3, TANH_Q2);
-        q = q.fma(square, FloatVector.broadcast(s, TANH_Q1));
-        q = q.fma(square, FloatVector.broadcast(s, 1f));
-        return clamped.mul(p).div(q);
+        return GATE_TANH.at(x);
     }
 
     /**
@@ -136,47 +123,45 @@ final class VectorMath {
      * 1e-7 short of 0 and 1).
      */
     static FloatVector gateSigmoid(FloatVector x) {
-        VectorSpecies<Float> s = x.species();
-        FloatVector clamped = x.blend(GATE_SIGMOID_LIMIT, x.compare(VectorOperators.GT, GATE_SIGMOID_LIMIT));
-        clamped = clamped.blend(-GATE_SIGMOID_LIMIT, clamped.compare(VectorOperators.LT, -GATE_SIGMOID_LIMIT));
-        FloatVector square = clamped.mul(clamped);
-        FloatVector p = square.fma(SIGMOID_P6, SIGMOID_P5);
-        p = p.fma(square, FloatVector.broadcast(s, SIGMOID_P4));
-        p = p.fma(square, FloatVector.broadcast(s, SIGMOID_P3));
-        p = p.fma(square, FloatVector.broadcast(s, SIGMOID_P2));
-        p = p.fma(square, FloatVector.broadcast(s, SIGMOID_P1));
-        p = p.fma(square, FloatVector.broadcast(s, 0.25f));
-        FloatVector q = square.fma(SIGMOID_Q3, SIGMOID_Q2);
-        q = q.fma(square, FloatVector.broadcast(s, SIGMOID_Q1));
-        q = q.fma(square, FloatVector.broadcast(s, 1f));
-        return clamped.mul(p).div(q).add(0.5f);
+        return GATE_SIGMOID.at(x).add(0.5f);
     }
 
-    /** Where tanh is within 2.3e-7 of 1 and the fit, evaluated in float, still below 1 (at 9 it was not). */
-    static final float GATE_TANH_LIMIT = 8f;
-    static final float TANH_P1 = 1.3085823e-01f;
-    static final float TANH_P2 = 3.1059438e-03f;
-    static final float TANH_P3 = 1.11740865e-05f;
-    static final float TANH_P4 = -2.0299476e-08f;
-    static final float TANH_P5 = 5.310542e-11f;
-    static final float TANH_P6 = -8.564716e-14f;
-    static final float TANH_Q1 = 4.6419153e-01f;
-    static final float TANH_Q2 = 2.4503196e-02f;
-    static final float TANH_Q3 = 2.5489798e-04f;
-    /**
-     * With y = x/2: y^2 = x^2 / 4, so P's k-th coefficient becomes P_k / 4^k, and a further / 4
-     * makes (x/2) P / Q / 2 = x P' / Q'. All exact (powers of 2).
-     */
-    private static final float GATE_SIGMOID_LIMIT = 2 * GATE_TANH_LIMIT;
-    private static final float SIGMOID_P1 = Math.scalb(TANH_P1, -4);
-    private static final float SIGMOID_P2 = Math.scalb(TANH_P2, -6);
-    private static final float SIGMOID_P3 = Math.scalb(TANH_P3, -8);
-    private static final float SIGMOID_P4 = Math.scalb(TANH_P4, -10);
-    private static final float SIGMOID_P5 = Math.scalb(TANH_P5, -12);
-    private static final float SIGMOID_P6 = Math.scalb(TANH_P6, -14);
-    private static final float SIGMOID_Q1 = Math.scalb(TANH_Q1, -2);
-    private static final float SIGMOID_Q2 = Math.scalb(TANH_Q2, -4);
-    private static final float SIGMOID_Q3 = Math.scalb(TANH_Q3, -6);
+    /** The limit: where tanh is within 2.3e-7 of 1 and the fit, evaluated in float, still below 1 (at 9 it was not). */
+    private static final OddRational GATE_TANH = new OddRational(8f, 1f, 1.3085823e-01f, 3.1059438e-03f, 1.11740865e-05f,
+            -2.0299476e-08f, 5.310542e-11f, -8.564716e-14f, 4.6419153e-01f, 2.4503196e-02f, 2.5489798e-04f);
+    private static final OddRational GATE_SIGMOID = GATE_TANH.ofHalfArgumentHalved();
+
+    /** x P(x^2) / Q(x^2) for x clamped to [-limit, limit]: P = p0 + ... + p6 s^6, Q = 1 + q1 s + q2 s^2 + q3 s^3. */
+    private record OddRational(float limit, float p0, float p1, float p2, float p3, float p4, float p5, float p6,
+                               float q1, float q2, float q3) {
+        FloatVector at(FloatVector x) {
+            VectorSpecies<Float> s = x.species();
+            FloatVector clamped = x.blend(limit, x.compare(VectorOperators.GT, limit));
+            clamped = clamped.blend(-limit, clamped.compare(VectorOperators.LT, -limit));
+            FloatVector square = clamped.mul(clamped);
+            FloatVector p = square.fma(p6, p5);
+            p = p.fma(square, FloatVector.broadcast(s, p4));
+            p = p.fma(square, FloatVector.broadcast(s, p3));
+            p = p.fma(square, FloatVector.broadcast(s, p2));
+            p = p.fma(square, FloatVector.broadcast(s, p1));
+            p = p.fma(square, FloatVector.broadcast(s, p0));
+            FloatVector q = square.fma(q3, q2);
+            q = q.fma(square, FloatVector.broadcast(s, q1));
+            q = q.fma(square, FloatVector.broadcast(s, 1f));
+            return clamped.mul(p).div(q);
+        }
+
+        /**
+         * r(x/2) / 2 for this r, exactly: (x/2)^2 = x^2 / 4, so the k-th coefficients become
+         * p_k / 4^k and q_k / 4^k, and one more / 4 on P gives (x/2) P / Q / 2 = x P' / Q'.
+         * Every scaling is a power of 2.
+         */
+        OddRational ofHalfArgumentHalved() {
+            return new OddRational(2 * limit, Math.scalb(p0, -2), Math.scalb(p1, -4), Math.scalb(p2, -6), Math.scalb(p3, -8),
+                    Math.scalb(p4, -10), Math.scalb(p5, -12), Math.scalb(p6, -14), Math.scalb(q1, -2), Math.scalb(q2, -4),
+                    Math.scalb(q3, -6));
+        }
+    }
 
     /** softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows. */
     static FloatVector softplus(FloatVector x) {
