@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * The table projections P = E W + b of a model's recurrent directions (an LSTM's with its
- * candidate block doubled, as its cell takes it), kept from one call to the next: the shards of a training batch share one P per direction (their weights are the same),
- * and inference batches reuse it while the weights stay the same. Each entry keeps a copy of the
+ * candidate block doubled, as its cell takes it), kept from one call to the next: the shards of
+ * a training batch share one P per direction (their weights are the same), and inference
+ * batches reuse it while the weights stay the same. Each entry keeps a copy of the
  * E, W and b it was computed from and is recomputed as soon as any of them differs (after an
  * optimizer step, a load, a restore or any other write), so no caller has to announce a change;
  * comparing costs one pass over E and W, a small fraction of computing P. Recomputing reuses the

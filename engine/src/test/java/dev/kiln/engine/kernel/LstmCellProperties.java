@@ -48,6 +48,53 @@ class LstmCellProperties {
         }
     }
 
+    /**
+     * The cell takes the candidate's pre-activation doubled: doubling W's, U's and b's candidate
+     * columns must give exactly twice x W + h U + b there (a power of 2 commutes with rounding)
+     * and change nothing else, whatever the tiling of the products.
+     */
+    @Property(tries = 60)
+    void doubledCandidateColumnsGiveExactlyTwiceThePreActivation(@ForAll Width width, @ForAll @IntRange(min = 1, max = 13) int rows,
+                                                                 @ForAll @IntRange(min = 1, max = 40) int units,
+                                                                 @ForAll @IntRange(min = 1, max = 70) int features,
+                                                                 @ForAll long seed) {
+        Random random = new Random(seed);
+        int gates = 4 * units;
+        float[] x = Sizes.uniform(random, rows * features, -3, 3);
+        float[] h = Sizes.uniform(random, rows * units, -1, 1);
+        float[] w = Sizes.uniform(random, features * gates, -1, 1);
+        float[] u = Sizes.uniform(random, units * gates, -1, 1);
+        float[] b = Sizes.uniform(random, gates, -1, 1);
+        float[] plain = preActivations(width, rows, features, units, x, h, w, u, b);
+        float[] w2 = w.clone();
+        float[] u2 = u.clone();
+        float[] b2 = b.clone();
+        LstmCell.doubleCandidates(features, units, w2, 0, gates);
+        LstmCell.doubleCandidates(units, units, u2, 0, gates);
+        LstmCell.doubleCandidates(1, units, b2, 0, gates);
+        float[] doubled = preActivations(width, rows, features, units, x, h, w2, u2, b2);
+        for (int i = 0; i < plain.length; i++) {
+            boolean candidate = i % gates >= 2 * units && i % gates < 3 * units;
+            assertEquals(candidate ? 2 * plain[i] : plain[i], doubled[i], "at " + i);
+        }
+    }
+
+    /** x W + b, then + h U through a packed U, as the LSTM's direction adds them. */
+    private static float[] preActivations(Width width, int rows, int features, int units, float[] x, float[] h, float[] w,
+                                          float[] u, float[] b) {
+        int gates = 4 * units;
+        float[] z = new float[rows * gates];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(b, 0, z, r * gates, gates);
+        }
+        try (ComputePool pool = ComputePool.singleThreaded()) {
+            Gemm gemm = new Gemm(width.species, pool);
+            gemm.sgemm(false, false, rows, gates, features, 1f, x, 0, features, w, 0, gates, 1f, z, 0, gates);
+            gemm.sgemm(false, rows, 1f, h, 0, units, gemm.pack(false, units, gates, u, 0, gates), 1f, z, 0, gates);
+        }
+        return z;
+    }
+
     @Test
     void gradientsBelowTheFlushThresholdBecomeZero() {
         for (Width width : Width.values()) {
