@@ -88,10 +88,7 @@ public final class LstmCell {
     public static void doubleCandidates(int rows, int units, float[] z, int offset, int stride) {
         Bounds.matrix("z", z, offset, rows, 4 * units, stride);
         for (int r = 0; r < rows; r++) {
-            int from = offset + r * stride + 2 * units;
-            for (int u = 0; u < units; u++) {
-                z[from + u] *= 2f;
-            }
+            Arithmetic.scaleInPlaceScalar(units, 2f, z, offset + r * stride + 2 * units);
         }
     }
 
