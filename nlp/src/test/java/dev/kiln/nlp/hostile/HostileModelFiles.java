@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Hostile model files: real saved models (the seed model's best model, backup and weights only, a
- * tf_idf bag-of-words model) edited in their metadata (numbers, strings, keys, nesting, lists, the
+ * tf_idf bag-of-words model, the stacked model and two models holding the other sequence layers:
+ * {@link SavedSeedModels}) edited in their metadata (numbers, strings, keys, nesting, lists, the
  * vocabulary, the raw text) and in their tensor table and data, then re-sealed (every CRC, offset and the footer made consistent, as
  * anyone crafting a file would). Each must either load and predict, or be refused with a
  * CheckpointFormatException naming the file and the field; never another exception, a hang, or
@@ -45,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class HostileModelFiles {
     private static final ModelParts REGISTRY = SeedModel.parts();
-    private static final List<String> SOURCES = List.of("best", "backup", "weights", "bag_of_words");
+    private static final List<String> SOURCES = List.of("best", "backup", "weights", "bag_of_words", "stacked", "recurrent",
+            "convolutional");
     private static final HostileTally TALLY = new HostileTally("HostileModelFiles: %d re-sealed hostile files, %d loaded and predicted,"
             + " %d refused by name");
 

@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Hostile safetensors files for {@code import --safetensors}: the seed model's exported weights
- * with the header JSON edited (names, dtypes, shapes, data_offsets, __metadata__), the header
+ * Hostile safetensors files for {@code import --safetensors}: the exported weights of the seed
+ * model, the stacked one and the two that hold the rest of the sequence layers
+ * ({@link SavedSeedModels}), each imported into its own model, with the header JSON edited (names, dtypes, shapes, data_offsets, __metadata__), the header
  * length rewritten, bytes flipped anywhere, the file cut or extended. Each import either writes a
  * model that loads and predicts, or is refused with a CheckpointFormatException naming the file
  * and the field, within the same memory bound as every other loader.
@@ -42,19 +43,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HostileSafetensorsFiles {
     private static final AtomicInteger IMPORTED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
-    /** The template, its export and each try's files; deleted after the class. */
+    private static final List<String> SOURCES = List.of("best", "stacked", "recurrent", "convolutional");
+    /** The templates, their exports and each try's files; deleted after the class. */
     private static TempFolder folder;
-    private static Path template;
-    private static byte[] exported;
+    private static List<Template> templates;
 
-    private static synchronized void prepare() throws IOException {
-        if (exported == null) {
+    /** A saved model and its weights as {@code export --safetensors} writes them. */
+    private record Template(Path model, byte[] exported) {}
+
+    private static synchronized List<Template> prepare() throws IOException {
+        if (templates == null) {
             folder = TempFolder.create("kiln-hostile");
-            template = Files.write(folder.path().resolve("best.kiln"), SavedSeedModels.get().files.get("best"));
-            Path out = folder.path().resolve("best.safetensors");
-            SafetensorsExchange.export(template, out, new AtomicFileWriter(false));
-            exported = Files.readAllBytes(out);
+            List<Template> made = new ArrayList<>();
+            for (String source : SOURCES) {
+                Path model = Files.write(folder.path().resolve(source + ".kiln"), SavedSeedModels.get().files.get(source));
+                Path out = folder.path().resolve(source + ".safetensors");
+                SafetensorsExchange.export(model, out, new AtomicFileWriter(false));
+                made.add(new Template(model, Files.readAllBytes(out)));
+            }
+            templates = List.copyOf(made);
         }
+        return templates;
     }
 
     @net.jqwik.api.lifecycle.AfterContainer
@@ -64,17 +73,17 @@ class HostileSafetensorsFiles {
         if (folder != null) {
             folder.close();
             folder = null;
-            template = null;
-            exported = null;
+            templates = null;
         }
     }
 
     @Property
     void editedSafetensorsImportIntoAModelThatPredictsOrAreRefusedByName(@ForAll long seed) throws IOException {
-        prepare();
         Random random = new Random(seed);
-        List<String> edits = new ArrayList<>();
-        byte[] bytes = exported.clone();
+        int source = random.nextInt(SOURCES.size());
+        Template template = prepare().get(source);
+        List<String> edits = new ArrayList<>(List.of(SOURCES.get(source)));
+        byte[] bytes = template.exported().clone();
         for (int e = 0, count = 1 + random.nextInt(3); e < count; e++) {
             int kind = random.nextInt(10);
             if (kind < 6) {
@@ -104,11 +113,11 @@ class HostileSafetensorsFiles {
         Path out = folder.path().resolve("imported-" + Long.toHexString(seed) + ".kiln");
         Files.write(file, bytes);
         try {
-            long templateSize = Files.size(template);
+            long templateSize = Files.size(template.model());
             long bound = LoadLimits.heapBound(bytes.length + templateSize, Math.min(bytes.length, LoadLimits.MAX_METADATA_BYTES) + templateSize);
             String log = String.join("; ", edits);
             boolean imported = HostileLoad.check(file, bound, log,
-                    () -> SafetensorsExchange.importWeights(file, template, out, new AtomicFileWriter(false)));
+                    () -> SafetensorsExchange.importWeights(file, template.model(), out, new AtomicFileWriter(false)));
             if (imported) {
                 assertPredicts(out, log);
             }

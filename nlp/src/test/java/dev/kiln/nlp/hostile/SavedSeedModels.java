@@ -12,7 +12,18 @@ import dev.kiln.engine.callback.Mode;
 import dev.kiln.engine.data.Dataset;
 import dev.kiln.engine.kernel.ComputePool;
 import dev.kiln.engine.layer.Activation;
+import dev.kiln.engine.layer.Bidirectional;
+import dev.kiln.engine.layer.CellRnn;
+import dev.kiln.engine.layer.Conv1D;
 import dev.kiln.engine.layer.Dense;
+import dev.kiln.engine.layer.Dropout;
+import dev.kiln.engine.layer.Embedding;
+import dev.kiln.engine.layer.Flatten;
+import dev.kiln.engine.layer.GlobalPooling1D;
+import dev.kiln.engine.layer.Layer;
+import dev.kiln.engine.layer.LayerNormalization;
+import dev.kiln.engine.layer.Lstm;
+import dev.kiln.engine.layer.MaxPooling1D;
 import dev.kiln.engine.loss.BinaryCrossentropy;
 import dev.kiln.engine.metric.BinaryAccuracy;
 import dev.kiln.engine.model.Engine;
@@ -24,6 +35,8 @@ import dev.kiln.engine.testing.TempFolder;
 import dev.kiln.nlp.Ngrams;
 import dev.kiln.nlp.TextVectorization;
 import dev.kiln.nlp.Texts;
+import dev.kiln.nlp.Tokenizer;
+import dev.kiln.nlp.demo.Architecture;
 import dev.kiln.nlp.demo.SeedModel;
 
 import java.io.IOException;
@@ -41,9 +54,14 @@ import java.util.Map;
  * Bidirectional(LSTM(64)) -> Dense(64, relu) -> Dense(1)) as Kiln's own code writes them during
  * a short fit: ModelCheckpoint's best model (Adam state and checkpoint record), BackupAndRestore's
  * backup (training state, callback states and EarlyStopping's best weights) and a weights-only
- * file; and a bag-of-words model (TextVectorization(200, tf_idf, bigrams) -> Dense(8, relu) ->
- * Dense(1)) saved after a short fit, whose config has idf weights and n-grams. Made once per JVM,
- * in a temporary folder deleted once the files are read: only their bytes are kept.
+ * file; a bag-of-words model (TextVectorization(200, tf_idf, bigrams) -> Dense(8, relu) ->
+ * Dense(1)) saved after a short fit, whose config has idf weights and n-grams; and, each saved
+ * after a short fit with its Adam state, the tutorial's stacked model and two models that hold the
+ * rest of the sequence layers: a masked recurrent one (GRU and SimpleRNN returning sequences,
+ * Bidirectional's sum, ave and mul, LayerNormalization, SpatialDropout1D, Dense per step,
+ * GlobalAveragePooling1D, Dropout) and a convolutional one on fixed-length ids (Conv1D with
+ * "same", dilation and stride, MaxPooling1D, Flatten). Made once per JVM, in a temporary folder
+ * deleted once the files are read: only their bytes are kept.
  */
 final class SavedSeedModels {
     private static SavedSeedModels instance;
@@ -123,11 +141,55 @@ final class SavedSeedModels {
             bag.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
             bag.fit(batches(5, 4), FitOptions.epochs(1));
             ModelFile.save(folder.resolve("bag.kiln"), bag, new AtomicFileWriter(false));
+
+            saveFitted(folder.resolve("stacked.kiln"), SeedModel.build(encoder, 7, Architecture.STACKED), pool);
+            saveFitted(folder.resolve("recurrent.kiln"), sequential(List.of(vectorizer(300, null, pool),
+                    new Embedding(300, 8, true, "embedding"),
+                    new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 6, false, true, "gru"), "sum", "bidirectional"),
+                    new LayerNormalization("layer_normalization"),
+                    new Dropout(0.2, 3, true, "spatial_dropout1d"),
+                    new Bidirectional(new CellRnn(CellRnn.Kind.SIMPLE_RNN, 5, false, true, "simple_rnn"), "ave",
+                            "bidirectional_1"),
+                    new Bidirectional(new Lstm(4, false, true, "lstm"), "mul", "bidirectional_2"),
+                    new Dense(4, Activation.TANH, "dense"),
+                    GlobalPooling1D.average("global_average_pooling1d"),
+                    new Dropout(0.3, "dropout"),
+                    new Dense(1, Activation.LINEAR, "dense_1"))), pool);
+            saveFitted(folder.resolve("convolutional.kiln"), sequential(List.of(vectorizer(300, 24, pool),
+                    new Embedding(300, 8, false, "embedding"),
+                    new Conv1D(6, 3, 1, 2, true, Activation.RELU, "conv1d"),
+                    new MaxPooling1D(2, "max_pooling1d"),
+                    new Conv1D(4, 2, 2, 1, false, Activation.TANH, "conv1d_1"),
+                    new Flatten("flatten"),
+                    new Dense(1, Activation.LINEAR, "dense"))), pool);
         }
         return new SavedSeedModels(Map.of(
                 "best", Files.readAllBytes(folder.resolve("best.kiln")),
                 "backup", Files.readAllBytes(folder.resolve("backup").resolve(BackupAndRestore.FILE_NAME)),
                 "weights", Files.readAllBytes(folder.resolve("weights.kiln")),
-                "bag_of_words", Files.readAllBytes(folder.resolve("bag.kiln"))));
+                "bag_of_words", Files.readAllBytes(folder.resolve("bag.kiln")),
+                "stacked", Files.readAllBytes(folder.resolve("stacked.kiln")),
+                "recurrent", Files.readAllBytes(folder.resolve("recurrent.kiln")),
+                "convolutional", Files.readAllBytes(folder.resolve("convolutional.kiln"))));
+    }
+
+    /** A TextVectorization(maxTokens), padding or cutting to {@code length} ids when one is given, adapted on the test texts. */
+    private static TextVectorization vectorizer(int maxTokens, Integer length, ComputePool pool) {
+        TextVectorization encoder = new TextVectorization(maxTokens, Tokenizer.keras(), length, "text_vectorization");
+        encoder.adapt(texts(8, 500), pool);
+        return encoder;
+    }
+
+    private static Sequential sequential(List<Layer> layers) {
+        Sequential model = new Sequential(layers);
+        model.build(0, new Rng(9));
+        return model;
+    }
+
+    /** Fits {@code model} for two short epochs (so Adam has state to save), then saves it whole. */
+    private static void saveFitted(Path file, Sequential model, ComputePool pool) throws IOException {
+        model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
+        model.fit(batches(10, 3), FitOptions.epochs(2));
+        ModelFile.save(file, model, new AtomicFileWriter(false));
     }
 }
