@@ -5,8 +5,6 @@ import dev.kiln.engine.tensor.Shape;
 
 import java.util.function.Supplier;
 
-import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_BACKWARD_WALL;
-import static dev.kiln.engine.autodiff.StepPhases.Phase.LSTM_FORWARD_WALL;
 
 /**
  * The fused LSTM operations: one direction ({@link #lstm}) or both at once
@@ -46,7 +44,8 @@ final class RecurrentOps {
         } else {
             direction.forwardOnly(weights.bias().data(), returnSequences, output, units, 0);
         }
-        context.phases().stop(LSTM_FORWARD_WALL, began);
+        StepPhases.LstmLayer shape = new StepPhases.LstmLayer(false, in.features(), units);
+        context.phases().stopLstm(shape, false, began);
         Variable out = context.result(output.tensor(), "lstm", input, weights.kernel(), weights.recurrentKernel(), weights.bias());
         context.onBackward(out, () -> {
             long backwardBegan = context.phases().start();
@@ -55,7 +54,7 @@ final class RecurrentOps {
                     d -> direction.inputGradientPart(),
                     (dInput, d) -> direction.backward(dOut, 0, returnSequences, gradOrNull(weights.kernel()),
                             gradOrNull(weights.recurrentKernel()), gradOrNull(weights.bias()), dInput));
-            context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
+            context.phases().stopLstm(shape, true, backwardBegan);
         });
         return out;
     }
@@ -86,7 +85,8 @@ final class RecurrentOps {
                 directions[d].forwardOnly(weights[d].bias().data(), returnSequences, output, outWidth, d * units);
             }
         });
-        context.phases().stop(LSTM_FORWARD_WALL, began);
+        StepPhases.LstmLayer shape = new StepPhases.LstmLayer(true, in.features(), units);
+        context.phases().stopLstm(shape, false, began);
         Variable out = context.result(output.tensor(), "bidirectional_lstm", input, forwardWeights.kernel(),
                 forwardWeights.recurrentKernel(), forwardWeights.bias(), backwardWeights.kernel(),
                 backwardWeights.recurrentKernel(), backwardWeights.bias());
@@ -99,7 +99,7 @@ final class RecurrentOps {
                     (dInput, d) -> directions[d].backward(dOut, d * units, returnSequences,
                             gradOrNull(weights[d].kernel()), gradOrNull(weights[d].recurrentKernel()),
                             gradOrNull(weights[d].bias()), dInput));
-            context.phases().stop(LSTM_BACKWARD_WALL, backwardBegan);
+            context.phases().stopLstm(shape, true, backwardBegan);
         });
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.kiln.engine.autodiff;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,7 +32,17 @@ public final class StepPhases {
         OPTIMIZER_WALL
     }
 
+    /** An LSTM operation's shape, which tells the layers of a stacked model apart. */
+    public record LstmLayer(boolean bidirectional, int inputs, int units) {
+        @Override
+        public String toString() {
+            return (bidirectional ? "bidirectional, " : "") + inputs + " inputs, " + units + " units";
+        }
+    }
+
     private final LongAdder[] nanos;
+    /** Per LSTM layer, in the order first timed: its forward and backward wall time. */
+    private final Map<LstmLayer, LongAdder[]> layers = new LinkedHashMap<>();
 
     private StepPhases(boolean on) {
         nanos = on ? new LongAdder[Phase.values().length] : null;
@@ -63,6 +75,31 @@ public final class StepPhases {
         }
     }
 
+    /**
+     * Adds the time since {@code start} to {@link Phase#LSTM_FORWARD_WALL} or
+     * {@link Phase#LSTM_BACKWARD_WALL}, and to {@code layer}'s own forward or backward time.
+     */
+    public void stopLstm(LstmLayer layer, boolean backward, long start) {
+        if (nanos != null) {
+            long elapsed = System.nanoTime() - start;
+            nanos[(backward ? Phase.LSTM_BACKWARD_WALL : Phase.LSTM_FORWARD_WALL).ordinal()].add(elapsed);
+            LongAdder[] times;
+            synchronized (layers) {
+                times = layers.computeIfAbsent(layer, key -> new LongAdder[] {new LongAdder(), new LongAdder()});
+            }
+            times[backward ? 1 : 0].add(elapsed);
+        }
+    }
+
+    /** Each LSTM layer's forward and backward milliseconds so far, in the order the layers were first timed. */
+    public Map<LstmLayer, double[]> lstmLayerMillis() {
+        Map<LstmLayer, double[]> millis = new LinkedHashMap<>();
+        synchronized (layers) {
+            layers.forEach((layer, times) -> millis.put(layer, new double[] {times[0].sum() / 1e6, times[1].sum() / 1e6}));
+        }
+        return millis;
+    }
+
     /** Milliseconds added up so far in {@code phase}. */
     public double millis(Phase phase) {
         return nanos == null ? 0 : nanos[phase.ordinal()].sum() / 1e6;
@@ -73,6 +110,9 @@ public final class StepPhases {
         if (nanos != null) {
             for (LongAdder adder : nanos) {
                 adder.reset();
+            }
+            synchronized (layers) {
+                layers.clear();
             }
         }
     }
