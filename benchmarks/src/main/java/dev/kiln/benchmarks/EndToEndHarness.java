@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.Collectors;
 
 /**
  * The seed workflow's cost end to end, on the real IMDB data, as the demo runs it: tokenizing
@@ -268,10 +269,10 @@ public final class EndToEndHarness {
                         + " recurrence backward %.1f, recurrent weight gradients %.1f%n",
                 phases.millis(Phase.INPUT_SIDE) / steps, phases.millis(Phase.RECURRENCE_FORWARD) / steps,
                 phases.millis(Phase.RECURRENCE_BACKWARD) / steps, phases.millis(Phase.WEIGHT_GRADIENTS) / steps);
-        StringBuilder layers = new StringBuilder();
-        phases.lstmLayerMillis().forEach((layer, millis) -> layers.append(layers.isEmpty() ? "" : "; ")
-                .append(String.format(Locale.ROOT, "%s: forward %.2f, backward %.2f", layer, millis[0] / steps, millis[1] / steps)));
-        System.out.println("  LSTM layers' wall ms per step (added over shards): " + layers);
+        System.out.println("  LSTM layers' wall ms per step (added over shards): " + phases.lstmLayerMillis().entrySet().stream()
+                .map(layer -> String.format(Locale.ROOT, "%s: forward %.2f, backward %.2f", layer.getKey(),
+                        layer.getValue()[0] / steps, layer.getValue()[1] / steps))
+                .collect(Collectors.joining("; ")));
     }
 
     /** Predicts the whole test split (tokenizing included); returns the number of reviews. */

@@ -5,7 +5,6 @@ import dev.kiln.engine.tensor.Shape;
 
 import java.util.function.Supplier;
 
-
 /**
  * The fused LSTM operations: one direction ({@link #lstm}) or both at once
  * ({@link #bidirectional}), each a single autodiff operation over whole sequences

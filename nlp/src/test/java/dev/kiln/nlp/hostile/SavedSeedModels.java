@@ -135,15 +135,12 @@ final class SavedSeedModels {
             TextVectorization words = TextVectorization.builder().maxTokens(200).outputMode(TextVectorization.OutputMode.TF_IDF)
                     .ngrams(Ngrams.upTo(2)).build();
             words.adapt(texts(4, 500), pool);
-            Sequential bag = new Sequential(List.of(words, new Dense(8, Activation.RELU, "dense"),
-                    new Dense(1, Activation.LINEAR, "dense_1")));
-            bag.build(0, new Rng(6));
-            bag.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
-            bag.fit(batches(5, 4), FitOptions.epochs(1));
-            ModelFile.save(folder.resolve("bag.kiln"), bag, new AtomicFileWriter(false));
+            saveFitted(folder.resolve("bag.kiln"), sequential(6, List.of(words, new Dense(8, Activation.RELU, "dense"),
+                    new Dense(1, Activation.LINEAR, "dense_1"))), batches(5, 4), 1, pool);
 
-            saveFitted(folder.resolve("stacked.kiln"), SeedModel.build(encoder, 7, Architecture.STACKED), pool);
-            saveFitted(folder.resolve("recurrent.kiln"), sequential(List.of(vectorizer(300, null, pool),
+            // Two short epochs each, so Adam has state to save.
+            saveFitted(folder.resolve("stacked.kiln"), SeedModel.build(encoder, 7, Architecture.STACKED), batches(10, 3), 2, pool);
+            saveFitted(folder.resolve("recurrent.kiln"), sequential(9, List.of(vectorizer(300, null, pool),
                     new Embedding(300, 8, true, "embedding"),
                     new Bidirectional(new CellRnn(CellRnn.Kind.GRU, 6, false, true, "gru"), "sum", "bidirectional"),
                     new LayerNormalization("layer_normalization"),
@@ -154,14 +151,14 @@ final class SavedSeedModels {
                     new Dense(4, Activation.TANH, "dense"),
                     GlobalPooling1D.average("global_average_pooling1d"),
                     new Dropout(0.3, "dropout"),
-                    new Dense(1, Activation.LINEAR, "dense_1"))), pool);
-            saveFitted(folder.resolve("convolutional.kiln"), sequential(List.of(vectorizer(300, 24, pool),
+                    new Dense(1, Activation.LINEAR, "dense_1"))), batches(10, 3), 2, pool);
+            saveFitted(folder.resolve("convolutional.kiln"), sequential(9, List.of(vectorizer(300, 24, pool),
                     new Embedding(300, 8, false, "embedding"),
                     new Conv1D(6, 3, 1, 2, true, Activation.RELU, "conv1d"),
                     new MaxPooling1D(2, "max_pooling1d"),
                     new Conv1D(4, 2, 2, 1, false, Activation.TANH, "conv1d_1"),
                     new Flatten("flatten"),
-                    new Dense(1, Activation.LINEAR, "dense"))), pool);
+                    new Dense(1, Activation.LINEAR, "dense"))), batches(10, 3), 2, pool);
         }
         return new SavedSeedModels(Map.of(
                 "best", Files.readAllBytes(folder.resolve("best.kiln")),
@@ -180,16 +177,17 @@ final class SavedSeedModels {
         return encoder;
     }
 
-    private static Sequential sequential(List<Layer> layers) {
+    private static Sequential sequential(long seed, List<Layer> layers) {
         Sequential model = new Sequential(layers);
-        model.build(0, new Rng(9));
+        model.build(0, new Rng(seed));
         return model;
     }
 
-    /** Fits {@code model} for two short epochs (so Adam has state to save), then saves it whole. */
-    private static void saveFitted(Path file, Sequential model, ComputePool pool) throws IOException {
+    /** Compiles {@code model} as the seed model is compiled, fits it on {@code data} for {@code epochs}, and saves it whole. */
+    private static void saveFitted(Path file, Sequential model, Dataset<LabeledBatch> data, int epochs, ComputePool pool)
+            throws IOException {
         model.compile(new Adam(1e-3f), BinaryCrossentropy.fromLogits(), List.of(BinaryAccuracy.onLogits()), Engine.on(pool));
-        model.fit(batches(10, 3), FitOptions.epochs(2));
+        model.fit(data, FitOptions.epochs(epochs));
         ModelFile.save(file, model, new AtomicFileWriter(false));
     }
 }
