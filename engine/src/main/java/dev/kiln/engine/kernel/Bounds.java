@@ -1,12 +1,20 @@
 package dev.kiln.engine.kernel;
 
-/** Argument checks shared by the kernels; each message names the argument and the numbers. */
+/**
+ * Argument checks shared by the kernels; each message names the argument and the numbers. They run
+ * on every kernel call (thousands per training step), so a message is built only when a check fails.
+ */
 final class Bounds {
     private Bounds() {}
 
     static void nonNegative(String name, int value) {
+        nonNegative(name, "", value);
+    }
+
+    /** As {@link #nonNegative(String, int)} for the argument named {@code name + part}, joined only on failure. */
+    private static void nonNegative(String name, String part, int value) {
         if (value < 0) {
-            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+            throw new IllegalArgumentException(name + part + " must be >= 0, got " + value);
         }
     }
 
@@ -26,8 +34,8 @@ final class Bounds {
      * starting at {@code offset}; an empty view needs no storage.
      */
     static void matrix(String name, float[] array, int offset, int rows, int cols, int ld) {
-        nonNegative(name + " rows", rows);
-        nonNegative(name + " columns", cols);
+        nonNegative(name, " rows", rows);
+        nonNegative(name, " columns", cols);
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException(name + ": leading dimension " + ld
                     + " is smaller than its " + cols + " columns");
@@ -50,8 +58,8 @@ final class Bounds {
      * starts array holds at least {@code count} entries and every row lies inside the array.
      */
     static void rows(String name, float[] array, int[] starts, int count, int width) {
-        nonNegative(name + " rows", count);
-        nonNegative(name + " columns", width);
+        nonNegative(name, " rows", count);
+        nonNegative(name, " columns", width);
         if (array == null || starts == null) {
             throw new IllegalArgumentException(name + (array == null ? " is null" : ": its row starts are null"));
         }
