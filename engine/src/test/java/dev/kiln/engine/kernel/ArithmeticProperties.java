@@ -102,6 +102,13 @@ class ArithmeticProperties {
         var negative = assertThrows(IllegalArgumentException.class,
                 () -> arithmetic.add(-2, new float[1], 0, new float[1], 0, new float[1], 0));
         assertEquals("n must be >= 0, got -2", negative.getMessage());
+        // A matrix's own checks join its name and the dimension only when they fail.
+        var negativeRows = assertThrows(IllegalArgumentException.class,
+                () -> arithmetic.addBiasRows(-1, 2, new float[2], 0, new float[4], 0, 2));
+        assertEquals("x rows must be >= 0, got -1", negativeRows.getMessage());
+        var negativeColumns = assertThrows(IllegalArgumentException.class,
+                () -> arithmetic.addBiasRows(1, -3, new float[2], 0, new float[4], 0, 2));
+        assertEquals("x columns must be >= 0, got -3", negativeColumns.getMessage());
     }
 
     @Provide
