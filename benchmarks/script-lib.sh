@@ -1,5 +1,5 @@
-# Sourced by the benchmark scripts that build Kiln at another revision (filed-engine/run,
-# rows-in-order/run), from the repository root after `source ./jdk25.sh`.
+# Sourced by the benchmark scripts that build Kiln (filed-engine/run, rows-in-order/run,
+# pytorch-peer/run) after `source jdk25.sh`.
 
 # imdb_data SCRIPT [PATH]: prints PATH, or the shared IMDB archive when PATH is empty; if that does
 # not exist, says so naming SCRIPT and fails (callers: data=$(imdb_data ...) || exit 2).
@@ -13,7 +13,7 @@ imdb_data() {
 }
 
 # scratch_worktree NAME REV: sets work to a new temporary folder holding a detached worktree of
-# REV at $work/NAME; both are removed when the script exits.
+# REV at $work/NAME; both are removed when the script exits (its EXIT trap: call it once per script).
 scratch_worktree() {
   work=$(mktemp -d "/tmp/kiln-$1.XXXXXX")
   trap "git worktree remove --force '$work/$1' 2>/dev/null || true; rm -rf '$work'" EXIT
